@@ -1,0 +1,406 @@
+"""Turning raw input values into typed values, one at a time or a column at a time.
+
+One definition per field kind: :func:`scalar_coercer` builds the per-value function,
+and :func:`coerce_column` applies exactly that function to the *distinct* values of a
+column (plus fast paths for numeric dtypes with the same meaning), so the scalar and
+batch paths cannot disagree. Missing (None, NaN, empty text) is never an error here:
+it becomes :data:`MISSING`; a value of the wrong type becomes :class:`Invalid`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from .model import Field, FieldKind
+
+__all__ = [
+    "MISSING",
+    "Column",
+    "Invalid",
+    "coerce_column",
+    "scalar_coercer",
+]
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Final = _Missing()
+"""The value of an input that was not given (None, NaN, empty text)."""
+
+
+@attrs.frozen
+class Invalid:
+    """An input value that cannot be used, and why."""
+
+    problem: str
+
+
+Coercer = Callable[[Any], Any]
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SPLIT = re.compile(r"[;,]")
+TRUE_WORDS: Final = frozenset({"true", "t", "yes", "y", "1", "예", "네", "o", "있음", "해당"})
+FALSE_WORDS: Final = frozenset({"false", "f", "no", "n", "0", "아니오", "아니요", "x", "없음"})
+_BOOLS: Final = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(math.isnan(value))
+    return isinstance(value, str) and not value.strip()
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _number(value: Any) -> float | int | Invalid:
+    """A finite number from an int, float or numeric text; Invalid otherwise."""
+    if isinstance(value, bool | np.bool_):
+        return Invalid(f"expected a number, got {_show(value)} (a yes/no value)")
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return Invalid(f"expected a finite number, got {_show(value)}")
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER.fullmatch(text):
+            number = float(text)
+            if math.isfinite(number):
+                return number
+        return Invalid(f"expected a number, got {_show(value)}")
+    return Invalid(f"expected a number, got {_show(value)} ({type(value).__name__})")
+
+
+def _bounded(field: Field, number: float | int) -> float | int | Invalid:
+    if field.minimum is not None and number < field.minimum:
+        return Invalid(f"{number:g} is below the minimum {field.minimum:g}")
+    if field.maximum is not None and number > field.maximum:
+        return Invalid(f"{number:g} is above the maximum {field.maximum:g}")
+    return number
+
+
+def _integer_coercer(field: Field) -> Coercer:
+    def coerce(value: Any) -> Any:
+        if type(value) is int:
+            return _bounded(field, value)
+        if _is_missing(value):
+            return MISSING
+        number = _number(value)
+        if isinstance(number, Invalid):
+            return Invalid(number.problem.replace("a number", "a whole number"))
+        if isinstance(number, float):
+            if not number.is_integer() or abs(number) > 2**53:
+                return Invalid(f"expected a whole number, got {_show(value)}")
+            number = int(number)
+        return _bounded(field, number)
+
+    return coerce
+
+
+def _number_coercer(field: Field) -> Coercer:
+    def coerce(value: Any) -> Any:
+        if _is_missing(value):
+            return MISSING
+        number = _number(value)
+        if isinstance(number, Invalid):
+            return number
+        return _bounded(field, float(number))
+
+    return coerce
+
+
+def _boolean_coercer(field: Field) -> Coercer:
+    def coerce(value: Any) -> Any:
+        if value is True or value is False:
+            return value
+        if _is_missing(value):
+            return MISSING
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            found = _BOOLS.get(value.strip().casefold())
+            if found is not None:
+                return found
+        return Invalid(f"expected yes/no (true/false, 1/0, 예/아니오), got {_show(value)}")
+
+    return coerce
+
+
+def choice_lookup(field: Field) -> dict[str, str]:
+    """Every accepted spelling of a field's choices (code, labels, aliases), casefolded."""
+    lookup: dict[str, str] = {}
+    for choice in field.choices:
+        for spelling in (choice.code, choice.label.ko, choice.label.en, *choice.aliases):
+            lookup.setdefault(spelling.strip().casefold(), choice.code)
+    return lookup
+
+
+def _category_coercer(field: Field) -> Coercer:
+    lookup = choice_lookup(field)
+    codes = frozenset(field.codes)
+    allowed = ", ".join(field.codes)
+
+    def coerce(value: Any) -> Any:
+        if value in codes and type(value) is str:
+            return value
+        if _is_missing(value):
+            return MISSING
+        if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+            value = str(value)
+        if isinstance(value, str):
+            found = lookup.get(value.strip().casefold())
+            if found is not None:
+                return found
+        return Invalid(f"{_show(value)} is not one of {allowed}")
+
+    return coerce
+
+
+def _set_coercer(field: Field) -> Coercer:
+    lookup = choice_lookup(field)
+    allowed = ", ".join(field.codes)
+
+    def coerce(value: Any) -> Any:
+        if isinstance(value, frozenset) and value <= codes_set:
+            return value
+        if isinstance(value, str):
+            if not value.strip():
+                return MISSING
+            items: list[Any] = [item for item in _SPLIT.split(value) if item.strip()]
+        elif isinstance(value, list | tuple | set | frozenset | np.ndarray):
+            items = list(value)
+        elif _is_missing(value):
+            return MISSING
+        else:
+            return Invalid(f"expected a list of codes, got {_show(value)}")
+        found: set[str] = set()
+        unknown: list[str] = []
+        for item in items:
+            code = lookup.get(item.strip().casefold()) if isinstance(item, str) else None
+            if code is None:
+                unknown.append(_show(item))
+            else:
+                found.add(code)
+        if unknown:
+            return Invalid(f"{', '.join(unknown)} not among {allowed}")
+        return frozenset(found)
+
+    codes_set = frozenset(field.codes)
+    return coerce
+
+
+def _text_coercer(field: Field) -> Coercer:
+    def coerce(value: Any) -> Any:
+        if _is_missing(value):
+            return MISSING
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+            return str(value)
+        return Invalid(f"expected text, got {_show(value)}")
+
+    return coerce
+
+
+_SCALAR_FACTORIES: Final[Mapping[FieldKind, Callable[[Field], Coercer]]] = {
+    FieldKind.INTEGER: _integer_coercer,
+    FieldKind.NUMBER: _number_coercer,
+    FieldKind.BOOLEAN: _boolean_coercer,
+    FieldKind.CATEGORY: _category_coercer,
+    FieldKind.SET: _set_coercer,
+    FieldKind.TEXT: _text_coercer,
+}
+
+
+def scalar_coercer(field: Field) -> Coercer:
+    """The function that turns one raw value of ``field`` into a typed value.
+
+    It returns the typed value, :data:`MISSING`, or an :class:`Invalid`.
+    """
+    return _SCALAR_FACTORIES[field.kind](field)
+
+
+@attrs.frozen(eq=False)
+class Column:
+    """A typed column: values, which rows are missing, which are invalid and why.
+
+    ``values`` is int64 (integer), float64 (number), bool (boolean), int64 codes into
+    the field's choices (category), a 2-D bool matrix rows x choices (set) or an
+    object array (text). Entries that are missing or invalid hold a harmless filler.
+    """
+
+    values: np.ndarray
+    missing: np.ndarray
+    invalid: np.ndarray
+    problems: np.ndarray | None = None
+
+
+def _filler(field: Field, n: int) -> np.ndarray:
+    if field.kind is FieldKind.SET:
+        return np.zeros((n, len(field.choices)), dtype=bool)
+    dtype = {
+        FieldKind.INTEGER: np.int64,
+        FieldKind.NUMBER: np.float64,
+        FieldKind.BOOLEAN: np.bool_,
+        FieldKind.CATEGORY: np.int64,
+        FieldKind.TEXT: object,
+    }[field.kind]
+    return np.zeros(n, dtype=dtype) if dtype is not object else np.full(n, "", dtype=object)
+
+
+def _encode(field: Field, typed: Any) -> Any:
+    """A typed scalar as it is stored in a column."""
+    if field.kind is FieldKind.CATEGORY:
+        return field.codes.index(typed)
+    if field.kind is FieldKind.SET:
+        return np.array([code in typed for code in field.codes], dtype=bool)
+    return typed
+
+
+def missing_column(field: Field, n: int) -> Column:
+    """A column of ``n`` missing values."""
+    return Column(_filler(field, n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool))
+
+
+def _numeric_fast_path(field: Field, array: np.ndarray) -> Column | None:
+    """Native numeric/bool dtypes, vectorized with the scalar coercer's meaning."""
+    n = len(array)
+    kind = array.dtype.kind
+    none = np.zeros(n, dtype=bool)
+    if field.kind is FieldKind.BOOLEAN and kind == "b":
+        return Column(array.astype(bool, copy=False), none, none.copy())
+    if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER) and kind in "iu":
+        values = array.astype(np.int64 if field.kind is FieldKind.INTEGER else np.float64)
+        invalid = _out_of_bounds(field, values)
+        if invalid.any():
+            return None
+        return Column(values, none, invalid)
+    if field.kind is FieldKind.NUMBER and kind == "f":
+        missing = np.isnan(array)
+        finite = np.isfinite(array) | missing
+        if not finite.all():
+            return None
+        values = np.where(missing, 0.0, array).astype(np.float64)
+        invalid = _out_of_bounds(field, values) & ~missing
+        if invalid.any():
+            return None
+        return Column(values, missing, invalid)
+    if field.kind is FieldKind.INTEGER and kind == "f":
+        missing = np.isnan(array)
+        usable = np.where(missing, 0.0, array)
+        if not (np.isfinite(usable).all() and (np.floor(usable) == usable).all()):
+            return None
+        if (np.abs(usable) > 2**53).any():
+            return None
+        values = usable.astype(np.int64)
+        if (_out_of_bounds(field, values) & ~missing).any():
+            return None
+        return Column(values, missing, np.zeros(n, dtype=bool))
+    return None
+
+
+def _out_of_bounds(field: Field, values: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(values), dtype=bool)
+    if field.minimum is not None:
+        out |= values < field.minimum
+    if field.maximum is not None:
+        out |= values > field.maximum
+    return out
+
+
+def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Column:
+    """Coerce a whole column (pandas Series, numpy array or list) for ``field``.
+
+    Numeric dtypes take vectorized fast paths; anything else is factorized and the
+    scalar coercer runs once per *distinct* value, never once per row.
+    """
+    series = data if isinstance(data, pd.Series) else pd.Series(_as_object_list(data))
+    n = len(series)
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        fast = _numeric_fast_path(field, series.to_numpy())
+        if fast is not None:
+            return fast
+    coerce = coerce or scalar_coercer(field)
+    if field.kind is FieldKind.SET and dtype == object:
+        series = series.map(_hashable, na_action="ignore")
+    codes, uniques = _distinct(series)
+    typed = [coerce(value) for value in uniques]
+    # code -1 is pandas' "missing"; put it last so one lookup serves every row
+    typed.append(MISSING)
+    codes = np.where(codes < 0, len(typed) - 1, codes)
+    is_missing = np.fromiter((t is MISSING for t in typed), dtype=bool, count=len(typed))
+    is_invalid = np.fromiter((isinstance(t, Invalid) for t in typed), bool, count=len(typed))
+    filler = _filler(field, 1)[0]
+    encoded = [
+        filler if (t is MISSING or isinstance(t, Invalid)) else _encode(field, t) for t in typed
+    ]
+    table = np.array(encoded, dtype=_filler(field, 0).dtype)
+    if field.kind is FieldKind.TEXT:
+        table = np.empty(len(encoded), dtype=object)
+        table[:] = encoded
+    values = table[codes]
+    invalid = is_invalid[codes]
+    problems = None
+    if invalid.any():
+        messages = np.array(
+            [t.problem if isinstance(t, Invalid) else None for t in typed], dtype=object
+        )
+        problems = messages[codes]
+    return Column(values, is_missing[codes], invalid, problems) if n else missing_column(field, 0)
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes per row and one representative per distinct value (-1 for missing).
+
+    Object columns are split by Python type too, because pandas hashes ``True``,
+    ``1`` and ``1.0`` alike while a field may accept one and reject another.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if series.dtype != object or len(series) == 0:
+        return codes, list(uniques)
+    type_codes, _ = pd.factorize(series.map(type))
+    combined = codes.astype(np.int64) * (int(type_codes.max()) + 1) + type_codes
+    combined[codes < 0] = -1
+    codes, representatives = pd.factorize(combined)
+    firsts = np.unique(codes, return_index=True)[1]
+    values = series.to_numpy()
+    out_codes = np.where(representatives[codes] < 0, -1, codes)
+    return out_codes, [values[i] for i in firsts]
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | set | np.ndarray):
+        return tuple(value)
+    if isinstance(value, frozenset):
+        return tuple(sorted(value, key=str))
+    return value
+
+
+def _as_object_list(data: Any) -> Any:
+    if isinstance(data, np.ndarray):
+        return data
+    return pd.array(list(data), dtype=object)

@@ -1,0 +1,211 @@
+"""cattrs hooks: profiles and decisions to and from JSON-ready data.
+
+A profile unstructures to exactly the shape of a profile file (fields and
+parameters keyed by name, histories keyed by date), so a profile written as JSON
+loads back with :func:`selectlib.load_profile`, and ``structure(unstructure(x)) == x``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .model import (
+    Choice,
+    Criterion,
+    Dated,
+    Field,
+    FieldKind,
+    Messages,
+    OutcomeLabels,
+    Parameter,
+    ParamValue,
+    ProfileSpec,
+    Source,
+    Table,
+    Text,
+)
+
+__all__ = ["converter"]
+
+converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}")
+
+
+converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+converter.register_structure_hook(dt.date, _structure_date)
+
+
+def _structure_param_value(value: Any, _: type) -> ParamValue:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    if isinstance(value, dict):
+        return Table(tuple((str(key), item) for key, item in value.items()))
+    if isinstance(value, Table):
+        return value
+    raise TypeError(f"a parameter value must be a number, text, list or table, got {value!r}")
+
+
+def _unstructure_param_value(value: ParamValue) -> Any:
+    if isinstance(value, Table):
+        return value.as_dict()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+converter.register_structure_hook(ParamValue, _structure_param_value)
+converter.register_unstructure_hook(ParamValue, _unstructure_param_value)
+converter.register_unstructure_hook(Table, _unstructure_param_value)
+converter.register_structure_hook(Table, _structure_param_value)
+
+
+def _keyed(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """Unstructured items as a mapping by ``key``, the key dropped from each value."""
+    return {item.pop(key): item for item in items}
+
+
+def _unkeyed(mapping: Any, key: str, defaults: dict[str, Any] | None = None) -> Any:
+    """A mapping by ``key`` as a list of dicts carrying the key (the inverse of _keyed)."""
+    if not isinstance(mapping, dict):
+        return mapping  # let structuring report the wrong type
+    return [{**(defaults or {}), key: name, **(spec or {})} for name, spec in mapping.items()]
+
+
+def _unstructure_choice(choice: Choice) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": choice.code, "ko": choice.label.ko, "en": choice.label.en}
+    if choice.aliases:
+        data["aliases"] = list(choice.aliases)
+    return data
+
+
+def _structure_choice(data: dict[str, Any], _: type) -> Choice:
+    return Choice(data["code"], Text(data["ko"], data["en"]), tuple(data.get("aliases", ())))
+
+
+converter.register_unstructure_hook(Choice, _unstructure_choice)
+converter.register_structure_hook(Choice, _structure_choice)
+
+_field_unstructure = make_dict_unstructure_fn(
+    Field, converter, _cattrs_omit_if_default=True, kind=override(omit_if_default=False)
+)
+_field_structure = make_dict_structure_fn(Field, converter, _cattrs_forbid_extra_keys=True)
+
+
+def _unstructure_field(field: Field) -> dict[str, Any]:
+    data = _field_unstructure(field)
+    if "choices" in data:
+        data["choices"] = _keyed(data["choices"], "code")
+    return data
+
+
+def _structure_field(data: dict[str, Any], _: type) -> Field:
+    if "choices" in data:
+        data = {**data, "choices": _unkeyed(data["choices"], "code")}
+    return _field_structure(data, Field)
+
+
+converter.register_unstructure_hook(Field, _unstructure_field)
+converter.register_structure_hook(Field, _structure_field)
+converter.register_structure_hook(FieldKind, lambda value, _: FieldKind(value))
+
+
+def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": parameter.name,
+        "description": converter.unstructure(parameter.description),
+    }
+    if parameter.unit is not None:
+        data["unit"] = parameter.unit
+    if parameter.keyed_by is not None:
+        data["keyed_by"] = parameter.keyed_by
+    data["history"] = {
+        entry.since.isoformat(): _unstructure_param_value(entry.value)
+        for entry in parameter.history
+    }
+    return data
+
+
+def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
+    extra = set(data) - {"name", "description", "unit", "keyed_by", "history", "value", "since"}
+    if extra:
+        raise cattrs.ForbiddenExtraKeysError("", Parameter, extra)
+    if "history" in data:
+        history = tuple(
+            Dated(_structure_date(since, dt.date), _structure_param_value(value, ParamValue))
+            for since, value in sorted(data["history"].items(), key=lambda kv: str(kv[0]))
+        )
+    else:
+        history = (
+            Dated(
+                _structure_date(data["since"], dt.date),
+                _structure_param_value(data["value"], ParamValue),
+            ),
+        )
+    return Parameter(
+        name=data["name"],
+        history=history,
+        description=converter.structure(data["description"], Text),
+        unit=data.get("unit"),
+        keyed_by=data.get("keyed_by"),
+    )
+
+
+converter.register_unstructure_hook(Parameter, _unstructure_parameter)
+converter.register_structure_hook(Parameter, _structure_parameter)
+
+_spec_unstructure = make_dict_unstructure_fn(ProfileSpec, converter, _cattrs_omit_if_default=True)
+_spec_structure = make_dict_structure_fn(ProfileSpec, converter, _cattrs_forbid_extra_keys=True)
+_ORDER = (
+    "id",
+    "version",
+    "name",
+    "description",
+    "valid_from",
+    "valid_to",
+    "sources",
+    "identifier",
+    "notes",
+    "fields",
+    "parameters",
+    "criteria",
+    "outcome",
+)
+
+
+def _unstructure_spec(spec: ProfileSpec) -> dict[str, Any]:
+    data = _spec_unstructure(spec)
+    data["fields"] = _keyed(data["fields"], "name")
+    data["parameters"] = _keyed(data["parameters"], "name")
+    return {key: data[key] for key in _ORDER if key in data}
+
+
+def _structure_spec(data: dict[str, Any], _: type) -> ProfileSpec:
+    """A profile from its file shape; a parameter's single ``value`` starts at ``valid_from``."""
+    data = dict(data)
+    data["fields"] = _unkeyed(data.get("fields"), "name")
+    data["parameters"] = _unkeyed(data.get("parameters"), "name", {"since": data.get("valid_from")})
+    return _spec_structure(data, ProfileSpec)
+
+
+converter.register_unstructure_hook(ProfileSpec, _unstructure_spec)
+converter.register_structure_hook(ProfileSpec, _structure_spec)
+
+for _cls in (Text, Source, Messages, Criterion, OutcomeLabels):
+    converter.register_unstructure_hook(
+        _cls, make_dict_unstructure_fn(_cls, converter, _cattrs_omit_if_default=True)
+    )

@@ -1,0 +1,177 @@
+"""What an evaluation returns for one applicant: a Decision that explains itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+from .model import Text
+
+__all__ = [
+    "CriterionInfo",
+    "CriterionResult",
+    "CriterionStatus",
+    "Decision",
+    "FieldProblem",
+    "Outcome",
+]
+
+
+class CriterionStatus(enum.StrEnum):
+    """How one criterion came out."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    MISSING = "missing"
+
+
+class Outcome(enum.StrEnum):
+    """How the whole decision came out."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    INCOMPLETE = "incomplete"
+    INVALID = "invalid"
+
+
+@attrs.frozen
+class CriterionInfo:
+    """What a criterion is and which parameters set its threshold on the evaluation date."""
+
+    id: str
+    label: Text
+    source: str
+    operator: str | None = None
+    parameters: tuple[str, ...] = ()
+    effective: dt.date | None = None
+
+
+@attrs.frozen
+class CriterionResult:
+    """One criterion's result: status, value seen, threshold applied, and why."""
+
+    id: str
+    status: CriterionStatus
+    value: Any
+    threshold: Any
+    operator: str | None
+    parameters: tuple[str, ...]
+    effective: dt.date | None
+    label: Text
+    source: str
+    message: Text
+
+    @property
+    def passed(self) -> bool:
+        """Whether the criterion is met."""
+        return self.status is CriterionStatus.PASSED
+
+    def explain(self, lang: str = "en") -> str:
+        """One line: label, status, value against threshold, and the message."""
+        detail = ""
+        if self.operator is not None:
+            detail = f" [{_show(self.value)} {self.operator} {_show(self.threshold)}"
+            if self.effective is not None:
+                since = "시행" if lang == "ko" else "since"
+                detail += f"; {since} {self.effective.isoformat()}"
+            detail += "]"
+        elif self.value is not None:
+            detail = f" [{_show(self.value)}]"
+        return f"{self.label.get(lang)} ({self.source}): {self.status}{detail}: {self.message.get(lang)}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    return str(value)
+
+
+@attrs.frozen
+class FieldProblem:
+    """An input value that could not be used: which field, what was given, what is wrong."""
+
+    field: str
+    value: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+@attrs.frozen
+class Decision:
+    """The eligibility decision for one applicant.
+
+    Results are stored column-wise (one tuple per attribute, aligned with
+    ``info``) so that a decision is cheap to make inside a web request;
+    :attr:`criteria` gives one :class:`CriterionResult` per criterion.
+    """
+
+    profile_id: str
+    on: dt.date
+    outcome: Outcome
+    info: tuple[CriterionInfo, ...]
+    statuses: tuple[CriterionStatus, ...]
+    values: tuple[Any, ...]
+    thresholds: tuple[Any, ...]
+    messages: tuple[Text, ...]
+    problems: tuple[FieldProblem, ...] = ()
+    missing_fields: tuple[str, ...] = ()
+    applicant: str | None = None
+
+    @property
+    def eligible(self) -> bool | None:
+        """True if every criterion passed, False if one failed, None if undecided.
+
+        Undecided means some input was missing or invalid; see :attr:`outcome`.
+        """
+        if self.outcome is Outcome.ELIGIBLE:
+            return True
+        if self.outcome is Outcome.INCOMPLETE:
+            return None
+        return False if self.outcome is Outcome.INELIGIBLE else None
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """One result per criterion, in profile order."""
+        return tuple(
+            CriterionResult(
+                info.id,
+                status,
+                value,
+                threshold,
+                info.operator,
+                info.parameters,
+                info.effective,
+                info.label,
+                info.source,
+                message,
+            )
+            for info, status, value, threshold, message in zip(
+                self.info, self.statuses, self.values, self.thresholds, self.messages, strict=True
+            )
+        )
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        """The result of the criterion with this id."""
+        for result in self.criteria:
+            if result.id == criterion_id:
+                return result
+        raise KeyError(f"no criterion {criterion_id!r}; have {', '.join(i.id for i in self.info)}")
+
+    @property
+    def failed(self) -> tuple[CriterionResult, ...]:
+        """The criteria that failed or could not be decided."""
+        return tuple(r for r in self.criteria if r.status is not CriterionStatus.PASSED)
+
+    def explain(self, lang: str = "en") -> str:
+        """A readable explanation: the outcome, then one line per criterion."""
+        head = f"{self.applicant + ': ' if self.applicant else ''}{self.outcome}"
+        lines = [head, *(f"  - {r.explain(lang)}" for r in self.criteria)]
+        lines += [f"  ! {problem}" for problem in self.problems]
+        return "\n".join(lines)

@@ -1,0 +1,215 @@
+"""The compiled form of a profile's rules, and evaluation of one record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from .coerce import MISSING, Coercer, Invalid, scalar_coercer
+from .decision import (
+    CriterionInfo,
+    CriterionStatus,
+    Decision,
+    FieldProblem,
+    Outcome,
+)
+from .errors import InputError
+from .expr import Condition
+from .loader import CompiledCriterion
+from .model import Field, FieldKind, Text
+from .params import Env
+
+__all__ = ["Engine", "as_record", "wide_names"]
+
+_ABSENT: Final = object()
+PASSED, FAILED, UNDECIDED = CriterionStatus.PASSED, CriterionStatus.FAILED, CriterionStatus.MISSING
+
+
+def wide_names(field: Field) -> tuple[str, ...]:
+    """The one-column-per-code names a set field may also be given as (``programs.survey``)."""
+    return tuple(f"{field.name}.{code}" for code in field.codes)
+
+
+@attrs.frozen(eq=False)
+class _FieldPlan:
+    name: str
+    coerce: Coercer
+    required: bool
+    wide: tuple[str, ...]
+    codes: tuple[str, ...]
+    flag: Coercer
+
+
+@attrs.frozen(eq=False)
+class Engine:
+    """A profile's fields and criteria compiled for evaluation; shared by its reforms."""
+
+    profile_id: str
+    fields: tuple[Field, ...]
+    criteria: tuple[CompiledCriterion, ...]
+    identifier: str | None = None
+    _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
+    _steps: tuple[tuple[Any, ...], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        flag = scalar_coercer(Field("flag", FieldKind.BOOLEAN, Text("", "")))
+        plans = tuple(
+            _FieldPlan(
+                f.name,
+                scalar_coercer(f),
+                f.required,
+                wide_names(f) if f.kind is FieldKind.SET else (),
+                f.codes,
+                flag,
+            )
+            for f in self.fields
+        )
+        object.__setattr__(self, "_plans", plans)
+        steps = []
+        for item in self.criteria:
+            cond: Condition = item.condition
+            messages = item.criterion.messages
+            by_status = {
+                PASSED: messages.passed,
+                FAILED: messages.failed,
+                UNDECIDED: messages.missing,
+            }
+            steps.append(
+                (
+                    cond.value.scalar if cond.value else None,
+                    cond.threshold.scalar if cond.threshold else None,
+                    cond.op,
+                    cond.whole.scalar,
+                    by_status,
+                )
+            )
+        object.__setattr__(self, "_steps", tuple(steps))
+
+    def info(self, env: Env) -> tuple[CriterionInfo, ...]:
+        """The criteria's descriptions on ``env``'s date (cached in the env)."""
+        found = env.cache.get("info")
+        if found is None:
+            found = env.cache["info"] = tuple(self._info(item, env) for item in self.criteria)
+        return found  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _info(item: CompiledCriterion, env: Env) -> CriterionInfo:
+        cond = item.condition
+        used = (cond.threshold or cond.whole).params
+        params = tuple(sorted(used))
+        effective = max((env.effective[p] for p in params), default=None)
+        crit = item.criterion
+        return CriterionInfo(crit.id, crit.label, crit.source, cond.symbol, params, effective)
+
+    def typed_record(
+        self, record: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[FieldProblem], list[str]]:
+        """Coerce a record's fields: typed values, problems, and required fields missing."""
+        typed: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        missing: list[str] = []
+        get = record.get
+        for plan in self._plans:
+            raw = get(plan.name, _ABSENT)
+            if raw is _ABSENT:
+                value = _from_wide(plan, record) if plan.wide else MISSING
+            else:
+                value = plan.coerce(raw)
+            if value.__class__ is Invalid:
+                problems.append(FieldProblem(plan.name, _show(raw), value.problem))
+                value = MISSING
+            elif value is MISSING and plan.required:
+                missing.append(plan.name)
+            typed[plan.name] = value
+        return typed, problems, missing
+
+    def evaluate(self, record: Any, env: Env) -> Decision:
+        """Evaluate one record (a mapping, or JSON text of an object) on ``env``'s date."""
+        record = as_record(record)
+        typed, problems, missing = self.typed_record(record)
+        statuses: list[CriterionStatus] = []
+        values: list[Any] = []
+        thresholds: list[Any] = []
+        messages: list[Text] = []
+        for value_fn, threshold_fn, op, whole_fn, by_status in self._steps:
+            if op is not None:
+                value = value_fn(typed, env)
+                threshold = threshold_fn(typed, env)
+                result = (
+                    MISSING if value is MISSING or threshold is MISSING else op(value, threshold)
+                )
+            else:
+                result = value = whole_fn(typed, env)
+                threshold = None
+            status = PASSED if result is True else FAILED if result is False else UNDECIDED
+            statuses.append(status)
+            values.append(None if value is MISSING else value)
+            thresholds.append(None if threshold is MISSING else threshold)
+            messages.append(by_status[status])
+        if problems:
+            outcome = Outcome.INVALID
+        elif FAILED in statuses:
+            outcome = Outcome.INELIGIBLE
+        elif UNDECIDED in statuses:
+            outcome = Outcome.INCOMPLETE
+        else:
+            outcome = Outcome.ELIGIBLE
+        applicant = None
+        if self.identifier is not None:
+            ident = typed.get(self.identifier, MISSING)
+            applicant = None if ident is MISSING else str(ident)
+        return Decision(
+            self.profile_id,
+            env.on,
+            outcome,
+            self.info(env),
+            tuple(statuses),
+            tuple(values),
+            tuple(thresholds),
+            tuple(messages),
+            tuple(problems),
+            tuple(missing),
+            applicant,
+        )
+
+
+def _from_wide(plan: _FieldPlan, record: Mapping[str, Any]) -> Any:
+    """A set field given as one yes/no entry per code; absent if none of them is there."""
+    flags = [record.get(name, _ABSENT) for name in plan.wide]
+    if all(flag is _ABSENT for flag in flags):
+        return MISSING
+    chosen = []
+    for code, name, raw in zip(plan.codes, plan.wide, flags, strict=True):
+        flag = MISSING if raw is _ABSENT else plan.flag(raw)
+        if flag.__class__ is Invalid:
+            return Invalid(f"{name}: {flag.problem}")
+        if flag is MISSING:
+            return MISSING
+        if flag:
+            chosen.append(code)
+    return frozenset(chosen)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_record(record: Any) -> Mapping[str, Any]:
+    """A record from a mapping or from JSON text of an object; InputError otherwise."""
+    if isinstance(record, Mapping):
+        return record
+    if isinstance(record, str | bytes | bytearray):
+        try:
+            record = json.loads(record)
+        except ValueError as exc:
+            raise InputError(f"record is not valid JSON: {exc}") from None
+        if isinstance(record, Mapping):
+            return record
+    raise InputError(
+        f"a record must be a mapping of field names to values (or JSON of one), "
+        f"got {type(record).__name__}"
+    )

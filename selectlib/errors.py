@@ -1,0 +1,123 @@
+"""The exceptions selectlib raises.
+
+Every exception derives from :class:`SelectlibError` and also from the builtin it
+behaves like (``ValueError``, ``LookupError``, ``FileNotFoundError``), so callers can
+catch either. Each one says what was wrong, where, and how to fix it, and keeps
+those facts as attributes for programs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "ExpressionError",
+    "InputError",
+    "ParameterError",
+    "ProfileError",
+    "ProfileNotFoundError",
+    "ProfileProblem",
+    "SelectlibError",
+]
+
+
+class SelectlibError(Exception):
+    """Base class of every error selectlib raises on purpose."""
+
+
+@attrs.frozen
+class ProfileProblem:
+    """One problem found in a profile: where it is, what is wrong, how to fix it."""
+
+    path: str
+    message: str
+    hint: str = ""
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<profile>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{where}: {self.path}: {self.message}"
+        if self.hint:
+            text += f" (fix: {self.hint})"
+        return text
+
+
+class ProfileError(SelectlibError, ValueError):
+    """A profile could not be loaded; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[ProfileProblem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in profile"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class ProfileNotFoundError(SelectlibError, FileNotFoundError):
+    """No profile has the name or path asked for."""
+
+    def __init__(self, name: str, available: Sequence[str]) -> None:
+        self.name = name
+        self.available = tuple(available)
+        listed = ", ".join(self.available) or "none"
+        super().__init__(
+            f"no profile named {name!r}: give a built-in profile id ({listed}) "
+            "or the path of a .yaml profile file"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ExpressionError(SelectlibError, ValueError):
+    """A condition is not in the expression language or does not type-check."""
+
+    def __init__(self, message: str, source: str, column: int | None = None) -> None:
+        self.source = source
+        self.column = column
+        self.reason = message
+        where = f" at column {column}" if column is not None else ""
+        super().__init__(f"{message}{where} in {source!r}")
+
+
+class ParameterError(SelectlibError, ValueError):
+    """A parameter is unknown, has no value on a date, or got a value of the wrong shape."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.reason = message
+        super().__init__(f"parameter {name!r}: {message}")
+
+
+class InputError(SelectlibError, ValueError):
+    """Input data could not be read or used; says which file, row and field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.field = field
+        self.value = value
+        self.reason = message
+        where = [
+            part
+            for part in (
+                file,
+                f"row {row}" if row is not None else None,
+                f"field {field!r}" if field is not None else None,
+            )
+            if part
+        ]
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)

@@ -1,0 +1,348 @@
+"""Reading a profile file: YAML → schema check → ProfileSpec → semantic checks → compiled.
+
+Every problem is collected and reported at once, each with the file, the key path
+and the line, and what would fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import cattrs
+import jsonschema
+
+from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
+from .expr import Condition, DomainCheck, Kind, ParamInfo, Symbols, Type, compile_condition
+from .model import Criterion, FieldKind, Parameter, ParamValue, ProfileSpec, Table
+from .schema import PROFILE_SCHEMA
+from .yamlsource import KeyPath, SourceMap, read_yaml
+
+__all__ = [
+    "CompiledCriterion",
+    "check_domains",
+    "check_spec",
+    "compile_spec",
+    "param_type",
+    "parse_profile",
+]
+
+RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
+MAX_CRITERIA = 31
+_VALIDATOR = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
+
+
+@attrs.frozen(eq=False)
+class CompiledCriterion:
+    """A criterion with its compiled condition."""
+
+    criterion: Criterion
+    condition: Condition
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML data with dates turned into ISO text, as the JSON Schema sees it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {
+            (k.isoformat() if isinstance(k, dt.date) else k): _jsonable(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _hint(error: jsonschema.ValidationError) -> str:
+    validator = error.validator
+    if validator == "required":
+        return "add the missing key"
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return (
+            f"remove it or fix its spelling; allowed keys: {', '.join(allowed)}" if allowed else ""
+        )
+    if validator == "enum":
+        return "use one of " + ", ".join(map(str, error.validator_value))
+    if validator == "type":
+        return f"write a value of type {error.validator_value}"
+    if validator == "pattern":
+        return "names are lower-case letters, digits and '_' and start with a letter"
+    if validator == "oneOf" and "history" in str(error.schema):
+        return "give either 'value' (with an optional 'since') or 'history', not both"
+    return ""
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
+    if error.validator == "oneOf" and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        return best.message
+    return error.message
+
+
+def _schema_problems(data: Any, source: SourceMap) -> list[ProfileProblem]:
+    problems = []
+    for error in sorted(
+        _VALIDATOR.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        path: KeyPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            extra = [key for key in error.instance if key not in error.schema.get("properties", {})]
+            if extra and error.schema.get("properties"):
+                path = (*path, str(extra[0]))
+        problems.append(source.problem(path, _schema_message(error), _hint(error)))
+    return problems
+
+
+def param_type(parameter: Parameter) -> tuple[Type | None, str]:
+    """The static type a parameter's values share, or None and why they do not."""
+    types = {_value_type(entry.value) for entry in parameter.history}
+    if None in types:
+        return None, "mixes text and numbers in one list or table"
+    kinds = {(t.kind, t.item) for t in types if t is not None}
+    if len(kinds) > 1:
+        return None, "its dated values do not all have the same shape (number, list or table)"
+    ((kind, item),) = kinds
+    return Type(kind, None, item), ""
+
+
+def _value_type(value: ParamValue) -> Type | None:
+    if isinstance(value, bool):
+        return Type(Kind.BOOL)
+    if isinstance(value, int | float):
+        return Type(Kind.NUMBER)
+    if isinstance(value, str):
+        return Type(Kind.STRING)
+    if isinstance(value, tuple):
+        items = {Kind.STRING if isinstance(v, str) else Kind.NUMBER for v in value}
+        if len(items) > 1:
+            return None
+        return Type(Kind.LIST, None, items.pop() if items else Kind.STRING)
+    entries = [v for _, v in value.entries if v is not None]
+    kinds = {_value_type(v) for v in entries}
+    if len(kinds) > 1:
+        return None
+    inner = kinds.pop() if kinds else Type(Kind.NUMBER)
+    return Type(Kind.TABLE, None, inner.kind if inner else None)
+
+
+def check_domains(
+    parameters: Iterable[Parameter], checks: Iterable[DomainCheck]
+) -> Iterator[tuple[str, int, str]]:
+    """Yield (parameter, history index, problem) for values that break a domain promise."""
+    by_name = {p.name: p for p in parameters}
+    for check in checks:
+        parameter = by_name.get(check.param)
+        if parameter is None:
+            continue
+        for index, entry in enumerate(parameter.history):
+            value = entry.value
+            if check.need == "keys-cover" and isinstance(value, Table):
+                lacking = [code for code in check.domain if code not in value.keys]
+                if lacking:
+                    what = f"codes of {check.field!r}" if check.field else "keys used"
+                    yield (
+                        check.param,
+                        index,
+                        (
+                            f"table lacks key(s) {', '.join(lacking)} ({what}: {', '.join(check.domain)})"
+                        ),
+                    )
+            elif check.need == "within" and isinstance(value, tuple):
+                unknown = [str(v) for v in value if v not in check.domain]
+                if unknown:
+                    yield (
+                        check.param,
+                        index,
+                        (
+                            f"{', '.join(unknown)} not among the codes of {check.field!r} "
+                            f"({', '.join(check.domain)})"
+                        ),
+                    )
+
+
+def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+    for field in spec.fields:
+        path: KeyPath = ("fields", field.name)
+        has_choices = field.kind in (FieldKind.CATEGORY, FieldKind.SET)
+        if has_choices and not field.choices:
+            yield source.problem(path, f"a {field.kind} field needs choices", "add 'choices:'")
+        if not has_choices and field.choices:
+            yield source.problem(
+                (*path, "choices"), f"a {field.kind} field has no choices", "remove 'choices'"
+            )
+        if (field.minimum is not None or field.maximum is not None) and field.kind not in (
+            FieldKind.INTEGER,
+            FieldKind.NUMBER,
+        ):
+            yield source.problem(path, "minimum/maximum only apply to integer and number fields")
+        if (
+            field.minimum is not None
+            and field.maximum is not None
+            and field.minimum > field.maximum
+        ):
+            yield source.problem((*path, "minimum"), "minimum is above maximum")
+
+
+def _parameter_problems(
+    spec: ProfileSpec, source: SourceMap
+) -> Iterator[ProfileProblem | tuple[str, ParamInfo]]:
+    fields = {f.name: f for f in spec.fields}
+    for parameter in spec.parameters:
+        path: KeyPath = ("parameters", parameter.name)
+        if parameter.name in fields:
+            yield source.problem(
+                path, f"{parameter.name!r} is both a field and a parameter", "rename one of them"
+            )
+        type_, why = param_type(parameter)
+        if type_ is None:
+            yield source.problem(path, why, "make every dated value the same kind")
+            continue
+        if parameter.keyed_by is not None:
+            keyed = fields.get(parameter.keyed_by)
+            if keyed is None or keyed.kind is not FieldKind.CATEGORY:
+                yield source.problem(
+                    (*path, "keyed_by"),
+                    f"{parameter.keyed_by!r} is not a category field",
+                    "name a field of kind category",
+                )
+            elif type_.kind is Kind.TABLE:
+                check = DomainCheck(parameter.name, keyed.codes, keyed.name, "keys-cover")
+                for _, index, problem in check_domains([parameter], [check]):
+                    yield source.problem(
+                        _history_path(spec, parameter, index),
+                        problem,
+                        "add an entry for every code",
+                    )
+        yield parameter.name, ParamInfo(parameter.name, type_)
+
+
+def _history_path(spec: ProfileSpec, parameter: Parameter, index: int) -> KeyPath:
+    base: KeyPath = ("parameters", parameter.name)
+    entry = parameter.history[index]
+    return (
+        (*base, "history", entry.since.isoformat())
+        if len(parameter.history) > 1 or (entry.since != spec.valid_from)
+        else (*base, "value")
+    )
+
+
+def compile_spec(
+    spec: ProfileSpec, source: SourceMap | None = None
+) -> tuple[CompiledCriterion, ...]:
+    """Check a structured profile and compile its criteria; raise ProfileError listing all problems."""
+    source = source or SourceMap(None)
+    problems: list[ProfileProblem] = list(_field_problems(spec, source))
+    params: dict[str, ParamInfo] = {}
+    for item in _parameter_problems(spec, source):
+        if isinstance(item, ProfileProblem):
+            problems.append(item)
+        else:
+            params[item[0]] = item[1]
+    names = {f.name for f in spec.fields}
+    if spec.identifier is not None and spec.identifier not in names:
+        problems.append(
+            source.problem(
+                ("identifier",), f"no field named {spec.identifier!r}", "name one of the fields"
+            )
+        )
+    if spec.valid_to is not None and spec.valid_to < spec.valid_from:
+        problems.append(source.problem(("valid_to",), "valid_to is before valid_from"))
+    if len(spec.criteria) > MAX_CRITERIA:
+        problems.append(
+            source.problem(("criteria",), f"more than {MAX_CRITERIA} criteria", "split the profile")
+        )
+    symbols = Symbols({f.name: f for f in spec.fields}, params)
+    compiled = []
+    seen: set[str] = set()
+    for index, criterion in enumerate(spec.criteria):
+        path: KeyPath = ("criteria", index)
+        if criterion.id in seen:
+            problems.append(
+                source.problem(
+                    (*path, "id"),
+                    f"duplicate criterion id {criterion.id!r}",
+                    "give each criterion its own id",
+                )
+            )
+        if criterion.id in RESERVED:
+            problems.append(
+                source.problem(
+                    (*path, "id"),
+                    f"{criterion.id!r} is a reserved name",
+                    f"avoid {', '.join(sorted(RESERVED))}",
+                )
+            )
+        seen.add(criterion.id)
+        try:
+            condition = compile_condition(criterion.condition, symbols)
+        except ExpressionError as exc:
+            problems.append(
+                source.problem(
+                    (*path, "condition"),
+                    str(exc),
+                    "see the expression reference in docs/profile-format.md",
+                )
+            )
+            continue
+        for name, entry, problem in check_domains(spec.parameters, condition.checks):
+            parameter = next(p for p in spec.parameters if p.name == name)
+            problems.append(
+                source.problem(
+                    _history_path(spec, parameter, entry),
+                    problem,
+                    f"used by criterion {criterion.id!r}",
+                )
+            )
+        compiled.append(CompiledCriterion(criterion, condition))
+    if problems:
+        raise ProfileError(problems)
+    return tuple(compiled)
+
+
+def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProblem]:
+    messages = (
+        cattrs.transform_error(exc) if isinstance(exc, cattrs.BaseValidationError) else [str(exc)]
+    )
+    return [source.problem((), message, "check the value's type") for message in messages]
+
+
+def parse_profile(
+    text: str, file: str | None = None
+) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...]]:
+    """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem."""
+    from .convert import converter
+
+    data, source, problems = read_yaml(text, file)
+    if problems:
+        raise ProfileError(problems)
+    if not isinstance(data, dict):
+        raise ProfileError(
+            [
+                source.problem(
+                    (),
+                    "a profile must be a mapping of keys to values",
+                    "start the file with 'id: ...'",
+                )
+            ]
+        )
+    problems = _schema_problems(data, source)
+    if problems:
+        raise ProfileError(problems)
+    try:
+        spec = converter.structure(data, ProfileSpec)
+    except (cattrs.BaseValidationError, ValueError, TypeError, ParameterError) as exc:
+        raise ProfileError(_structure_problems(exc, source)) from None
+    return spec, compile_spec(spec, source)
+
+
+def check_spec(spec: ProfileSpec, checks: Sequence[DomainCheck]) -> list[str]:
+    """Problems a (reformed) spec's parameters have with the domain promises, as text."""
+    return [
+        f"{name} (entry {index + 1}): {problem}"
+        for name, index, problem in check_domains(spec.parameters, checks)
+    ]

@@ -1,0 +1,189 @@
+"""The values a profile is made of: frozen attrs classes, structured by cattrs.
+
+These classes only hold data. Loading and validation live in :mod:`selectlib.loader`,
+evaluation in :mod:`selectlib.profile`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+__all__ = [
+    "Choice",
+    "Criterion",
+    "Dated",
+    "Field",
+    "FieldKind",
+    "Messages",
+    "OutcomeLabels",
+    "ParamValue",
+    "Parameter",
+    "ProfileSpec",
+    "Source",
+    "Table",
+    "Text",
+]
+
+
+@attrs.frozen
+class Text:
+    """A phrase in Korean and English."""
+
+    ko: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The phrase in ``lang`` (``"ko"`` or ``"en"``)."""
+        return self.ko if lang == "ko" else self.en
+
+
+@attrs.frozen
+class Source:
+    """A source document a profile's rules come from."""
+
+    id: str
+    title: Text
+    issued: dt.date | None = None
+    file: str | None = None
+    url: str | None = None
+
+
+class FieldKind(enum.StrEnum):
+    """The type of an input field."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    CATEGORY = "category"
+    SET = "set"
+    TEXT = "text"
+
+
+@attrs.frozen
+class Choice:
+    """An allowed value of a category or set field, with its labels and accepted aliases."""
+
+    code: str
+    label: Text
+    aliases: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Field:
+    """One input field of a profile's input schema."""
+
+    name: str
+    kind: FieldKind
+    description: Text
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The allowed codes of a category or set field, in declared order."""
+        return tuple(choice.code for choice in self.choices)
+
+
+@attrs.frozen
+class Table:
+    """A parameter value keyed by category (area type, region, loan type...)."""
+
+    entries: tuple[tuple[str, float | int | bool | str | None], ...]
+
+    def as_dict(self) -> dict[str, float | int | bool | str | None]:
+        """The table as a plain mapping."""
+        return dict(self.entries)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The table's keys, in declared order."""
+        return tuple(key for key, _ in self.entries)
+
+
+ParamValue = int | float | bool | str | tuple[str, ...] | Table
+"""A parameter's value on one date: a scalar, a list of codes, or a keyed table."""
+
+
+@attrs.frozen
+class Dated:
+    """A parameter value in force from ``since`` until the next entry."""
+
+    since: dt.date
+    value: ParamValue
+
+
+@attrs.frozen
+class Parameter:
+    """A named number, list or table whose value may change over time."""
+
+    name: str
+    history: tuple[Dated, ...]
+    description: Text
+    unit: str | None = None
+    keyed_by: str | None = None
+
+    def at(self, on: dt.date) -> Dated | None:
+        """The entry in force on ``on``, or None before the first one."""
+        found = None
+        for entry in self.history:
+            if entry.since <= on:
+                found = entry
+            else:
+                break
+        return found
+
+
+@attrs.frozen
+class Messages:
+    """What to tell the applicant when a criterion passes, fails or cannot be decided."""
+
+    passed: Text
+    failed: Text
+    missing: Text
+
+
+@attrs.frozen
+class Criterion:
+    """One eligibility requirement: a condition over inputs and parameters."""
+
+    id: str
+    label: Text
+    source: str
+    condition: str
+    messages: Messages
+
+
+@attrs.frozen
+class OutcomeLabels:
+    """How criteria combine into a decision, and what each outcome is called."""
+
+    rule: str = "all"
+    eligible: Text = Text("지원 가능", "eligible")
+    ineligible: Text = Text("지원 불가", "ineligible")
+    incomplete: Text = Text("판정 보류(정보 부족)", "incomplete: information missing")
+    invalid: Text = Text("입력 오류", "invalid input")
+
+
+@attrs.frozen
+class ProfileSpec:
+    """Everything a profile file says, as data."""
+
+    id: str
+    name: Text
+    valid_from: dt.date
+    fields: tuple[Field, ...]
+    parameters: tuple[Parameter, ...]
+    criteria: tuple[Criterion, ...]
+    valid_to: dt.date | None = None
+    version: str = "1"
+    description: Text | None = None
+    sources: tuple[Source, ...] = ()
+    identifier: str | None = None
+    outcome: OutcomeLabels = OutcomeLabels()
+    notes: tuple[Text, ...] = ()

@@ -1,0 +1,51 @@
+"""Dated parameters: what each parameter is worth on a given date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .errors import ParameterError
+from .model import Dated, Parameter, ParamValue, Table
+
+__all__ = ["Env", "native", "resolve"]
+
+
+def native(value: ParamValue) -> Any:
+    """A parameter value in the form expressions use: tables as dicts, lists as frozensets."""
+    if isinstance(value, Table):
+        return value.as_dict()
+    if isinstance(value, tuple):
+        return frozenset(value)
+    return value
+
+
+@attrs.frozen(eq=False)
+class Env:
+    """Every parameter resolved on one date, plus a cache for vectorized lookups."""
+
+    on: dt.date
+    values: Mapping[str, Any]
+    effective: Mapping[str, dt.date]
+    cache: dict[Any, Any] = attrs.field(factory=dict)
+
+
+def resolve(parameters: Sequence[Parameter], on: dt.date) -> Env:
+    """Look up every parameter on ``on``; a parameter with no value yet is an error."""
+    values: dict[str, Any] = {}
+    effective: dict[str, dt.date] = {}
+    for parameter in parameters:
+        entry: Dated | None = parameter.at(on)
+        if entry is None:
+            first = parameter.history[0].since.isoformat()
+            raise ParameterError(
+                parameter.name,
+                f"has no value on {on.isoformat()}: its history starts on {first}; "
+                "evaluate on a later date or add an earlier entry to the profile",
+            )
+        values[parameter.name] = native(entry.value)
+        effective[parameter.name] = entry.since
+    return Env(on, values, effective)

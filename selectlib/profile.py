@@ -1,0 +1,195 @@
+"""Profiles: loading by name or path, and evaluating applicants against them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pandas as pd
+
+from .batch import evaluate_table
+from .decision import Decision
+from .engine import Engine
+from .errors import InputError, ProfileNotFoundError
+from .loader import parse_profile
+from .model import Criterion, Field, Parameter, ProfileSpec, Text
+from .params import Env, resolve
+
+__all__ = ["Profile", "list_profiles", "load_profile", "profiles_dir"]
+
+DateLike = dt.date | str | None
+
+
+def as_date(on: DateLike) -> dt.date:
+    """A date from a date, a datetime, ISO text, or None (today)."""
+    if on is None:
+        return dt.date.today()
+    if isinstance(on, dt.datetime):
+        return on.date()
+    if isinstance(on, dt.date):
+        return on
+    if isinstance(on, str):
+        try:
+            return dt.date.fromisoformat(on.strip())
+        except ValueError:
+            raise InputError(f"{on!r} is not a date: write it as YYYY-MM-DD") from None
+    raise InputError(f"expected a date, got {type(on).__name__}")
+
+
+@attrs.frozen(eq=False)
+class _Cache:
+    envs: dict[dt.date, Env] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Profile:
+    """A loaded, checked and compiled profile: one program's eligibility rules.
+
+    Profiles are immutable; :meth:`with_params` returns a new one. Two profiles are
+    equal when their contents (``spec``) are equal.
+    """
+
+    spec: ProfileSpec
+    engine: Engine = attrs.field(eq=False, repr=False)
+    path: str | None = attrs.field(default=None, eq=False)
+    _cache: _Cache = attrs.field(factory=_Cache, eq=False, repr=False, init=False)
+
+    # -- what the profile is ---------------------------------------------------------
+    @property
+    def id(self) -> str:
+        """The profile's identifier."""
+        return self.spec.id
+
+    @property
+    def name(self) -> Text:
+        """The program's name in Korean and English."""
+        return self.spec.name
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The input schema."""
+        return self.spec.fields
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        """The dated parameters."""
+        return self.spec.parameters
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The eligibility criteria, in order."""
+        return self.spec.criteria
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``."""
+        for parameter in self.spec.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.spec.parameters)
+        raise KeyError(f"profile {self.id!r} has no parameter {name!r} (has: {known})")
+
+    def params_on(self, on: DateLike = None) -> Env:
+        """Every parameter's value and effective date on ``on`` (default today)."""
+        day = as_date(on)
+        env = self._cache.envs.get(day)
+        if env is None:
+            env = self._cache.envs[day] = resolve(self.spec.parameters, day)
+        return env
+
+    # -- evaluation --------------------------------------------------------------------
+    def evaluate(self, record: Mapping[str, Any] | str | bytes, on: DateLike = None) -> Decision:
+        """Decide one applicant (a mapping or JSON text) on ``on`` (default today).
+
+        Invalid values do not raise: the decision's outcome is ``invalid`` and
+        ``problems`` says which field and why.
+        """
+        return self.engine.evaluate(record, self.params_on(on))
+
+    def evaluate_many(self, table: Any, on: DateLike = None) -> pd.DataFrame:
+        """Decide every row of a table (DataFrame, mapping of columns, list of records).
+
+        Returns one row per input row, with the same index and order: ``eligible``
+        (True/False/NA), ``outcome``, ``status`` (ok/invalid), one column per
+        criterion (passed/failed/missing), ``reasons_ko``/``reasons_en`` and
+        ``problems`` (field and problem, for invalid rows).
+        """
+        return evaluate_table(self.engine, table, self.params_on(on))
+
+    def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
+        """A new profile with some parameters changed; this one is left untouched.
+
+        Keys are parameter names, or ``name.key`` for one entry of a table. Without
+        ``since`` the new value replaces the whole history; with it, the value takes
+        effect on that date and earlier values stay.
+        """
+        from .reform import reformed_spec
+
+        day = None if since is None else as_date(since)
+        spec = reformed_spec(self.spec, self.engine, changes, day)
+        return Profile(spec, self.engine, self.path)
+
+    # -- JSON --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as JSON-ready data in the profile file's shape."""
+        from .convert import converter
+
+        return converter.unstructure(self.spec)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from data in the profile file's shape (e.g. from :meth:`to_dict`)."""
+        import json
+
+        return from_text(json.dumps(dict(data), default=str), None)
+
+
+def from_text(text: str, path: str | None) -> Profile:
+    """A profile from YAML or JSON text."""
+    spec, criteria = parse_profile(text, path)
+    return Profile(spec, Engine(spec.id, spec.fields, criteria, spec.identifier), path)
+
+
+def profiles_dir() -> Path:
+    """Where the built-in profiles are: inside the installed package, or the source tree."""
+    packaged = Path(str(resources.files("selectlib"))) / "scoring_profiles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "scoring_profiles"
+
+
+def list_profiles() -> list[str]:
+    """The ids of the built-in profiles, sorted."""
+    folder = profiles_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+_LOADED: dict[tuple[str, int, float], Profile] = {}
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load a built-in profile by id, or a profile file by path (YAML or JSON).
+
+    Raises :class:`~selectlib.ProfileNotFoundError` if there is no such profile and
+    :class:`~selectlib.ProfileError` listing every problem if it is not valid.
+    """
+    text_name = str(name_or_path)
+    path = Path(text_name)
+    if not (path.suffix in (".yaml", ".yml", ".json") and path.is_file()):
+        candidate = profiles_dir() / f"{text_name}.yaml"
+        if not candidate.is_file():
+            raise ProfileNotFoundError(text_name, list_profiles())
+        path = candidate
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime)
+    found = _LOADED.get(key)
+    if found is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"profile is not UTF-8 text ({exc.reason})", file=str(path)) from None
+        found = _LOADED[key] = from_text(text, str(path))
+    return found

@@ -1,0 +1,97 @@
+"""Reforms: new parameter values on a copy of a profile, checked like the original."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .convert import _structure_param_value
+from .engine import Engine
+from .errors import ParameterError
+from .loader import check_domains, param_type
+from .model import Dated, Parameter, ParamValue, ProfileSpec, Table
+
+__all__ = ["reformed_spec"]
+
+
+def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> Table:
+    if not isinstance(table, Table):
+        raise ParameterError(name, f"is not a table, so {name}.{key} cannot be set")
+    if key not in table.keys:
+        raise ParameterError(name, f"has no key {key!r} (keys: {', '.join(table.keys)})")
+    return Table(tuple((k, value if k == key else v) for k, v in table.entries))
+
+
+def _new_history(
+    parameter: Parameter, key: str | None, raw: Any, since: dt.date | None
+) -> tuple[Dated, ...]:
+    name = parameter.name
+    try:
+        value = None if key is not None else _structure_param_value(raw, ParamValue)
+    except TypeError as exc:
+        raise ParameterError(name, str(exc)) from None
+    if since is None:
+        if key is None:
+            assert value is not None
+            return (Dated(parameter.history[0].since, value),)
+        return tuple(
+            Dated(e.since, _with_entry(e.value, key, raw, name)) for e in parameter.history
+        )
+    kept = tuple(entry for entry in parameter.history if entry.since < since)
+    if key is not None:
+        current = parameter.at(since) or parameter.history[0]
+        value = _with_entry(current.value, key, raw, name)
+    assert value is not None
+    return (*kept, Dated(since, value))
+
+
+def reformed_spec(
+    spec: ProfileSpec, engine: Engine, changes: Mapping[str, Any], since: dt.date | None
+) -> ProfileSpec:
+    """``spec`` with ``changes`` applied; raise ParameterError if a value does not fit."""
+    by_name = {p.name: p for p in spec.parameters}
+    updated = dict(by_name)
+    for dotted, raw in changes.items():
+        name, _, key = str(dotted).partition(".")
+        original = by_name.get(name)
+        if original is None:
+            raise ParameterError(
+                name, f"no such parameter in {spec.id!r}; known: {', '.join(by_name)}"
+            )
+        parameter = updated[name]
+        candidate = attrs.evolve(
+            parameter, history=_new_history(parameter, key or None, raw, since)
+        )
+        before, _ = param_type(original)
+        after, why = param_type(candidate)
+        if after is None:
+            raise ParameterError(name, why)
+        if before is not None and (before.kind, before.item) != (after.kind, after.item):
+            raise ParameterError(
+                name,
+                f"must stay a {before.kind.value}"
+                + (f" of {before.item.value}" if before.item else "")
+                + f", got {after.kind.value}"
+                + (f" of {after.item.value}" if after.item else ""),
+            )
+        updated[name] = candidate
+    new_spec = attrs.evolve(spec, parameters=tuple(updated[p.name] for p in spec.parameters))
+    checks = [check for item in engine.criteria for check in item.condition.checks]
+    checks += _keyed_checks(new_spec)
+    for name, index, problem in check_domains(new_spec.parameters, checks):
+        raise ParameterError(name, f"{problem} (entry {index + 1})")
+    return new_spec
+
+
+def _keyed_checks(spec: ProfileSpec) -> list[Any]:
+    from .expr import DomainCheck
+
+    fields = {f.name: f for f in spec.fields}
+    return [
+        DomainCheck(p.name, fields[p.keyed_by].codes, p.keyed_by, "keys-cover")
+        for p in spec.parameters
+        if p.keyed_by in fields
+    ]

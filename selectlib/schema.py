@@ -1,0 +1,179 @@
+"""The JSON Schema of the profile file format (published as docs/profile.schema.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["PROFILE_SCHEMA", "SCHEMA_ID"]
+
+SCHEMA_ID = "https://selectlib.invalid/schema/profile-1.json"
+
+_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_TEXT = {
+    "type": "object",
+    "description": "A phrase in Korean and English.",
+    "required": ["ko", "en"],
+    "additionalProperties": False,
+    "properties": {
+        "ko": {"type": "string", "minLength": 1},
+        "en": {"type": "string", "minLength": 1},
+    },
+}
+_VALUE = {
+    "description": "A number, yes/no, text, a list of codes, or a table keyed by category.",
+    "oneOf": [
+        {"type": ["number", "boolean", "string"]},
+        {"type": "array", "items": {"type": ["string", "number"]}, "maxItems": 500},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {"type": ["number", "boolean", "string", "null"]},
+        },
+    ],
+}
+
+PROFILE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "selectlib profile",
+    "description": "One support program's eligibility rules, as data.",
+    "type": "object",
+    "required": ["id", "name", "valid_from", "fields", "parameters", "criteria"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {**_NAME, "description": "Stable identifier; the file name without .yaml."},
+        "version": {"type": "string"},
+        "name": _TEXT,
+        "description": _TEXT,
+        "valid_from": {**_DATE, "description": "First day the rules apply."},
+        "valid_to": {"oneOf": [_DATE, {"type": "null"}], "description": "Last day, if known."},
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "title"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "title": _TEXT,
+                    "issued": _DATE,
+                    "file": {"type": "string"},
+                    "url": {"type": "string"},
+                },
+            },
+        },
+        "identifier": {**_NAME, "description": "The input field that identifies an applicant."},
+        "notes": {"type": "array", "items": _TEXT},
+        "fields": {
+            "type": "object",
+            "description": "The input schema: one entry per input field, keyed by name.",
+            "minProperties": 1,
+            "propertyNames": _NAME,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["kind", "description"],
+                "additionalProperties": False,
+                "properties": {
+                    "kind": {"enum": ["integer", "number", "boolean", "category", "set", "text"]},
+                    "description": _TEXT,
+                    "required": {"type": "boolean"},
+                    "unit": {"type": "string"},
+                    "minimum": {"type": "number"},
+                    "maximum": {"type": "number"},
+                    "choices": {
+                        "type": "object",
+                        "description": "Allowed codes of a category or set field.",
+                        "minProperties": 1,
+                        "propertyNames": {"type": "string", "pattern": r"^[A-Za-z0-9_\-.]+$"},
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["ko", "en"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "ko": {"type": "string", "minLength": 1},
+                                "en": {"type": "string", "minLength": 1},
+                                "aliases": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "parameters": {
+            "type": "object",
+            "description": "Named values, each fixed (value) or dated (history).",
+            "propertyNames": _NAME,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["description"],
+                "additionalProperties": False,
+                "properties": {
+                    "description": _TEXT,
+                    "unit": {"type": "string"},
+                    "keyed_by": {**_NAME, "description": "The category field a table is keyed by."},
+                    "value": _VALUE,
+                    "since": {
+                        **_DATE,
+                        "description": "When `value` took effect (default valid_from).",
+                    },
+                    "history": {
+                        "type": "object",
+                        "description": "Values by the date they took effect (YYYY-MM-DD).",
+                        "minProperties": 1,
+                        "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                        "additionalProperties": _VALUE,
+                    },
+                },
+                "oneOf": [
+                    {"required": ["value"], "not": {"required": ["history"]}},
+                    {
+                        "required": ["history"],
+                        "not": {
+                            "anyOf": [
+                                {"required": ["value"]},
+                                {"required": ["since"]},
+                            ]
+                        },
+                    },
+                ],
+            },
+        },
+        "criteria": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["id", "label", "source", "condition", "messages"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": _NAME,
+                    "label": _TEXT,
+                    "source": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "Source clause, e.g. '004 ②'.",
+                    },
+                    "condition": {"type": "string", "minLength": 1, "maxLength": 1000},
+                    "messages": {
+                        "type": "object",
+                        "required": ["passed", "failed", "missing"],
+                        "additionalProperties": False,
+                        "properties": {"passed": _TEXT, "failed": _TEXT, "missing": _TEXT},
+                    },
+                },
+            },
+        },
+        "outcome": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "rule": {"enum": ["all"]},
+                "eligible": _TEXT,
+                "ineligible": _TEXT,
+                "incomplete": _TEXT,
+                "invalid": _TEXT,
+            },
+        },
+    },
+}

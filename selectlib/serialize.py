@@ -1,0 +1,111 @@
+"""Decisions to and from JSON-ready data, through the shared cattrs converter.
+
+A decision unstructures to a flat, readable document (one entry per criterion, with
+its message in both languages) and structures back to an equal Decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .convert import converter
+from .decision import (
+    CriterionInfo,
+    CriterionStatus,
+    Decision,
+    FieldProblem,
+    Outcome,
+)
+from .model import Text
+
+__all__ = ["decision_from_dict", "decision_to_dict"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value, key=str)
+    return value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, list):
+        return frozenset(value)
+    return value
+
+
+def _unstructure_decision(decision: Decision) -> dict[str, Any]:
+    criteria = []
+    for info, status, value, threshold, message in zip(
+        decision.info,
+        decision.statuses,
+        decision.values,
+        decision.thresholds,
+        decision.messages,
+        strict=True,
+    ):
+        criteria.append(
+            {
+                "id": info.id,
+                "status": status.value,
+                "value": _plain(value),
+                "threshold": _plain(threshold),
+                "operator": info.operator,
+                "parameters": list(info.parameters),
+                "effective": info.effective.isoformat() if info.effective else None,
+                "label": {"ko": info.label.ko, "en": info.label.en},
+                "source": info.source,
+                "message": {"ko": message.ko, "en": message.en},
+            }
+        )
+    return {
+        "profile": decision.profile_id,
+        "on": decision.on.isoformat(),
+        "applicant": decision.applicant,
+        "outcome": decision.outcome.value,
+        "eligible": decision.eligible,
+        "criteria": criteria,
+        "problems": [converter.unstructure(p) for p in decision.problems],
+        "missing_fields": list(decision.missing_fields),
+    }
+
+
+def _structure_decision(data: dict[str, Any], _: type) -> Decision:
+    criteria = data["criteria"]
+    return Decision(
+        profile_id=data["profile"],
+        on=converter.structure(data["on"], dt.date),
+        outcome=Outcome(data["outcome"]),
+        info=tuple(
+            CriterionInfo(
+                c["id"],
+                converter.structure(c["label"], Text),
+                c["source"],
+                c["operator"],
+                tuple(c["parameters"]),
+                None if c["effective"] is None else converter.structure(c["effective"], dt.date),
+            )
+            for c in criteria
+        ),
+        statuses=tuple(CriterionStatus(c["status"]) for c in criteria),
+        values=tuple(_typed(c["value"]) for c in criteria),
+        thresholds=tuple(_typed(c["threshold"]) for c in criteria),
+        messages=tuple(converter.structure(c["message"], Text) for c in criteria),
+        problems=tuple(converter.structure(p, FieldProblem) for p in data.get("problems", ())),
+        missing_fields=tuple(data.get("missing_fields", ())),
+        applicant=data.get("applicant"),
+    )
+
+
+converter.register_unstructure_hook(Decision, _unstructure_decision)
+converter.register_structure_hook(Decision, _structure_decision)
+
+
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    """A decision as JSON-ready data."""
+    return converter.unstructure(decision)  # type: ignore[no-any-return]
+
+
+def decision_from_dict(data: dict[str, Any]) -> Decision:
+    """A decision from :func:`decision_to_dict` data (or its JSON, parsed)."""
+    return converter.structure(data, Decision)

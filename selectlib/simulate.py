@@ -1,0 +1,81 @@
+"""Comparing a baseline profile with a reform over the same applicants."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from .batch import as_frame
+
+if TYPE_CHECKING:
+    from .profile import DateLike, Profile
+
+__all__ = ["CHANGES", "compare", "summarize_comparison"]
+
+CHANGES: Final = ["unchanged", "gained", "lost", "other"]
+"""``gained``: became eligible; ``lost``: no longer eligible; ``other``: e.g. ineligible → incomplete."""
+
+
+def compare(baseline: Profile, reform: Profile, table: Any, on: DateLike = None) -> pd.DataFrame:
+    """Evaluate ``table`` under both profiles and say who flips, which way, and why.
+
+    Returns one row per input row (same index and order) with ``before`` and
+    ``after`` outcomes, ``change`` (unchanged / gained / lost / other) and
+    ``changed_criteria``: the ids of criteria whose status differs, with the
+    statuses, e.g. ``cluster_size: failed→passed``.
+    """
+    frame = as_frame(table)
+    before = baseline.evaluate_many(frame, on=on)
+    after = reform.evaluate_many(frame, on=on)
+    b_eligible = (before["outcome"] == "eligible").to_numpy()
+    a_eligible = (after["outcome"] == "eligible").to_numpy()
+    same = (before["outcome"].astype(str) == after["outcome"].astype(str)).to_numpy()
+    change = np.select(
+        [same, ~b_eligible & a_eligible, b_eligible & ~a_eligible], [0, 1, 2], 3
+    ).astype(np.int8)
+    ids = [c.id for c in baseline.criteria if c.id in after.columns]
+    codes = np.zeros(len(frame), dtype=np.uint64)
+    for index, criterion_id in enumerate(ids):
+        b = before[criterion_id].cat.codes.to_numpy().astype(np.uint64)
+        a = after[criterion_id].cat.codes.to_numpy().astype(np.uint64)
+        codes |= ((b << np.uint64(2)) | a) << np.uint64(4 * index)
+    data: dict[str, Any] = {}
+    identifier = baseline.spec.identifier
+    if identifier is not None and identifier in before.columns:
+        data[identifier] = before[identifier].to_numpy()
+    data["before"] = before["outcome"]
+    data["after"] = after["outcome"]
+    data["change"] = pd.Categorical.from_codes(change, categories=CHANGES)
+    data["changed_criteria"] = _describe(codes, ids, before[ids[0]].cat.categories if ids else [])
+    return pd.DataFrame(data, index=frame.index)
+
+
+def _describe(codes: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical:
+    keys, uniques = pd.factorize(codes)
+    texts = []
+    for key in uniques:
+        parts = []
+        for index, criterion_id in enumerate(ids):
+            pair = (int(key) >> (4 * index)) & 15
+            b, a = pair >> 2, pair & 3
+            if a != b:
+                parts.append(f"{criterion_id}: {statuses[b]}→{statuses[a]}")
+        texts.append("; ".join(parts))
+    categories = list(dict.fromkeys(texts))
+    remap = np.array([categories.index(t) for t in texts], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[keys], categories=categories)
+
+
+def summarize_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Counts of each (before, after) pair, and which criterion changes drove them."""
+    flipped = comparison[comparison["change"] != "unchanged"]
+    summary = (
+        flipped.groupby(["before", "after", "change", "changed_criteria"], observed=True)
+        .size()
+        .rename("applicants")
+        .reset_index()
+        .sort_values("applicants", ascending=False, kind="stable")
+    )
+    return summary.reset_index(drop=True)
