@@ -21,6 +21,11 @@ STATUS_CATEGORIES: Final = [s.value for s in CriterionStatus]
 OUTCOME_CATEGORIES: Final = [o.value for o in Outcome]
 _PASSED, _FAILED, _MISSING = 0, 1, 2
 _FLAG: Final = Field("flag", FieldKind.BOOLEAN, Text("", ""))
+_NO_PROBLEMS: Final = pd.CategoricalDtype([])
+_FIXED_DTYPES: Final = {
+    tuple(labels): pd.CategoricalDtype(labels)
+    for labels in (STATUS_CATEGORIES, OUTCOME_CATEGORIES, ["ok", "invalid"])
+}
 
 
 def as_frame(table: Any) -> pd.DataFrame:
@@ -38,7 +43,8 @@ def as_frame(table: Any) -> pd.DataFrame:
             raise InputError("every record must be a mapping of field names to values", row=bad)
         return pd.DataFrame.from_records(list(table)) if table else pd.DataFrame()
     raise InputError(
-        f"expected a DataFrame, a mapping of columns or a list of records, got {type(table).__name__}"
+        "expected a DataFrame, a mapping of columns or a list of records, "
+        f"got {type(table).__name__}"
     )
 
 
@@ -59,23 +65,28 @@ def _wide_column(field: Field, frame: pd.DataFrame, n: int) -> Column | None:
     if not any(name in frame.columns for name in names):
         return None
     coerce = scalar_coercer(_FLAG)
-    matrix = np.zeros((n, len(names)), dtype=bool)
+    matrix = np.zeros((n, len(names)), dtype=bool, order="F")
     missing = np.zeros(n, dtype=bool)
     invalid = np.zeros(n, dtype=bool)
-    problems = np.full(n, None, dtype=object)
+    problems: np.ndarray | None = None
     for index, name in enumerate(names):
         if name not in frame.columns:
             missing[:] = True
             continue
         column = coerce_column(_FLAG, frame[name], coerce)
         matrix[:, index] = column.values
-        missing |= column.missing
-        if column.problems is not None:
+        if column.missing is not None:
+            missing |= column.missing
+        if column.invalid is not None and column.problems is not None:
             fresh = column.invalid & ~invalid
+            if problems is None:
+                problems = np.full(n, None, dtype=object)
             problems[fresh] = [f"{name}: {p}" for p in column.problems[fresh]]
             invalid |= column.invalid
+    if problems is None:
+        return Column(matrix, missing if missing.any() else None)
     missing &= ~invalid
-    return Column(matrix, missing, invalid, problems if invalid.any() else None)
+    return Column(matrix, missing if missing.any() else None, invalid, problems)
 
 
 def _typed_columns(engine: Engine, frame: pd.DataFrame) -> dict[str, Column]:
@@ -93,52 +104,96 @@ def _typed_columns(engine: Engine, frame: pd.DataFrame) -> dict[str, Column]:
 
 
 def _status_codes(values: Any, missing: Any, n: int) -> np.ndarray:
-    passed = np.broadcast_to(np.asarray(values, dtype=bool), (n,))
-    codes = np.where(passed, _PASSED, _FAILED).astype(np.int8)
-    if missing is not None:
-        codes[np.broadcast_to(missing, (n,))] = _MISSING
+    """0 passed, 1 failed, 2 missing, as int8, from a condition's values and missing mask."""
+    failed = np.logical_not(np.broadcast_to(np.asarray(values, dtype=bool), (n,)))
+    if missing is None:
+        codes: np.ndarray = failed.view(np.int8)
+        return codes
+    missing = np.broadcast_to(missing, (n,))
+    codes = np.add(np.logical_or(failed, missing).view(np.int8), missing.view(np.int8))
     return codes
 
 
-def _reasons(engine: Engine, codes: list[np.ndarray], n: int) -> tuple[pd.Categorical, ...]:
-    """Failed and undecided criteria per row as text, built once per distinct combination."""
-    mask = np.zeros(n, dtype=np.uint64)
-    for index, code in enumerate(codes):
-        mask |= code.astype(np.uint64) << np.uint64(2 * index)
-    keys, uniques = pd.factorize(mask)
-    out = []
-    for lang, sep in (("ko", " / "), ("en", "; ")):
-        labels = []
-        for key in uniques:
-            parts = []
-            for index, item in enumerate(engine.criteria):
-                status = (int(key) >> (2 * index)) & 3
-                if status:
-                    crit = item.criterion
-                    message = crit.messages.failed if status == _FAILED else crit.messages.missing
-                    parts.append(f"{crit.label.get(lang)}: {message.get(lang)}")
-            labels.append(sep.join(parts))
-        categories = list(dict.fromkeys(labels))
-        remap = np.array([categories.index(label) for label in labels], dtype=np.int64)
-        out.append(pd.Categorical.from_codes(remap[keys], categories=categories))
-    return tuple(out)
+def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per row for each distinct combination of criterion statuses, and those combinations.
+
+    Each row's statuses (0, 1 or 2) are read as one base-3 number, so finding the
+    distinct combinations is a counting pass rather than a sort or a hash of rows.
+    """
+    n, k = statuses.shape
+    # the narrowest integer that holds 3**k keeps the passes over the rows cheap
+    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
+    key = np.zeros(n, dtype=dtype)
+    for index in range(k - 1, -1, -1):
+        np.multiply(key, 3, out=key)
+        np.add(key, statuses[:, index], out=key)
+    if 3**k <= 4 * max(n, 1024):
+        present = np.flatnonzero(np.bincount(key, minlength=3**k))
+        lookup = np.zeros(3**k, dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        keys, uniques = lookup[key], present
+    else:
+        keys, uniques = pd.factorize(key.astype(np.int64))
+    combos = np.array([[(int(u) // 3**i) % 3 for i in range(k)] for u in uniques], dtype=np.int8)
+    return keys, combos.reshape(len(uniques), k)
 
 
-def _problems(columns: Mapping[str, Column], invalid: np.ndarray) -> np.ndarray:
-    """Per invalid row, 'field: problem' for each bad field; None for valid rows."""
-    result = np.full(len(invalid), None, dtype=object)
+def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
+    sep = " / " if lang == "ko" else "; "
+    texts = []
+    for combo in combos:
+        parts = []
+        for item, status in zip(engine.criteria, combo, strict=True):
+            if status:
+                crit = item.criterion
+                message = crit.messages.failed if status == _FAILED else crit.messages.missing
+                parts.append(f"{crit.label.get(lang)}: {message.get(lang)}")
+        texts.append(sep.join(parts))
+    return texts
+
+
+def categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[Any]:
+    """A categorical from per-row indexes into ``labels`` (which may repeat)."""
+    fixed = _FIXED_DTYPES.get(tuple(labels))
+    if fixed is not None:
+        return pd.Categorical.from_codes(codes, dtype=fixed, validate=False)
+    categories = list(dict.fromkeys(labels))
+    if len(categories) != len(labels):
+        position = {label: i for i, label in enumerate(categories)}
+        remap = np.array([*(position[label] for label in labels), -1], dtype=np.int64)
+        codes = remap[codes]  # a code of -1 (no value) stays -1
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+
+
+def _problems(columns: Mapping[str, Column], invalid: np.ndarray) -> pd.Categorical[Any]:
+    """Per invalid row, 'field: problem' for each bad field; missing (NaN) for valid rows.
+
+    Texts are built once per distinct combination of problems, not once per row.
+    """
     bad = [(name, col.problems) for name, col in columns.items() if col.problems is not None]
-    if not bad:
-        return result
     rows = np.flatnonzero(invalid)
-    index = pd.MultiIndex.from_arrays([problems[rows] for _, problems in bad])
-    keys, uniques = index.factorize()
-    texts = [
-        "; ".join(f"{name}: {p}" for (name, _), p in zip(bad, combo, strict=True) if p is not None)
-        for combo in uniques
-    ]
-    result[rows] = np.array(texts, dtype=object)[keys]
-    return result
+    if not bad or not len(rows):
+        codes = np.full(len(invalid), -1, dtype=np.int8)
+        return pd.Categorical.from_codes(codes, dtype=_NO_PROBLEMS, validate=False)
+    codes = np.full(len(invalid), -1, dtype=np.int64)
+    key = np.zeros(len(rows), dtype=np.int64)
+    vocabularies = []
+    for _, problems in bad:
+        field_codes, vocabulary = pd.factorize(problems[rows], use_na_sentinel=True)
+        key = key * (len(vocabulary) + 1) + (field_codes + 1)
+        vocabularies.append(vocabulary)
+    combo_codes, combos = pd.factorize(key)
+    texts = []
+    for combo in combos:
+        parts = []
+        rest = int(combo)
+        for (name, _), vocabulary in zip(reversed(bad), reversed(vocabularies), strict=True):
+            rest, code = divmod(rest, len(vocabulary) + 1)
+            if code:
+                parts.append(f"{name}: {vocabulary[code - 1]}")
+        texts.append("; ".join(reversed(parts)))
+    codes[rows] = combo_codes
+    return categorical(codes, texts)
 
 
 def evaluate_table(engine: Engine, table: Any, env: Env) -> pd.DataFrame:
@@ -146,36 +201,33 @@ def evaluate_table(engine: Engine, table: Any, env: Env) -> pd.DataFrame:
     frame = as_frame(table)
     n = len(frame)
     columns = _typed_columns(engine, frame)
-    vectors = {
-        name: (col.values, _mask(col.missing | col.invalid)) for name, col in columns.items()
-    }
-    codes = []
-    for item in engine.criteria:
+    vectors = {name: (col.values, col.unusable()) for name, col in columns.items()}
+    statuses = np.empty((n, len(engine.criteria)), dtype=np.int8, order="F")
+    for index, item in enumerate(engine.criteria):
         values, missing = item.condition.whole.vector(vectors, env)
-        codes.append(_status_codes(values, missing, n))
+        statuses[:, index] = _status_codes(values, missing, n)
     invalid = np.zeros(n, dtype=bool)
     for col in columns.values():
-        invalid |= col.invalid
-    stacked = np.stack(codes) if codes else np.zeros((0, n), dtype=np.int8)
-    any_failed = (stacked == _FAILED).any(axis=0)
-    any_missing = (stacked == _MISSING).any(axis=0)
-    outcome = np.select([invalid, any_failed, any_missing], [3, 1, 2], 0).astype(np.int8)
-    eligible = pd.array(outcome == 0, dtype="boolean")
-    eligible[(outcome == 2) | (outcome == 3)] = pd.NA
+        if col.invalid is not None:
+            invalid |= col.invalid
+    keys, combos = _combinations(statuses)
+    # the outcome follows from the combination of statuses, so decide it once per combination
+    per_combo = np.where(
+        (combos == _FAILED).any(axis=1), 1, np.where((combos == _MISSING).any(axis=1), 2, 0)
+    ).astype(np.int8)
+    outcome = per_combo[keys]
+    if invalid.any():
+        outcome = np.where(invalid, np.int8(3), outcome)
+    eligible = pd.arrays.BooleanArray(outcome == 0, outcome >= 2)
     data: dict[str, Any] = {}
     if engine.identifier is not None and engine.identifier in frame.columns:
         data[engine.identifier] = frame[engine.identifier].to_numpy()
     data["eligible"] = eligible
-    data["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOME_CATEGORIES)
-    data["status"] = pd.Categorical.from_codes(
-        invalid.astype(np.int8), categories=["ok", "invalid"]
-    )
-    for item, code in zip(engine.criteria, codes, strict=True):
-        data[item.criterion.id] = pd.Categorical.from_codes(code, categories=STATUS_CATEGORIES)
-    data["reasons_ko"], data["reasons_en"] = _reasons(engine, codes, n)
+    data["outcome"] = categorical(outcome, OUTCOME_CATEGORIES)
+    data["status"] = categorical(invalid.view(np.int8), ["ok", "invalid"])
+    for index, item in enumerate(engine.criteria):
+        data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)
+    data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
+    data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
     data["problems"] = _problems(columns, invalid)
-    return pd.DataFrame(data, index=frame.index)
-
-
-def _mask(mask: np.ndarray) -> np.ndarray | None:
-    return mask if mask.any() else None
+    return pd.DataFrame(data, index=frame.index, copy=False)

@@ -250,17 +250,29 @@ class Column:
     ``values`` is int64 (integer), float64 (number), bool (boolean), int64 codes into
     the field's choices (category), a 2-D bool matrix rows x choices (set) or an
     object array (text). Entries that are missing or invalid hold a harmless filler.
+    ``missing`` and ``invalid`` are None when no row is missing or invalid, which
+    saves a pass over the data in the common clean case.
     """
 
     values: np.ndarray
-    missing: np.ndarray
-    invalid: np.ndarray
+    missing: np.ndarray | None = None
+    invalid: np.ndarray | None = None
     problems: np.ndarray | None = None
+
+    def unusable(self) -> np.ndarray | None:
+        """Rows whose value cannot be used (missing or invalid), or None if all can."""
+        if self.missing is None:
+            return self.invalid
+        if self.invalid is None:
+            return self.missing
+        either: np.ndarray = np.logical_or(self.missing, self.invalid)
+        return either
 
 
 def _filler(field: Field, n: int) -> np.ndarray:
     if field.kind is FieldKind.SET:
-        return np.zeros((n, len(field.choices)), dtype=bool)
+        # column-major: each code's flags are contiguous, so per-code sums are fast
+        return np.zeros((n, len(field.choices)), dtype=bool, order="F")
     dtype = {
         FieldKind.INTEGER: np.int64,
         FieldKind.NUMBER: np.float64,
@@ -268,7 +280,7 @@ def _filler(field: Field, n: int) -> np.ndarray:
         FieldKind.CATEGORY: np.int64,
         FieldKind.TEXT: object,
     }[field.kind]
-    return np.zeros(n, dtype=dtype) if dtype is not object else np.full(n, "", dtype=object)
+    return np.zeros(n, dtype=dtype) if dtype is not object else np.empty(n, dtype=object)
 
 
 def _encode(field: Field, typed: Any) -> Any:
@@ -281,54 +293,44 @@ def _encode(field: Field, typed: Any) -> Any:
 
 
 def missing_column(field: Field, n: int) -> Column:
-    """A column of ``n`` missing values."""
-    return Column(_filler(field, n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool))
+    """A column of ``n`` missing values (its values are a read-only filler view)."""
+    filler = _filler(field, 1)
+    return Column(np.broadcast_to(filler, (n, *filler.shape[1:])), np.ones(n, dtype=bool))
 
 
 def _numeric_fast_path(field: Field, array: np.ndarray) -> Column | None:
-    """Native numeric/bool dtypes, vectorized with the scalar coercer's meaning."""
-    n = len(array)
+    """Native numeric/bool dtypes, vectorized with the scalar coercer's meaning.
+
+    Returns None (take the general path) as soon as any value would be invalid,
+    so the general path alone words the problems.
+    """
     kind = array.dtype.kind
-    none = np.zeros(n, dtype=bool)
     if field.kind is FieldKind.BOOLEAN and kind == "b":
-        return Column(array.astype(bool, copy=False), none, none.copy())
+        return Column(array.astype(bool, copy=False))
     if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER) and kind in "iu":
-        values = array.astype(np.int64 if field.kind is FieldKind.INTEGER else np.float64)
-        invalid = _out_of_bounds(field, values)
-        if invalid.any():
-            return None
-        return Column(values, none, invalid)
-    if field.kind is FieldKind.NUMBER and kind == "f":
+        target = np.int64 if field.kind is FieldKind.INTEGER else np.float64
+        values = array.astype(target, copy=False)
+        return None if _out_of_bounds(field, values) else Column(values)
+    if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER) and kind == "f":
         missing = np.isnan(array)
-        finite = np.isfinite(array) | missing
-        if not finite.all():
+        usable = np.where(missing, 0.0, array) if missing.any() else array
+        if not np.isfinite(usable).all() or _out_of_bounds(field, usable):
             return None
-        values = np.where(missing, 0.0, array).astype(np.float64)
-        invalid = _out_of_bounds(field, values) & ~missing
-        if invalid.any():
-            return None
-        return Column(values, missing, invalid)
-    if field.kind is FieldKind.INTEGER and kind == "f":
-        missing = np.isnan(array)
-        usable = np.where(missing, 0.0, array)
-        if not (np.isfinite(usable).all() and (np.floor(usable) == usable).all()):
-            return None
-        if (np.abs(usable) > 2**53).any():
-            return None
-        values = usable.astype(np.int64)
-        if (_out_of_bounds(field, values) & ~missing).any():
-            return None
-        return Column(values, missing, np.zeros(n, dtype=bool))
+        if field.kind is FieldKind.INTEGER:
+            if not (np.floor(usable) == usable).all() or np.abs(usable).max(initial=0) > 2**53:
+                return None
+            usable = usable.astype(np.int64)
+        return Column(usable.astype(usable.dtype, copy=False), missing if missing.any() else None)
     return None
 
 
-def _out_of_bounds(field: Field, values: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(values), dtype=bool)
-    if field.minimum is not None:
-        out |= values < field.minimum
-    if field.maximum is not None:
-        out |= values > field.maximum
-    return out
+def _out_of_bounds(field: Field, values: np.ndarray) -> bool:
+    """Whether any value lies outside the field's minimum/maximum."""
+    if not len(values):
+        return False
+    if field.minimum is not None and values.min() < field.minimum:
+        return True
+    return field.maximum is not None and bool(values.max() > field.maximum)
 
 
 def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Column:
@@ -344,14 +346,19 @@ def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Col
         fast = _numeric_fast_path(field, series.to_numpy())
         if fast is not None:
             return fast
+    if field.kind is FieldKind.CATEGORY and _is_arrow_text(dtype):
+        return _category_fast_path(field, series, coerce or scalar_coercer(field))
     coerce = coerce or scalar_coercer(field)
-    if field.kind is FieldKind.SET and dtype == object:
+    if field.kind is FieldKind.SET and dtype == np.dtype(object):
         series = series.map(_hashable, na_action="ignore")
     codes, uniques = _distinct(series)
     typed = [coerce(value) for value in uniques]
     # code -1 is pandas' "missing"; put it last so one lookup serves every row
     typed.append(MISSING)
-    codes = np.where(codes < 0, len(typed) - 1, codes)
+    absent = codes < 0
+    any_absent = bool(absent.any())
+    if any_absent:
+        codes = np.where(absent, len(typed) - 1, codes)
     is_missing = np.fromiter((t is MISSING for t in typed), dtype=bool, count=len(typed))
     is_invalid = np.fromiter((isinstance(t, Invalid) for t in typed), bool, count=len(typed))
     filler = _filler(field, 1)[0]
@@ -363,14 +370,52 @@ def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Col
         table = np.empty(len(encoded), dtype=object)
         table[:] = encoded
     values = table[codes]
-    invalid = is_invalid[codes]
-    problems = None
-    if invalid.any():
-        messages = np.array(
-            [t.problem if isinstance(t, Invalid) else None for t in typed], dtype=object
-        )
-        problems = messages[codes]
-    return Column(values, is_missing[codes], invalid, problems) if n else missing_column(field, 0)
+    if field.kind is FieldKind.SET:
+        values = np.asfortranarray(values)
+    if not n:
+        return missing_column(field, 0)
+    missing = is_missing[codes] if any_absent or is_missing[:-1].any() else None
+    if not is_invalid.any():
+        return Column(values, missing)
+    messages = np.array([t.problem if isinstance(t, Invalid) else None for t in typed], object)
+    return Column(values, missing, is_invalid[codes], messages[codes])
+
+
+def _is_arrow_text(dtype: Any) -> bool:
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _category_fast_path(field: Field, series: pd.Series, coerce: Coercer) -> Column:
+    """Arrow text matched against the codes in one C++ pass; other spellings go the slow way.
+
+    A value equal to a code is exactly what the scalar coercer accepts unchanged, so
+    only the rest (labels, aliases, stray spaces, invalid text, missing) needs it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.index_in(pa.array(series.array), value_set=pa.array(list(field.codes)))
+    codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    unresolved = codes < 0
+    if not unresolved.any():
+        return Column(codes)
+    rest = coerce_column(field, series[unresolved].astype(object), coerce)
+    codes[unresolved] = rest.values
+    return Column(
+        codes,
+        _spread(rest.missing, unresolved),
+        _spread(rest.invalid, unresolved),
+        _spread(rest.problems, unresolved),
+    )
+
+
+def _spread(part: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
+    """A per-row array for all rows from one for the ``rows`` subset (None stays None)."""
+    if part is None:
+        return None
+    whole = np.zeros(len(rows), dtype=bool) if part.dtype == bool else np.empty(len(rows), object)
+    whole[rows] = part
+    return whole
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:

@@ -48,7 +48,7 @@ converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(dt.date, _structure_date)
 
 
-def _structure_param_value(value: Any, _: type) -> ParamValue:
+def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
     if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):

@@ -80,7 +80,8 @@ class CriterionResult:
             detail += "]"
         elif self.value is not None:
             detail = f" [{_show(self.value)}]"
-        return f"{self.label.get(lang)} ({self.source}): {self.status}{detail}: {self.message.get(lang)}"
+        head = f"{self.label.get(lang)} ({self.source}): {self.status}"
+        return f"{head}{detail}: {self.message.get(lang)}"
 
 
 def _show(value: Any) -> str:

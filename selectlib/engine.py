@@ -93,7 +93,7 @@ class Engine:
         found = env.cache.get("info")
         if found is None:
             found = env.cache["info"] = tuple(self._info(item, env) for item in self.criteria)
-        return found  # type: ignore[no-any-return]
+        return found
 
     @staticmethod
     def _info(item: CompiledCriterion, env: Env) -> CriterionInfo:

@@ -106,6 +106,7 @@ class Compiled:
     vector: VectorFn
     params: frozenset[str]
     fields: frozenset[str]
+    constant: Any = attrs.field(default=None, kw_only=True)
 
 
 def _merge_missing(*masks: Mask) -> Mask:
@@ -127,7 +128,7 @@ _COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
     ast.NotEq: operator.ne,
 }
 _ORDERING: Final = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
-_ARITH: Final[Mapping[type[ast.operator], Callable[[Any, Any], Any]]] = {
+_ARITH: Final[Mapping[type[ast.AST], Callable[[Any, Any], Any]]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -212,7 +213,7 @@ class _Compiler:
         if len(kinds) > 1:
             raise self.fail(node, "a list must hold only text or only numbers, not both")
         item = kinds.pop() if kinds else Kind.STRING
-        domain = tuple(items) if item is Kind.STRING else None
+        domain = tuple(str(i) for i in items) if item is Kind.STRING else None
         return _constant(Type(Kind.LIST, domain, item), frozenset(items))
 
     # -- operators ---------------------------------------------------------------
@@ -425,7 +426,7 @@ def _describe_rejected(node: ast.AST) -> str:
 
 
 def _op_text(op: ast.AST) -> str:
-    return {
+    names: dict[type[ast.AST], str] = {
         ast.Pow: "'**'",
         ast.FloorDiv: "'//'",
         ast.Mod: "'%'",
@@ -435,11 +436,12 @@ def _op_text(op: ast.AST) -> str:
         ast.BitAnd: "'&'",
         ast.BitOr: "'|'",
         ast.BitXor: "'^'",
-    }.get(type(op), type(op).__name__)
+    }
+    return names.get(type(op), type(op).__name__)
 
 
 def _literal_strings(compiled: Compiled) -> frozenset[str] | None:
-    value = getattr(compiled.scalar, "constant", None)
+    value = compiled.constant
     if isinstance(value, str):
         return frozenset([value])
     if isinstance(value, frozenset):
@@ -457,8 +459,7 @@ def _constant(type_: Type, value: Any) -> Compiled:
     def vector(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
         return value, None
 
-    scalar.constant = value  # type: ignore[attr-defined]
-    return Compiled(type_, scalar, vector, frozenset(), frozenset())
+    return Compiled(type_, scalar, vector, frozenset(), frozenset(), constant=value)
 
 
 _FIELD_TYPES: Final[Mapping[FieldKind, Kind]] = {
@@ -589,7 +590,8 @@ def _kleene_and(a: Compiled, b: Compiled) -> Compiled:
             return values, None
         false_x = np.logical_not(x) if mx is None else ~mx & np.logical_not(x)
         false_y = np.logical_not(y) if my is None else ~my & np.logical_not(y)
-        missing = _merge_missing(mx, my) & ~(false_x | false_y)  # type: ignore[operator]
+        either: Any = _merge_missing(mx, my)
+        missing = np.logical_and(either, ~(false_x | false_y))
         return values & ~missing, missing
 
     return Compiled(Type(Kind.BOOL), scalar, vector, **_union(a, b))
@@ -615,7 +617,8 @@ def _kleene_or(a: Compiled, b: Compiled) -> Compiled:
         values = true_x | true_y
         if mx is None and my is None:
             return values, None
-        missing = _merge_missing(mx, my) & ~values  # type: ignore[operator]
+        either: Any = _merge_missing(mx, my)
+        missing = np.logical_and(either, ~values)
         return values, missing
 
     return Compiled(Type(Kind.BOOL), scalar, vector, **_union(a, b))
@@ -729,7 +732,7 @@ def _lookup(table: Compiled, key: Compiled) -> Compiled:
             value = mapping.get(keys)
             if isinstance(keys, str):
                 if value is None:
-                    return 0, np.True_
+                    return 0, np.array(True)
                 return value, missing
             raise TypeError("table lookups need a category key")
 
@@ -754,11 +757,16 @@ def _lookup(table: Compiled, key: Compiled) -> Compiled:
 FunctionSpec = Callable[[_Compiler, ast.Call, list[Compiled]], Compiled]
 
 
+def _called(node: ast.Call) -> str:
+    """The name of the function a call node calls (calls are checked to be by name)."""
+    return node.func.id if isinstance(node.func, ast.Name) else "?"
+
+
 def _numbers(compiler: _Compiler, node: ast.Call, args: list[Compiled], at_least: int) -> None:
     if len(args) < at_least:
-        raise compiler.fail(node, f"{node.func.id}() needs at least {at_least} argument(s)")  # type: ignore[attr-defined]
+        raise compiler.fail(node, f"{_called(node)}() needs at least {at_least} argument(s)")
     for arg, arg_node in zip(args, node.args, strict=True):
-        compiler.require(arg_node, arg, Kind.NUMBER, f"{node.func.id}()")  # type: ignore[attr-defined]
+        compiler.require(arg_node, arg, Kind.NUMBER, f"{_called(node)}()")
 
 
 def _fn_min_max(which: str) -> FunctionSpec:
@@ -785,7 +793,7 @@ def _fn_abs(compiler: _Compiler, node: ast.Call, args: list[Compiled]) -> Compil
 def _set_and_collection(
     compiler: _Compiler, node: ast.Call, args: list[Compiled]
 ) -> tuple[Compiled, Compiled]:
-    name = node.func.id  # type: ignore[attr-defined]
+    name = _called(node)
     if len(args) != 2:
         raise compiler.fail(node, f"{name}(set_field, list) takes two arguments")
     set_, collection = args
@@ -826,7 +834,20 @@ def _set_function(
 
 
 def _count(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.count_nonzero(matrix[:, mask], axis=1)
+    """How many of the codes selected by ``mask`` each row has (a sum of contiguous columns)."""
+    total = np.zeros(matrix.shape[0], dtype=np.int16 if matrix.shape[1] < 2**15 else np.int64)
+    for index in np.flatnonzero(mask):
+        np.add(total, matrix[:, index], out=total)
+    return total
+
+
+def _all(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    result: np.ndarray = np.equal(_count(matrix, mask), np.count_nonzero(mask))
+    return result
+
+
+def _any(matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return _count(matrix, mask) > 0
 
 
 def _fn_size(compiler: _Compiler, node: ast.Call, args: list[Compiled]) -> Compiled:
@@ -835,7 +856,7 @@ def _fn_size(compiler: _Compiler, node: ast.Call, args: list[Compiled]) -> Compi
     (arg,) = args
     if arg.type.kind is Kind.LIST:
         return _map1(arg, Type(Kind.NUMBER), len, len)
-    return _map1(arg, Type(Kind.NUMBER), len, lambda m: np.count_nonzero(m, axis=1))
+    return _map1(arg, Type(Kind.NUMBER), len, lambda m: _count(m, np.ones(m.shape[1], dtype=bool)))
 
 
 FUNCTIONS: Final[Mapping[str, FunctionSpec]] = {
@@ -844,13 +865,11 @@ FUNCTIONS: Final[Mapping[str, FunctionSpec]] = {
     "abs": _fn_abs,
     "size": _fn_size,
     "count_in": _set_function("count_in", lambda s, c: len(s & c), _count, Kind.NUMBER),
-    "includes_all": _set_function(
-        "includes_all", lambda s, c: c <= s, lambda m, k: m[:, k].all(axis=1), Kind.BOOL
-    ),
+    "includes_all": _set_function("includes_all", lambda s, c: c <= s, _all, Kind.BOOL),
     "includes_any": _set_function(
         "includes_any",
         lambda s, c: not s.isdisjoint(c),
-        lambda m, k: m[:, k].any(axis=1),
+        _any,
         Kind.BOOL,
     ),
 }

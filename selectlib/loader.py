@@ -77,11 +77,11 @@ def _hint(error: jsonschema.ValidationError) -> str:
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key(s)")
+        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
     if error.validator == "oneOf" and error.context:
         best = jsonschema.exceptions.best_match(error.context)
-        return best.message
-    return error.message
+        return str(best.message)
+    return str(error.message)
 
 
 def _schema_problems(data: Any, source: SourceMap) -> list[ProfileProblem]:
@@ -149,7 +149,8 @@ def check_domains(
                         check.param,
                         index,
                         (
-                            f"table lacks key(s) {', '.join(lacking)} ({what}: {', '.join(check.domain)})"
+                            f"table lacks key(s) {', '.join(lacking)} "
+                            f"({what}: {', '.join(check.domain)})"
                         ),
                     )
             elif check.need == "within" and isinstance(value, tuple):
@@ -234,7 +235,10 @@ def _history_path(spec: ProfileSpec, parameter: Parameter, index: int) -> KeyPat
 def compile_spec(
     spec: ProfileSpec, source: SourceMap | None = None
 ) -> tuple[CompiledCriterion, ...]:
-    """Check a structured profile and compile its criteria; raise ProfileError listing all problems."""
+    """Check a structured profile and compile its criteria.
+
+    Raises ProfileError listing every problem found.
+    """
     source = source or SourceMap(None)
     problems: list[ProfileProblem] = list(_field_problems(spec, source))
     params: dict[str, ParamInfo] = {}

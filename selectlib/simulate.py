@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from .batch import as_frame
+from .batch import as_frame, categorical
 
 if TYPE_CHECKING:
     from .profile import DateLike, Profile
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 __all__ = ["CHANGES", "compare", "summarize_comparison"]
 
 CHANGES: Final = ["unchanged", "gained", "lost", "other"]
-"""``gained``: became eligible; ``lost``: no longer eligible; ``other``: e.g. ineligible → incomplete."""
+"""``gained``: became eligible; ``lost``: no longer eligible; ``other``: another change
+(e.g. ineligible → incomplete)."""
 
 
 def compare(baseline: Profile, reform: Profile, table: Any, on: DateLike = None) -> pd.DataFrame:
@@ -47,12 +48,12 @@ def compare(baseline: Profile, reform: Profile, table: Any, on: DateLike = None)
         data[identifier] = before[identifier].to_numpy()
     data["before"] = before["outcome"]
     data["after"] = after["outcome"]
-    data["change"] = pd.Categorical.from_codes(change, categories=CHANGES)
+    data["change"] = categorical(change, CHANGES)
     data["changed_criteria"] = _describe(codes, ids, before[ids[0]].cat.categories if ids else [])
     return pd.DataFrame(data, index=frame.index)
 
 
-def _describe(codes: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical:
+def _describe(codes: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical[Any]:
     keys, uniques = pd.factorize(codes)
     texts = []
     for key in uniques:
@@ -63,9 +64,7 @@ def _describe(codes: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorica
             if a != b:
                 parts.append(f"{criterion_id}: {statuses[b]}→{statuses[a]}")
         texts.append("; ".join(parts))
-    categories = list(dict.fromkeys(texts))
-    remap = np.array([categories.index(t) for t in texts], dtype=np.int64)
-    return pd.Categorical.from_codes(remap[keys], categories=categories)
+    return categorical(keys, texts)
 
 
 def summarize_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
