@@ -52,6 +52,8 @@ class Invalid:
 
 Coercer = Callable[[Any], Any]
 
+LARGEST: Final = 2**53
+"""The largest magnitude an input number may have: exact in int64 and float64 alike."""
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SPLIT = re.compile(r"[;,]")
 TRUE_WORDS: Final = frozenset({"true", "t", "yes", "y", "1", "예", "네", "o", "있음", "해당"})
@@ -93,6 +95,8 @@ def _number(value: Any) -> float | int | Invalid:
 
 
 def _bounded(field: Field, number: float | int) -> float | int | Invalid:
+    if abs(number) > LARGEST:
+        return Invalid(f"{number:.6g} is too large (limit {LARGEST:.3g})")
     if field.minimum is not None and number < field.minimum:
         return Invalid(f"{number:g} is below the minimum {field.minimum:g}")
     if field.maximum is not None and number > field.maximum:
@@ -110,7 +114,7 @@ def _integer_coercer(field: Field) -> Coercer:
         if isinstance(number, Invalid):
             return Invalid(number.problem.replace("a number", "a whole number"))
         if isinstance(number, float):
-            if not number.is_integer() or abs(number) > 2**53:
+            if not number.is_integer():
                 return Invalid(f"expected a whole number, got {_show(value)}")
             number = int(number)
         return _bounded(field, number)
@@ -184,8 +188,13 @@ def _set_coercer(field: Field) -> Coercer:
     allowed = ", ".join(field.codes)
 
     def coerce(value: Any) -> Any:
-        if isinstance(value, frozenset) and value <= codes_set:
-            return value
+        if isinstance(value, list | tuple | frozenset | set):
+            try:
+                exact = frozenset(value)
+            except TypeError:  # unhashable items: the general path words the problem
+                exact = frozenset()
+            if exact and exact <= codes_set:  # the common case: each item a code as written
+                return exact
         if isinstance(value, str):
             if not value.strip():
                 return MISSING
@@ -214,6 +223,8 @@ def _set_coercer(field: Field) -> Coercer:
 
 def _text_coercer(field: Field) -> Coercer:
     def coerce(value: Any) -> Any:
+        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+            return value
         if _is_missing(value):
             return MISSING
         if isinstance(value, str):
@@ -317,20 +328,23 @@ def _numeric_fast_path(field: Field, array: np.ndarray) -> Column | None:
         if not np.isfinite(usable).all() or _out_of_bounds(field, usable):
             return None
         if field.kind is FieldKind.INTEGER:
-            if not (np.floor(usable) == usable).all() or np.abs(usable).max(initial=0) > 2**53:
+            if not (np.floor(usable) == usable).all():
                 return None
             usable = usable.astype(np.int64)
-        return Column(usable.astype(usable.dtype, copy=False), missing if missing.any() else None)
+        return Column(usable, missing if missing.any() else None)
     return None
 
 
 def _out_of_bounds(field: Field, values: np.ndarray) -> bool:
-    """Whether any value lies outside the field's minimum/maximum."""
+    """Whether any value lies outside the field's minimum/maximum or beyond LARGEST."""
     if not len(values):
         return False
-    if field.minimum is not None and values.min() < field.minimum:
+    low, high = values.min(), values.max()
+    if low < -LARGEST or high > LARGEST:
         return True
-    return field.maximum is not None and bool(values.max() > field.maximum)
+    if field.minimum is not None and low < field.minimum:
+        return True
+    return field.maximum is not None and bool(high > field.maximum)
 
 
 def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Column:

@@ -113,17 +113,21 @@ class Engine:
         missing: list[str] = []
         get = record.get
         for plan in self._plans:
-            raw = get(plan.name, _ABSENT)
+            name = plan.name
+            raw = get(name, _ABSENT)
             if raw is _ABSENT:
                 value = _from_wide(plan, record) if plan.wide else MISSING
             else:
                 value = plan.coerce(raw)
+                if value.__class__ is not Invalid and value is not MISSING:
+                    typed[name] = value
+                    continue
             if value.__class__ is Invalid:
-                problems.append(FieldProblem(plan.name, _show(raw), value.problem))
+                problems.append(FieldProblem(name, _show(raw), value.problem))
                 value = MISSING
             elif value is MISSING and plan.required:
-                missing.append(plan.name)
-            typed[plan.name] = value
+                missing.append(name)
+            typed[name] = value
         return typed, problems, missing
 
     def evaluate(self, record: Any, env: Env) -> Decision:

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from .coerce import MISSING
 from .errors import ExpressionError
@@ -638,7 +639,7 @@ def _object_equal(x: Any, y: Any) -> Any:
 
 def _object_in(x: Any, collection: Any) -> Any:
     if isinstance(x, np.ndarray):
-        return np.fromiter((item in collection for item in x), dtype=bool, count=len(x))
+        return pd.Series(x, dtype=object).isin(list(collection)).to_numpy()
     return x in collection
 
 
@@ -798,8 +799,10 @@ def _set_and_collection(
         raise compiler.fail(node, f"{name}(set_field, list) takes two arguments")
     set_, collection = args
     compiler.require(node.args[0], set_, Kind.SET, f"{name}() first argument")
-    if collection.type.kind not in (Kind.LIST, Kind.SET) or collection.type.item is Kind.NUMBER:
-        raise compiler.fail(node.args[1], f"{name}() second argument must be a list of codes")
+    if collection.type.kind is not Kind.LIST or collection.type.item is Kind.NUMBER:
+        raise compiler.fail(
+            node.args[1], f"{name}() second argument must be a list of codes or a list parameter"
+        )
     compiler.check_codes(node.args[1], collection, set_)
     return set_, collection
 
