@@ -30,7 +30,7 @@ from .errors import (
 )
 from .model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
 from .profile import Profile, list_profiles, load_profile
-from .serialize import decision_from_dict, decision_to_dict
+from .serialize import converter, decision_from_dict, decision_to_dict
 from .simulate import compare, summarize_comparison
 
 __version__ = "0.1.0"
@@ -58,6 +58,7 @@ __all__ = [
     "Text",
     "__version__",
     "compare",
+    "converter",
     "decision_from_dict",
     "decision_to_dict",
     "list_profiles",

@@ -1,7 +1,9 @@
-"""Decisions to and from JSON-ready data, through the shared cattrs converter.
+"""Decisions and profiles to and from JSON-ready data, through the shared cattrs converter.
 
 A decision unstructures to a flat, readable document (one entry per criterion, with
-its message in both languages) and structures back to an equal Decision.
+its message in both languages) and structures back to an equal Decision; a profile
+unstructures to the profile file's shape. ``converter.structure(converter.unstructure(x),
+type(x)) == x`` for both.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from .decision import (
     Outcome,
 )
 from .model import Text
+from .profile import Profile
 
-__all__ = ["decision_from_dict", "decision_to_dict"]
+__all__ = ["converter", "decision_from_dict", "decision_to_dict"]
 
 
 def _plain(value: Any) -> Any:
@@ -99,6 +102,8 @@ def _structure_decision(data: dict[str, Any], _: type) -> Decision:
 
 converter.register_unstructure_hook(Decision, _unstructure_decision)
 converter.register_structure_hook(Decision, _structure_decision)
+converter.register_unstructure_hook(Profile, lambda profile: profile.to_dict())
+converter.register_structure_hook(Profile, lambda data, _: Profile.from_dict(data))
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
