@@ -27,6 +27,7 @@ from .errors import (
     ProfileNotFoundError,
     ProfileProblem,
     SelectlibError,
+    ValidityError,
 )
 from .model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
 from .profile import Profile, list_profiles, load_profile
@@ -56,6 +57,7 @@ __all__ = [
     "ProfileSpec",
     "SelectlibError",
     "Text",
+    "ValidityError",
     "__version__",
     "compare",
     "converter",

@@ -29,34 +29,55 @@ _FIXED_DTYPES: Final = {
 
 
 def as_frame(table: Any) -> pd.DataFrame:
-    """A DataFrame from a DataFrame, a mapping of columns, or a list of record mappings."""
+    """A DataFrame from a DataFrame, a mapping of columns, or a list of record mappings.
+
+    Columns built from Python values keep each value's own type: a column of ints
+    with a None in it stays ints-and-None (pandas alone would make it floats), so
+    the batch path sees exactly what :meth:`Profile.evaluate` sees.
+    """
     if isinstance(table, pd.DataFrame):
         return table
     if isinstance(table, Mapping):
-        try:
-            return pd.DataFrame({key: _column_data(value) for key, value in table.items()})
-        except ValueError as exc:
-            raise InputError(f"columns could not be lined up: {exc}") from None
+        columns = {str(key): _column_data(value) for key, value in table.items()}
+        lengths = {len(column) for column in columns.values()}
+        if len(lengths) > 1:
+            sizes = ", ".join(f"{key}: {len(column)}" for key, column in columns.items())
+            raise InputError(f"columns have different lengths ({sizes}); give each the same")
+        return pd.DataFrame(columns)
     if isinstance(table, Sequence) and not isinstance(table, str | bytes):
         bad = next((i for i, row in enumerate(table) if not isinstance(row, Mapping)), None)
         if bad is not None:
             raise InputError("every record must be a mapping of field names to values", row=bad)
-        return pd.DataFrame.from_records(list(table)) if table else pd.DataFrame()
+        keys = list(dict.fromkeys(key for row in table for key in row))
+        columns = {str(key): _column_data([row.get(key) for row in table]) for key in keys}
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(table)))
     raise InputError(
         "expected a DataFrame, a mapping of columns or a list of records, "
         f"got {type(table).__name__}"
     )
 
 
+_NATIVE: Final = {int: np.int64, float: np.float64, bool: np.bool_}
+
+
 def _column_data(value: Any) -> Any:
+    """A column for pandas: a typed array when every value has one native type, else objects."""
     if isinstance(value, np.ndarray | pd.Series):
         return value
     values = list(value)
-    if any(isinstance(v, list | tuple | set | frozenset) for v in values):
-        array = np.empty(len(values), dtype=object)
-        array[:] = values
-        return array
-    return values
+    types = {type(v) for v in values}
+    if len(types) == 1:
+        (only,) = types
+        if only in _NATIVE:
+            try:
+                return np.array(values, dtype=_NATIVE[only])
+            except OverflowError:  # ints beyond int64: keep them as Python objects
+                pass
+        if only is str:
+            return values
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _wide_column(field: Field, frame: pd.DataFrame, n: int) -> Column | None:
@@ -139,7 +160,7 @@ def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
-    sep = " / " if lang == "ko" else "; "
+    sep = " "  # each message is a sentence ending in a full stop
     texts = []
     for combo in combos:
         parts = []

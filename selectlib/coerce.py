@@ -54,6 +54,7 @@ Coercer = Callable[[Any], Any]
 
 LARGEST: Final = 2**53
 """The largest magnitude an input number may have: exact in int64 and float64 alike."""
+_INTEGER = re.compile(r"[+-]?\d{1,30}")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SPLIT = re.compile(r"[;,]")
 TRUE_WORDS: Final = frozenset({"true", "t", "yes", "y", "1", "예", "네", "o", "있음", "해당"})
@@ -96,7 +97,7 @@ def _number(value: Any) -> float | int | Invalid:
 
 def _bounded(field: Field, number: float | int) -> float | int | Invalid:
     if abs(number) > LARGEST:
-        return Invalid(f"{number:.6g} is too large (limit {LARGEST:.3g})")
+        return Invalid(f"{number!r} is too large: the limit is ±{LARGEST:,} (2**53)")
     if field.minimum is not None and number < field.minimum:
         return Invalid(f"{number:g} is below the minimum {field.minimum:g}")
     if field.maximum is not None and number > field.maximum:
@@ -110,6 +111,8 @@ def _integer_coercer(field: Field) -> Coercer:
             return _bounded(field, value)
         if _is_missing(value):
             return MISSING
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            return _bounded(field, int(value.strip()))
         number = _number(value)
         if isinstance(number, Invalid):
             return Invalid(number.problem.replace("a number", "a whole number"))
@@ -153,6 +156,17 @@ def _boolean_coercer(field: Field) -> Coercer:
     return coerce
 
 
+def _number_as_text(value: Any) -> Any:
+    """Whole numbers as text ("1001" from 1001 or 1001.0, as spreadsheets give ids); else as is."""
+    if isinstance(value, bool | np.bool_):
+        return value
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return value
+
+
 def choice_lookup(field: Field) -> dict[str, str]:
     """Every accepted spelling of a field's choices (code, labels, aliases), casefolded."""
     lookup: dict[str, str] = {}
@@ -168,12 +182,11 @@ def _category_coercer(field: Field) -> Coercer:
     allowed = ", ".join(field.codes)
 
     def coerce(value: Any) -> Any:
-        if value in codes and type(value) is str:
+        if type(value) is str and value in codes:
             return value
         if _is_missing(value):
             return MISSING
-        if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-            value = str(value)
+        value = _number_as_text(value)
         if isinstance(value, str):
             found = lookup.get(value.strip().casefold())
             if found is not None:
@@ -227,10 +240,9 @@ def _text_coercer(field: Field) -> Coercer:
             return value
         if _is_missing(value):
             return MISSING
-        if isinstance(value, str):
-            return value.strip()
-        if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-            return str(value)
+        text = _number_as_text(value)
+        if isinstance(text, str):
+            return text.strip()
         return Invalid(f"expected text, got {_show(value)}")
 
     return coerce
@@ -363,8 +375,6 @@ def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Col
     if field.kind is FieldKind.CATEGORY and _is_arrow_text(dtype):
         return _category_fast_path(field, series, coerce or scalar_coercer(field))
     coerce = coerce or scalar_coercer(field)
-    if field.kind is FieldKind.SET and dtype == np.dtype(object):
-        series = series.map(_hashable, na_action="ignore")
     codes, uniques = _distinct(series)
     typed = [coerce(value) for value in uniques]
     # code -1 is pandas' "missing"; put it last so one lookup serves every row
@@ -433,13 +443,17 @@ def _spread(part: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """Codes per row and one representative per distinct value (-1 for missing).
+    """Codes per row and one original value per distinct value (-1 for missing).
 
     Object columns are split by Python type too, because pandas hashes ``True``,
-    ``1`` and ``1.0`` alike while a field may accept one and reject another.
+    ``1`` and ``1.0`` alike while a field may accept one and reject another; and
+    unhashable cells (lists, dicts) are keyed by their text so they can be grouped.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if series.dtype != object or len(series) == 0:
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        codes, uniques = pd.factorize(series.map(_hash_key), use_na_sentinel=True)
+    if series.dtype != np.dtype(object) or len(series) == 0:
         return codes, list(uniques)
     type_codes, _ = pd.factorize(series.map(type))
     combined = codes.astype(np.int64) * (int(type_codes.max()) + 1) + type_codes
@@ -451,11 +465,15 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return out_codes, [values[i] for i in firsts]
 
 
-def _hashable(value: Any) -> Any:
-    if isinstance(value, list | set | np.ndarray):
-        return tuple(value)
-    if isinstance(value, frozenset):
-        return tuple(sorted(value, key=str))
+_UNHASHABLE: Final = object()
+
+
+def _hash_key(value: Any) -> Any:
+    """``value`` itself if hashable, else a hashable stand-in built from its text."""
+    try:
+        hash(value)
+    except TypeError:
+        return (_UNHASHABLE, type(value).__name__, repr(value))
     return value
 
 

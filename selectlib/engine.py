@@ -186,15 +186,16 @@ def _from_wide(plan: _FieldPlan, record: Mapping[str, Any]) -> Any:
     if all(flag is _ABSENT for flag in flags):
         return MISSING
     chosen = []
+    missing = False
     for code, name, raw in zip(plan.codes, plan.wide, flags, strict=True):
         flag = MISSING if raw is _ABSENT else plan.flag(raw)
-        if flag.__class__ is Invalid:
+        if flag.__class__ is Invalid:  # an invalid flag outweighs a missing one
             return Invalid(f"{name}: {flag.problem}")
         if flag is MISSING:
-            return MISSING
-        if flag:
+            missing = True
+        elif flag:
             chosen.append(code)
-    return frozenset(chosen)
+    return MISSING if missing else frozenset(chosen)
 
 
 def _show(value: Any) -> str:

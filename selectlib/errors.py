@@ -8,6 +8,7 @@ those facts as attributes for programs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import attrs
@@ -20,6 +21,7 @@ __all__ = [
     "ProfileNotFoundError",
     "ProfileProblem",
     "SelectlibError",
+    "ValidityError",
 ]
 
 
@@ -91,6 +93,24 @@ class ParameterError(SelectlibError, ValueError):
         self.name = name
         self.reason = message
         super().__init__(f"parameter {name!r}: {message}")
+
+
+class ValidityError(SelectlibError, ValueError):
+    """A profile was asked about a date outside the period its rules apply to."""
+
+    def __init__(
+        self, profile_id: str, on: dt.date, valid_from: dt.date, valid_to: dt.date | None
+    ) -> None:
+        self.profile_id = profile_id
+        self.on = on
+        self.valid_from = valid_from
+        self.valid_to = valid_to
+        until = valid_to.isoformat() if valid_to else "open-ended"
+        super().__init__(
+            f"profile {profile_id!r} applies from {valid_from.isoformat()} to {until}; "
+            f"{on.isoformat()} is outside it: evaluate on a date within that period, or use "
+            "the profile for that period"
+        )
 
 
 class InputError(SelectlibError, ValueError):

@@ -244,7 +244,7 @@ class _Compiler:
         function = _ARITH.get(type(node.op))
         if function is None:
             raise self.fail(node, f"operator {_op_text(node.op)} is not allowed: use + - * / only")
-        return _map2(left, right, Type(Kind.NUMBER), function, function)
+        return _map2(left, right, Type(Kind.NUMBER), _in_floats(function), _in_floats(function))
 
     def _compare(self, node: ast.Compare, depth: int) -> Compiled:
         parts = []
@@ -549,6 +549,17 @@ def _map2(
     return Compiled(type_, scalar, vector, **_union(a, b))
 
 
+def _in_floats(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Arithmetic in float64 on both paths: same rounding, no int64 overflow in numpy."""
+
+    def apply(x: Any, y: Any) -> Any:
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            return function(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        return function(float(x), float(y))
+
+    return apply
+
+
 def _divide(a: Compiled, b: Compiled) -> Compiled:
     """Division; dividing by zero gives missing, not an error or infinity."""
     sa, sb, va, vb = a.scalar, b.scalar, a.vector, b.vector
@@ -558,7 +569,7 @@ def _divide(a: Compiled, b: Compiled) -> Compiled:
         y = sb(record, env)
         if x is MISSING or y is MISSING or y == 0:
             return MISSING
-        return x / y
+        return float(x) / float(y)
 
     def vector(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
         x, mx = va(columns, env)
@@ -890,7 +901,8 @@ def parse(source: str) -> ast.expr:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", source, exc.offset) from None
+        column = max(exc.offset or 1, 1)
+        raise ExpressionError(f"syntax error: {exc.msg}", source, column) from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"cannot parse: {type(exc).__name__}", source[:60]) from None
     return tree.body

@@ -7,6 +7,7 @@ and the line, and what would fix it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ import attrs
 import cattrs
 import jsonschema
 
+from .coerce import LARGEST
 from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
 from .expr import Condition, DomainCheck, Kind, ParamInfo, Symbols, Type, compile_condition
 from .model import Criterion, FieldKind, Parameter, ParamValue, ProfileSpec, Table
@@ -29,6 +31,7 @@ __all__ = [
     "parse_profile",
 ]
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
 MAX_CRITERIA = 31
 _VALIDATOR = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
@@ -100,6 +103,8 @@ def _schema_problems(data: Any, source: SourceMap) -> list[ProfileProblem]:
 
 def param_type(parameter: Parameter) -> tuple[Type | None, str]:
     """The static type a parameter's values share, or None and why they do not."""
+    if any(_too_large(entry.value) for entry in parameter.history):
+        return None, f"has a number beyond ±{LARGEST:,} (2**53), which cannot be exact"
     types = {_value_type(entry.value) for entry in parameter.history}
     if None in types:
         return None, "mixes text and numbers in one list or table"
@@ -108,6 +113,17 @@ def param_type(parameter: Parameter) -> tuple[Type | None, str]:
         return None, "its dated values do not all have the same shape (number, list or table)"
     ((kind, item),) = kinds
     return Type(kind, None, item), ""
+
+
+def _too_large(value: ParamValue) -> bool:
+    items = (
+        value.as_dict().values()
+        if isinstance(value, Table)
+        else (value if isinstance(value, tuple) else (value,))
+    )
+    return any(
+        isinstance(v, int | float) and not isinstance(v, bool) and abs(v) > LARGEST for v in items
+    )
 
 
 def _value_type(value: ParamValue) -> Type | None:
@@ -153,8 +169,9 @@ def check_domains(
                             f"({what}: {', '.join(check.domain)})"
                         ),
                     )
-            elif check.need == "within" and isinstance(value, tuple):
-                unknown = [str(v) for v in value if v not in check.domain]
+            elif check.need == "within" and isinstance(value, tuple | str):
+                items = (value,) if isinstance(value, str) else value
+                unknown = [str(v) for v in items if v not in check.domain]
                 if unknown:
                     yield (
                         check.param,
@@ -215,21 +232,19 @@ def _parameter_problems(
                 check = DomainCheck(parameter.name, keyed.codes, keyed.name, "keys-cover")
                 for _, index, problem in check_domains([parameter], [check]):
                     yield source.problem(
-                        _history_path(spec, parameter, index),
+                        _history_path(source, parameter, index),
                         problem,
                         "add an entry for every code",
                     )
         yield parameter.name, ParamInfo(parameter.name, type_)
 
 
-def _history_path(spec: ProfileSpec, parameter: Parameter, index: int) -> KeyPath:
+def _history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPath:
+    """Where a parameter's ``index``-th dated value is written: under history, or value."""
     base: KeyPath = ("parameters", parameter.name)
-    entry = parameter.history[index]
-    return (
-        (*base, "history", entry.since.isoformat())
-        if len(parameter.history) > 1 or (entry.since != spec.valid_from)
-        else (*base, "value")
-    )
+    if (*base, "value") in source.lines:
+        return (*base, "value")
+    return (*base, "history", parameter.history[index].since.isoformat())
 
 
 def compile_spec(
@@ -255,12 +270,19 @@ def compile_spec(
             )
         )
     if spec.valid_to is not None and spec.valid_to < spec.valid_from:
-        problems.append(source.problem(("valid_to",), "valid_to is before valid_from"))
+        problems.append(
+            source.problem(
+                ("valid_to",),
+                "valid_to is before valid_from",
+                "make valid_to the same day as valid_from or later, or null",
+            )
+        )
     if len(spec.criteria) > MAX_CRITERIA:
         problems.append(
             source.problem(("criteria",), f"more than {MAX_CRITERIA} criteria", "split the profile")
         )
     symbols = Symbols({f.name: f for f in spec.fields}, params)
+    broken = {p.name for p in spec.parameters} - set(params)
     compiled = []
     seen: set[str] = set()
     for index, criterion in enumerate(spec.criteria):
@@ -285,6 +307,8 @@ def compile_spec(
         try:
             condition = compile_condition(criterion.condition, symbols)
         except ExpressionError as exc:
+            if broken & set(_NAME.findall(criterion.condition)):
+                continue  # it uses a parameter already reported as broken: say it once
             problems.append(
                 source.problem(
                     (*path, "condition"),
@@ -297,14 +321,16 @@ def compile_spec(
             parameter = next(p for p in spec.parameters if p.name == name)
             problems.append(
                 source.problem(
-                    _history_path(spec, parameter, entry),
+                    _history_path(source, parameter, entry),
                     problem,
                     f"used by criterion {criterion.id!r}",
                 )
             )
         compiled.append(CompiledCriterion(criterion, condition))
     if problems:
-        raise ProfileError(problems)
+        # one problem can be found twice (a keyed table, and a criterion using it): say it once
+        unique = {(p.path, p.message): p for p in reversed(problems)}
+        raise ProfileError(sorted(unique.values(), key=problems.index))
     return tuple(compiled)
 
 

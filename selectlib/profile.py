@@ -14,7 +14,7 @@ import pandas as pd
 from .batch import evaluate_table
 from .decision import Decision
 from .engine import Engine
-from .errors import InputError, ProfileNotFoundError
+from .errors import InputError, ProfileNotFoundError, ValidityError
 from .loader import parse_profile
 from .model import Criterion, Field, Parameter, ProfileSpec, Text
 from .params import Env, resolve
@@ -93,11 +93,20 @@ class Profile:
         raise KeyError(f"profile {self.id!r} has no parameter {name!r} (has: {known})")
 
     def params_on(self, on: DateLike = None) -> Env:
-        """Every parameter's value and effective date on ``on`` (default today)."""
+        """Every parameter's value and effective date on ``on`` (default today).
+
+        Raises :class:`~selectlib.ParameterError` if a parameter has no value yet on
+        that date, and :class:`~selectlib.ValidityError` if the date lies outside
+        the profile's ``valid_from`` .. ``valid_to``.
+        """
         day = as_date(on)
         env = self._cache.envs.get(day)
         if env is None:
-            env = self._cache.envs[day] = resolve(self.spec.parameters, day)
+            env = resolve(self.spec.parameters, day)
+            spec = self.spec
+            if day < spec.valid_from or (spec.valid_to is not None and day > spec.valid_to):
+                raise ValidityError(spec.id, day, spec.valid_from, spec.valid_to)
+            self._cache.envs[day] = env
         return env
 
     # -- evaluation --------------------------------------------------------------------

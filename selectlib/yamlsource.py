@@ -46,20 +46,57 @@ class SourceMap:
         )
 
 
+MAX_NODES = 100_000
+"""The most values a profile document may expand to (guards against alias bombs)."""
+
+
+_NO_ALIASES = "write the values out without such aliases"
+
+
+class _Unreadable(Exception):
+    def __init__(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        self.node = node
+        self.message = message
+        self.hint = hint
+
+
 class _Reader:
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[ProfileProblem] = []
         self._scalars = yaml.SafeLoader("")
+        self._open: set[int] = set()
+        self._built = 0
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self._built += 1
+        if self._built > MAX_NODES:
+            raise _Unreadable(
+                node, f"the document expands to more than {MAX_NODES:,} values", _NO_ALIASES
+            )
+        if id(node) in self._open:
+            raise _Unreadable(
+                node, "an alias refers to a value that contains it (a cycle)", _NO_ALIASES
+            )
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
+        finally:
+            self._open.discard(id(node))
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. a date such as 2024-13-01
+            raise _Unreadable(
+                node, f"{node.value!r} is not a valid value: {exc}", "correct the value"
+            ) from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -67,7 +104,9 @@ class _Reader:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, path, "a key must be a plain value, not a list or mapping")
                 continue
-            key = self._scalars.construct_object(key_node)
+            key = self._scalar(key_node)
+            if isinstance(key, bool) or key is None:
+                key = key_node.value  # YAML 1.1 reads keys like yes/no/on/off as booleans
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, path, "merge keys (<<) are not supported; write keys out")
                 continue
@@ -95,6 +134,9 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
     """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        problem = ProfileProblem("$", "the document is nested too deeply", "flatten it", file)
+        return None, SourceMap(file), [problem]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -109,6 +151,13 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
     reader = _Reader(file)
     try:
         data = reader.build(node, ())
+    except _Unreadable as exc:
+        line = exc.node.start_mark.line + 1
+        problem = ProfileProblem("$", exc.message, exc.hint, file, line)
+        return None, SourceMap(file, reader.lines), [*reader.problems, problem]
+    except RecursionError:
+        problem = ProfileProblem("$", "the document is nested too deeply", "flatten it", file)
+        return None, SourceMap(file, reader.lines), [*reader.problems, problem]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None

@@ -1,0 +1,202 @@
+"""Write sample_data/applicants.csv: synthetic applicants for the flagship profile.
+
+Deterministic (no randomness): every row is written out below. Each row starts from
+one eligible applicant and changes one thing, so that together the rows cover every
+way to pass and to fail micro_manufacturer_center_2024 -- each threshold exactly at,
+one below and one above, each operator type, each missing and each invalid input,
+and Korean labels and aliases. The `note` column says which case a row is.
+
+Run from anywhere:  python sample_data/make_sample_data.py
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+ALL_MANDATORY = "survey;workforce;shared_facilities;funding_support;roadmap"
+THREE_AUTONOMOUS = "network;promotion;consulting"
+
+BASE = {
+    "area_type": "metro",
+    "cluster_count": "60",
+    "operator_type": "nonprofit_corporation",
+    "has_dedicated_space": "yes",
+    "has_equipment": "yes",
+    "staff": "3",
+    "mandatory_programs": ALL_MANDATORY,
+    "offers_education": "yes",
+    "autonomous_programs": THREE_AUTONOMOUS,
+}
+
+# (applicant_name, changes to BASE, note); ids are A01, A02, ... in this order.
+CASES: list[tuple[str, dict[str, str], str]] = [
+    ("서울소공인지원재단", {"cluster_count": "50"}, "eligible: metro cluster exactly at 50"),
+    ("부산산업진흥재단", {"cluster_count": "49"}, "ineligible: metro cluster 49, one below 50"),
+    (
+        "대구소공인협회",
+        {"cluster_count": "51", "has_dedicated_space": "true", "has_equipment": "true"},
+        "eligible: metro cluster 51, one above 50; yes/no written as true",
+    ),
+    (
+        "수원산업진흥원",
+        {"area_type": "city", "cluster_count": "40", "offers_education": "1"},
+        "eligible: city cluster exactly at 40; yes/no written as 1",
+    ),
+    (
+        "성남소공인지원센터협회",
+        {"area_type": "city", "cluster_count": "39"},
+        "ineligible: city cluster 39, one below 40",
+    ),
+    (
+        "청주제조혁신재단",
+        {"area_type": " City ", "cluster_count": "41", "has_equipment": "O"},
+        "eligible: city cluster 41, one above 40; area type ' City ' (case and spaces); yes as O",
+    ),
+    (
+        "양평소공인협동조합",
+        {"area_type": "county", "cluster_count": "20"},
+        "eligible: county cluster exactly at 20",
+    ),
+    (
+        "홍천지역산업재단",
+        {"area_type": "county", "cluster_count": "19"},
+        "ineligible: county cluster 19, one below 20",
+    ),
+    (
+        "담양전통공예진흥회",
+        {"area_type": "county", "cluster_count": "21"},
+        "eligible: county cluster 21, one above 20",
+    ),
+    (
+        "전주대학교 산학협력단",
+        {"operator_type": "university"},
+        "eligible: operator is a university",
+    ),
+    (
+        "창원시 산업진흥원",
+        {"operator_type": "local_government_body"},
+        "eligible: operator is a body under a local government",
+    ),
+    (
+        "인천정밀(주)",
+        {"operator_type": "for_profit"},
+        "ineligible: operator is a for-profit company",
+    ),
+    ("김해수제화공방", {"operator_type": "individual"}, "ineligible: operator is an individual"),
+    ("광주소공인지원재단", {"has_dedicated_space": "no"}, "ineligible: no dedicated space"),
+    ("대전메이커협회", {"has_equipment": "X"}, "ineligible: no dedicated equipment (written as X)"),
+    ("울산금속가공협회", {"staff": "2"}, "ineligible: staff 2, one below 3"),
+    ("세종소공인지원재단", {"staff": "4"}, "eligible: staff 4, one above 3 (staff 3 is A01)"),
+    (
+        "고양인쇄산업협회",
+        {"mandatory_programs": "survey;workforce;shared_facilities;funding_support"},
+        "ineligible: mandatory program roadmap missing from the list",
+    ),
+    (
+        "용인기계부품협회",
+        {"offers_education": "false"},
+        "ineligible: no education program (written as false)",
+    ),
+    (
+        "천안봉제산업협회",
+        {"autonomous_programs": "network;promotion"},
+        "ineligible: 2 autonomous programs, one below 3",
+    ),
+    (
+        "포항철강소공인회",
+        {"autonomous_programs": "network, tech_exchange, marketing, regional"},
+        "eligible: 4 autonomous programs, comma-separated",
+    ),
+    ("경주공예협동조합", {"area_type": ""}, "incomplete: area type missing"),
+    ("안동한지진흥회", {"cluster_count": ""}, "incomplete: cluster count missing"),
+    ("춘천소공인지원재단", {"operator_type": ""}, "incomplete: operator type missing"),
+    (
+        "원주의료기기협회",
+        {"has_dedicated_space": "", "has_equipment": ""},
+        "incomplete: dedicated space and equipment missing",
+    ),
+    ("강릉수산가공협회", {"staff": ""}, "incomplete: staff missing"),
+    ("목포조선기자재협회", {"mandatory_programs": ""}, "incomplete: mandatory programs missing"),
+    ("여수소공인지원재단", {"offers_education": ""}, "incomplete: education program missing"),
+    ("순천섬유산업협회", {"autonomous_programs": ""}, "incomplete: autonomous programs missing"),
+    ("군산자동차부품협회", {"staff": "three"}, "invalid: staff is not a number ('three')"),
+    ("익산보석가공협회", {"area_type": "village"}, "invalid: unknown area type 'village'"),
+    ("구미전자부품협회", {"cluster_count": "-5"}, "invalid: negative cluster count -5"),
+    (
+        "진주실크산업협회",
+        {"has_equipment": "maybe", "has_dedicated_space": "no"},
+        "invalid: equipment 'maybe' is not yes/no (invalid outweighs the failed space)",
+    ),
+    (
+        "제주소공인지원재단",
+        {"mandatory_programs": "survey;workforce;shared_facilities;funding_support;lunch"},
+        "invalid: unknown mandatory program 'lunch'",
+    ),
+    (
+        "보은대추가공협동조합",
+        {
+            "area_type": "군",
+            "cluster_count": "25",
+            "operator_type": "대학",
+            "has_dedicated_space": "예",
+            "has_equipment": "예",
+            "offers_education": "예",
+        },
+        "eligible: Korean labels (area 군, operator 대학, yes as 예)",
+    ),
+    (
+        "인천광역시 소공인협회",
+        {
+            "area_type": "광역시",
+            "cluster_count": "55",
+            "operator_type": "비영리법인",
+            "has_equipment": "아니오",
+        },
+        "ineligible: Korean labels (area alias 광역시, 비영리법인); no equipment as 아니오",
+    ),
+    (
+        "김천정밀가공(주)",
+        {"area_type": "시", "cluster_count": "45", "operator_type": "영리법인"},
+        "ineligible: Korean labels (area 시, operator 영리법인 = for-profit)",
+    ),
+    (
+        "옥천목공예협회",
+        {"area_type": "county", "cluster_count": "15", "staff": "2"},
+        "ineligible: county cluster 15 and staff 2; eligible under reform 30/20/10 and staff 2",
+    ),
+    (
+        "대구섬유소공인재단",
+        {"cluster_count": "35"},
+        "ineligible: metro cluster 35; eligible under reform 30/20/10",
+    ),
+    (
+        "합천도자기(주)",
+        {"operator_type": "for_profit", "staff": ""},
+        "ineligible: for-profit with staff missing (a failure outweighs a missing value)",
+    ),
+]
+
+COLUMNS = ["applicant_id", "applicant_name", *BASE, "note"]
+
+
+def rows() -> list[dict[str, str]]:
+    """The sample applicants, in order."""
+    return [
+        {"applicant_id": f"A{number:02d}", "applicant_name": name, **BASE, **changes, "note": note}
+        for number, (name, changes, note) in enumerate(CASES, start=1)
+    ]
+
+
+def main() -> None:
+    """Write applicants.csv next to this script."""
+    target = Path(__file__).resolve().parent / "applicants.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows())
+    print(f"wrote {len(CASES)} applicants to {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+"""The ``selectlib`` command: check applicants, compare reforms, inspect profiles.
+
+Errors selectlib raises on purpose (and file errors) end the command with
+``error: <message>`` on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Final, NoReturn, ParamSpec, TypeVar
+
+import pandas as pd
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress
+
+from . import render
+from .errors import InputError, ProfileError, SelectlibError
+from .io import format_of, json_text, read_table, sample_data_dir, write_table
+from .profile import Profile, as_date, list_profiles, load_profile
+from .schema import PROFILE_SCHEMA
+from .simulate import compare as compare_profiles
+from .simulate import summarize_comparison
+
+__all__ = ["app", "main"]
+
+CHUNK_ROWS: Final = 50_000
+"""Rows evaluated at a time; more than one chunk shows a progress bar."""
+TABLE_ROWS: Final = 1_000
+"""Rows shown in a terminal table; --out writes all of them."""
+DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
+DEMO_DATE: Final = dt.date(2024, 5, 1)
+DEMO_REFORM: Final = {"cluster_min": {"metro": 30, "city": 20, "county": 10}, "min_staff": 2}
+
+
+class Lang(enum.StrEnum):
+    """Language of labels and reasons."""
+
+    KO = "ko"
+    EN = "en"
+
+
+class Format(enum.StrEnum):
+    """How results are shown or written."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+
+
+app = typer.Typer(
+    name="selectlib",
+    help="Decide who may take part in a public support program, and why.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+profiles_app = typer.Typer(help="List, show, validate profiles.", no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+
+ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
+InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option("--format", help="table, csv, json or xlsx (default: from --out, else table)."),
+]
+SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
+SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP)]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, SelectlibError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
+
+
+def _report(exc: BaseException) -> None:
+    typer.echo(f"error: {_message(exc)}", err=True)
+
+
+def _fail(exc: BaseException) -> NoReturn:
+    _report(exc)
+    raise typer.Exit(1)
+
+
+def _handled(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn selectlib and file errors inside ``command`` into ``error: ...`` and exit 1."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (SelectlibError, OSError) as exc:
+            _fail(exc)
+
+    return run
+
+
+# -- shared steps ----------------------------------------------------------------------------
+
+
+def _changes(items: list[str] | None) -> dict[str, Any]:
+    """``--set KEY=VALUE`` options as a mapping, each VALUE parsed as YAML."""
+    changes: dict[str, Any] = {}
+    for item in items or []:
+        key, equals, text = item.partition("=")
+        if not equals or not key.strip():
+            raise typer.BadParameter(
+                f"{item!r} is not KEY=VALUE (e.g. min_staff=2)", param_hint="--set"
+            )
+        try:
+            changes[key.strip()] = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or "not YAML"
+            raise typer.BadParameter(f"{item!r}: {problem}", param_hint="--set") from None
+    return changes
+
+
+def _rules(profile: str, items: list[str] | None) -> Profile:
+    loaded = load_profile(profile)
+    changes = _changes(items)
+    return loaded.with_params(changes) if changes else loaded
+
+
+def _day(on: str | None) -> dt.date:
+    """The --on date (default today)."""
+    try:
+        return as_date(on)
+    except InputError as exc:
+        raise InputError(f"--on {exc.reason}") from None
+
+
+def _output_format(chosen: Format | None, out: Path | None) -> Format:
+    if chosen is None:
+        return Format(format_of(out)) if out is not None else Format.TABLE
+    if chosen is Format.TABLE and out is not None:
+        raise typer.BadParameter(
+            "table is for the terminal; write csv, json or xlsx to a file", param_hint="--format"
+        )
+    if chosen is Format.XLSX and out is None:
+        raise typer.BadParameter("xlsx needs --out FILE", param_hint="--format")
+    return chosen
+
+
+def _in_chunks(frame: pd.DataFrame, work: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """``work`` over ``frame`` in chunks of CHUNK_ROWS rows, with a progress bar on stderr."""
+    if len(frame) <= CHUNK_ROWS:
+        return work(frame)
+    parts = []
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("evaluating", total=len(frame))
+        for start in range(0, len(frame), CHUNK_ROWS):
+            chunk = frame.iloc[start : start + CHUNK_ROWS]
+            parts.append(work(chunk))
+            progress.advance(task, len(chunk))
+    return pd.concat(parts)
+
+
+def _say(console: Console, text: str) -> None:
+    """Print plain text: no markup, no highlighting, no wrapping of long lines."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _emit(frame: pd.DataFrame, chosen: Format, out: Path | None, console: Console) -> None:
+    """Write ``frame`` to ``out``, or print csv/json to stdout."""
+    if out is not None:
+        write_table(frame, out, chosen.value)
+        _say(console, f"wrote {len(frame):,} rows to {out}")
+    elif chosen is Format.CSV:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        typer.echo(json_text(frame), nl=False)
+
+
+def _summary_console(chosen: Format, out: Path | None) -> Console:
+    """stdout, unless stdout carries csv/json data: then stderr."""
+    return Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+@app.command()
+@_handled
+def check(
+    profile: ProfileArg,
+    input: InputArg,
+    on: OnOpt = None,
+    out: OutOpt = None,
+    format: FormatOpt = None,
+    set_: SetOpt = None,
+    lang: LangOpt = Lang.EN,
+) -> None:
+    """Evaluate every applicant in INPUT and show or write the decisions."""
+    chosen = _output_format(format, out)
+    rules = _rules(profile, set_)
+    day = _day(on)
+    frame = read_table(input)
+    results = _in_chunks(frame, lambda chunk: rules.evaluate_many(chunk, on=day))
+    console = _summary_console(chosen, out)
+    if chosen is Format.TABLE:
+        table = render.decisions_table(results, lang, rules.spec.identifier, limit=TABLE_ROWS)
+        console.print(table)
+    else:
+        _emit(results, chosen, out, console)
+    _say(console, render.outcomes_line(results))
+
+
+@app.command()
+@_handled
+def compare(
+    profile: ProfileArg,
+    input: InputArg,
+    set_: SetRequired,
+    on: OnOpt = None,
+    out: OutOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
+    chosen = _output_format(format, out)
+    baseline = load_profile(profile)
+    reform = _rules(profile, set_)
+    day = _day(on)
+    frame = read_table(input)
+    result = _in_chunks(frame, lambda chunk: compare_profiles(baseline, reform, chunk, on=day))
+    console = _summary_console(chosen, out)
+    if chosen is Format.TABLE:
+        console.print(render.summary_table(summarize_comparison(result)))
+        console.print(render.comparison_table(result, baseline.spec.identifier))
+    else:
+        _emit(result, chosen, out, console)
+    _say(console, render.changes_line(result))
+
+
+@app.command()
+@_handled
+def demo(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write decisions.csv and reform.csv here.")
+    ] = None,
+    lang: LangOpt = Lang.EN,
+) -> None:
+    """Evaluate the sample applicants with the flagship profile and preview a reform."""
+    console = Console(highlight=False)
+    profile = load_profile(DEMO_PROFILE)
+    source = sample_data_dir() / "applicants.csv"
+    frame = read_table(source)
+    results = profile.evaluate_many(frame, on=DEMO_DATE)
+    names = frame["applicant_name"] if "applicant_name" in frame.columns else None
+    identifier = profile.spec.identifier
+    console.rule(profile.name.get(lang))
+    _say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
+    _say(console, render.outcomes_line(results))
+    console.print(render.criteria_counts_table(profile, results, lang))
+    console.print(render.decisions_table(results, lang, identifier, names))
+
+    reform = profile.with_params(DEMO_REFORM)
+    result = compare_profiles(profile, reform, frame, on=DEMO_DATE)
+    console.rule("reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2")
+    _say(console, render.changes_line(result))
+    console.print(render.summary_table(summarize_comparison(result)))
+    console.print(render.comparison_table(result, identifier, names))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        extra = [c for c in ("applicant_name", "note") if c in frame.columns]
+        for name, table in (("decisions.csv", results), ("reform.csv", result)):
+            write_table(table.join(frame[extra]), out / name, "csv")
+            _say(console, f"wrote {out / name}")
+
+
+@profiles_app.command("list")
+@_handled
+def profiles_list() -> None:
+    """List the built-in profiles."""
+    Console().print(render.profiles_table([load_profile(name) for name in list_profiles()]))
+
+
+@profiles_app.command("show")
+@_handled
+def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN) -> None:
+    """Show a profile's fields, parameters (on --on) and criteria."""
+    loaded = load_profile(profile)
+    day = _day(on)
+    spec = loaded.spec
+    console = Console(highlight=False)
+    console.rule(f"{spec.id}: {spec.name.get(lang)}")
+    valid_to = spec.valid_to.isoformat() if spec.valid_to else "open"
+    _say(console, f"version {spec.version}; valid {spec.valid_from} to {valid_to}")
+    for note in spec.notes:
+        _say(console, f"note: {note.get(lang)}")
+    console.print(render.fields_table(loaded, lang))
+    console.print(render.parameters_table(loaded, day, lang))
+    console.print(render.criteria_table(loaded, lang))
+
+
+@profiles_app.command("validate")
+@_handled
+def profiles_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Profile files to check.")],
+) -> None:
+    """Check profile files; list every problem with its line and how to fix it."""
+    bad = 0
+    for path in paths:
+        try:
+            loaded = load_profile(path)
+        except ProfileError as exc:
+            bad += 1
+            typer.echo(f"{path}: {len(exc.problems)} problem(s)")
+            for problem in exc.problems:
+                typer.echo(f"  {problem}")
+        except SelectlibError as exc:  # not found, not UTF-8
+            bad += 1
+            text = str(exc)
+            typer.echo(text if text.startswith(f"{path}:") else f"{path}: {text}")
+        else:
+            typer.echo(f"{path}: ok ({loaded.id}, {len(loaded.criteria)} criteria)")
+    if bad:
+        typer.echo(f"error: {bad} of {len(paths)} profile(s) have problems", err=True)
+        raise typer.Exit(1)
+
+
+@profiles_app.command("schema")
+@_handled
+def profiles_schema(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the schema here.")] = None,
+) -> None:
+    """Print the JSON Schema of the profile format."""
+    text = json.dumps(PROFILE_SCHEMA, indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+def main() -> None:
+    """Run the command line (the ``selectlib`` console script)."""
+    try:
+        app(prog_name="selectlib")
+    except (SelectlibError, OSError) as exc:  # raised outside a command body
+        _report(exc)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

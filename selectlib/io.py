@@ -1,0 +1,233 @@
+"""Reading applicant tables from files and writing results back.
+
+Readers are chosen by file extension from one registry. Every cell of a CSV file is
+read as text (only empty cells are missing) so that ids like ``007`` survive and the
+profile, not the reader, decides what a value means. Anything that cannot be read
+raises :class:`~selectlib.InputError` naming the file and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "READ_FORMATS",
+    "WRITE_FORMATS",
+    "format_of",
+    "json_text",
+    "read_table",
+    "sample_data_dir",
+    "write_table",
+]
+
+CSV_ENCODINGS: Final = ("utf-8-sig", "cp949")
+"""Tried in order; ``utf-8-sig`` reads UTF-8 with or without a byte-order mark."""
+
+
+def sample_data_dir() -> Path:
+    """Where the sample data is: inside the installed package, or the source tree."""
+    packaged = Path(str(resources.files("selectlib"))) / "sample_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "sample_data"
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str) -> str:
+    """The text of a CSV file in the first encoding that decodes it."""
+    first_error: UnicodeDecodeError | None = None
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    line = data[: first_error.start].count(b"\n") + 1 if first_error else 1
+    raise InputError(
+        f"line {line}: the text is neither UTF-8 nor CP949; "
+        "save the file as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)",
+        file=name,
+    )
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    name = str(path)
+    text = _decode(path.read_bytes(), name)
+    if not text.strip():
+        raise InputError("the file is empty; add a header row and one row per applicant", file=name)
+    header = next(csv.reader(io.StringIO(text)), [])
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise InputError(
+            f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header; "
+            "rename or remove the copies",
+            file=name,
+        )
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[-1]
+        raise InputError(
+            f"not a well-formed CSV table ({reason}); every row needs as many cells as the "
+            "header, and cells holding commas or line breaks must be quoted",
+            file=name,
+        ) from None
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_excel(path, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise InputError(
+            f"not a readable .xlsx workbook ({exc}); open it in Excel and save it as "
+            "'Excel Workbook (.xlsx)' with the applicants on the first sheet",
+            file=str(path),
+        ) from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, engine="pyarrow")
+    except (ValueError, OSError) as exc:
+        raise InputError(
+            f"not a readable Parquet file ({exc}); write it again, e.g. with "
+            "pandas.DataFrame.to_parquet",
+            file=str(path),
+        ) from None
+
+
+def _read_json(path: Path) -> pd.DataFrame:
+    name = str(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("a JSON file must be UTF-8 text; save it as UTF-8", file=name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); fix the syntax "
+            "there (a missing comma, quote or bracket is the usual cause)",
+            file=name,
+        ) from None
+    records = data.get("applicants") if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise InputError(
+            'expected a list of applicant objects, or an object with an "applicants" list',
+            file=name,
+        )
+    for row, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise InputError(
+                f"expected an object of field names to values, got {type(record).__name__}; "
+                "write each applicant as {...}",
+                file=name,
+                row=row,
+            )
+    return pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+
+
+_READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
+    ".csv": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".parquet": _read_parquet,
+    ".json": _read_json,
+}
+READ_FORMATS: Final = tuple(suffix.lstrip(".") for suffix in _READERS)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read applicants from a .csv, .xlsx, .parquet or .json file into a DataFrame.
+
+    CSV may be UTF-8 (with or without a byte-order mark) or CP949; every cell is read
+    as text and only empty cells are missing. JSON is a list of records or an object
+    with an ``"applicants"`` list.
+    """
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(
+            f"cannot read {path.suffix or 'files without an extension'}: "
+            f"give a {', '.join('.' + f for f in READ_FORMATS)} file",
+            file=str(path),
+        )
+    if not path.is_file():
+        problem = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise InputError(f"the file {problem}; check the path", file=str(path))
+    try:
+        return reader(path)
+    except PermissionError:
+        raise InputError(
+            "permission denied; check the file's permissions", file=str(path)
+        ) from None
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_excel(path, index=False, engine="openpyxl")
+
+
+def json_text(frame: pd.DataFrame) -> str:
+    """``frame`` as an indented JSON list of records; missing values are null, Korean stays."""
+    # pandas turns NA, numpy scalars and dates into JSON; json.dumps keeps it readable
+    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_json(frame: pd.DataFrame, path: Path) -> None:
+    path.write_text(json_text(frame), encoding="utf-8")
+
+
+_WRITERS: Final[Mapping[str, Callable[[pd.DataFrame, Path], None]]] = {
+    "csv": _write_csv,
+    "xlsx": _write_xlsx,
+    "json": _write_json,
+}
+WRITE_FORMATS: Final = tuple(_WRITERS)
+
+
+def format_of(path: str | Path) -> str:
+    """The output format a file name asks for (``csv``, ``xlsx`` or ``json``)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in _WRITERS:
+        raise InputError(
+            f"cannot tell the output format from {Path(path).name!r}: "
+            f"name it .{', .'.join(WRITE_FORMATS)} or give the format explicitly",
+            file=str(path),
+        )
+    return suffix
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, format: str | None = None) -> None:
+    """Write ``frame`` (without its index) as csv, xlsx or json; default from the extension.
+
+    CSV is UTF-8 with a byte-order mark so that Excel shows Korean correctly; JSON is a
+    list of records with Korean kept as is.
+    """
+    chosen = format or format_of(path)
+    writer = _WRITERS.get(chosen)
+    if writer is None:
+        raise InputError(f"unknown output format {chosen!r}; use {', '.join(WRITE_FORMATS)}")
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InputError(
+            f"cannot write: the folder {str(target.parent)!r} does not exist; create it first",
+            file=str(target),
+        )
+    writer(frame, target)

@@ -1,0 +1,243 @@
+"""Rich tables and summary lines for the command line: results in, renderables out.
+
+Every cell goes through :func:`cell`, so text from profiles or input files (which may
+contain ``[...]``) is shown as is and never read as rich markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+from .decision import Outcome
+from .model import FieldKind, ParamValue
+from .model import Table as ParamTable
+from .profile import Profile
+
+__all__ = [
+    "changes_line",
+    "comparison_table",
+    "criteria_counts_table",
+    "criteria_table",
+    "decisions_table",
+    "fields_table",
+    "outcomes_line",
+    "parameters_table",
+    "profiles_table",
+    "summary_table",
+]
+
+OUTCOME_STYLES: Final = {
+    Outcome.ELIGIBLE: "green",
+    Outcome.INELIGIBLE: "red",
+    Outcome.INCOMPLETE: "yellow",
+    Outcome.INVALID: "magenta",
+}
+CHANGE_STYLES: Final = {"gained": "green", "lost": "red", "other": "yellow"}
+_COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria"})
+
+
+def cell(value: Any, style: str = "") -> Text:
+    """A table cell showing ``value`` literally; missing values as an empty cell.
+
+    Long words fold onto the next line instead of being cut (Korean text has few spaces).
+    """
+    text = "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
+    return Text(text, style, overflow="fold")
+
+
+def _table(title: str | None, *columns: str) -> Table:
+    """A table whose first column (an id) never wraps; counts are right-aligned."""
+    table = Table(title=title, header_style="bold")
+    for index, name in enumerate(columns):
+        table.add_column(name, no_wrap=index == 0, justify="right" if name in _COUNTS else "left")
+    return table
+
+
+def _outcome(value: object) -> Text:
+    return cell(value, OUTCOME_STYLES.get(Outcome(str(value)), ""))
+
+
+def _applicants(
+    frame: pd.DataFrame, identifier: str | None, names: pd.Series | None
+) -> tuple[list[str], list[list[Text]]]:
+    """Headers and per-row cells naming each applicant: id (or row number), then name."""
+    if identifier is not None and identifier in frame.columns:
+        headers, columns = [identifier], [frame[identifier].tolist()]
+    else:
+        headers, columns = ["row"], [list(range(1, len(frame) + 1))]
+    if names is not None:
+        headers.append(str(names.name))
+        columns.append(names.tolist())
+    return headers, [[cell(v) for v in row] for row in zip(*columns, strict=True)]
+
+
+def _why(results: pd.DataFrame, lang: str) -> list[object]:
+    """Per row: the input problems of invalid rows, else the failed/missing criteria."""
+    reasons = results[f"reasons_{lang}"].astype(object).tolist()
+    problems = results["problems"].astype(object).tolist()
+    invalid = (results["outcome"] == Outcome.INVALID.value).tolist()
+    return [p if bad else r for p, r, bad in zip(problems, reasons, invalid, strict=True)]
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+def outcomes_line(results: pd.DataFrame) -> str:
+    """One line: how many applicants and how many of each outcome."""
+    counts = results["outcome"].astype(str).value_counts()
+    parts = [f"{o.value} {int(counts.get(o.value, 0)):,}" for o in Outcome]
+    return f"{len(results):,} applicants: " + " · ".join(parts)
+
+
+def decisions_table(
+    results: pd.DataFrame,
+    lang: str,
+    identifier: str | None,
+    names: pd.Series | None = None,
+    limit: int | None = None,
+) -> Table:
+    """Applicant, outcome and why (reasons in ``lang``, or the problems of invalid rows)."""
+    headers, applicants = _applicants(results, identifier, names)
+    table = _table(None, *headers, "outcome", "reasons" if lang == "en" else "사유")
+    shown = len(results) if limit is None else min(limit, len(results))
+    why = _why(results, lang)
+    for row in range(shown):
+        table.add_row(*applicants[row], _outcome(results["outcome"].iat[row]), cell(why[row]))
+    if shown < len(results):
+        table.caption = f"first {shown:,} of {len(results):,} rows; use --out FILE for all of them"
+    return table
+
+
+def criteria_counts_table(profile: Profile, results: pd.DataFrame, lang: str) -> Table:
+    """How many applicants failed each criterion, and for how many it was undecided."""
+    table = _table("failures per criterion", "criterion", "label", "failed", "missing")
+    for criterion in profile.criteria:
+        statuses = results[criterion.id].astype(str)
+        table.add_row(
+            cell(criterion.id),
+            cell(criterion.label.get(lang)),
+            cell(int((statuses == "failed").sum()), "red"),
+            cell(int((statuses == "missing").sum()), "yellow"),
+        )
+    return table
+
+
+# -- comparisons -----------------------------------------------------------------------------
+
+
+def changes_line(comparison: pd.DataFrame) -> str:
+    """One line: how many applicants gained, lost, changed otherwise, or stayed the same."""
+    counts = comparison["change"].astype(str).value_counts()
+    parts = [f"{c} {int(counts.get(c, 0)):,}" for c in ("gained", "lost", "other", "unchanged")]
+    return f"{len(comparison):,} applicants: " + " · ".join(parts)
+
+
+def summary_table(summary: pd.DataFrame) -> Table:
+    """:func:`selectlib.summarize_comparison` as a table."""
+    table = _table(
+        "who flips, and why", "before", "after", "change", "changed criteria", "applicants"
+    )
+    for row in summary.itertuples(index=False):
+        table.add_row(
+            _outcome(row.before),
+            _outcome(row.after),
+            cell(row.change, CHANGE_STYLES.get(str(row.change), "")),
+            cell(row.changed_criteria),
+            cell(row.applicants),
+        )
+    return table
+
+
+def comparison_table(
+    comparison: pd.DataFrame, identifier: str | None, names: pd.Series | None = None
+) -> Table:
+    """The applicants whose outcome changed, with the criteria that changed."""
+    flipped = (comparison["change"].astype(str) != "unchanged").tolist()
+    headers, applicants = _applicants(comparison, identifier, names)
+    title = "applicants whose outcome changes"
+    table = _table(title, *headers, "before", "after", "changed criteria")
+    for row in (row for row, changed in enumerate(flipped) if changed):
+        table.add_row(
+            *applicants[row],
+            _outcome(comparison["before"].iat[row]),
+            _outcome(comparison["after"].iat[row]),
+            cell(comparison["changed_criteria"].iat[row]),
+        )
+    return table
+
+
+# -- profiles --------------------------------------------------------------------------------
+
+
+def _value(value: ParamValue) -> str:
+    if isinstance(value, ParamTable):
+        return ", ".join(f"{key}: {entry}" for key, entry in value.entries)
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return str(value)
+
+
+def profiles_table(profiles: list[Profile]) -> Table:
+    """One line per profile: id, names, first valid date, number of criteria."""
+    table = _table(None, "profile", "name (ko)", "name (en)", "valid from", "criteria")
+    for profile in profiles:
+        spec = profile.spec
+        values = (spec.id, spec.name.ko, spec.name.en, spec.valid_from, len(spec.criteria))
+        table.add_row(*map(cell, values))
+    return table
+
+
+def fields_table(profile: Profile, lang: str) -> Table:
+    """The input fields: name, kind, allowed choices, unit, whether required."""
+    table = _table("fields", "field", "kind", "choices", "unit", "required")
+    for field in profile.fields:
+        choices = "\n".join(f"{c.code}: {c.label.get(lang)}" for c in field.choices)
+        if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER):
+            bounds = [
+                f"≥ {field.minimum:g}" if field.minimum is not None else "",
+                f"≤ {field.maximum:g}" if field.maximum is not None else "",
+            ]
+            choices = ", ".join(b for b in bounds if b)
+        table.add_row(
+            cell(field.name),
+            cell(field.kind.value),
+            cell(choices),
+            cell(field.unit or ""),
+            cell("yes" if field.required else "no"),
+        )
+    return table
+
+
+def parameters_table(profile: Profile, on: dt.date, lang: str) -> Table:
+    """Every parameter's value on ``on`` and the date it took effect."""
+    title = f"parameters on {on.isoformat()}"
+    table = _table(title, "parameter", "value", "since", "unit", "description")
+    for parameter in profile.parameters:
+        entry = parameter.at(on)
+        first = parameter.history[0].since.isoformat()
+        table.add_row(
+            cell(parameter.name),
+            cell(_value(entry.value) if entry else f"(no value before {first})"),
+            cell(entry.since.isoformat() if entry else ""),
+            cell(parameter.unit or ""),
+            cell(parameter.description.get(lang)),
+        )
+    return table
+
+
+def criteria_table(profile: Profile, lang: str) -> Table:
+    """The criteria in order: id, label, source clause and condition."""
+    table = _table("criteria", "criterion", "label", "source", "condition")
+    for criterion in profile.criteria:
+        table.add_row(
+            cell(criterion.id),
+            cell(criterion.label.get(lang)),
+            cell(criterion.source),
+            cell(criterion.condition),
+        )
+    return table

@@ -1,0 +1,44 @@
+"""Shared fixtures: the flagship profile and a fully eligible applicant to vary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from strategies import FLAGSHIP, MANDATORY
+
+import selectlib
+
+
+def good_record(**changes: Any) -> dict[str, Any]:
+    """A flagship applicant that meets every criterion exactly at its threshold.
+
+    Keyword arguments replace fields; a value of ``...`` removes the field.
+    """
+    record: dict[str, Any] = {
+        "applicant_id": "A-001",
+        "area_type": "metro",
+        "cluster_count": 50,
+        "operator_type": "nonprofit_corporation",
+        "has_dedicated_space": True,
+        "has_equipment": True,
+        "offers_education": True,
+        "staff": 3,
+        "mandatory_programs": list(MANDATORY),
+        "autonomous_programs": ["network", "marketing", "promotion"],
+    }
+    record.update(changes)
+    return {key: value for key, value in record.items() if value is not ...}
+
+
+@pytest.fixture(scope="session")
+def flagship() -> selectlib.Profile:
+    """The flagship profile, micro_manufacturer_center_2024."""
+    return selectlib.load_profile(FLAGSHIP)
+
+
+@pytest.fixture(name="good_record", scope="session")
+def good_record_fixture() -> Callable[..., dict[str, Any]]:
+    """The :func:`good_record` factory, for tests that take it as a fixture."""
+    return good_record
