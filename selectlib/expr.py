@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import enum
 import operator
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -194,7 +195,7 @@ class _Compiler:
         param = self.symbols.params.get(name)
         if param is not None:
             return _param(param)
-        known = sorted([*self.symbols.fields, *self.symbols.params])
+        known = sorted({*self.symbols.fields, *self.symbols.params})
         raise self.fail(
             node,
             f"unknown name {name!r}: not an input field or parameter (known: {', '.join(known)})",
@@ -899,7 +900,9 @@ def parse(source: str) -> ast.expr:
     if not source.strip():
         raise ExpressionError("condition is empty", source)
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "invalid decimal literal": we say it ourselves
+            tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         column = max(exc.offset or 1, 1)
         raise ExpressionError(f"syntax error: {exc.msg}", source, column) from None
