@@ -81,7 +81,11 @@ def _hint(error: jsonschema.ValidationError) -> str:
 def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    if error.validator == "oneOf" and "history" in error.schema.get("properties", {}):
+    if (
+        error.validator == "oneOf"
+        and isinstance(error.instance, dict)
+        and "history" in error.schema.get("properties", {})
+    ):
         given = " and ".join(k for k in ("value", "history") if k in error.instance) or "neither"
         return f"a parameter needs exactly one of 'value' or 'history' (it has {given})"
     if error.validator == "oneOf" and error.context:
