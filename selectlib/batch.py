@@ -12,6 +12,7 @@ from .coerce import Column, coerce_column, missing_column, scalar_coercer
 from .decision import CriterionStatus, Outcome
 from .engine import Engine, wide_names
 from .errors import InputError
+from .expr import Compiled, Kind
 from .model import Field, FieldKind, Text
 from .params import Env
 
@@ -217,8 +218,48 @@ def _problems(columns: Mapping[str, Column], invalid: np.ndarray) -> pd.Categori
     return categorical(codes, texts)
 
 
-def evaluate_table(engine: Engine, table: Any, env: Env) -> pd.DataFrame:
-    """Evaluate every row of ``table``; one output row per input row, same index and order."""
+def _side(compiled: Compiled, vectors: Mapping[str, Any], env: Env, n: int) -> Any:
+    """One side of a comparison as a column (NA where missing), or None if not shown as one.
+
+    Numbers, yes/no values and categories make columns; lists and sets are left to
+    the criterion's message.
+    """
+    values, missing = compiled.vector(vectors, env)
+    mask = np.zeros(n, dtype=bool) if missing is None else np.array(np.broadcast_to(missing, (n,)))
+    kind = compiled.type.kind
+    if kind is Kind.NUMBER:
+        array = np.array(np.broadcast_to(np.asarray(values), (n,)))
+        if array.dtype.kind in "iu":
+            return pd.arrays.IntegerArray(array.astype(np.int64), mask)
+        return pd.arrays.FloatingArray(array.astype(np.float64), mask)
+    if kind is Kind.BOOL:
+        return pd.arrays.BooleanArray(np.array(np.broadcast_to(values, (n,)), dtype=bool), mask)
+    domain = compiled.type.domain
+    if kind is Kind.STRING and domain is not None and isinstance(values, np.ndarray):
+        return categorical(np.where(mask, -1, values), domain)
+    return None
+
+
+def _explanations(engine: Engine, vectors: Mapping[str, Any], env: Env, n: int) -> dict[str, Any]:
+    """``<criterion>.value`` and ``<criterion>.threshold`` columns for comparison criteria."""
+    columns: dict[str, Any] = {}
+    for item in engine.criteria:
+        condition = item.condition
+        if condition.value is None or condition.threshold is None:
+            continue
+        for side, compiled in (("value", condition.value), ("threshold", condition.threshold)):
+            column = _side(compiled, vectors, env, n)
+            if column is not None:
+                columns[f"{item.criterion.id}.{side}"] = column
+    return columns
+
+
+def evaluate_table(engine: Engine, table: Any, env: Env, explain: bool = False) -> pd.DataFrame:
+    """Evaluate every row of ``table``; one output row per input row, same index and order.
+
+    With ``explain``, each comparison criterion also gets ``<id>.value`` and
+    ``<id>.threshold`` columns: the value seen and the threshold applied, per row.
+    """
     frame = as_frame(table)
     n = len(frame)
     columns = _typed_columns(engine, frame)
@@ -251,4 +292,6 @@ def evaluate_table(engine: Engine, table: Any, env: Env) -> pd.DataFrame:
     data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
     data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
     data["problems"] = _problems(columns, invalid)
+    if explain:
+        data.update(_explanations(engine, vectors, env, n))
     return pd.DataFrame(data, index=frame.index, copy=False)

@@ -216,10 +216,10 @@ def check(
     rules = _rules(profile, set_)
     day = _day(on)
     frame = read_table(input)
-    results = _in_chunks(frame, lambda chunk: rules.evaluate_many(chunk, on=day))
+    results = _in_chunks(frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True))
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
-        table = render.decisions_table(results, lang, rules.spec.identifier, limit=TABLE_ROWS)
+        table = render.decisions_table(results, rules, lang, limit=TABLE_ROWS)
         console.print(table)
     else:
         _emit(results, chosen, out, console)
@@ -265,14 +265,14 @@ def demo(
     profile = load_profile(DEMO_PROFILE)
     source = sample_data_dir() / "applicants.csv"
     frame = read_table(source)
-    results = profile.evaluate_many(frame, on=DEMO_DATE)
+    results = profile.evaluate_many(frame, on=DEMO_DATE, explain=True)
     names = frame["applicant_name"] if "applicant_name" in frame.columns else None
     identifier = profile.spec.identifier
     console.rule(profile.name.get(lang))
     _say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
     _say(console, render.outcomes_line(results))
     console.print(render.criteria_counts_table(profile, results, lang))
-    console.print(render.decisions_table(results, lang, identifier, names))
+    console.print(render.decisions_table(results, profile, lang, names))
 
     reform = profile.with_params(DEMO_REFORM)
     result = compare_profiles(profile, reform, frame, on=DEMO_DATE)

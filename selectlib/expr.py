@@ -752,7 +752,9 @@ def _lookup(table: Compiled, key: Compiled) -> Compiled:
         def make() -> tuple[np.ndarray, np.ndarray]:
             entries = [mapping.get(code) for code in domain]
             absent = np.array([entry is None for entry in entries], dtype=bool)
-            dtype = bool if item is Kind.BOOL else (object if item is Kind.STRING else float)
+            present = [e for e in entries if e is not None]
+            whole = all(isinstance(e, int) and not isinstance(e, bool) for e in present)
+            dtype = {Kind.BOOL: bool, Kind.STRING: object}.get(item, np.int64 if whole else float)
             values = np.array([0 if e is None else e for e in entries], dtype=dtype)
             return values, absent
 

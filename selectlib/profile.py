@@ -118,15 +118,18 @@ class Profile:
         """
         return self.engine.evaluate(record, self.params_on(on))
 
-    def evaluate_many(self, table: Any, on: DateLike = None) -> pd.DataFrame:
+    def evaluate_many(
+        self, table: Any, on: DateLike = None, *, explain: bool = False
+    ) -> pd.DataFrame:
         """Decide every row of a table (DataFrame, mapping of columns, list of records).
 
         Returns one row per input row, with the same index and order: ``eligible``
         (True/False/NA), ``outcome``, ``status`` (ok/invalid), one column per
         criterion (passed/failed/missing), ``reasons_ko``/``reasons_en`` and
-        ``problems`` (field and problem, for invalid rows).
+        ``problems`` (field and problem, for invalid rows). With ``explain=True``,
+        comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns.
         """
-        return evaluate_table(self.engine, table, self.params_on(on))
+        return evaluate_table(self.engine, table, self.params_on(on), explain)
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

@@ -76,12 +76,43 @@ def _applicants(
     return headers, [[cell(v) for v in row] for row in zip(*columns, strict=True)]
 
 
-def _why(results: pd.DataFrame, lang: str) -> list[object]:
-    """Per row: the input problems of invalid rows, else the failed/missing criteria."""
-    reasons = results[f"reasons_{lang}"].astype(object).tolist()
-    problems = results["problems"].astype(object).tolist()
-    invalid = (results["outcome"] == Outcome.INVALID.value).tolist()
-    return [p if bad else r for p, r, bad in zip(problems, reasons, invalid, strict=True)]
+def _why(results: pd.DataFrame, lang: str, profile: Profile, rows: int) -> list[str]:
+    """Per row: the input problems of invalid rows, else each criterion that did not pass.
+
+    A failed comparison shows the value seen and the threshold applied when the
+    results carry them (``evaluate_many(..., explain=True)``).
+    """
+    needs = "기준" if lang == "ko" else "needs"
+    operators = {item.criterion.id: item.condition.symbol for item in profile.engine.criteria}
+    lines = []
+    for row in range(rows):
+        if results["outcome"].iat[row] == Outcome.INVALID.value:
+            lines.append(str(results["problems"].iat[row]))
+            continue
+        parts = []
+        for criterion in profile.criteria:
+            status = results[criterion.id].iat[row]
+            if status == "passed":
+                continue
+            messages = criterion.messages
+            message = (messages.failed if status == "failed" else messages.missing).get(lang)
+            seen = _seen(results, criterion.id, row)
+            threshold = _seen(results, f"{criterion.id}.threshold", row, bare=True)
+            if status == "failed" and seen and threshold:
+                seen = f"{seen}, {needs} {operators[criterion.id]} {threshold}"
+            label = criterion.label.get(lang)
+            parts.append(f"{label} ({seen}): {message}" if seen else f"{label}: {message}")
+        lines.append(" ".join(parts))
+    return lines
+
+
+def _seen(results: pd.DataFrame, column: str, row: int, bare: bool = False) -> str:
+    """The explanation column's value in ``row`` as text ('' if absent or missing)."""
+    name = column if bare else f"{column}.value"
+    if name not in results.columns:
+        return ""
+    value: Any = results[name].iat[row]
+    return "" if pd.isna(value) else str(value)
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -96,18 +127,20 @@ def outcomes_line(results: pd.DataFrame) -> str:
 
 def decisions_table(
     results: pd.DataFrame,
+    profile: Profile,
     lang: str,
-    identifier: str | None,
     names: pd.Series | None = None,
     limit: int | None = None,
 ) -> Table:
     """Applicant, outcome and why (reasons in ``lang``, or the problems of invalid rows)."""
-    headers, applicants = _applicants(results, identifier, names)
+    headers, applicants = _applicants(results, profile.spec.identifier, names)
     table = _table(None, *headers, "outcome", "reasons" if lang == "en" else "사유")
     shown = len(results) if limit is None else min(limit, len(results))
-    why = _why(results, lang)
+    why = _why(results, lang, profile, shown)
     for row in range(shown):
-        table.add_row(*applicants[row], _outcome(results["outcome"].iat[row]), cell(why[row]))
+        outcome = Outcome(str(results["outcome"].iat[row]))
+        label = getattr(profile.spec.outcome, outcome.value).get(lang)
+        table.add_row(*applicants[row], cell(label, OUTCOME_STYLES[outcome]), cell(why[row]))
     if shown < len(results):
         table.caption = f"first {shown:,} of {len(results):,} rows; use --out FILE for all of them"
     return table

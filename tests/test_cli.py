@@ -189,6 +189,7 @@ def test_check_prints_a_table_and_a_summary() -> None:
     for applicant in IDS:
         assert applicant in out
     assert "The cluster has fewer micro-manufacturers than its area type requires." in out
+    assert "Cluster size (49, needs >= 50)" in out  # the value seen and the threshold applied
     assert "staff: expected a whole number, got 'three'" in out  # problems for invalid rows
     summary = "40 applicants: eligible 11 · ineligible 16 · incomplete 8 · invalid 5"
     assert out.rstrip().endswith(summary)
@@ -203,9 +204,11 @@ def test_check_reasons_in_korean() -> None:
 def test_check_every_applicant_comes_back_once_in_order(tmp_path: Path) -> None:
     out = check_csv(tmp_path)
     profile = selectlib.load_profile(FLAGSHIP)
-    expected = profile.evaluate_many(read_table(SAMPLE), on=ON)
+    expected = profile.evaluate_many(read_table(SAMPLE), on=ON, explain=True)
     assert out["applicant_id"].tolist() == IDS
     assert list(out.columns) == list(expected.columns)
+    a02 = out.set_index("applicant_id").loc["A02"]  # metro, one firm short of 50
+    assert (a02["cluster_size.value"], a02["cluster_size.threshold"]) == ("49", "50")
     assert out.columns[0] == "applicant_id"
     assert out["outcome"].tolist() == expected["outcome"].astype(str).tolist()
 
