@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import cattrs
@@ -25,7 +25,6 @@ from .yamlsource import KeyPath, SourceMap, read_yaml
 __all__ = [
     "CompiledCriterion",
     "check_domains",
-    "check_spec",
     "compile_spec",
     "param_type",
     "parse_profile",
@@ -94,7 +93,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return str(error.message)
 
 
-def _schema_problems(data: Any, source: SourceMap) -> list[ProfileProblem]:
+def _schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, ProfileProblem]]:
+    """Every place the document breaks the JSON Schema, with its key path."""
     problems = []
     for error in sorted(
         _VALIDATOR.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))
@@ -104,7 +104,8 @@ def _schema_problems(data: Any, source: SourceMap) -> list[ProfileProblem]:
             extra = [key for key in error.instance if key not in error.schema.get("properties", {})]
             if extra and error.schema.get("properties"):
                 path = (*path, str(extra[0]))
-        problems.append(source.problem(path, _schema_message(error), _hint(error)))
+        problem = source.problem(path, _schema_message(error), _hint(error))
+        problems.append((tuple(error.absolute_path), problem))
     return problems
 
 
@@ -255,11 +256,17 @@ def _history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPat
 
 
 def compile_spec(
-    spec: ProfileSpec, source: SourceMap | None = None
+    spec: ProfileSpec,
+    source: SourceMap | None = None,
+    *,
+    positions: Sequence[int] | None = None,
+    absent: frozenset[str] = frozenset(),
 ) -> tuple[CompiledCriterion, ...]:
     """Check a structured profile and compile its criteria.
 
-    Raises ProfileError listing every problem found.
+    Raises ProfileError listing every problem found. ``positions`` gives each
+    criterion's index in the file when some were left out, and ``absent`` names fields
+    and parameters left out (already reported), whose use is then not reported again.
     """
     source = source or SourceMap(None)
     problems: list[ProfileProblem] = list(_field_problems(spec, source))
@@ -289,11 +296,11 @@ def compile_spec(
             source.problem(("criteria",), f"more than {MAX_CRITERIA} criteria", "split the profile")
         )
     symbols = Symbols({f.name: f for f in spec.fields}, params)
-    broken = {p.name for p in spec.parameters} - set(params)
+    broken = ({p.name for p in spec.parameters} - set(params)) | absent
     compiled = []
     seen: set[str] = set()
     for index, criterion in enumerate(spec.criteria):
-        path: KeyPath = ("criteria", index)
+        path: KeyPath = ("criteria", index if positions is None else positions[index])
         if criterion.id in seen:
             problems.append(
                 source.problem(
@@ -367,9 +374,10 @@ def parse_profile(
                 )
             ]
         )
-    problems = _schema_problems(data, source)
-    if problems:
-        raise ProfileError(problems)
+    located = _schema_problems(data, source)
+    if located:
+        problems = [problem for _, problem in located]
+        raise ProfileError(problems + _problems_elsewhere(data, source, [p for p, _ in located]))
     try:
         spec = converter.structure(data, ProfileSpec)
     except (cattrs.BaseValidationError, ValueError, TypeError, ParameterError) as exc:
@@ -377,9 +385,41 @@ def parse_profile(
     return spec, compile_spec(spec, source)
 
 
-def check_spec(spec: ProfileSpec, checks: Sequence[DomainCheck]) -> list[str]:
-    """Problems a (reformed) spec's parameters have with the domain promises, as text."""
-    return [
-        f"{name} (entry {index + 1}): {problem}"
-        for name, index, problem in check_domains(spec.parameters, checks)
-    ]
+_SECTIONS: Final = ("fields", "parameters", "criteria")
+
+
+def _problems_elsewhere(
+    data: dict[str, Any], source: SourceMap, bad_paths: Sequence[KeyPath]
+) -> list[ProfileProblem]:
+    """The other problems of a profile that breaks the schema, so one round shows them all.
+
+    Entries that break the schema are left out; the rest (fields, parameters,
+    criteria) are checked and compiled as usual. If a whole section is broken there
+    is nothing sound to check, and only the schema problems are reported.
+    """
+    from .convert import converter
+
+    if any(len(path) < 2 and (not path or path[0] in _SECTIONS) for path in bad_paths):
+        return []
+    bad = {path[:2] for path in bad_paths}
+    fields = {k: v for k, v in data["fields"].items() if ("fields", k) not in bad}
+    params = {k: v for k, v in data["parameters"].items() if ("parameters", k) not in bad}
+    kept = [i for i in range(len(data["criteria"])) if ("criteria", i) not in bad]
+    valid_from = data["valid_from"] if ("valid_from",) not in bad else dt.date(1900, 1, 1)
+    absent = frozenset(data["fields"]) - set(fields) | frozenset(data["parameters"]) - set(params)
+    partial = {
+        "id": "partial",
+        "name": {"ko": "-", "en": "-"},
+        "valid_from": valid_from,
+        "fields": fields,
+        "parameters": params,
+        "criteria": [data["criteria"][i] for i in kept],
+    }
+    try:
+        spec = converter.structure(partial, ProfileSpec)
+        compile_spec(spec, source, positions=kept, absent=absent)
+    except ProfileError as exc:
+        return list(exc.problems)
+    except (cattrs.BaseValidationError, ValueError, TypeError, ParameterError):
+        return []
+    return []
