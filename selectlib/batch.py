@@ -8,7 +8,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from .coerce import Column, coerce_column, missing_column, scalar_coercer
+from .coerce import scalar_coercer
+from .columns import Column, coerce_column, missing_column
 from .decision import CriterionStatus, Outcome
 from .engine import Engine, wide_names
 from .errors import InputError
@@ -115,14 +116,32 @@ def _typed_columns(engine: Engine, frame: pd.DataFrame) -> dict[str, Column]:
     n = len(frame)
     columns = {}
     for field in engine.fields:
+        wide = _wide_column(field, frame, n) if field.kind is FieldKind.SET else None
         if field.name in frame.columns:
             column = coerce_column(field, frame[field.name])
-        elif field.kind is FieldKind.SET:
-            column = _wide_column(field, frame, n) or missing_column(field, n)
+            if wide is not None and column.missing is not None:
+                column = _fill_missing(column, wide)
         else:
-            column = missing_column(field, n)
+            column = wide or missing_column(field, n)
         columns[field.name] = column
     return columns
+
+
+def _fill_missing(column: Column, other: Column) -> Column:
+    """``column`` with its missing rows taken from ``other`` (a set's yes/no columns)."""
+    rows = column.missing
+    assert rows is not None
+    values = column.values.copy(order="K")
+    values[rows] = other.values[rows]
+    missing = rows & (other.missing if other.missing is not None else False)
+    invalid = column.invalid
+    problems = column.problems
+    if other.invalid is not None and other.problems is not None:
+        taken = rows & other.invalid
+        invalid = taken if invalid is None else invalid | taken
+        problems = np.full(len(rows), None, object) if problems is None else problems.copy()
+        problems[taken] = other.problems[taken]
+    return Column(values, missing if missing.any() else None, invalid, problems)
 
 
 def _status_codes(values: Any, missing: Any, n: int) -> np.ndarray:

@@ -122,6 +122,8 @@ class Engine:
                 if value.__class__ is not Invalid and value is not MISSING:
                     typed[name] = value
                     continue
+                if value is MISSING and plan.wide:  # a set left empty may come as yes/no keys
+                    value = _from_wide(plan, record)
             if value.__class__ is Invalid:
                 problems.append(FieldProblem(name, _show(raw), value.problem))
                 value = MISSING

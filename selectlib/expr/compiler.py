@@ -1,0 +1,393 @@
+"""Checking and compiling a condition's syntax tree: the front end of the language.
+
+:class:`Compiler` walks the tree that :func:`~selectlib.expr.syntax.parse` made,
+against a short whitelist; it checks types and codes, and assembles the building
+blocks of :mod:`~selectlib.expr.ops` and the functions of
+:mod:`~selectlib.expr.functions`. Error messages about a condition are worded here,
+pointing at the column of the offending part.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from ..errors import ExpressionError
+from . import ops
+from .functions import FUNCTIONS
+from .syntax import describe_rejected, op_text, parse
+from .types import (
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_LENGTH,
+    MAX_NUMBER,
+    Compiled,
+    DomainCheck,
+    Kind,
+    Symbols,
+    Type,
+)
+
+__all__ = ["Compiler", "Condition", "compile_condition"]
+
+
+_COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+_ORDERING: Final = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_ARITH: Final[Mapping[type[ast.AST], Callable[[Any, Any], Any]]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+}
+SYMBOL_OF: Final[Mapping[type[ast.AST], str]] = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+
+
+class Compiler:
+    """Compiles one condition's syntax tree, collecting the domain checks it needs.
+
+    The named functions receive the compiler too, and report through its
+    :meth:`fail`, :meth:`require` and :meth:`check_codes`, so every message
+    about a condition carries its text and column the same way.
+    """
+
+    def __init__(self, source: str, symbols: Symbols) -> None:
+        self.source = source
+        self.symbols = symbols
+        self.checks: list[DomainCheck] = []
+
+    def fail(self, node: ast.AST | None, message: str) -> ExpressionError:
+        column = getattr(node, "col_offset", None)
+        return ExpressionError(message, self.source, None if column is None else column + 1)
+
+    # -- entry -------------------------------------------------------------------
+    def compile(self, node: ast.AST, depth: int = 0) -> Compiled:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"expression nested deeper than {MAX_DEPTH} levels")
+        handler = self._HANDLERS.get(type(node))
+        if handler is None:
+            raise self.fail(node, describe_rejected(node))
+        return handler(self, node, depth + 1)
+
+    # -- leaves ------------------------------------------------------------------
+    def _constant(self, node: ast.Constant, depth: int) -> Compiled:
+        value = node.value
+        if isinstance(value, bool):
+            kind = Kind.BOOL
+        elif isinstance(value, int | float):
+            if not abs(value) <= MAX_NUMBER:
+                raise self.fail(node, f"number {value!r} is too large (limit {MAX_NUMBER:.0e})")
+            kind = Kind.NUMBER
+        elif isinstance(value, str):
+            if len(value) > MAX_LENGTH // 4:
+                raise self.fail(node, "text literal is too long")
+            kind = Kind.STRING
+        else:
+            raise self.fail(node, f"literal {value!r} is not allowed: use numbers, text or yes/no")
+        return ops.constant(Type(kind), value)
+
+    def _name(self, node: ast.Name, depth: int) -> Compiled:
+        name = node.id
+        if name in ("true", "false"):
+            return ops.constant(Type(Kind.BOOL), name == "true")
+        if name.startswith("_"):
+            raise self.fail(node, f"names starting with '_' are not allowed ({name!r})")
+        field = self.symbols.fields.get(name)
+        if field is not None:
+            return ops.field(field)
+        param = self.symbols.params.get(name)
+        if param is not None:
+            return ops.param(param)
+        known = sorted({*self.symbols.fields, *self.symbols.params})
+        raise self.fail(
+            node,
+            f"unknown name {name!r}: not an input field or parameter (known: {', '.join(known)})",
+        )
+
+    def _list(self, node: ast.List | ast.Tuple | ast.Set, depth: int) -> Compiled:
+        if len(node.elts) > MAX_ITEMS:
+            raise self.fail(node, f"list literal has more than {MAX_ITEMS} items")
+        items = []
+        kinds = set()
+        for element in node.elts:
+            if not isinstance(element, ast.Constant) or isinstance(element.value, bool):
+                raise self.fail(element, "a list may only hold text or number literals")
+            compiled = self._constant(element, depth)
+            kinds.add(compiled.type.kind)
+            items.append(element.value)
+        if len(kinds) > 1:
+            raise self.fail(node, "a list must hold only text or only numbers, not both")
+        item = kinds.pop() if kinds else Kind.STRING
+        domain = tuple(str(i) for i in items) if item is Kind.STRING else None
+        return ops.constant(Type(Kind.LIST, domain, item), frozenset(items))
+
+    # -- operators ---------------------------------------------------------------
+    def _boolop(self, node: ast.BoolOp, depth: int) -> Compiled:
+        parts = [self.expect(value, Kind.BOOL, depth, "and/or") for value in node.values]
+        combine = ops.kleene_and if isinstance(node.op, ast.And) else ops.kleene_or
+        result = parts[0]
+        for part in parts[1:]:
+            result = combine(result, part)
+        return result
+
+    def _unary(self, node: ast.UnaryOp, depth: int) -> Compiled:
+        if isinstance(node.op, ast.Not):
+            return ops.not_(self.expect(node.operand, Kind.BOOL, depth, "not"))
+        if isinstance(node.op, ast.USub | ast.UAdd):
+            inner = self.expect(node.operand, Kind.NUMBER, depth, "a sign")
+            if isinstance(node.op, ast.UAdd):
+                return inner
+            return ops.map1(inner, Type(Kind.NUMBER), operator.neg, np.negative)
+        raise self.fail(node, "operator '~' is not allowed")
+
+    def _binop(self, node: ast.BinOp, depth: int) -> Compiled:
+        left = self.expect(node.left, Kind.NUMBER, depth, "arithmetic")
+        right = self.expect(node.right, Kind.NUMBER, depth, "arithmetic")
+        if isinstance(node.op, ast.Div):
+            return ops.divide(left, right)
+        function = _ARITH.get(type(node.op))
+        if function is None:
+            raise self.fail(node, f"operator {op_text(node.op)} is not allowed: use + - * / only")
+        return ops.map2(
+            left, right, Type(Kind.NUMBER), ops.in_floats(function), ops.in_floats(function)
+        )
+
+    def _compare(self, node: ast.Compare, depth: int) -> Compiled:
+        parts = []
+        left_node = node.left
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            parts.append(self.compare_pair(left_node, op, right_node, depth))
+            left_node = right_node
+        result = parts[0]
+        for part in parts[1:]:
+            result = ops.kleene_and(result, part)
+        return result
+
+    def compare_pair(
+        self, left_node: ast.AST, op: ast.cmpop, right_node: ast.AST, depth: int
+    ) -> Compiled:
+        left = self.compile(left_node, depth)
+        right = self.compile(right_node, depth)
+        if isinstance(op, ast.In | ast.NotIn):
+            result = self._membership(left_node, left, right_node, right)
+            return ops.not_(result) if isinstance(op, ast.NotIn) else result
+        if isinstance(op, _ORDERING):
+            self.require(left_node, left, Kind.NUMBER, SYMBOL_OF[type(op)])
+            self.require(right_node, right, Kind.NUMBER, SYMBOL_OF[type(op)])
+            function = _COMPARE[type(op)]
+            return ops.map2(left, right, Type(Kind.BOOL), function, function)
+        if isinstance(op, ast.Eq | ast.NotEq):
+            return self._equality(left_node, left, right_node, right, isinstance(op, ast.NotEq))
+        raise self.fail(left_node, "'is' / 'is not' are not allowed: use == or !=")
+
+    def _equality(
+        self, left_node: ast.AST, left: Compiled, right_node: ast.AST, right: Compiled, negate: bool
+    ) -> Compiled:
+        if left.type.kind is not right.type.kind or left.type.kind not in (
+            Kind.NUMBER,
+            Kind.BOOL,
+            Kind.STRING,
+        ):
+            raise self.fail(
+                left_node,
+                f"cannot compare {left.type.kind.value} with {right.type.kind.value}",
+            )
+        if left.type.kind is Kind.STRING:
+            result = self._string_equality(left_node, left, right_node, right)
+        else:
+            result = ops.map2(left, right, Type(Kind.BOOL), operator.eq, operator.eq)
+        return ops.not_(result) if negate else result
+
+    def _string_equality(
+        self, left_node: ast.AST, left: Compiled, right_node: ast.AST, right: Compiled
+    ) -> Compiled:
+        # a category field against text: compare codes, after checking the text is a code
+        for node, side, other in ((left_node, left, right), (right_node, right, left)):
+            if side.type.domain is not None and other.type.domain is None:
+                self.check_codes(node, other, side)
+                return ops.category_in(side, other)
+        if left.type.domain is not None and right.type.domain is not None:
+            if left.type.domain != right.type.domain:
+                raise self.fail(left_node, "cannot compare categories with different codes")
+            return ops.map2(left, right, Type(Kind.BOOL), operator.eq, np.equal)
+        return ops.map2(left, right, Type(Kind.BOOL), operator.eq, ops.object_equal)
+
+    def _membership(
+        self, left_node: ast.AST, left: Compiled, right_node: ast.AST, right: Compiled
+    ) -> Compiled:
+        rkind = right.type.kind
+        if rkind is Kind.SET:
+            self.require(left_node, left, Kind.STRING, "in")
+            self.check_codes(left_node, left, right)
+            literal = _literal_strings(left)
+            if literal is None:
+                raise self.fail(
+                    left_node, "the left side of 'in' a set field must be a text literal"
+                )
+            (code,) = literal
+            return ops.set_contains(right, left, code)
+        if rkind is Kind.LIST:
+            if right.type.item is Kind.NUMBER:
+                self.require(left_node, left, Kind.NUMBER, "in")
+                return ops.in_number_list(left, right)
+            self.require(left_node, left, Kind.STRING, "in")
+            if left.type.domain is None:
+                return ops.map2(left, right, Type(Kind.BOOL), ops.contains, ops.object_in)
+            self.check_codes(right_node, right, left)
+            return ops.category_in(left, right)
+        raise self.fail(
+            right_node,
+            f"the right side of 'in' must be a list, a list parameter or a set field, "
+            f"not {rkind.value}",
+        )
+
+    def _subscript(self, node: ast.Subscript, depth: int) -> Compiled:
+        table = self.compile(node.value, depth)
+        if table.type.kind is not Kind.TABLE:
+            raise self.fail(node, "only table parameters can be looked up with [...]")
+        key = self.compile(node.slice, depth)
+        self.require(node.slice, key, Kind.STRING, "a table key")
+        literal = _literal_strings(key)
+        if literal is not None:
+            self.checks.extend(
+                DomainCheck(p, tuple(sorted(literal)), "", "keys-cover")
+                for p in sorted(table.params)
+            )
+        elif key.type.domain is None:
+            raise self.fail(node.slice, "a table key must be a category field or a text literal")
+        else:
+            self.check_codes(node.value, table, key)
+        return ops.lookup(table, key)
+
+    def _call(self, node: ast.Call, depth: int) -> Compiled:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only the named functions can be called (e.g. count_in(...))")
+        spec = FUNCTIONS.get(node.func.id)
+        if spec is None:
+            raise self.fail(
+                node,
+                f"unknown function {node.func.id!r}: allowed are {', '.join(sorted(FUNCTIONS))}",
+            )
+        if node.keywords:
+            raise self.fail(node, f"{node.func.id}() takes no keyword arguments")
+        args = [self.compile(arg, depth) for arg in node.args]
+        return spec(self, node, args)
+
+    # -- helpers -----------------------------------------------------------------
+    def expect(self, node: ast.AST, kind: Kind, depth: int, where: str) -> Compiled:
+        compiled = self.compile(node, depth)
+        self.require(node, compiled, kind, where)
+        return compiled
+
+    def require(self, node: ast.AST, compiled: Compiled, kind: Kind, where: str) -> None:
+        if compiled.type.kind is not kind:
+            raise self.fail(node, f"{where} needs {kind.value}, got {compiled.type.kind.value}")
+
+    def check_codes(self, node: ast.AST, values: Compiled, against: Compiled) -> None:
+        """Text compared with a category must name its codes; parameters must keep to them.
+
+        Literals are checked now; a parameter gets a :class:`DomainCheck` that the
+        loader (and every reform) verifies against each of its dated values.
+        """
+        domain = against.type.domain
+        if domain is None:
+            return
+        literal = _literal_strings(values)
+        if literal is not None:
+            unknown = sorted(set(literal) - set(domain))
+            if unknown:
+                raise self.fail(
+                    node, f"{', '.join(map(repr, unknown))} not among the codes {', '.join(domain)}"
+                )
+        field = next(iter(sorted(against.fields)), "")
+        need = "keys-cover" if values.type.kind is Kind.TABLE else "within"
+        self.checks.extend(DomainCheck(p, domain, field, need) for p in sorted(values.params))
+
+    _HANDLERS: Final[Mapping[type[ast.AST], Callable[[Compiler, Any, int], Compiled]]] = {
+        ast.Constant: _constant,
+        ast.Name: _name,
+        ast.List: _list,
+        ast.Tuple: _list,
+        ast.Set: _list,
+        ast.BoolOp: _boolop,
+        ast.UnaryOp: _unary,
+        ast.BinOp: _binop,
+        ast.Compare: _compare,
+        ast.Subscript: _subscript,
+        ast.Call: _call,
+    }
+
+
+def _literal_strings(compiled: Compiled) -> frozenset[str] | None:
+    """The values of a text or list literal as a set, or None if ``compiled`` is neither."""
+    value = compiled.constant
+    if isinstance(value, str):
+        return frozenset([value])
+    if isinstance(value, frozenset):
+        return value
+    return None
+
+
+_SCALAR_OPS: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], bool]]] = {
+    **_COMPARE,
+    ast.In: lambda x, c: x in c,
+    ast.NotIn: lambda x, c: x not in c,
+}
+
+
+@attrs.frozen(eq=False)
+class Condition:
+    """A compiled condition, and for ``value OP threshold`` its two sides and operator.
+
+    The two sides are what an explanation shows: the value seen and the threshold
+    applied. Applying ``op`` to them gives the same answer as ``whole``.
+    """
+
+    whole: Compiled
+    value: Compiled | None = None
+    threshold: Compiled | None = None
+    op: Callable[[Any, Any], bool] | None = None
+    symbol: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+
+
+def compile_condition(source: str, symbols: Symbols) -> Condition:
+    """Parse, check and compile a condition; raise :class:`ExpressionError` if it is not valid."""
+    tree = parse(source)
+    compiler = Compiler(source, symbols)
+    try:
+        whole = compiler.compile(tree)
+        compiler.require(tree, whole, Kind.BOOL, "a condition")
+        checks = tuple(dict.fromkeys(compiler.checks))
+        if isinstance(tree, ast.Compare) and len(tree.ops) == 1:
+            op = type(tree.ops[0])
+            return Condition(
+                whole,
+                compiler.compile(tree.left),
+                compiler.compile(tree.comparators[0]),
+                _SCALAR_OPS[op],
+                SYMBOL_OF[op],
+                checks,
+            )
+    except RecursionError:
+        raise ExpressionError("expression nested too deeply", source[:60]) from None
+    return Condition(whole, checks=checks)
