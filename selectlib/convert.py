@@ -17,6 +17,7 @@ from .model import (
     Choice,
     Criterion,
     Dated,
+    Derivation,
     Field,
     FieldKind,
     Messages,
@@ -168,6 +169,36 @@ def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
 converter.register_unstructure_hook(Parameter, _unstructure_parameter)
 converter.register_structure_hook(Parameter, _structure_parameter)
 
+_ROLES = ("inputs", "outputs", "parameters")
+_derivation_unstructure = make_dict_unstructure_fn(
+    Derivation, converter, _cattrs_omit_if_default=True
+)
+_derivation_structure = make_dict_structure_fn(
+    Derivation, converter, _cattrs_forbid_extra_keys=True
+)
+
+
+def _unstructure_derivation(derivation: Derivation) -> dict[str, Any]:
+    """Role pairs as mappings (``inputs: {location: location_code}``), as in the file."""
+    data = _derivation_unstructure(derivation)
+    for key in _ROLES:
+        if key in data:
+            data[key] = dict(data[key])
+    return data
+
+
+def _structure_derivation(data: dict[str, Any], _: type) -> Derivation:
+    data = dict(data)
+    for key in _ROLES:
+        if isinstance(data.get(key), dict):
+            data[key] = [[role, name] for role, name in data[key].items()]
+    return _derivation_structure(data, Derivation)
+
+
+converter.register_unstructure_hook(Derivation, _unstructure_derivation)
+converter.register_structure_hook(Derivation, _structure_derivation)
+
+
 _spec_unstructure = make_dict_unstructure_fn(ProfileSpec, converter, _cattrs_omit_if_default=True)
 _spec_structure = make_dict_structure_fn(ProfileSpec, converter, _cattrs_forbid_extra_keys=True)
 _ORDER = (
@@ -181,6 +212,7 @@ _ORDER = (
     "identifier",
     "notes",
     "fields",
+    "derived",
     "parameters",
     "criteria",
     "outcome",
@@ -191,6 +223,8 @@ def _unstructure_spec(spec: ProfileSpec) -> dict[str, Any]:
     data = _spec_unstructure(spec)
     data["fields"] = _keyed(data["fields"], "name")
     data["parameters"] = _keyed(data["parameters"], "name")
+    if "derived" in data:
+        data["derived"] = _keyed(data["derived"], "name")
     return {key: data[key] for key in _ORDER if key in data}
 
 
@@ -199,6 +233,8 @@ def _structure_spec(data: dict[str, Any], _: type) -> ProfileSpec:
     data = dict(data)
     data["fields"] = _unkeyed(data.get("fields"), "name")
     data["parameters"] = _unkeyed(data.get("parameters"), "name", {"since": data.get("valid_from")})
+    if "derived" in data:
+        data["derived"] = _unkeyed(data["derived"], "name")
     return _spec_structure(data, ProfileSpec)
 
 

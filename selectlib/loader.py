@@ -255,6 +255,50 @@ def _history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPat
     return (*base, "history", parameter.history[index].since.isoformat())
 
 
+def _derivation_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+    """Each derivation names roles its kind knows, and fields and parameters that exist."""
+    from .derive import KINDS
+
+    fields = {f.name for f in spec.fields}
+    params = {p.name for p in spec.parameters}
+    for derivation in spec.derived:
+        base: KeyPath = ("derived", derivation.name)
+        info = KINDS[derivation.kind]
+        sections = (
+            ("inputs", derivation.inputs, info.inputs, info.required_inputs, fields, "field"),
+            ("outputs", derivation.outputs, info.outputs, info.outputs, fields, "field"),
+            (
+                "parameters",
+                derivation.parameters,
+                info.parameters,
+                info.required_parameters,
+                params,
+                "parameter",
+            ),
+        )
+        for section, pairs, known, required, names, what in sections:
+            roles = {role for role, _ in pairs}
+            for role, name in pairs:
+                if role not in known:
+                    yield source.problem(
+                        (*base, section, role),
+                        f"{derivation.kind!r} has no {section[:-1]} role {role!r}",
+                        f"use {', '.join(sorted(known))}",
+                    )
+                elif name not in names:
+                    yield source.problem(
+                        (*base, section, role),
+                        f"no {what} named {name!r}",
+                        f"declare it under {what}s, or name one that exists",
+                    )
+            for role in sorted(required - roles):
+                yield source.problem(
+                    (*base, section),
+                    f"{derivation.kind!r} needs the {section[:-1]} role {role!r}",
+                    f"add '{role}: <{what} name>'",
+                )
+
+
 def compile_spec(
     spec: ProfileSpec,
     source: SourceMap | None = None,
@@ -270,6 +314,7 @@ def compile_spec(
     """
     source = source or SourceMap(None)
     problems: list[ProfileProblem] = list(_field_problems(spec, source))
+    problems += _derivation_problems(spec, source)
     params: dict[str, ParamInfo] = {}
     for item in _parameter_problems(spec, source):
         if isinstance(item, ProfileProblem):

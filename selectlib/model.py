@@ -15,6 +15,7 @@ __all__ = [
     "Choice",
     "Criterion",
     "Dated",
+    "Derivation",
     "Field",
     "FieldKind",
     "Messages",
@@ -171,6 +172,23 @@ class OutcomeLabels:
 
 
 @attrs.frozen
+class Derivation:
+    """Input fields computed from outside data (a firm registry and maps) instead of read.
+
+    ``kind`` names a computation registered in :mod:`selectlib.derive`; ``inputs``,
+    ``outputs`` and ``parameters`` map the roles that computation knows to this
+    profile's field and parameter names, as (role, name) pairs.
+    """
+
+    name: str
+    kind: str
+    description: Text
+    inputs: tuple[tuple[str, str], ...] = ()
+    outputs: tuple[tuple[str, str], ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
 class ProfileSpec:
     """Everything a profile file says, as data."""
 
@@ -187,3 +205,4 @@ class ProfileSpec:
     identifier: str | None = None
     outcome: OutcomeLabels = OutcomeLabels()
     notes: tuple[Text, ...] = ()
+    derived: tuple[Derivation, ...] = ()

@@ -11,9 +11,10 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from .batch import evaluate_table
+from .batch import as_frame, evaluate_table
 from .decision import Decision
-from .engine import Engine
+from .derive import derive_one, derive_table
+from .engine import Engine, as_record
 from .errors import InputError, ProfileNotFoundError, ValidityError
 from .loader import parse_profile
 from .model import Criterion, Field, Parameter, ProfileSpec, Text
@@ -110,16 +111,23 @@ class Profile:
         return env
 
     # -- evaluation --------------------------------------------------------------------
-    def evaluate(self, record: Mapping[str, Any] | str | bytes, on: DateLike = None) -> Decision:
+    def evaluate(
+        self, record: Mapping[str, Any] | str | bytes, on: DateLike = None, *, context: Any = None
+    ) -> Decision:
         """Decide one applicant (a mapping or JSON text) on ``on`` (default today).
 
         Invalid values do not raise: the decision's outcome is ``invalid`` and
-        ``problems`` says which field and why.
+        ``problems`` says which field and why. With ``context`` (outside data such as
+        a :class:`selectlib.geo.GeoContext`), the profile's derived fields are
+        computed from it instead of read from the record.
         """
-        return self.engine.evaluate(record, self.params_on(on))
+        env = self.params_on(on)
+        if context is not None and self.spec.derived:
+            record = derive_one(self.spec.derived, as_record(record), env, context)
+        return self.engine.evaluate(record, env)
 
     def evaluate_many(
-        self, table: Any, on: DateLike = None, *, explain: bool = False
+        self, table: Any, on: DateLike = None, *, explain: bool = False, context: Any = None
     ) -> pd.DataFrame:
         """Decide every row of a table (DataFrame, mapping of columns, list of records).
 
@@ -127,9 +135,13 @@ class Profile:
         (True/False/NA), ``outcome``, ``status`` (ok/invalid), one column per
         criterion (passed/failed/missing), ``reasons_ko``/``reasons_en`` and
         ``problems`` (field and problem, for invalid rows). With ``explain=True``,
-        comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns.
+        comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
+        ``context``, derived fields are computed from it (see :meth:`evaluate`).
         """
-        return evaluate_table(self.engine, table, self.params_on(on), explain)
+        env = self.params_on(on)
+        if context is not None and self.spec.derived:
+            table = derive_table(self.spec.derived, as_frame(table), env, context)
+        return evaluate_table(self.engine, table, env, explain)
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

@@ -37,6 +37,14 @@ PROFILE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
     "title": "selectlib profile",
+    "$defs": {
+        "roles": {
+            "type": "object",
+            "description": "Role of the computation → name of this profile's field or parameter.",
+            "propertyNames": _NAME,
+            "additionalProperties": _NAME,
+        }
+    },
     "description": "One support program's eligibility rules, as data.",
     "type": "object",
     "required": ["id", "name", "valid_from", "fields", "parameters", "criteria"],
@@ -161,6 +169,26 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "additionalProperties": False,
                         "properties": {"passed": _TEXT, "failed": _TEXT, "missing": _TEXT},
                     },
+                },
+            },
+        },
+        "derived": {
+            "type": "object",
+            "description": (
+                "Input fields computed from outside data (e.g. a firm registry and maps) "
+                "when evaluation is given that data; keyed by a name."
+            ),
+            "propertyNames": _NAME,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["kind", "description", "outputs"],
+                "additionalProperties": False,
+                "properties": {
+                    "kind": {"enum": ["cluster"], "description": "The computation to run."},
+                    "description": _TEXT,
+                    "inputs": {"$ref": "#/$defs/roles"},
+                    "outputs": {"$ref": "#/$defs/roles"},
+                    "parameters": {"$ref": "#/$defs/roles"},
                 },
             },
         },

@@ -19,7 +19,9 @@ CHANGES: Final = ["unchanged", "gained", "lost", "other"]
 (e.g. ineligible → incomplete)."""
 
 
-def compare(baseline: Profile, reform: Profile, table: Any, on: DateLike = None) -> pd.DataFrame:
+def compare(
+    baseline: Profile, reform: Profile, table: Any, on: DateLike = None, *, context: Any = None
+) -> pd.DataFrame:
     """Evaluate ``table`` under both profiles and say who flips, which way, and why.
 
     Returns one row per input row (same index and order) with ``before`` and
@@ -28,8 +30,8 @@ def compare(baseline: Profile, reform: Profile, table: Any, on: DateLike = None)
     statuses, e.g. ``cluster_size: failed→passed``.
     """
     frame = as_frame(table)
-    before = baseline.evaluate_many(frame, on=on)
-    after = reform.evaluate_many(frame, on=on)
+    before = baseline.evaluate_many(frame, on=on, context=context)
+    after = reform.evaluate_many(frame, on=on, context=context)
     b_eligible = (before["outcome"] == "eligible").to_numpy()
     a_eligible = (after["outcome"] == "eligible").to_numpy()
     same = (before["outcome"].astype(str) == after["outcome"].astype(str)).to_numpy()

@@ -1,0 +1,122 @@
+"""Derived inputs: fields a profile computes from outside data instead of reading them.
+
+A profile's ``derived:`` section names a registered *kind* of computation (today:
+``cluster``, the geospatial cluster check of :mod:`selectlib.geo`) and maps its roles
+to the profile's fields and parameters. When an evaluation is given the outside data
+(``context=``), the outputs are computed and replace whatever the input said; without
+it, the fields are read from the input as usual.
+
+Kinds live in a fixed table here, not in profiles: a profile can only name one, so it
+can never make selectlib import or run anything else. The implementation module is
+imported only when a derivation actually runs, so ``import selectlib`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, Final, Protocol
+
+import attrs
+import pandas as pd
+
+from .model import Derivation
+from .params import Env
+
+__all__ = ["KINDS", "DerivationKind", "KindInfo", "derive_one", "derive_table"]
+
+
+class DerivationKind(Protocol):
+    """What a derivation implementation provides."""
+
+    def derive_one(
+        self, inputs: Mapping[str, Any], params: Mapping[str, Any], context: Any
+    ) -> Mapping[str, Any]:
+        """Output values by role, for one record's inputs (by role)."""
+
+    def derive_table(
+        self, inputs: Mapping[str, pd.Series | None], params: Mapping[str, Any], context: Any
+    ) -> Mapping[str, Any]:
+        """Output columns by role, one value per row of the input columns (by role)."""
+
+
+@attrs.frozen
+class KindInfo:
+    """A registered kind: where its code is, and the roles it reads, writes and needs."""
+
+    target: str  # "module:attribute", imported on first use
+    inputs: frozenset[str]
+    outputs: frozenset[str]
+    parameters: frozenset[str]
+    required_inputs: frozenset[str] = frozenset()
+    required_parameters: frozenset[str] = frozenset()
+
+
+KINDS: Final[Mapping[str, KindInfo]] = {
+    "cluster": KindInfo(
+        target="selectlib.geo.derive:ClusterDerivation",
+        inputs=frozenset({"location", "x", "y", "industry"}),
+        outputs=frozenset({"count", "area_type"}),
+        parameters=frozenset(
+            {
+                "unit",
+                "radius_m",
+                "level",
+                "employee_limit",
+                "exclude_urban",
+                "metro_county",
+                "sejong",
+            }
+        ),
+        required_inputs=frozenset({"industry"}),
+        required_parameters=frozenset({"unit", "level", "employee_limit"}),
+    ),
+}
+"""Every kind of derivation a profile may name."""
+
+_LOADED: dict[str, DerivationKind] = {}
+
+
+def _implementation(kind: str) -> DerivationKind:
+    found = _LOADED.get(kind)
+    if found is None:
+        module, _, attribute = KINDS[kind].target.partition(":")
+        found = _LOADED[kind] = getattr(importlib.import_module(module), attribute)()
+    return found
+
+
+def _params(derivation: Derivation, env: Env) -> dict[str, Any]:
+    return {role: env.values[name] for role, name in derivation.parameters}
+
+
+def derive_one(
+    derivations: tuple[Derivation, ...], record: Mapping[str, Any], env: Env, context: Any
+) -> Mapping[str, Any]:
+    """``record`` with every derived field computed from ``context`` (a new mapping)."""
+    out = dict(record)
+    for derivation in derivations:
+        inputs = {role: record.get(field) for role, field in derivation.inputs}
+        values = _implementation(derivation.kind).derive_one(
+            inputs, _params(derivation, env), context
+        )
+        for role, field in derivation.outputs:
+            out[field] = values.get(role)
+    return out
+
+
+def derive_table(
+    derivations: tuple[Derivation, ...], frame: pd.DataFrame, env: Env, context: Any
+) -> pd.DataFrame:
+    """``frame`` with every derived column computed from ``context`` (a shallow copy)."""
+    out = frame.copy(deep=False)
+    for derivation in derivations:
+        inputs = {
+            role: frame[field] if field in frame.columns else None
+            for role, field in derivation.inputs
+        }
+        values = _implementation(derivation.kind).derive_table(
+            inputs, _params(derivation, env), context
+        )
+        for role, field in derivation.outputs:
+            out[field] = values[role]
+    return out
