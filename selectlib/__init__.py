@@ -20,6 +20,7 @@ from .decision import (
     Outcome,
 )
 from .errors import (
+    CriterionNotFoundError,
     ExpressionError,
     InputError,
     ParameterError,
@@ -39,6 +40,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Criterion",
     "CriterionInfo",
+    "CriterionNotFoundError",
     "CriterionResult",
     "CriterionStatus",
     "Decision",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -38,9 +38,14 @@ def as_frame(table: Any) -> pd.DataFrame:
     the batch path sees exactly what :meth:`Profile.evaluate` sees.
     """
     if isinstance(table, pd.DataFrame):
+        repeated = table.columns[table.columns.duplicated()].unique().tolist()
+        if repeated:
+            raise InputError(
+                f"column(s) {', '.join(map(str, repeated))} appear more than once; keep one of each"
+            )
         return table
     if isinstance(table, Mapping):
-        columns = {str(key): _column_data(value) for key, value in table.items()}
+        columns = {str(key): _column_data(value, str(key)) for key, value in table.items()}
         lengths = {len(column) for column in columns.values()}
         if len(lengths) > 1:
             sizes = ", ".join(f"{key}: {len(column)}" for key, column in columns.items())
@@ -51,7 +56,9 @@ def as_frame(table: Any) -> pd.DataFrame:
         if bad is not None:
             raise InputError("every record must be a mapping of field names to values", row=bad)
         keys = list(dict.fromkeys(key for row in table for key in row))
-        columns = {str(key): _column_data([row.get(key) for row in table]) for key in keys}
+        columns = {
+            str(key): _column_data([row.get(key) for row in table], str(key)) for key in keys
+        }
         return pd.DataFrame(columns, index=pd.RangeIndex(len(table)))
     raise InputError(
         "expected a DataFrame, a mapping of columns or a list of records, "
@@ -62,10 +69,21 @@ def as_frame(table: Any) -> pd.DataFrame:
 _NATIVE: Final = {int: np.int64, float: np.float64, bool: np.bool_}
 
 
-def _column_data(value: Any) -> Any:
-    """A column for pandas: a typed array when every value has one native type, else objects."""
-    if isinstance(value, np.ndarray | pd.Series):
+def _column_data(value: Any, name: str) -> Any:
+    """A column for pandas: a typed array when every value has one native type, else objects.
+
+    Columns line up by position: a Series' own index is not used to align them.
+    """
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise InputError(f"column {name!r} must be one-dimensional, got shape {value.shape}")
         return value
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InputError(
+            f"column {name!r} must be a list of values, one per row, got {type(value).__name__}"
+        )
     values = list(value)
     types = {type(v) for v in values}
     if len(types) == 1:
@@ -218,22 +236,22 @@ def _problems(columns: Mapping[str, Column], invalid: np.ndarray) -> pd.Categori
         return pd.Categorical.from_codes(codes, dtype=_NO_PROBLEMS, validate=False)
     codes = np.full(len(invalid), -1, dtype=np.int64)
     key = np.zeros(len(rows), dtype=np.int64)
-    vocabularies = []
+    per_field = []
     for _, problems in bad:
         field_codes, vocabulary = pd.factorize(problems[rows], use_na_sentinel=True)
-        key = key * (len(vocabulary) + 1) + (field_codes + 1)
-        vocabularies.append(vocabulary)
-    combo_codes, combos = pd.factorize(key)
-    texts = []
-    for combo in combos:
-        parts = []
-        rest = int(combo)
-        for (name, _), vocabulary in zip(reversed(bad), reversed(vocabularies), strict=True):
-            rest, code = divmod(rest, len(vocabulary) + 1)
-            if code:
-                parts.append(f"{name}: {vocabulary[code - 1]}")
-        texts.append("; ".join(reversed(parts)))
-    codes[rows] = combo_codes
+        # re-factorize at each step so the combined key stays below rows x (vocabulary + 1)
+        key, _ = pd.factorize(key * (len(vocabulary) + 1) + (field_codes + 1))
+        per_field.append((field_codes, vocabulary))
+    firsts = np.unique(key, return_index=True)[1]
+    texts = [
+        "; ".join(
+            f"{name}: {vocabulary[codes_[row]]}"
+            for (name, _), (codes_, vocabulary) in zip(bad, per_field, strict=True)
+            if codes_[row] >= 0
+        )
+        for row in firsts
+    ]
+    codes[rows] = key
     return categorical(codes, texts)
 
 

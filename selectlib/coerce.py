@@ -57,11 +57,12 @@ _BOOLS: Final = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS,
 
 
 def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating):
-        return bool(math.isnan(value))
-    return isinstance(value, str) and not value.strip()
+    """None, NaN, NaT, NA (as pandas sees them, so both paths agree) or blank text."""
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | set | frozenset | dict | np.ndarray):
+        return False
+    return bool(pd.isna(value))
 
 
 def _show(value: Any) -> str:
@@ -73,6 +74,8 @@ def _number(value: Any) -> float | int | Invalid:
     """A finite number from an int, float or numeric text; Invalid otherwise."""
     if isinstance(value, bool | np.bool_):
         return Invalid(f"expected a number, got {_show(value)} (a yes/no value)")
+    if isinstance(value, np.timedelta64 | np.datetime64):
+        return Invalid(f"expected a number, got {_show(value)} (a time)")
     if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating):

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from .errors import CriterionNotFoundError
 from .model import Text
 
 __all__ = [
@@ -163,7 +164,7 @@ class Decision:
         for result in self.criteria:
             if result.id == criterion_id:
                 return result
-        raise KeyError(f"no criterion {criterion_id!r}; have {', '.join(i.id for i in self.info)}")
+        raise CriterionNotFoundError(criterion_id, [info.id for info in self.info])
 
     @property
     def failed(self) -> tuple[CriterionResult, ...]:

@@ -214,6 +214,8 @@ def as_record(record: Any) -> Mapping[str, Any]:
             record = json.loads(record)
         except ValueError as exc:
             raise InputError(f"record is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise InputError("record is JSON nested too deeply to read") from None
         if isinstance(record, Mapping):
             return record
     raise InputError(

@@ -1,7 +1,7 @@
 """The exceptions selectlib raises.
 
 Every exception derives from :class:`SelectlibError` and also from the builtin it
-behaves like (``ValueError``, ``LookupError``, ``FileNotFoundError``), so callers can
+behaves like (``ValueError``, ``KeyError``, ``FileNotFoundError``), so callers can
 catch either. Each one says what was wrong, where, and how to fix it, and keeps
 those facts as attributes for programs.
 """
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
+    "CriterionNotFoundError",
     "ExpressionError",
     "InputError",
     "ParameterError",
@@ -75,6 +76,18 @@ class ProfileNotFoundError(SelectlibError, FileNotFoundError):
         return str(self.args[0])
 
 
+class CriterionNotFoundError(SelectlibError, KeyError):
+    """A decision was asked for a criterion its profile does not have."""
+
+    def __init__(self, criterion_id: str, known: Sequence[str]) -> None:
+        self.criterion_id = criterion_id
+        self.known = tuple(known)
+        super().__init__(f"no criterion {criterion_id!r}; the criteria are {', '.join(known)}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class ExpressionError(SelectlibError, ValueError):
     """A condition is not in the expression language or does not type-check."""
 
@@ -105,11 +118,12 @@ class ValidityError(SelectlibError, ValueError):
         self.on = on
         self.valid_from = valid_from
         self.valid_to = valid_to
-        until = valid_to.isoformat() if valid_to else "open-ended"
+        period = f"from {valid_from.isoformat()}" + (
+            f" to {valid_to.isoformat()}" if valid_to else " (no end date)"
+        )
         super().__init__(
-            f"profile {profile_id!r} applies from {valid_from.isoformat()} to {until}; "
-            f"{on.isoformat()} is outside it: evaluate on a date within that period, or use "
-            "the profile for that period"
+            f"profile {profile_id!r} applies {period}; {on.isoformat()} is outside it: "
+            "evaluate on a date within that period, or use the profile for that period"
         )
 
 

@@ -76,7 +76,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
             file=name,
         )
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+        # index_col=False: a trailing delimiter must not turn the first column into an index
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=False
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[-1]
         raise InputError(
@@ -114,6 +117,8 @@ def _read_json(path: Path) -> pd.DataFrame:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError("a JSON file must be UTF-8 text; save it as UTF-8", file=name) from None
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply to read", file=name) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); fix the syntax "
@@ -180,7 +185,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_excel(path, index=False, engine="openpyxl")
+    """Excel cannot hold control characters: they are written as U+FFFD, not lost silently."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(value: object) -> object:
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    text = frame.select_dtypes(include=["object", "string", "category"]).columns
+    cleaned = frame.assign(**{str(c): frame[c].astype(object).map(clean) for c in text})
+    cleaned.to_excel(path, index=False, engine="openpyxl")
 
 
 def json_text(frame: pd.DataFrame) -> str:

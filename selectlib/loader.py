@@ -7,6 +7,8 @@ and the line, and what would fix it.
 from __future__ import annotations
 
 import datetime as dt
+import keyword
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
@@ -33,7 +35,9 @@ __all__ = [
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
 MAX_CRITERIA = 31
-_VALIDATOR = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
+_VALIDATOR = jsonschema.Draft202012Validator(
+    PROFILE_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 
 
 @attrs.frozen(eq=False)
@@ -70,6 +74,8 @@ def _hint(error: jsonschema.ValidationError) -> str:
         return "use one of " + ", ".join(map(str, error.validator_value))
     if validator == "type":
         return f"write a value of type {error.validator_value}"
+    if validator == "format":
+        return "write a real date as YYYY-MM-DD"
     if validator == "pattern":
         return "names are lower-case letters, digits and '_' and start with a letter"
     if validator == "oneOf" and "history" in str(error.schema):
@@ -112,10 +118,15 @@ def _schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, Profil
 def param_type(parameter: Parameter) -> tuple[Type | None, str]:
     """The static type a parameter's values share, or None and why they do not."""
     if any(_too_large(entry.value) for entry in parameter.history):
-        return None, f"has a number beyond ±{LARGEST:,} (2**53), which cannot be exact"
+        return None, (
+            f"has a number that is not finite or lies beyond ±{LARGEST:,} (2**53), "
+            "where numbers stop being exact"
+        )
     types = {_value_type(entry.value) for entry in parameter.history}
     if None in types:
-        return None, "mixes text and numbers in one list or table"
+        return None, (
+            "mixes text and numbers in one list or table, or holds a list or table inside one"
+        )
     kinds = {(t.kind, t.item) for t in types if t is not None}
     if len(kinds) > 1:
         return None, "its dated values do not all have the same shape (number, list or table)"
@@ -130,11 +141,14 @@ def _too_large(value: ParamValue) -> bool:
         else (value if isinstance(value, tuple) else (value,))
     )
     return any(
-        isinstance(v, int | float) and not isinstance(v, bool) and abs(v) > LARGEST for v in items
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and not (math.isfinite(v) and abs(v) <= LARGEST)
+        for v in items
     )
 
 
-def _value_type(value: ParamValue) -> Type | None:
+def _value_type(value: object) -> Type | None:
     if isinstance(value, bool):
         return Type(Kind.BOOL)
     if isinstance(value, int | float):
@@ -142,11 +156,17 @@ def _value_type(value: ParamValue) -> Type | None:
     if isinstance(value, str):
         return Type(Kind.STRING)
     if isinstance(value, tuple):
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
+            return None
         items = {Kind.STRING if isinstance(v, str) else Kind.NUMBER for v in value}
         if len(items) > 1:
             return None
         return Type(Kind.LIST, None, items.pop() if items else Kind.STRING)
+    if not isinstance(value, Table):  # a reform may pass anything
+        return None
     entries = [v for _, v in value.entries if v is not None]
+    if not all(isinstance(v, str | int | float) for v in entries):
+        return None
     kinds = {_value_type(v) for v in entries}
     if len(kinds) > 1:
         return None
@@ -194,6 +214,10 @@ def check_domains(
 def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
     for field in spec.fields:
         path: KeyPath = ("fields", field.name)
+        if keyword.iskeyword(field.name) or field.name in ("true", "false"):
+            yield source.problem(
+                path, f"{field.name!r} is a word of the condition language", "rename the field"
+            )
         has_choices = field.kind in (FieldKind.CATEGORY, FieldKind.SET)
         if has_choices and not field.choices:
             yield source.problem(path, f"a {field.kind} field needs choices", "add 'choices:'")
@@ -220,6 +244,10 @@ def _parameter_problems(
     fields = {f.name: f for f in spec.fields}
     for parameter in spec.parameters:
         path: KeyPath = ("parameters", parameter.name)
+        if keyword.iskeyword(parameter.name) or parameter.name in ("true", "false"):
+            yield source.problem(
+                path, f"{parameter.name!r} is a word of the condition language", "rename it"
+            )
         if parameter.name in fields:
             yield source.problem(
                 path, f"{parameter.name!r} is both a field and a parameter", "rename one of them"
@@ -322,6 +350,14 @@ def compile_spec(
         else:
             params[item[0]] = item[1]
     names = {f.name for f in spec.fields}
+    if spec.identifier in RESERVED:
+        problems.append(
+            source.problem(
+                ("identifier",),
+                f"{spec.identifier!r} is the name of a results column",
+                f"avoid {', '.join(sorted(RESERVED))}",
+            )
+        )
     if spec.identifier is not None and spec.identifier not in names:
         problems.append(
             source.problem(

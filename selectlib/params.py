@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -17,20 +18,29 @@ __all__ = ["Env", "native", "resolve"]
 def native(value: ParamValue) -> Any:
     """A parameter value in the form expressions use: tables as dicts, lists as frozensets."""
     if isinstance(value, Table):
-        return value.as_dict()
+        return MappingProxyType(value.as_dict())
     if isinstance(value, tuple):
         return frozenset(value)
     return value
 
 
+def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
 @attrs.frozen(eq=False)
 class Env:
-    """Every parameter resolved on one date, plus a cache for vectorized lookups."""
+    """Every parameter resolved on one date, plus a cache for vectorized lookups.
+
+    ``values`` and ``effective`` are read-only views: an Env is shared by every
+    evaluation on its date, so changing it would change other decisions (a reform is
+    :meth:`Profile.with_params`, never an edit). ``cache`` is internal.
+    """
 
     on: dt.date
-    values: Mapping[str, Any]
-    effective: Mapping[str, dt.date]
-    cache: dict[Any, Any] = attrs.field(factory=dict)
+    values: Mapping[str, Any] = attrs.field(converter=_read_only)
+    effective: Mapping[str, dt.date] = attrs.field(converter=_read_only)
+    cache: dict[Any, Any] = attrs.field(factory=dict, repr=False)
 
 
 def resolve(parameters: Sequence[Parameter], on: dt.date) -> Env:

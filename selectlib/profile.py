@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ from .batch import as_frame, evaluate_table
 from .decision import Decision
 from .derive import derive_one, derive_table
 from .engine import Engine, as_record
-from .errors import InputError, ProfileNotFoundError, ValidityError
+from .errors import InputError, ParameterError, ProfileNotFoundError, ValidityError
 from .loader import parse_profile
 from .model import Criterion, Field, Parameter, ProfileSpec, Text
 from .params import Env, resolve
@@ -91,7 +92,7 @@ class Profile:
             if parameter.name == name:
                 return parameter
         known = ", ".join(p.name for p in self.spec.parameters)
-        raise KeyError(f"profile {self.id!r} has no parameter {name!r} (has: {known})")
+        raise ParameterError(name, f"no such parameter in {self.id!r}; known: {known}")
 
     def params_on(self, on: DateLike = None) -> Env:
         """Every parameter's value and effective date on ``on`` (default today).
@@ -103,11 +104,10 @@ class Profile:
         day = as_date(on)
         env = self._cache.envs.get(day)
         if env is None:
-            env = resolve(self.spec.parameters, day)
             spec = self.spec
             if day < spec.valid_from or (spec.valid_to is not None and day > spec.valid_to):
                 raise ValidityError(spec.id, day, spec.valid_from, spec.valid_to)
-            self._cache.envs[day] = env
+            env = self._cache.envs[day] = resolve(self.spec.parameters, day)
         return env
 
     # -- evaluation --------------------------------------------------------------------
@@ -192,6 +192,7 @@ def list_profiles() -> list[str]:
 
 
 _LOADED: dict[tuple[str, int, float], Profile] = {}
+_PROFILE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def load_profile(name_or_path: str | Path) -> Profile:
@@ -202,11 +203,16 @@ def load_profile(name_or_path: str | Path) -> Profile:
     """
     text_name = str(name_or_path)
     path = Path(text_name)
-    if not (path.suffix in (".yaml", ".yml", ".json") and path.is_file()):
-        candidate = profiles_dir() / f"{text_name}.yaml"
-        if not candidate.is_file():
+    try:
+        is_file = path.suffix in (".yaml", ".yml", ".json") and path.is_file()
+    except OSError:  # e.g. a name too long to be a path
+        is_file = False
+    if not is_file:
+        if not _PROFILE_ID.fullmatch(text_name):
             raise ProfileNotFoundError(text_name, list_profiles())
-        path = candidate
+        path = profiles_dir() / f"{text_name}.yaml"
+        if not path.is_file():
+            raise ProfileNotFoundError(text_name, list_profiles())
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime)
     found = _LOADED.get(key)

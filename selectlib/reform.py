@@ -22,6 +22,8 @@ def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> Table:
         raise ParameterError(name, f"is not a table, so {name}.{key} cannot be set")
     if key not in table.keys:
         raise ParameterError(name, f"has no key {key!r} (keys: {', '.join(table.keys)})")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
+        raise ParameterError(name, f"{name}.{key} must be a number or text, got {value!r}")
     return Table(tuple((k, value if k == key else v) for k, v in table.entries))
 
 
@@ -52,6 +54,11 @@ def reformed_spec(
     spec: ProfileSpec, engine: Engine, changes: Mapping[str, Any], since: dt.date | None
 ) -> ProfileSpec:
     """``spec`` with ``changes`` applied; raise ParameterError if a value does not fit."""
+    if not isinstance(changes, Mapping):
+        raise ParameterError(
+            "?",
+            f"changes must be a mapping of parameter names to values, got {type(changes).__name__}",
+        )
     by_name = {p.name: p for p in spec.parameters}
     updated = dict(by_name)
     for dotted, raw in changes.items():

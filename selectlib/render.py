@@ -211,7 +211,7 @@ def _value(value: ParamValue) -> str:
     if isinstance(value, ParamTable):
         return ", ".join(f"{key}: {entry}" for key, entry in value.entries)
     if isinstance(value, tuple):
-        return ", ".join(value)
+        return ", ".join(map(str, value))
     return str(value)
 
 

@@ -39,11 +39,12 @@ def compare(
         [same, ~b_eligible & a_eligible, b_eligible & ~a_eligible], [0, 1, 2], 3
     ).astype(np.int8)
     ids = [c.id for c in baseline.criteria if c.id in after.columns]
-    codes = np.zeros(len(frame), dtype=np.uint64)
+    # per row and criterion, the (before, after) statuses as one number 0..8
+    pairs = np.zeros((len(frame), len(ids)), dtype=np.int8)
     for index, criterion_id in enumerate(ids):
-        b = before[criterion_id].cat.codes.to_numpy().astype(np.uint64)
-        a = after[criterion_id].cat.codes.to_numpy().astype(np.uint64)
-        codes |= ((b << np.uint64(2)) | a) << np.uint64(4 * index)
+        b = before[criterion_id].cat.codes.to_numpy()
+        a = after[criterion_id].cat.codes.to_numpy()
+        pairs[:, index] = b * 3 + a
     data: dict[str, Any] = {}
     identifier = baseline.spec.identifier
     if identifier is not None and identifier in before.columns:
@@ -51,22 +52,24 @@ def compare(
     data["before"] = before["outcome"]
     data["after"] = after["outcome"]
     data["change"] = categorical(change, CHANGES)
-    data["changed_criteria"] = _describe(codes, ids, before[ids[0]].cat.categories if ids else [])
+    data["changed_criteria"] = _describe(pairs, ids, before[ids[0]].cat.categories if ids else [])
     return pd.DataFrame(data, index=frame.index)
 
 
-def _describe(codes: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical[Any]:
-    keys, uniques = pd.factorize(codes)
+def _describe(pairs: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical[Any]:
+    """The changed criteria of each row as text, built once per distinct combination."""
+    if not len(ids):
+        return categorical(np.zeros(len(pairs), dtype=np.int64), [""])
+    combos, keys = np.unique(pairs, axis=0, return_inverse=True)
     texts = []
-    for key in uniques:
-        parts = []
-        for index, criterion_id in enumerate(ids):
-            pair = (int(key) >> (4 * index)) & 15
-            b, a = pair >> 2, pair & 3
-            if a != b:
-                parts.append(f"{criterion_id}: {statuses[b]}→{statuses[a]}")
+    for combo in combos:
+        parts = [
+            f"{criterion_id}: {statuses[pair // 3]}→{statuses[pair % 3]}"
+            for criterion_id, pair in zip(ids, combo, strict=True)
+            if pair // 3 != pair % 3
+        ]
         texts.append("; ".join(parts))
-    return categorical(keys, texts)
+    return categorical(keys.ravel(), texts)
 
 
 def summarize_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -77,6 +80,7 @@ def summarize_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
         .size()
         .rename("applicants")
         .reset_index()
-        .sort_values("applicants", ascending=False, kind="stable")
+        .assign(changed_criteria=lambda frame: frame["changed_criteria"].astype(str))
+        .sort_values(["applicants", "changed_criteria"], ascending=[False, True], kind="stable")
     )
     return summary.reset_index(drop=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +47,20 @@ class SourceMap:
         )
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that also reads ``1e-05`` as a number (YAML 1.2 and JSON do; 1.1 does not)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+MAX_BYTES = 1_000_000
+"""The largest profile document read (a profile is a few kilobytes)."""
+MAX_SCALAR = 10_000
+"""The longest single value read (guards against slow YAML 1.1 number forms)."""
 MAX_NODES = 100_000
 """The most values a profile document may expand to (guards against alias bombs)."""
 
@@ -65,7 +80,7 @@ class _Reader:
         self.file = file
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[ProfileProblem] = []
-        self._scalars = yaml.SafeLoader("")
+        self._scalars = _Loader("")
         self._open: set[int] = set()
         self._built = 0
 
@@ -91,12 +106,17 @@ class _Reader:
             self._open.discard(id(node))
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if len(node.value) > MAX_SCALAR:
+            raise _Unreadable(node, f"a value longer than {MAX_SCALAR:,} characters", "shorten it")
         try:
-            return self._scalars.construct_object(node, deep=True)
+            value = self._scalars.construct_object(node, deep=True)
         except ValueError as exc:  # e.g. a date such as 2024-13-01
             raise _Unreadable(
                 node, f"{node.value!r} is not a valid value: {exc}", "correct the value"
             ) from None
+        if isinstance(value, int) and value.bit_length() > 64:
+            raise _Unreadable(node, f"the number {node.value[:20]}... is too large", "shorten it")
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -132,8 +152,13 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
     Only plain YAML is accepted (no Python tags, no merge keys); duplicate keys are
     reported instead of silently keeping the last one.
     """
+    if len(text) > MAX_BYTES:
+        problem = ProfileProblem(
+            "$", f"the document is larger than {MAX_BYTES:,} characters", "split it", file
+        )
+        return None, SourceMap(file), [problem]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except RecursionError:
         problem = ProfileProblem("$", "the document is nested too deeply", "flatten it", file)
         return None, SourceMap(file), [problem]

@@ -486,11 +486,21 @@ def test_every_invalid_field_is_named(flagship, good_record):
 
 @pytest.mark.parametrize("on", ["2024-01-01", "2024-04-14", dt.date(2023, 12, 31)])
 def test_before_the_rules_took_effect_is_an_error(flagship, good_record, on):
-    with pytest.raises(selectlib.ParameterError, match="2024-04-15") as info:
+    with pytest.raises(selectlib.ValidityError, match="2024-04-15") as info:
         flagship.evaluate(good_record(), on=on)
-    assert info.value.name in {p.name for p in flagship.parameters}
-    with pytest.raises(selectlib.ParameterError):
+    assert info.value.valid_from == EFFECTIVE
+    with pytest.raises(selectlib.ValidityError):
         flagship.evaluate_many([good_record()], on=on)
+
+
+def test_a_parameter_with_no_value_yet_is_an_error(flagship, good_record):
+    """Within the profile's period, a parameter whose history starts later still has no value."""
+    later = flagship.to_dict()
+    later["parameters"]["min_staff"]["history"] = {"2024-06-01": 3}
+    profile = selectlib.Profile.from_dict(later)
+    with pytest.raises(selectlib.ParameterError, match="2024-06-01") as info:
+        profile.evaluate(good_record(), on="2024-05-01")
+    assert info.value.name == "min_staff"
 
 
 def test_first_day_of_the_rules_works(flagship, good_record):

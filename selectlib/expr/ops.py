@@ -290,8 +290,13 @@ def category_in(category: Compiled, collection: Compiled) -> Compiled:
     def vector(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
         codes, missing = vc(columns, env)
         allowed, allowed_missing = vcoll(columns, env)
-        if allowed_missing is not None:
-            raise TypeError("category membership needs a constant collection")
+        missing = merge_missing(missing, allowed_missing)
+        if isinstance(allowed, np.ndarray):
+            # text that differs row by row (a text field, a lookup): compare the codes' text
+            decoded = np.asarray(domain, dtype=object)[codes]
+            return decoded == allowed.astype(object), missing
+        if not isinstance(allowed, str | frozenset):  # an empty table entry: nothing to match
+            return np.False_, np.array(True)
         mask = cached(env, (key, id(allowed)), lambda: code_mask(domain, allowed))
         return mask[codes], missing
 
