@@ -86,8 +86,15 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return min(times), result
 
 
-def single_us(profile: selectlib.Profile, frame: pd.DataFrame, calls: int) -> float:
-    """Median µs of evaluate() on single records with the full explanation."""
+def single_us(
+    profile: selectlib.Profile, frame: pd.DataFrame, calls: int, *, objects: bool = False
+) -> float:
+    """Median µs of evaluate() on single records with the full explanation.
+
+    The decision holds every criterion's status, value, threshold, effective date,
+    source and messages; with ``objects`` the timing also builds the per-criterion
+    :class:`CriterionResult` objects (``decision.criteria``), which are made on demand.
+    """
     rows = frame.head(min(calls, len(frame))).to_dict("records")
     records = [
         {
@@ -104,8 +111,12 @@ def single_us(profile: selectlib.Profile, frame: pd.DataFrame, calls: int) -> fl
     for start in range(0, calls, batch):
         chunk = [records[(start + i) % len(records)] for i in range(batch)]
         t0 = time.perf_counter()
-        for record in chunk:
-            profile.evaluate(record, on=ON)
+        if objects:
+            for record in chunk:
+                _ = profile.evaluate(record, on=ON).criteria
+        else:
+            for record in chunk:
+                profile.evaluate(record, on=ON)
         samples.append((time.perf_counter() - t0) / batch * 1e6)
     return statistics.median(samples)
 
@@ -128,10 +139,12 @@ def main() -> None:
     if eligible != int(expected.sum()):
         raise SystemExit(f"mismatch: selectlib {eligible} vs numpy {int(expected.sum())}")
     single = single_us(profile, frame, args.single)
+    with_objects = single_us(profile, frame, args.single, objects=True)
 
     batch_rate = args.n / batch_s
     numpy_rate = args.n / numpy_s
     print(f"n={args.n} batch_s={batch_s:.4f} numpy_s={numpy_s:.4f}")
+    print(f"single_with_criteria_objects_us={with_objects:.2f}")
     print(f"eligible={eligible}")
     print(f"batch_rows_per_s={batch_rate:,.0f}")
     print(f"numpy_rows_per_s={numpy_rate:,.0f}")
