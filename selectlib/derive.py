@@ -13,6 +13,7 @@ imported only when a derivation actually runs, so ``import selectlib`` stays lig
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Mapping
 from typing import Any, Final, Protocol
@@ -30,12 +31,16 @@ class DerivationKind(Protocol):
     """What a derivation implementation provides."""
 
     def derive_one(
-        self, inputs: Mapping[str, Any], params: Mapping[str, Any], context: Any
+        self, inputs: Mapping[str, Any], params: Mapping[str, Any], context: Any, on: dt.date
     ) -> Mapping[str, Any]:
-        """Output values by role, for one record's inputs (by role)."""
+        """Output values by role, for one record's inputs (by role), on a date."""
 
     def derive_table(
-        self, inputs: Mapping[str, pd.Series | None], params: Mapping[str, Any], context: Any
+        self,
+        inputs: Mapping[str, pd.Series | None],
+        params: Mapping[str, Any],
+        context: Any,
+        on: dt.date,
     ) -> Mapping[str, Any]:
         """Output columns by role, one value per row of the input columns (by role)."""
 
@@ -97,7 +102,7 @@ def derive_one(
     for derivation in derivations:
         inputs = {role: record.get(field) for role, field in derivation.inputs}
         values = _implementation(derivation.kind).derive_one(
-            inputs, _params(derivation, env), context
+            inputs, _params(derivation, env), context, env.on
         )
         for role, field in derivation.outputs:
             out[field] = values.get(role)
@@ -115,7 +120,7 @@ def derive_table(
             for role, field in derivation.inputs
         }
         values = _implementation(derivation.kind).derive_table(
-            inputs, _params(derivation, env), context
+            inputs, _params(derivation, env), context, env.on
         )
         for role, field in derivation.outputs:
             out[field] = values[role]
