@@ -23,6 +23,7 @@ from rich.progress import Progress
 
 from . import render
 from .errors import InputError, ProfileError, SelectlibError
+from .geocli import AreasOpt, clusters, geo_context
 from .io import format_of, json_text, read_table, sample_data_dir, write_table
 from .profile import Profile, as_date, list_profiles, load_profile
 from .schema import PROFILE_SCHEMA
@@ -78,6 +79,9 @@ FormatOpt = Annotated[
 ]
 SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
+FirmsOpt = Annotated[
+    Path | None, typer.Option("--firms", help="A firm registry to compute the clusters from.")
+]
 SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP)]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
 
@@ -210,13 +214,22 @@ def check(
     format: FormatOpt = None,
     set_: SetOpt = None,
     lang: LangOpt = Lang.EN,
+    firms: FirmsOpt = None,
+    areas: AreasOpt = None,
 ) -> None:
-    """Evaluate every applicant in INPUT and show or write the decisions."""
+    """Evaluate every applicant in INPUT and show or write the decisions.
+
+    With --firms (and --areas), the profile's derived fields (the cluster count and area
+    type) are computed from the firm registry and maps instead of read from INPUT.
+    """
     chosen = _output_format(format, out)
     rules = _rules(profile, set_)
     day = _day(on)
     frame = read_table(input)
-    results = _in_chunks(frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True))
+    context = geo_context(firms, areas) if firms is not None else None
+    results = _in_chunks(
+        frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True, context=context)
+    )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         table = render.decisions_table(results, rules, lang, limit=TABLE_ROWS)
@@ -351,6 +364,9 @@ def profiles_schema(
     else:
         out.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {out}")
+
+
+app.command("clusters")(_handled(clusters))
 
 
 def main() -> None:

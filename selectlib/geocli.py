@@ -1,0 +1,203 @@
+"""The ``selectlib clusters`` command: nationwide cluster discovery from a firm registry.
+
+Kept apart from :mod:`selectlib.cli` so that the geo stack (geopandas, shapely, scipy,
+folium) is imported only when a geo command runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .geo.areas import Areas
+    from .geo.registry import Registry
+
+__all__ = ["clusters", "geo_context"]
+
+FirmsArg = Annotated[
+    Path, typer.Argument(help="Firm registry: csv, parquet, gpkg, shp or geojson.")
+]
+AreasOpt = Annotated[
+    Path | None,
+    typer.Option("--areas", help="읍면동 polygons (gpkg, geojson, shp...), to place points."),
+]
+TOP = 20
+
+
+def _unit(text: str) -> tuple[str, float | None]:
+    """``dong``, ``sigungu`` or ``radius:METRES``."""
+    if text in ("dong", "sigungu"):
+        return text, None
+    kind, _, metres = text.partition(":")
+    try:
+        radius = float(metres)
+    except ValueError:
+        radius = -1.0
+    if kind != "radius" or not radius > 0:
+        raise InputError(f"--unit {text!r}: use dong, sigungu or radius:METRES (e.g. radius:500)")
+    return "radius", radius
+
+
+def read_geo(firms: Path, areas: Path | None) -> tuple[Registry, Areas | None]:
+    """The registry and areas files, read and checked."""
+    from .geo.areas import read_areas
+    from .geo.registry import read_firms
+
+    return read_firms(firms), (read_areas(areas) if areas is not None else None)
+
+
+def geo_context(firms: Path, areas: Path | None) -> Any:
+    """A :class:`selectlib.geo.GeoContext` for ``check --firms --areas``."""
+    from .geo.derive import GeoContext
+
+    registry, polygons = read_geo(firms, areas)
+    return GeoContext(registry, polygons)
+
+
+def _system(registry: Registry) -> str:
+    systems = registry.frame["code_system"].dropna().unique().tolist()
+    return str(systems[0]) if len(systems) == 1 else "kostat"
+
+
+def _radius_clusters(
+    registry: Registry,
+    areas: Areas | None,
+    radius: float,
+    level: int,
+    day: dt.date,
+    exclude: bool,
+) -> pd.DataFrame:
+    """Each qualifying firm as a center: those whose neighbourhood reaches its threshold."""
+    from .geo.codes import area_types
+    from .geo.count import count_within_radius, qualifying
+    from .geo.ksic import industry_key
+    from .geo.spatial import assign_units
+    from .geo.thresholds import DEFAULT_THRESHOLDS
+
+    frame = registry.frame
+    ok = qualifying(registry, level, 10, exclude) & frame["x"].notna().to_numpy()
+    centers = frame[ok]
+    counts = count_within_radius(
+        registry,
+        centers[["x", "y"]].to_numpy(),
+        centers["ksic"].to_numpy(object),
+        radius,
+        level,
+        10,
+        exclude,
+    )
+    codes = centers["code"].to_numpy(object)
+    if areas is not None:
+        codes, _ = assign_units(centers["x"].to_numpy(), centers["y"].to_numpy(), areas)
+    sigungu = np.array([str(c)[:5] if c is not None else None for c in codes], dtype=object)
+    types, _ = area_types(sigungu, _system(registry), day)
+    needed = np.array([DEFAULT_THRESHOLDS.get(t, np.inf) if t else np.inf for t in types])
+    table = pd.DataFrame(
+        {
+            "unit": centers["firm_id"].to_numpy(object),
+            "industry": industry_key(centers["ksic"].to_numpy(object), level),
+            "count": counts,
+            "area_type": types,
+            "threshold": needed,
+        }
+    )
+    return table[table["count"] >= table["threshold"]].reset_index(drop=True)
+
+
+def _summary(found: pd.DataFrame) -> Table:
+    table = Table(title="clusters by area type and industry", header_style="bold")
+    for name in ("area type", "industry", "clusters", "firms"):
+        table.add_column(name, justify="right" if name in ("clusters", "firms") else "left")
+    grouped = (
+        found.groupby(["area_type", "industry"], observed=True)["count"]
+        .agg(["size", "sum"])
+        .reset_index()
+        .sort_values("size", ascending=False)
+        .head(TOP)
+    )
+    for row in grouped.itertuples():
+        table.add_row(str(row.area_type), str(row.industry), f"{row.size:,}", f"{row.sum:,}")
+    return table
+
+
+def _write_map(path: Path, found: pd.DataFrame, areas: Areas | None, registry: Registry) -> None:
+    """An interactive HTML map: cluster areas shaded, firms as dots."""
+    import folium
+    import geopandas as gpd
+
+    frame = registry.frame[registry.frame["x"].notna()]
+    points = gpd.GeoDataFrame(
+        frame[["firm_id", "ksic"]],
+        geometry=gpd.points_from_xy(frame["x"], frame["y"]),
+        crs=5179,
+    ).to_crs(4326)
+    center = [points.geometry.y.mean(), points.geometry.x.mean()] if len(points) else [36.5, 127.8]
+    figure = folium.Map(location=center, zoom_start=11, tiles=None)
+    if areas is not None and len(found):
+        shaded = areas.frame[areas.frame["code"].isin(found["unit"])].to_crs(4326)
+        folium.GeoJson(
+            shaded[["code", "geometry"]].to_json(),
+            name="clusters",
+            style_function=lambda _: {"fillColor": "#d62728", "color": "#d62728", "weight": 1},
+        ).add_to(figure)
+    for row in points.head(5000).itertuples():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x], radius=2, tooltip=f"{row.firm_id} {row.ksic}"
+        ).add_to(figure)
+    figure.save(str(path))
+
+
+def clusters(
+    firms: FirmsArg,
+    areas: AreasOpt = None,
+    level: Annotated[int, typer.Option("--level", help="KSIC digits: 2, 3 or 5.")] = 5,
+    unit: Annotated[str, typer.Option("--unit", help="dong, sigungu or radius:METRES.")] = "dong",
+    on: Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the clusters here.")] = None,
+    map_: Annotated[Path | None, typer.Option("--map", help="Write an HTML map here.")] = None,
+    exclude_urban: Annotated[
+        bool, typer.Option(help="Leave out C12, C19, C21, C30, C31 (도시형소공인).")
+    ] = True,
+) -> None:
+    """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
+    from .geo.codes import area_types
+    from .geo.count import count_by_code, count_by_point
+    from .geo.thresholds import discover
+    from .io import write_table
+    from .profile import as_date
+
+    console = Console(highlight=False)
+    kind, radius = _unit(unit)
+    day = as_date(on)
+    registry, polygons = read_geo(firms, areas)
+    console.print(registry.report.summary(), markup=False)
+    if kind == "radius":
+        assert radius is not None
+        found = _radius_clusters(registry, polygons, radius, level, day, exclude_urban)
+    else:
+        counts = (
+            count_by_point(registry, polygons, kind, level, 10, exclude_urban)
+            if polygons is not None
+            else count_by_code(registry, kind, level, 10, exclude_urban)
+        )
+        system = _system(registry)
+        found = discover(counts, lambda units: area_types(units, system, day))
+    console.print(f"{len(found):,} clusters ({unit}, KSIC {level} digits, on {day})", markup=False)
+    if len(found):
+        console.print(_summary(found))
+    if out is not None:
+        write_table(found, out)
+        console.print(f"wrote {out}", markup=False)
+    if map_ is not None:
+        _write_map(map_, found, polygons, registry)
+        console.print(f"wrote {map_}", markup=False)
