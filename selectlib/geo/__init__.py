@@ -2,4 +2,60 @@
 
 Imported only on demand (``import selectlib.geo``), so ``import selectlib`` stays
 light; geopandas, shapely and scipy are loaded here, never by the core.
+
+>>> import selectlib.geo as geo
+>>> firms = geo.read_firms("sample_data/geo/firms.csv")              # doctest: +SKIP
+>>> areas = geo.read_areas("sample_data/geo/areas.geojson")          # doctest: +SKIP
+>>> counts = geo.count_by_point(firms, areas, unit="dong", level=5)  # doctest: +SKIP
 """
+
+from .areas import Areas, read_areas
+from .check import LocationCheck, check_location
+from .codes import AreaTypePolicy, CodeSystem, area_types, current_code, detect_system
+from .count import (
+    ClusterCounts,
+    count_by_code,
+    count_by_point,
+    count_in_polygon,
+    count_within_radius,
+    qualifying,
+)
+from .derive import GeoContext
+from .errors import GeoError
+from .ksic import URBAN_MICRO_EXCLUDED, industry_key, normalize_ksic, urban_micro_eligible
+from .registry import Registry, read_firms
+from .report import Reason, ValidationReport
+from .spatial import assign_units
+from .thresholds import DEFAULT_THRESHOLDS, discover, sweep
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "URBAN_MICRO_EXCLUDED",
+    "AreaTypePolicy",
+    "Areas",
+    "ClusterCounts",
+    "CodeSystem",
+    "GeoContext",
+    "GeoError",
+    "LocationCheck",
+    "Reason",
+    "Registry",
+    "ValidationReport",
+    "area_types",
+    "assign_units",
+    "check_location",
+    "count_by_code",
+    "count_by_point",
+    "count_in_polygon",
+    "count_within_radius",
+    "current_code",
+    "detect_system",
+    "discover",
+    "industry_key",
+    "normalize_ksic",
+    "qualifying",
+    "read_areas",
+    "read_firms",
+    "sweep",
+    "urban_micro_eligible",
+]
