@@ -35,8 +35,8 @@ import shapely
 from ..errors import InputError
 from .codes import normalize_codes
 from .errors import GeoError
-from .registry import TARGET_CRS, Issues, classify_codes, guess_crs, read_source
 from .report import Reason, ValidationReport
+from .sources import TARGET_CRS, Issues, classify_codes, guess_crs, read_source
 
 __all__ = ["LEVELS", "Areas", "read_areas"]
 

@@ -20,10 +20,6 @@ still counted.
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -36,38 +32,24 @@ import pyproj
 import shapely
 
 from ..errors import InputError
-from ..io import CSV_ENCODINGS
 from .codes import (
-    AMBIGUOUS,
-    CODE_CHANGES,
-    UNKNOWN,
-    CodeChange,
-    code_systems,
     normalize_codes,
 )
 from .ksic import normalize_ksic
-from .report import REPORT_COLUMNS, Reason, ValidationReport
+from .report import Reason, ValidationReport
+from .sources import (
+    Issues,
+    classify_codes,
+    find_column,
+    guess_crs,
+    in_korea,
+    parse_crs,
+    read_source,
+    take_column,
+    transformer,
+)
 
-__all__ = [
-    "KOREA_LAT",
-    "KOREA_LON",
-    "TARGET_CRS",
-    "Issues",
-    "Registry",
-    "classify_codes",
-    "guess_crs",
-    "in_korea",
-    "parse_crs",
-    "read_firms",
-    "read_source",
-    "transformer",
-]
-
-TARGET_CRS: Final = "EPSG:5179"
-"""KGD2002 Unified CS: every distance and area is computed in it."""
-KOREA_LON: Final = (124.0, 132.0)
-KOREA_LAT: Final = (33.0, 39.0)
-"""A box around South Korea in degrees: how swapped or mislabelled coordinates are told apart."""
+__all__ = ["Registry", "read_firms"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -104,265 +86,6 @@ class Registry:
     report: ValidationReport
     source_crs: str | None = None
     notes: tuple[str, ...] = ()
-
-
-# -- reading files (shared with areas.py) -----------------------------------------------------
-
-
-def _decode(data: bytes, name: str) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("the text is neither UTF-8 nor CP949; save the file as 'CSV UTF-8'", file=name)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    name = str(path)
-    text = _decode(path.read_bytes(), name)
-    if not text.strip():
-        raise InputError("the file is empty; add a header row and one row per record", file=name)
-    header = next(csv.reader(io.StringIO(text)), [])
-    repeated = sorted({column for column in header if header.count(column) > 1})
-    if repeated:
-        raise InputError(
-            f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header; "
-            "rename or remove the copies",
-            file=name,
-        )
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[-1]
-        raise InputError(
-            f"not a well-formed CSV table ({reason}); every row needs as many cells as the "
-            "header, and cells holding commas must be quoted",
-            file=name,
-        ) from None
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    import pyarrow.parquet as pq
-
-    try:
-        if b"geo" in (pq.read_schema(path).metadata or {}):
-            geo: pd.DataFrame = gpd.read_parquet(path)
-            return geo
-        return pd.read_parquet(path, engine="pyarrow")
-    except (ValueError, OSError) as exc:
-        raise InputError(
-            f"not a readable Parquet file ({exc}); write it again with DataFrame.to_parquet "
-            "or GeoDataFrame.to_parquet",
-            file=str(path),
-        ) from None
-
-
-def _read_ogr(path: Path) -> pd.DataFrame:
-    import pyogrio.errors
-
-    try:
-        table: pd.DataFrame = gpd.read_file(path, engine="pyogrio")
-        return table
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise InputError(
-            f"not a readable {path.suffix} file ({str(exc).splitlines()[0]}); export it again "
-            "from your GIS (GeoPackage, Shapefile with its .shx/.dbf/.prj, or GeoJSON)",
-            file=str(path),
-        ) from None
-
-
-_READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
-    ".csv": _read_csv,
-    ".parquet": _read_parquet,
-    ".geoparquet": _read_parquet,
-    ".gpkg": _read_ogr,
-    ".shp": _read_ogr,
-    ".zip": _read_ogr,
-    ".geojson": _read_ogr,
-    ".json": _read_ogr,
-    ".topojson": _read_ogr,
-}
-
-
-def read_source(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """A table (a GeoDataFrame when the source has geometry) and its name for messages.
-
-    Files: CSV (UTF-8, UTF-8 with BOM or CP949; every cell read as text), Parquet and
-    GeoParquet, GeoPackage, Shapefile (or a .zip of one), GeoJSON/TopoJSON. Anything
-    unreadable raises :class:`~selectlib.InputError` naming the file and the fix.
-    """
-    if isinstance(source, pd.DataFrame):
-        return source, f"<{type(source).__name__}>"
-    path = Path(source)
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise InputError(
-            f"cannot read {path.suffix or 'files without an extension'}: give a "
-            f"{', '.join(_READERS)} file, or a DataFrame",
-            file=str(path),
-        )
-    if not path.is_file():
-        problem = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise InputError(f"the file {problem}; check the path", file=str(path))
-    try:
-        return reader(path), str(path)
-    except PermissionError:
-        raise InputError(
-            "permission denied; check the file's permissions", file=str(path)
-        ) from None
-
-
-def parse_crs(value: object, *, file: str | None = None) -> pyproj.CRS:
-    """A CRS from an EPSG code, "EPSG:5179", WKT or a pyproj CRS; InputError if unknown."""
-    try:
-        return pyproj.CRS.from_user_input(value)
-    except pyproj.exceptions.CRSError:
-        raise InputError(
-            f"unknown coordinate reference system {value!r}: give an EPSG code such as "
-            "'EPSG:4326' (longitude/latitude), 'EPSG:5179', 'EPSG:5186' or 'EPSG:5174'",
-            file=file,
-            field="crs",
-            value=value,
-        ) from None
-
-
-@functools.cache
-def transformer(source: pyproj.CRS, target: str | pyproj.CRS = TARGET_CRS) -> pyproj.Transformer:
-    """A cached transformer taking and giving x/y order (longitude first in degrees)."""
-    return pyproj.Transformer.from_crs(source, target, always_xy=True)
-
-
-def in_korea(lon: FloatArray, lat: FloatArray) -> BoolArray:
-    """Whether each (lon, lat) lies in the box around South Korea (NaN: False)."""
-    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        inside = (lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1])
-        return inside & (lat >= KOREA_LAT[0]) & (lat <= KOREA_LAT[1])
-
-
-def guess_crs(x: FloatArray, y: FloatArray, where: str, file: str) -> tuple[pyproj.CRS, str]:
-    """The CRS of coordinates declared in none, and a note saying how it was decided.
-
-    Most values lon/lat in Korea (either order) → EPSG:4326; most values inside Korea's
-    EPSG:5179 extent → EPSG:5179; anything else is ambiguous (5186? 5174?) and raises
-    :class:`~selectlib.InputError` asking for the CRS.
-    """
-    shown = np.isfinite(x) & np.isfinite(y) & ~((x == 0) & (y == 0))
-    if not shown.any():
-        return pyproj.CRS.from_epsg(4326), f"no coordinates in {where}"
-    xs, ys = x[shown], y[shown]
-    if np.mean(in_korea(xs, ys) | in_korea(ys, xs)) >= 0.5:
-        return pyproj.CRS.from_epsg(4326), (
-            f"no CRS declared for {where}: the values are longitude/latitude in Korea, "
-            "read as EPSG:4326"
-        )
-    unified = pyproj.CRS.from_epsg(5179)
-    back = transformer(unified, "EPSG:4326")
-    if np.mean(in_korea(*back.transform(xs, ys)) | in_korea(*back.transform(ys, xs))) >= 0.5:
-        return unified, (
-            f"no CRS declared for {where}: the values are metres inside Korea's EPSG:5179 "
-            "extent, read as EPSG:5179"
-        )
-    raise InputError(
-        f"cannot tell the coordinate reference system of {where} (the values are neither "
-        "longitude/latitude nor EPSG:5179 metres in Korea); declare it, e.g. crs='EPSG:5186'",
-        file=file,
-        field="crs",
-    )
-
-
-def _column(table: pd.DataFrame, name: str, param: str, file: str) -> pd.Series:
-    if name not in table.columns:
-        listed = ", ".join(repr(str(column)) for column in table.columns) or "none"
-        raise InputError(
-            f"no column {name!r} (the columns are {listed}); pass {param}=<column name>",
-            file=file,
-            field=name,
-        )
-    return table[name]
-
-
-def _find_column(table: pd.DataFrame, names: Sequence[str]) -> str | None:
-    by_lower = {str(column).strip().lower(): str(column) for column in table.columns}
-    return next((by_lower[name] for name in names if name in by_lower), None)
-
-
-# -- issues and codes (shared with areas.py) --------------------------------------------------
-
-
-@attrs.define
-class Issues:
-    """Collects report rows per reason; ``counted`` is set once usability is known."""
-
-    frames: list[pd.DataFrame] = attrs.field(factory=list)
-
-    def add(self, mask: BoolArray, reason: Reason, detail: Callable[[int], str]) -> None:
-        """Report every row where ``mask`` is true, with ``detail(row)`` in words."""
-        rows = np.flatnonzero(mask)
-        self.frames.append(
-            pd.DataFrame(
-                {
-                    "row": rows.astype(np.int64),
-                    "reason": pd.Series([reason.value] * len(rows), dtype=object),
-                    "counted": np.zeros(len(rows), dtype=bool),
-                    "detail": pd.Series([detail(int(row)) for row in rows], dtype=object),
-                },
-                columns=REPORT_COLUMNS,
-            )
-        )
-
-    def report(self, rows_in: int, counted: BoolArray) -> ValidationReport:
-        """The report, each issue marked counted when its row is still used."""
-        for frame in self.frames:
-            frame["counted"] = counted[frame["row"].to_numpy()]
-        return ValidationReport.from_issues(rows_in, self.frames)
-
-
-def classify_codes(codes: ObjArray, issues: Issues) -> tuple[ObjArray, BoolArray]:
-    """Each code's system (None if unknown or undecided) and whether it can locate a row.
-
-    Codes only one system can produce decide; codes valid in both follow the file's
-    majority. Reported: codes of the minority system and MOIS codes of an older or newer
-    vintage than most in the file (MIXED_CODE_SYSTEMS), codes valid in no system
-    (UNKNOWN_CODE).
-    """
-    found = np.asarray(code_systems(codes), dtype=object)
-    kostat, mois = found == "kostat", found == "mois"
-    major = "mois" if mois.sum() > kostat.sum() else "kostat"
-    decided = kostat | mois
-    system = np.full(len(codes), None, dtype=object)
-    if decided.any():
-        system[found == AMBIGUOUS] = major
-    system[decided] = found[decided]
-    if kostat.any() and mois.any():
-        among = f"among {int((found == major).sum())} {major.upper()} codes"
-        issues.add(
-            decided & (found != major),
-            Reason.MIXED_CODE_SYSTEMS,
-            lambda r: f"{found[r].upper()} code {codes[r]} {among}: give every code in one system",
-        )
-    texts = pd.Series(codes, dtype=object).astype("str")
-    for change in CODE_CHANGES:
-        old = (system == "mois") & texts.str.startswith(change.old).to_numpy()
-        new = (system == "mois") & texts.str.startswith(change.new).to_numpy()
-        if old.any() and new.any():
-            issues.add(
-                old if old.sum() <= new.sum() else new,
-                Reason.MIXED_CODE_SYSTEMS,
-                _vintage_detail(codes, change),
-            )
-    unknown = found == UNKNOWN
-    issues.add(unknown, Reason.UNKNOWN_CODE, lambda r: f"{codes[r]!r} is no KOSTAT or MOIS code")
-    return system, pd.notna(found) & ~unknown
-
-
-def _vintage_detail(codes: ObjArray, change: CodeChange) -> Callable[[int], str]:
-    return lambda r: (
-        f"MOIS code {codes[r]} is of another date than most: codes {change.old}… became "
-        f"{change.new}… on {change.since.isoformat()} ({change.note}); give every code as of "
-        "one date"
-    )
 
 
 # -- points -----------------------------------------------------------------------------------
@@ -432,7 +155,10 @@ def _geometry_points(frame: gpd.GeoDataFrame, file: str) -> _Points:
 
 
 def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> _Points:
-    x_column, y_column = _column(table, x_name, "x", file), _column(table, y_name, "y", file)
+    x_column, y_column = (
+        take_column(table, x_name, "x", file),
+        take_column(table, y_name, "y", file),
+    )
     (x, x_bad), (y, y_bad) = _numbers(x_column), _numbers(y_column)
     raw_x, raw_y = x_column.to_numpy(dtype=object), y_column.to_numpy(dtype=object)
     missing = np.full(len(x), None, dtype=object)
@@ -465,7 +191,7 @@ def _find_points(
     if isinstance(table, gpd.GeoDataFrame) and table.active_geometry_name is not None:
         return _geometry_points(table, file)
     for x_name, y_name in _XY_NAMES:
-        found_x, found_y = _find_column(table, [x_name]), _find_column(table, [y_name])
+        found_x, found_y = find_column(table, [x_name]), find_column(table, [y_name])
         if found_x and found_y and not {found_x, found_y} & taken:
             return _column_points(table, found_x, found_y, file)
     return None
@@ -615,18 +341,18 @@ def read_firms(
     table, file = read_source(source)
     n = len(table)
     issues, notes = Issues(), []
-    ids = _ids(_column(table, id, "id", file))
-    raw_ksic = _column(table, ksic, "ksic", file).to_numpy(dtype=object)
+    ids = _ids(take_column(table, id, "id", file))
+    raw_ksic = take_column(table, ksic, "ksic", file).to_numpy(dtype=object)
     ksic5, malformed = (np.asarray(a).reshape(n) for a in normalize_ksic(raw_ksic))
-    staff_column = _column(table, employees, "employees", file)
+    staff_column = take_column(table, employees, "employees", file)
     staff, staff_bad = _numbers(staff_column)
     raw_staff = staff_column.to_numpy(dtype=object)
 
     taken = {id, ksic, employees}
-    code_name = code or _find_column(table, [c for c in _CODE_NAMES if c not in taken])
+    code_name = code or find_column(table, [c for c in _CODE_NAMES if c not in taken])
     codes = np.full(n, None, dtype=object)
     if code_name:
-        codes[:] = normalize_codes(_column(table, code_name, "code", file).to_numpy(object))
+        codes[:] = normalize_codes(take_column(table, code_name, "code", file).to_numpy(object))
     system, has_code = classify_codes(codes, issues)
     notes.append(f"columns: id {id!r}, KSIC {ksic!r}, employees {employees!r}, code {code_name!r}")
 
