@@ -236,6 +236,8 @@ def check(
         console.print(table)
     else:
         _emit(results, chosen, out, console)
+    if context is not None:
+        _say(console, f"firm registry: {context.firms.report.summary()}")
     _say(console, render.outcomes_line(results))
 
 
