@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -26,6 +26,10 @@ __all__ = ["Engine", "as_record", "wide_names"]
 
 _ABSENT: Final = object()
 PASSED, FAILED, UNDECIDED = CriterionStatus.PASSED, CriterionStatus.FAILED, CriterionStatus.MISSING
+
+
+Step = Callable[[Mapping[str, Any], Env], tuple[Any, Any, Any, Text]]
+"""One compiled criterion: record and parameters in; status, value, threshold, message out."""
 
 
 def wide_names(field: Field) -> tuple[str, ...]:
@@ -52,7 +56,7 @@ class Engine:
     criteria: tuple[CompiledCriterion, ...]
     identifier: str | None = None
     _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
-    _steps: tuple[tuple[Any, ...], ...] = attrs.field(init=False)
+    _steps: tuple[Step, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         flag = scalar_coercer(Field("flag", FieldKind.BOOLEAN, Text("", "")))
@@ -68,25 +72,8 @@ class Engine:
             for f in self.fields
         )
         object.__setattr__(self, "_plans", plans)
-        steps = []
-        for item in self.criteria:
-            cond: Condition = item.condition
-            messages = item.criterion.messages
-            by_status = {
-                PASSED: messages.passed,
-                FAILED: messages.failed,
-                UNDECIDED: messages.missing,
-            }
-            steps.append(
-                (
-                    cond.value.scalar if cond.value else None,
-                    cond.threshold.scalar if cond.threshold else None,
-                    cond.op,
-                    cond.whole.scalar,
-                    by_status,
-                )
-            )
-        object.__setattr__(self, "_steps", tuple(steps))
+        steps = tuple(_step(item) for item in self.criteria)
+        object.__setattr__(self, "_steps", steps)
 
     def info(self, env: Env) -> tuple[CriterionInfo, ...]:
         """The criteria's descriptions on ``env``'s date (cached in the env)."""
@@ -136,25 +123,12 @@ class Engine:
         """Evaluate one record (a mapping, or JSON text of an object) on ``env``'s date."""
         record = as_record(record)
         typed, problems, missing = self.typed_record(record)
-        statuses: list[CriterionStatus] = []
-        values: list[Any] = []
-        thresholds: list[Any] = []
-        messages: list[Text] = []
-        for value_fn, threshold_fn, op, whole_fn, by_status in self._steps:
-            if op is not None:
-                value = value_fn(typed, env)
-                threshold = threshold_fn(typed, env)
-                result = (
-                    MISSING if value is MISSING or threshold is MISSING else op(value, threshold)
-                )
-            else:
-                result = value = whole_fn(typed, env)
-                threshold = None
-            status = PASSED if result is True else FAILED if result is False else UNDECIDED
-            statuses.append(status)
-            values.append(None if value is MISSING else value)
-            thresholds.append(None if threshold is MISSING else threshold)
-            messages.append(by_status[status])
+        if self._steps:
+            statuses, values, thresholds, messages = zip(
+                *[step(typed, env) for step in self._steps], strict=True
+            )
+        else:
+            statuses = values = thresholds = messages = ()
         if problems:
             outcome = Outcome.INVALID
         elif FAILED in statuses:
@@ -172,14 +146,50 @@ class Engine:
             env.on,
             outcome,
             self.info(env),
-            tuple(statuses),
-            tuple(values),
-            tuple(thresholds),
-            tuple(messages),
+            statuses,
+            values,
+            thresholds,
+            messages,
             tuple(problems),
             tuple(missing),
             applicant,
         )
+
+
+def _step(item: CompiledCriterion) -> Step:
+    """One criterion as one call: (status, value seen, threshold, message).
+
+    A ``value OP threshold`` condition evaluates its two sides and applies the
+    operator, so the explanation shows both; any other condition is evaluated whole.
+    """
+    cond: Condition = item.condition
+    messages = item.criterion.messages
+    by_status = {PASSED: messages.passed, FAILED: messages.failed, UNDECIDED: messages.missing}
+    whole, op = cond.whole.scalar, cond.op
+    if op is None or cond.value is None or cond.threshold is None:
+
+        def run_whole(typed: Mapping[str, Any], env: Env) -> tuple[Any, Any, Any, Text]:
+            result = whole(typed, env)
+            status = PASSED if result is True else FAILED if result is False else UNDECIDED
+            return status, None if result is MISSING else result, None, by_status[status]
+
+        return run_whole
+    value_fn, threshold_fn = cond.value.scalar, cond.threshold.scalar
+
+    def run(typed: Mapping[str, Any], env: Env) -> tuple[Any, Any, Any, Text]:
+        value = value_fn(typed, env)
+        threshold = threshold_fn(typed, env)
+        if value is MISSING or threshold is MISSING:
+            return (
+                UNDECIDED,
+                None if value is MISSING else value,
+                None if threshold is MISSING else threshold,
+                by_status[UNDECIDED],
+            )
+        status = PASSED if op(value, threshold) else FAILED
+        return status, value, threshold, by_status[status]
+
+    return run
 
 
 def _from_wide(plan: _FieldPlan, record: Mapping[str, Any]) -> Any:
