@@ -227,6 +227,9 @@ def check(
     day = _day(on)
     frame = read_table(input)
     context = geo_context(firms, areas) if firms is not None else None
+    note = render.absent_fields_note(rules, list(frame.columns), context is not None)
+    if note:
+        _say(Console(stderr=True), note)
     results = _in_chunks(
         frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True, context=context)
     )

@@ -7,6 +7,8 @@ contain ``[...]``) is shown as is and never read as rich markup.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+from collections.abc import Sequence
 from typing import Any, Final
 
 import pandas as pd
@@ -274,3 +276,32 @@ def criteria_table(profile: Profile, lang: str) -> Table:
             cell(criterion.condition),
         )
     return table
+
+
+def absent_fields_note(profile: Profile, columns: Sequence[str], derived: bool) -> str | None:
+    """A note naming the required fields no input column provides (often a typo in a header).
+
+    Fields a derivation computes (when ``derived``) and sets given as one yes/no column
+    per code count as provided; a close column name is suggested.
+    """
+    given = set(map(str, columns))
+    computed = {f for d in profile.spec.derived for _, f in d.outputs} if derived else set()
+    absent = [
+        field.name
+        for field in profile.fields
+        if field.required
+        and field.name not in given
+        and field.name not in computed
+        and not any(column.startswith(f"{field.name}.") for column in given)
+    ]
+    if not absent:
+        return None
+    unused = sorted(given - {f.name for f in profile.fields})
+    hints = []
+    for name in absent:
+        close = difflib.get_close_matches(name, unused, n=1, cutoff=0.7)
+        hints.append(f"{name} (did you mean {close[0]!r}?)" if close else name)
+    return (
+        f"note: no input column for {', '.join(hints)}; "
+        "the criteria that need them will be 'missing'"
+    )

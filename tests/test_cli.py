@@ -484,3 +484,13 @@ def test_demo_from_an_installed_layout(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert str(package / "sample_data" / "applicants.csv") in done.stdout
     assert "40 applicants: eligible 11" in done.stdout
+
+
+def test_check_notes_required_fields_the_input_lacks(tmp_path: Path) -> None:
+    source = tmp_path / "typo.csv"
+    source.write_text("applicant_id,area_type,cluster_cnt,staff\nA1,metro,55,3\n", encoding="utf-8")
+    result = run("check", FLAGSHIP, source, "--on", ON)
+    assert result.exit_code == 0, result.output
+    assert "no input column for cluster_count (did you mean 'cluster_cnt'?)" in result.output
+    complete = run("check", FLAGSHIP, SAMPLE, "--on", ON)
+    assert "no input column" not in complete.output
