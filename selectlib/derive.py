@@ -15,16 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Final, Protocol
 
 import attrs
 import pandas as pd
 
-from .model import Derivation
+from .errors import ProfileProblem
+from .model import Derivation, ProfileSpec
 from .params import Env
+from .yamlsource import KeyPath, SourceMap
 
-__all__ = ["KINDS", "DerivationKind", "KindInfo", "derive_one", "derive_table"]
+__all__ = [
+    "KINDS",
+    "DerivationKind",
+    "KindInfo",
+    "derivation_problems",
+    "derive_one",
+    "derive_table",
+]
 
 
 class DerivationKind(Protocol):
@@ -125,3 +134,45 @@ def derive_table(
         for role, field in derivation.outputs:
             out[field] = values[role]
     return out
+
+
+def derivation_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+    """Each derivation names roles its kind knows, and fields and parameters that exist."""
+    fields = {f.name for f in spec.fields}
+    params = {p.name for p in spec.parameters}
+    for derivation in spec.derived:
+        base: KeyPath = ("derived", derivation.name)
+        info = KINDS[derivation.kind]
+        sections = (
+            ("inputs", derivation.inputs, info.inputs, info.required_inputs, fields, "field"),
+            ("outputs", derivation.outputs, info.outputs, info.outputs, fields, "field"),
+            (
+                "parameters",
+                derivation.parameters,
+                info.parameters,
+                info.required_parameters,
+                params,
+                "parameter",
+            ),
+        )
+        for section, pairs, known, required, names, what in sections:
+            roles = {role for role, _ in pairs}
+            for role, name in pairs:
+                if role not in known:
+                    yield source.problem(
+                        (*base, section, role),
+                        f"{derivation.kind!r} has no {section[:-1]} role {role!r}",
+                        f"use {', '.join(sorted(known))}",
+                    )
+                elif name not in names:
+                    yield source.problem(
+                        (*base, section, role),
+                        f"no {what} named {name!r}",
+                        f"declare it under {what}s, or name one that exists",
+                    )
+            for role in sorted(required - roles):
+                yield source.problem(
+                    (*base, section),
+                    f"{derivation.kind!r} needs the {section[:-1]} role {role!r}",
+                    f"add '{role}: <{what} name>'",
+                )

@@ -15,13 +15,13 @@ from typing import Any, Final
 
 import attrs
 import cattrs
-import jsonschema
 
 from .coerce import LARGEST
+from .derive import derivation_problems
 from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
 from .expr import Condition, DomainCheck, Kind, ParamInfo, Symbols, Type, compile_condition
 from .model import Criterion, FieldKind, Parameter, ParamValue, ProfileSpec, Table
-from .schema import PROFILE_SCHEMA
+from .schema import schema_problems
 from .yamlsource import KeyPath, SourceMap, read_yaml
 
 __all__ = [
@@ -35,9 +35,6 @@ __all__ = [
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
 MAX_CRITERIA = 31
-_VALIDATOR = jsonschema.Draft202012Validator(
-    PROFILE_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-)
 
 
 @attrs.frozen(eq=False)
@@ -46,73 +43,6 @@ class CompiledCriterion:
 
     criterion: Criterion
     condition: Condition
-
-
-def _jsonable(value: Any) -> Any:
-    """YAML data with dates turned into ISO text, as the JSON Schema sees it."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {
-            (k.isoformat() if isinstance(k, dt.date) else k): _jsonable(v) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _hint(error: jsonschema.ValidationError) -> str:
-    validator = error.validator
-    if validator == "required":
-        return "add the missing key"
-    if validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        return (
-            f"remove it or fix its spelling; allowed keys: {', '.join(allowed)}" if allowed else ""
-        )
-    if validator == "enum":
-        return "use one of " + ", ".join(map(str, error.validator_value))
-    if validator == "type":
-        return f"write a value of type {error.validator_value}"
-    if validator == "format":
-        return "write a real date as YYYY-MM-DD"
-    if validator == "pattern":
-        return "names are lower-case letters, digits and '_' and start with a letter"
-    if validator == "oneOf" and "history" in str(error.schema):
-        return "give either 'value' (with an optional 'since') or 'history', not both"
-    return ""
-
-
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
-    if (
-        error.validator == "oneOf"
-        and isinstance(error.instance, dict)
-        and "history" in error.schema.get("properties", {})
-    ):
-        given = " and ".join(k for k in ("value", "history") if k in error.instance) or "neither"
-        return f"a parameter needs exactly one of 'value' or 'history' (it has {given})"
-    if error.validator == "oneOf" and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
-        return str(best.message)
-    return str(error.message)
-
-
-def _schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, ProfileProblem]]:
-    """Every place the document breaks the JSON Schema, with its key path."""
-    problems = []
-    for error in sorted(
-        _VALIDATOR.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))
-    ):
-        path: KeyPath = tuple(error.absolute_path)
-        if error.validator == "additionalProperties":
-            extra = [key for key in error.instance if key not in error.schema.get("properties", {})]
-            if extra and error.schema.get("properties"):
-                path = (*path, str(extra[0]))
-        problem = source.problem(path, _schema_message(error), _hint(error))
-        problems.append((tuple(error.absolute_path), problem))
-    return problems
 
 
 def param_type(parameter: Parameter) -> tuple[Type | None, str]:
@@ -283,50 +213,6 @@ def _history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPat
     return (*base, "history", parameter.history[index].since.isoformat())
 
 
-def _derivation_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
-    """Each derivation names roles its kind knows, and fields and parameters that exist."""
-    from .derive import KINDS
-
-    fields = {f.name for f in spec.fields}
-    params = {p.name for p in spec.parameters}
-    for derivation in spec.derived:
-        base: KeyPath = ("derived", derivation.name)
-        info = KINDS[derivation.kind]
-        sections = (
-            ("inputs", derivation.inputs, info.inputs, info.required_inputs, fields, "field"),
-            ("outputs", derivation.outputs, info.outputs, info.outputs, fields, "field"),
-            (
-                "parameters",
-                derivation.parameters,
-                info.parameters,
-                info.required_parameters,
-                params,
-                "parameter",
-            ),
-        )
-        for section, pairs, known, required, names, what in sections:
-            roles = {role for role, _ in pairs}
-            for role, name in pairs:
-                if role not in known:
-                    yield source.problem(
-                        (*base, section, role),
-                        f"{derivation.kind!r} has no {section[:-1]} role {role!r}",
-                        f"use {', '.join(sorted(known))}",
-                    )
-                elif name not in names:
-                    yield source.problem(
-                        (*base, section, role),
-                        f"no {what} named {name!r}",
-                        f"declare it under {what}s, or name one that exists",
-                    )
-            for role in sorted(required - roles):
-                yield source.problem(
-                    (*base, section),
-                    f"{derivation.kind!r} needs the {section[:-1]} role {role!r}",
-                    f"add '{role}: <{what} name>'",
-                )
-
-
 def compile_spec(
     spec: ProfileSpec,
     source: SourceMap | None = None,
@@ -342,7 +228,7 @@ def compile_spec(
     """
     source = source or SourceMap(None)
     problems: list[ProfileProblem] = list(_field_problems(spec, source))
-    problems += _derivation_problems(spec, source)
+    problems += derivation_problems(spec, source)
     params: dict[str, ParamInfo] = {}
     for item in _parameter_problems(spec, source):
         if isinstance(item, ProfileProblem):
@@ -455,7 +341,7 @@ def parse_profile(
                 )
             ]
         )
-    located = _schema_problems(data, source)
+    located = schema_problems(data, source)
     if located:
         problems = [problem for _, problem in located]
         raise ProfileError(problems + _problems_elsewhere(data, source, [p for p, _ in located]))

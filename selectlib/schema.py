@@ -1,10 +1,20 @@
-"""The JSON Schema of the profile file format (published as docs/profile.schema.json)."""
+"""The JSON Schema of the profile file format, and checking a document against it.
+
+The schema is published as docs/profile.schema.json; :func:`schema_problems` turns every
+place a profile breaks it into a problem with the key path, line and a hint.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-__all__ = ["PROFILE_SCHEMA", "SCHEMA_ID"]
+import jsonschema
+
+from .errors import ProfileProblem
+from .yamlsource import KeyPath, SourceMap
+
+__all__ = ["PROFILE_SCHEMA", "SCHEMA_ID", "schema_problems"]
 
 SCHEMA_ID = "https://selectlib.invalid/schema/profile-1.json"
 
@@ -205,3 +215,74 @@ PROFILE_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+_VALIDATOR = jsonschema.Draft202012Validator(
+    PROFILE_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML data with dates turned into ISO text, as the JSON Schema sees it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {
+            (k.isoformat() if isinstance(k, dt.date) else k): _jsonable(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _hint(error: jsonschema.ValidationError) -> str:
+    validator = error.validator
+    if validator == "required":
+        return "add the missing key"
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return (
+            f"remove it or fix its spelling; allowed keys: {', '.join(allowed)}" if allowed else ""
+        )
+    if validator == "enum":
+        return "use one of " + ", ".join(map(str, error.validator_value))
+    if validator == "type":
+        return f"write a value of type {error.validator_value}"
+    if validator == "format":
+        return "write a real date as YYYY-MM-DD"
+    if validator == "pattern":
+        return "names are lower-case letters, digits and '_' and start with a letter"
+    if validator == "oneOf" and "history" in str(error.schema):
+        return "give either 'value' (with an optional 'since') or 'history', not both"
+    return ""
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return str(error.message).replace("Additional properties are not allowed", "unknown key(s)")
+    if (
+        error.validator == "oneOf"
+        and isinstance(error.instance, dict)
+        and "history" in error.schema.get("properties", {})
+    ):
+        given = " and ".join(k for k in ("value", "history") if k in error.instance) or "neither"
+        return f"a parameter needs exactly one of 'value' or 'history' (it has {given})"
+    if error.validator == "oneOf" and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        return str(best.message)
+    return str(error.message)
+
+
+def schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, ProfileProblem]]:
+    """Every place the document breaks the JSON Schema, with its key path."""
+    problems = []
+    for error in sorted(
+        _VALIDATOR.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        path: KeyPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            extra = [key for key in error.instance if key not in error.schema.get("properties", {})]
+            if extra and error.schema.get("properties"):
+                path = (*path, str(extra[0]))
+        problem = source.problem(path, _schema_message(error), _hint(error))
+        problems.append((tuple(error.absolute_path), problem))
+    return problems
