@@ -64,9 +64,11 @@ def geo_context(firms: Path, areas: Path | None) -> Any:
     return GeoContext(registry, polygons)
 
 
-def _system(registry: Registry) -> str:
-    systems = registry.frame["code_system"].dropna().unique().tolist()
-    return str(systems[0]) if len(systems) == 1 else "kostat"
+def _system(registry: Registry, areas: Areas | None) -> str:
+    """The code system the units are in: the areas' when counting by point."""
+    from .geo.derive import GeoContext
+
+    return GeoContext(registry, areas).code_system()
 
 
 def _radius_clusters(
@@ -76,6 +78,8 @@ def _radius_clusters(
     level: int,
     day: dt.date,
     exclude: bool,
+    limit: float,
+    policy: Any,
 ) -> pd.DataFrame:
     """Each qualifying firm as a center: those whose neighbourhood reaches its threshold."""
     from .geo.codes import area_types
@@ -85,7 +89,7 @@ def _radius_clusters(
     from .geo.thresholds import DEFAULT_THRESHOLDS
 
     frame = registry.frame
-    ok = qualifying(registry, level, 10, exclude) & frame["x"].notna().to_numpy()
+    ok = qualifying(registry, level, limit, exclude) & frame["x"].notna().to_numpy()
     centers = frame[ok]
     counts = count_within_radius(
         registry,
@@ -93,14 +97,14 @@ def _radius_clusters(
         centers["ksic"].to_numpy(object),
         radius,
         level,
-        10,
+        limit,
         exclude,
     )
     codes = centers["code"].to_numpy(object)
     if areas is not None:
         codes, _ = assign_units(centers["x"].to_numpy(), centers["y"].to_numpy(), areas)
     sigungu = np.array([str(c)[:5] if c is not None else None for c in codes], dtype=object)
-    types, _ = area_types(sigungu, _system(registry), day)
+    types, _ = area_types(sigungu, _system(registry, areas), day, policy)
     needed = np.array([DEFAULT_THRESHOLDS.get(t, np.inf) if t else np.inf for t in types])
     table = pd.DataFrame(
         {
@@ -144,7 +148,9 @@ def _write_map(path: Path, found: pd.DataFrame, areas: Areas | None, registry: R
     center = [points.geometry.y.mean(), points.geometry.x.mean()] if len(points) else [36.5, 127.8]
     figure = folium.Map(location=center, zoom_start=11, tiles=None)
     if areas is not None and len(found):
-        shaded = areas.frame[areas.frame["code"].isin(found["unit"])].to_crs(4326)
+        by_sigungu = len(str(found["unit"].iloc[0])) == 5
+        polygons = areas.dissolve_sigungu().frame if by_sigungu else areas.frame
+        shaded = polygons[polygons["code"].isin(found["unit"])].to_crs(4326)
         folium.GeoJson(
             shaded[["code", "geometry"]].to_json(),
             name="clusters",
@@ -168,10 +174,18 @@ def clusters(
     exclude_urban: Annotated[
         bool, typer.Option(help="Leave out C12, C19, C21, C30, C31 (도시형소공인).")
     ] = True,
+    employee_limit: Annotated[
+        float, typer.Option(help="A firm counts with fewer regular employees than this.")
+    ] = 10,
+    metro_county: Annotated[
+        str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
+    ] = "county",
+    sejong: Annotated[str, typer.Option(help="Sejong's area type: metro or city.")] = "metro",
 ) -> None:
     """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
-    from .geo.codes import area_types
+    from .geo.codes import AreaTypePolicy, area_types
     from .geo.count import count_by_code, count_by_point
+    from .geo.errors import GeoError
     from .geo.thresholds import discover
     from .io import write_table
     from .profile import as_date
@@ -179,19 +193,28 @@ def clusters(
     console = Console(highlight=False)
     kind, radius = _unit(unit)
     day = as_date(on)
+    try:
+        policy = AreaTypePolicy(metro_county=metro_county, sejong=sejong)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise GeoError(f"--metro-county / --sejong: {exc.args[0]}") from None
     registry, polygons = read_geo(firms, areas)
-    console.print(registry.report.summary(), markup=False)
+    console.print(f"firm registry: {registry.report.summary()}", markup=False)
+    if polygons is not None:
+        console.print(f"areas: {polygons.report.summary()}", markup=False)
     if kind == "radius":
         assert radius is not None
-        found = _radius_clusters(registry, polygons, radius, level, day, exclude_urban)
+        found = _radius_clusters(
+            registry, polygons, radius, level, day, exclude_urban, employee_limit, policy
+        )
     else:
         counts = (
-            count_by_point(registry, polygons, kind, level, 10, exclude_urban)
+            count_by_point(registry, polygons, kind, level, employee_limit, exclude_urban)
             if polygons is not None
-            else count_by_code(registry, kind, level, 10, exclude_urban)
+            else count_by_code(registry, kind, level, employee_limit, exclude_urban)
         )
-        system = _system(registry)
-        found = discover(counts, lambda units: area_types(units, system, day))
+        console.print(f"counting: {counts.report.summary()}", markup=False)
+        system = _system(registry, polygons)
+        found = discover(counts, lambda units: area_types(units, system, day, policy))
     console.print(f"{len(found):,} clusters ({unit}, KSIC {level} digits, on {day})", markup=False)
     if len(found):
         console.print(_summary(found))

@@ -150,3 +150,34 @@ def test_without_areas_a_point_location_is_refused(flagship, firms):
     row = {**GOOD, "industry_code": "25924", "location_x": 1_000_100.0, "location_y": 1_800_100.0}
     decision = flagship.evaluate(row, on=ON, context=GeoContext(firms))
     assert str(decision.criterion("cluster_size").status) == "missing"
+
+
+def test_a_code_too_coarse_for_the_unit_is_missing_not_zero(flagship, firms, areas):
+    row = {**GOOD, "industry_code": "C25924", "location_code": "21010"}  # a 시군구 code
+    decision = flagship.evaluate(row, on=ON, context=GeoContext(firms, areas))
+    assert str(decision.criterion("cluster_size").status) == "missing"
+    by_sigungu = flagship.with_params({"cluster_unit": "sigungu"})
+    counted = by_sigungu.evaluate(row, on=ON, context=GeoContext(firms, areas))
+    assert counted.criterion("cluster_size").value == 50
+
+
+def test_a_list_where_a_location_belongs_does_not_crash(flagship, firms):
+    row = {**GOOD, "industry_code": "C25924", "location_code": ["2101051", "2101052"]}
+    decision = flagship.evaluate(row, on=ON, context=GeoContext(firms))
+    assert str(decision.criterion("cluster_size").status) == "missing"
+
+
+def test_the_code_system_comes_from_the_areas_then_the_registry(firms, areas):
+    assert GeoContext(firms, areas).code_system() == "kostat"
+    assert GeoContext(firms, areas, system="mois").code_system() == "mois"
+
+
+def test_infinite_coordinates_are_reported_not_lost(tmp_path: Path):
+    source = tmp_path / "firms.csv"
+    source.write_text(
+        "firm_id,ksic,employees,lon,lat\nF1,25924,3,inf,36.2\nF2,25924,3,127.5,36.2\n",
+        encoding="utf-8",
+    )
+    registry = read_firms(source)
+    assert registry.report.counts == {"missing_geometry": 1}
+    assert registry.report.issues["row"].tolist() == [0]

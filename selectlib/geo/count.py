@@ -213,7 +213,7 @@ def count_by_code(
 def _area_units(areas: gpd.GeoDataFrame, codes: ObjectArray, unit: str) -> ObjectArray:
     """The unit code each area polygon (with area ``codes``) stands for."""
     if unit == "dong":
-        if "level" in areas.columns and (areas["level"] != "dong").any():
+        if "level" in areas.columns and (areas["level"] == "sigungu").any():
             raise GeoError(
                 "the areas include 시군구 polygons; count with unit='sigungu', "
                 "or give 읍면동 polygons to count by 읍면동"

@@ -39,15 +39,33 @@ class GeoContext:
     one); ``areas`` the 읍면동 polygons (an :class:`~selectlib.geo.areas.Areas` or a
     GeoDataFrame shaped like one), needed when firms or applicants are given as points;
     ``system`` the code system of the applicants' location codes (``"kostat"`` or
-    ``"mois"``).
+    ``"mois"``; by default the one the areas, else the registry, use).
     """
 
     firms: Firms
     areas: Any = None
-    system: str = "kostat"
+    system: str | None = None
     _counts: dict[tuple[Any, ...], ClusterCounts] = attrs.field(
         factory=dict, init=False, repr=False
     )
+
+    def code_system(self) -> str:
+        """The code system of locations: given, else the areas', else the registry's.
+
+        A file that mixes systems (already in its validation report) is read in the
+        system most of its codes use.
+        """
+        if self.system is not None:
+            return self.system
+        for frame, column in (
+            (_frame_of(self.areas), "system"),
+            (_frame_of(self.firms), "code_system"),
+        ):
+            if frame is not None and column in frame.columns:
+                found = frame[column].dropna().astype(str)
+                if len(found):
+                    return str(found.value_counts().index[0])
+        return "kostat"
 
     def counts(
         self, unit: str, level: int, employee_limit: float, exclude_urban: bool
@@ -79,19 +97,38 @@ class GeoContext:
         return codes
 
 
+def _frame_of(data: Any) -> pd.DataFrame | None:
+    if data is None:
+        return None
+    return data if isinstance(data, pd.DataFrame) else getattr(data, "frame", None)
+
+
+def _scalar(value: Any) -> Any:
+    """A usable single value, or None (missing, or a list where one value belongs)."""
+    if np.ndim(value) != 0 or value is None:
+        return None
+    return None if pd.isna(value) else value
+
+
 def _column(values: pd.Series | None, n: int, dtype: Any = object) -> np.ndarray:
     if values is None:
         return np.full(n, None if dtype is object else np.nan, dtype=dtype)
+    cells = np.array([_scalar(v) for v in values.astype(object)], dtype=object)
     if dtype is object:
-        return np.array([None if pd.isna(v) else v for v in values.astype(object)], dtype=object)
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        return cells
+    return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+_CODE_LENGTHS = {"dong": (7, 10), "sigungu": (5, 7, 10)}
 
 
 def _code_text(value: Any) -> str | None:
-    if value is None:
+    """An administrative code as digits, or None if it is not one."""
+    if value is None or isinstance(value, bool):
         return None
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return text.strip() or None
+    text = text.strip()
+    return text if text.isdigit() and len(text) in (5, 7, 10) else None
 
 
 class ClusterDerivation:
@@ -155,7 +192,9 @@ class ClusterDerivation:
                 count[rows] = [int(c) for c in found]
         else:
             table = context.counts(unit, level, limit, exclude).table
-            rows = np.flatnonzero(known & (codes != None))  # noqa: E711
+            # a code too coarse for the unit (a 시군구 code when counting by 읍면동) says nothing
+            fits = np.array([c is not None and len(c) in _CODE_LENGTHS[unit] for c in codes])
+            rows = np.flatnonzero(known & fits)
             wanted = pd.DataFrame(
                 {
                     "unit": [c if unit == "dong" else c[:5] for c in codes[rows]],
@@ -169,6 +208,6 @@ class ClusterDerivation:
         types = np.full(n, None, dtype=object)
         if (sigungu != None).any():  # noqa: E711
             rows = np.flatnonzero(sigungu != None)  # noqa: E711
-            found_types, _ = area_types(sigungu[rows], context.system, on, policy)
+            found_types, _ = area_types(sigungu[rows], context.code_system(), on, policy)
             types[rows] = found_types
         return {"count": count, "area_type": types}

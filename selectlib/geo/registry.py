@@ -160,6 +160,7 @@ def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> 
         take_column(table, y_name, "y", file),
     )
     (x, x_bad), (y, y_bad) = _numbers(x_column), _numbers(y_column)
+    x, y = x.copy(), y.copy()
     raw_x, raw_y = x_column.to_numpy(dtype=object), y_column.to_numpy(dtype=object)
     missing = np.full(len(x), None, dtype=object)
 
@@ -168,12 +169,16 @@ def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> 
             return f"no {x_name}/{y_name}"
         axes = ((x_name, raw_x, x, x_bad), (y_name, raw_y, y, y_bad))
         return ", ".join(
-            f"{name} {raw[row]!r} is not a number" if bad[row] else f"no {name}"
+            f"{name} {raw[row]!r} is not a finite number"
+            if bad[row] or np.isinf(values[row])
+            else f"no {name}"
             for name, raw, values, bad in axes
-            if np.isnan(values[row])
+            if not np.isfinite(values[row])
         )
 
-    rows = np.flatnonzero(np.isnan(x) | np.isnan(y))
+    # infinities are no position either: reported with the missing ones, never lost
+    rows = np.flatnonzero(~np.isfinite(x) | ~np.isfinite(y))
+    x[rows], y[rows] = np.nan, np.nan
     missing[rows] = [why(int(row)) for row in rows]
     where = f"columns {x_name!r}, {y_name!r}"
     placeholder = "coordinates (0, 0), a placeholder"
