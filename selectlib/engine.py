@@ -17,8 +17,7 @@ from .decision import (
     Outcome,
 )
 from .errors import InputError
-from .expr import Condition
-from .loader import CompiledCriterion
+from .expr import CompiledCriterion, Condition
 from .model import Field, FieldKind, Text
 from .params import Env
 

@@ -13,19 +13,25 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
-import attrs
 import cattrs
 
 from .coerce import LARGEST
 from .derive import derivation_problems
 from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
-from .expr import Condition, DomainCheck, Kind, ParamInfo, Symbols, Type, compile_condition
-from .model import Criterion, FieldKind, Parameter, ParamValue, ProfileSpec, Table
+from .expr import (
+    CompiledCriterion,
+    DomainCheck,
+    Kind,
+    ParamInfo,
+    Symbols,
+    Type,
+    compile_condition,
+)
+from .model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
 from .schema import schema_problems
 from .yamlsource import KeyPath, SourceMap, read_yaml
 
 __all__ = [
-    "CompiledCriterion",
     "check_domains",
     "compile_spec",
     "param_type",
@@ -35,14 +41,6 @@ __all__ = [
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
 MAX_CRITERIA = 31
-
-
-@attrs.frozen(eq=False)
-class CompiledCriterion:
-    """A criterion with its compiled condition."""
-
-    criterion: Criterion
-    condition: Condition
 
 
 def param_type(parameter: Parameter) -> tuple[Type | None, str]:

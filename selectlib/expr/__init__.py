@@ -17,7 +17,7 @@ named functions) and :mod:`.compiler` (parsing, checking, assembling). Import fr
 here; the submodules may move.
 """
 
-from .compiler import Condition, compile_condition
+from .compiler import CompiledCriterion, Condition, compile_condition
 from .functions import FUNCTIONS
 from .syntax import parse
 from .types import MAX_LENGTH, Compiled, DomainCheck, Kind, ParamInfo, Symbols, Type
@@ -26,6 +26,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_LENGTH",
     "Compiled",
+    "CompiledCriterion",
     "Condition",
     "DomainCheck",
     "Kind",

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from ..errors import ExpressionError
+from ..model import Criterion
 from . import ops
 from .functions import FUNCTIONS
 from .syntax import describe_rejected, op_text, parse
@@ -33,7 +34,7 @@ from .types import (
     Type,
 )
 
-__all__ = ["Compiler", "Condition", "compile_condition"]
+__all__ = ["CompiledCriterion", "Compiler", "Condition", "compile_condition"]
 
 
 _COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
@@ -391,3 +392,11 @@ def compile_condition(source: str, symbols: Symbols) -> Condition:
     except RecursionError:
         raise ExpressionError("expression nested too deeply", source[:60]) from None
     return Condition(whole, checks=checks)
+
+
+@attrs.frozen(eq=False)
+class CompiledCriterion:
+    """A criterion with its compiled condition."""
+
+    criterion: Criterion
+    condition: Condition
