@@ -26,6 +26,7 @@ __all__ = [
     "WRITE_FORMATS",
     "format_of",
     "json_text",
+    "read_csv",
     "read_table",
     "sample_data_dir",
     "write_table",
@@ -62,11 +63,12 @@ def _decode(data: bytes, name: str) -> str:
     )
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file (UTF-8, UTF-8 with BOM or CP949) as text cells; only empty cells are missing."""
     name = str(path)
     text = _decode(path.read_bytes(), name)
     if not text.strip():
-        raise InputError("the file is empty; add a header row and one row per applicant", file=name)
+        raise InputError("the file is empty; add a header row and one row per record", file=name)
     header = next(csv.reader(io.StringIO(text)), [])
     repeated = sorted({column for column in header if header.count(column) > 1})
     if repeated:
@@ -143,7 +145,7 @@ def _read_json(path: Path) -> pd.DataFrame:
 
 
 _READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
-    ".csv": _read_csv,
+    ".csv": read_csv,
     ".xlsx": _read_xlsx,
     ".parquet": _read_parquet,
     ".json": _read_json,

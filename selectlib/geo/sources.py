@@ -8,9 +8,7 @@ and checks the CRS against Korea's extent, and collects the problems found as re
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -23,7 +21,7 @@ import pandas as pd
 import pyproj
 
 from ..errors import InputError
-from ..io import CSV_ENCODINGS
+from ..io import read_csv
 from .codes import (
     AMBIGUOUS,
     CODE_CHANGES,
@@ -62,39 +60,6 @@ ObjArray = npt.NDArray[np.object_]
 # -- reading files -----------------------------------------------------
 
 
-def _decode(data: bytes, name: str) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("the text is neither UTF-8 nor CP949; save the file as 'CSV UTF-8'", file=name)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    name = str(path)
-    text = _decode(path.read_bytes(), name)
-    if not text.strip():
-        raise InputError("the file is empty; add a header row and one row per record", file=name)
-    header = next(csv.reader(io.StringIO(text)), [])
-    repeated = sorted({column for column in header if header.count(column) > 1})
-    if repeated:
-        raise InputError(
-            f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header; "
-            "rename or remove the copies",
-            file=name,
-        )
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[-1]
-        raise InputError(
-            f"not a well-formed CSV table ({reason}); every row needs as many cells as the "
-            "header, and cells holding commas must be quoted",
-            file=name,
-        ) from None
-
-
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
@@ -126,7 +91,7 @@ def _read_ogr(path: Path) -> pd.DataFrame:
 
 
 _READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
-    ".csv": _read_csv,
+    ".csv": read_csv,
     ".parquet": _read_parquet,
     ".geoparquet": _read_parquet,
     ".gpkg": _read_ogr,
