@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import render
+from .dates import as_date
 from .errors import InputError, ProfileError, SelectlibError
 from .geocli import AreasOpt, clusters, geo_context
 from .io import format_of, json_text, read_table, sample_data_dir, write_table
-from .profile import Profile, as_date, list_profiles, load_profile
+from .profile import Profile, list_profiles, load_profile
 from .schema import PROFILE_SCHEMA
 from .simulate import compare as compare_profiles
 from .simulate import summarize_comparison

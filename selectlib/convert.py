@@ -29,6 +29,7 @@ from .model import (
     Table,
     Text,
 )
+from .scoring.spec import EvaluationSpec, Final, Stage
 
 __all__ = ["converter"]
 
@@ -199,6 +200,69 @@ converter.register_unstructure_hook(Derivation, _unstructure_derivation)
 converter.register_structure_hook(Derivation, _structure_derivation)
 
 
+_stage_unstructure = make_dict_unstructure_fn(Stage, converter, _cattrs_omit_if_default=True)
+_stage_structure = make_dict_structure_fn(Stage, converter, _cattrs_forbid_extra_keys=True)
+
+
+def _unstructure_stage(stage: Stage) -> dict[str, Any]:
+    """Criteria as a mapping by id (``plan: {ko: ..., max_points: 40}``), as in the file."""
+    data = _stage_unstructure(stage)
+    data["criteria"] = _keyed(data["criteria"], "id")
+    return data
+
+
+def _structure_stage(data: dict[str, Any], _: type) -> Stage:
+    return _stage_structure({**data, "criteria": _unkeyed(data.get("criteria"), "id")}, Stage)
+
+
+converter.register_unstructure_hook(Stage, _unstructure_stage)
+converter.register_structure_hook(Stage, _structure_stage)
+
+_final_unstructure = make_dict_unstructure_fn(Final, converter, _cattrs_omit_if_default=True)
+_final_structure = make_dict_structure_fn(Final, converter, _cattrs_forbid_extra_keys=True)
+
+
+def _unstructure_final(final: Final) -> dict[str, Any]:
+    """Stage weights as a mapping (``weights: {site: 30, presentation: 70}``), as in the file."""
+    data = _final_unstructure(final)
+    if "weights" in data:
+        data["weights"] = dict(data["weights"])
+    return data
+
+
+def _structure_final(data: dict[str, Any], _: type) -> Final:
+    if isinstance(data.get("weights"), dict):
+        data = {**data, "weights": [[k, v] for k, v in data["weights"].items()]}
+    return _final_structure(data, Final)
+
+
+converter.register_unstructure_hook(Final, _unstructure_final)
+converter.register_structure_hook(Final, _structure_final)
+
+_evaluation_unstructure = make_dict_unstructure_fn(
+    EvaluationSpec, converter, _cattrs_omit_if_default=True
+)
+_evaluation_structure = make_dict_structure_fn(
+    EvaluationSpec, converter, _cattrs_forbid_extra_keys=True
+)
+
+
+def _unstructure_evaluation(spec: EvaluationSpec) -> dict[str, Any]:
+    data = _evaluation_unstructure(spec)
+    data["stages"] = _keyed(data["stages"], "id")
+    return data
+
+
+def _structure_evaluation(data: dict[str, Any], _: type) -> EvaluationSpec:
+    return _evaluation_structure(
+        {**data, "stages": _unkeyed(data.get("stages"), "id")}, EvaluationSpec
+    )
+
+
+converter.register_unstructure_hook(EvaluationSpec, _unstructure_evaluation)
+converter.register_structure_hook(EvaluationSpec, _structure_evaluation)
+
+
 _spec_unstructure = make_dict_unstructure_fn(ProfileSpec, converter, _cattrs_omit_if_default=True)
 _spec_structure = make_dict_structure_fn(ProfileSpec, converter, _cattrs_forbid_extra_keys=True)
 _ORDER = (
@@ -216,6 +280,7 @@ _ORDER = (
     "parameters",
     "criteria",
     "outcome",
+    "evaluation",
 )
 
 

@@ -183,12 +183,12 @@ def clusters(
     sejong: Annotated[str, typer.Option(help="Sejong's area type: metro or city.")] = "metro",
 ) -> None:
     """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
+    from .dates import as_date
     from .geo.codes import AreaTypePolicy, area_types
     from .geo.count import count_by_code, count_by_point
     from .geo.errors import GeoError
     from .geo.thresholds import discover
     from .io import write_table
-    from .profile import as_date
 
     console = Console(highlight=False)
     kind, radius = _unit(unit)

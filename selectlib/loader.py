@@ -29,6 +29,7 @@ from .expr import (
 )
 from .model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
 from .schema import schema_problems
+from .scoring.spec import evaluation_problems
 from .yamlsource import KeyPath, SourceMap, read_yaml
 
 __all__ = [
@@ -227,6 +228,11 @@ def compile_spec(
     source = source or SourceMap(None)
     problems: list[ProfileProblem] = list(_field_problems(spec, source))
     problems += derivation_problems(spec, source)
+    if spec.evaluation is not None:
+        problems += [
+            source.problem(("evaluation", *path), message, hint)
+            for path, message, hint in evaluation_problems(spec.evaluation)
+        ]
     params: dict[str, ParamInfo] = {}
     for item in _parameter_problems(spec, source):
         if isinstance(item, ProfileProblem):

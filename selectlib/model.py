@@ -11,6 +11,9 @@ import enum
 
 import attrs
 
+from .scoring.spec import EvaluationSpec
+from .text import Text
+
 __all__ = [
     "Choice",
     "Criterion",
@@ -27,18 +30,6 @@ __all__ = [
     "Table",
     "Text",
 ]
-
-
-@attrs.frozen
-class Text:
-    """A phrase in Korean and English."""
-
-    ko: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        """The phrase in ``lang`` (``"ko"`` or ``"en"``)."""
-        return self.ko if lang == "ko" else self.en
 
 
 @attrs.frozen
@@ -206,3 +197,4 @@ class ProfileSpec:
     outcome: OutcomeLabels = OutcomeLabels()
     notes: tuple[Text, ...] = ()
     derived: tuple[Derivation, ...] = ()
+    evaluation: EvaluationSpec | None = None

@@ -13,6 +13,7 @@ import attrs
 import pandas as pd
 
 from .batch import as_frame, evaluate_table
+from .dates import DateLike, as_date
 from .decision import Decision
 from .derive import derive_one, derive_table
 from .engine import Engine, as_record
@@ -22,24 +23,6 @@ from .model import Criterion, Field, Parameter, ProfileSpec, Text
 from .params import Env, resolve
 
 __all__ = ["Profile", "list_profiles", "load_profile", "profiles_dir"]
-
-DateLike = dt.date | str | None
-
-
-def as_date(on: DateLike) -> dt.date:
-    """A date from a date, a datetime, ISO text, or None (today)."""
-    if on is None:
-        return dt.date.today()
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    if isinstance(on, str):
-        try:
-            return dt.date.fromisoformat(on.strip())
-        except ValueError:
-            raise InputError(f"{on!r} is not a date: write it as YYYY-MM-DD") from None
-    raise InputError(f"expected a date, got {type(on).__name__}")
 
 
 @attrs.frozen(eq=False)

@@ -43,6 +43,134 @@ _VALUE = {
     ],
 }
 
+_POINTS = {"type": "number", "minimum": 0}
+_AT_LINE = {
+    "enum": ["include", "exclude"],
+    "description": "A tie across the line: include every tied applicant, or none of them.",
+}
+_ADJUSTMENT = {
+    "type": "object",
+    "required": ["field"],
+    "additionalProperties": False,
+    "properties": {
+        "field": {"type": "string", "minLength": 1, "description": "Column of the applicants."},
+        "cap": {**_POINTS, "description": "The most points counted."},
+    },
+}
+_STAGE = {
+    "type": "object",
+    "required": ["label", "criteria"],
+    "additionalProperties": False,
+    "properties": {
+        "label": _TEXT,
+        "criteria": {
+            "type": "object",
+            "description": "Scored criteria keyed by id, in sheet order.",
+            "minProperties": 1,
+            "maxProperties": 50,
+            "propertyNames": _NAME,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["ko", "en", "max_points"],
+                "additionalProperties": False,
+                "properties": {
+                    "ko": {"type": "string", "minLength": 1},
+                    "en": {"type": "string", "minLength": 1},
+                    "max_points": {**_POINTS, "exclusiveMinimum": 0},
+                    "floor": {**_POINTS, "description": "과락: below it the applicant fails."},
+                    "guide": _TEXT,
+                },
+            },
+        },
+        "panel": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "aggregate": {"enum": ["trimmed_mean", "mean", "median"]},
+                "min_size": {"type": "integer", "minimum": 1},
+                "min_external_share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "pass_mark": _POINTS,
+        "bonus": _ADJUSTMENT,
+        "penalty": _ADJUSTMENT,
+        "advance": {
+            "type": "object",
+            "description": "Who goes on: the top 'multiple'x of the final slots, or 'count'.",
+            "additionalProperties": False,
+            "properties": {
+                "multiple": {"type": "number", "exclusiveMinimum": 0},
+                "count": {"type": "integer", "minimum": 1},
+                "at_line": _AT_LINE,
+            },
+        },
+    },
+}
+_EVALUATION = {
+    "type": "object",
+    "description": "The scored evaluation after eligibility: stages in order, then selection.",
+    "required": ["stages", "final"],
+    "additionalProperties": False,
+    "properties": {
+        "example": {"type": "boolean", "description": "An example to edit, not a notice's."},
+        "note": _TEXT,
+        "stages": {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 10,
+            "propertyNames": _NAME,
+            "additionalProperties": _STAGE,
+        },
+        "final": {
+            "type": "object",
+            "required": ["slots"],
+            "additionalProperties": False,
+            "properties": {
+                "slots": {"type": "integer", "minimum": 1},
+                "reserves": {"type": "integer", "minimum": 0},
+                "weights": {
+                    "type": "object",
+                    "description": "Relative weight per stage id; absent: the last stage alone.",
+                    "propertyNames": _NAME,
+                    "additionalProperties": _POINTS,
+                },
+                "tie_breaks": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "stage": _NAME,
+                            "criterion": {
+                                "type": "string",
+                                "pattern": r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$",
+                            },
+                            "field": {"type": "string", "minLength": 1},
+                            "order": {"enum": ["higher", "lower"]},
+                            "label": _TEXT,
+                        },
+                    },
+                },
+                "constraints": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "at_most"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "field": {"type": "string", "minLength": 1},
+                            "at_most": {"type": "integer", "minimum": 1},
+                            "label": _TEXT,
+                        },
+                    },
+                },
+                "reserve_at_line": _AT_LINE,
+            },
+        },
+    },
+}
+
 PROFILE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -202,6 +330,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "evaluation": _EVALUATION,
         "outcome": {
             "type": "object",
             "additionalProperties": False,

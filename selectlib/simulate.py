@@ -10,7 +10,8 @@ import pandas as pd
 from .batch import as_frame, categorical
 
 if TYPE_CHECKING:
-    from .profile import DateLike, Profile
+    from .dates import DateLike
+    from .profile import Profile
 
 __all__ = ["CHANGES", "compare", "summarize_comparison"]
 

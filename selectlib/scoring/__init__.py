@@ -1,8 +1,13 @@
 """Panel scoring: aggregate evaluators' scores, total a stage, rank and select.
 
-This is the pure, vectorized layer of the three-stage evaluation: functions on numpy
-arrays with no knowledge of profiles, files or reports. Import it explicitly
-(``import selectlib.scoring``); ``import selectlib`` does not load it.
+The three-stage evaluation: the profile's ``evaluation:`` section (:mod:`.spec`), the
+pure vectorized layer on numpy arrays (:mod:`.aggregate`, :mod:`.stage`, :mod:`.ranking`,
+:mod:`.portfolio`), and the pipeline that runs a whole selection from score sheets.
+Spreadsheet and statistics libraries load only when a function needs them.
+
+:mod:`selectlib.model` imports this package (the evaluation section is part of a
+profile), so no module here may import ``selectlib.model`` or ``selectlib.profile`` when
+it is imported; type-only imports go under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,25 @@ from .aggregate import (
     median,
     trimmed_mean,
 )
-from .errors import ScoringError
+from .errors import EvaluationInputError, InputProblem, ScoringError
+from .inputs import (
+    Evaluator,
+    Recusal,
+    parse_evaluators,
+    parse_recusals,
+    read_evaluators,
+    read_recusals,
+)
+from .pipeline import (
+    EvaluationResult,
+    Prepared,
+    StageCube,
+    StageOutcome,
+    evaluate_selection,
+    prepare_evaluation,
+    run_evaluation,
+)
+from .portfolio import BalancedSelection, Group, select_balanced
 from .ranking import (
     AtLine,
     Ranking,
@@ -28,28 +51,68 @@ from .ranking import (
     select,
     top,
 )
+from .spec import (
+    RECUSAL_KINDS,
+    Adjustment,
+    Advancement,
+    Constraint,
+    EvaluationSpec,
+    Final,
+    Panel,
+    ScoreCriterion,
+    Stage,
+    TieBreakRule,
+)
 from .stage import StageCriterion, StageResult, StageRules, score_stage, weighted_total
 
 __all__ = [
     "AGGREGATES",
+    "RECUSAL_KINDS",
     "TRIM_MIN_SCORES",
+    "Adjustment",
+    "Advancement",
     "Aggregate",
     "AtLine",
+    "BalancedSelection",
+    "Constraint",
+    "EvaluationInputError",
+    "EvaluationResult",
+    "EvaluationSpec",
+    "Evaluator",
+    "Final",
+    "Group",
+    "InputProblem",
+    "Panel",
     "PanelAggregate",
+    "Prepared",
     "Ranking",
+    "Recusal",
+    "ScoreCriterion",
     "ScoringError",
     "Selection",
+    "Stage",
     "StageCriterion",
+    "StageCube",
+    "StageOutcome",
     "StageResult",
     "StageRules",
     "TieBreak",
+    "TieBreakRule",
     "advance",
     "advance_count",
+    "evaluate_selection",
     "mean",
     "median",
+    "parse_evaluators",
+    "parse_recusals",
+    "prepare_evaluation",
     "rank",
+    "read_evaluators",
+    "read_recusals",
+    "run_evaluation",
     "score_stage",
     "select",
+    "select_balanced",
     "top",
     "trimmed_mean",
     "weighted_total",

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from ..errors import SelectlibError
 
-__all__ = ["ScoringError"]
+__all__ = ["EvaluationInputError", "InputProblem", "ScoringError"]
 
 
 class ScoringError(SelectlibError, ValueError):
@@ -35,3 +37,36 @@ class ScoringError(SelectlibError, ValueError):
             lines += [f"  - {p}" for p in self.problems]
             text = "\n".join(lines)
         super().__init__(text)
+
+
+@attrs.frozen
+class InputProblem:
+    """One problem in an evaluation input: where it is, what is wrong, how to fix it.
+
+    ``where`` names the file and the sheet and cell, or the row and column, e.g.
+    ``"document_E01.xlsx, sheet 점수표, cell D7"`` or ``"recusals.csv, row 3, column kind"``.
+    """
+
+    where: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text} (fix: {self.hint})" if self.hint else text
+
+
+class EvaluationInputError(SelectlibError, ValueError):
+    """Score sheets, evaluators or recusals that cannot be used; lists every problem."""
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = [f"  - {p}" for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            shown.append(f"  ... and {len(self.problems) - MAX_SHOWN} more")
+        count = len(self.problems)
+        super().__init__("\n".join([f"{count} problem{'s' * (count != 1)} in the inputs", *shown]))
+
+
+MAX_SHOWN = 50
+"""The most problems an :class:`EvaluationInputError` message lists (all are kept)."""
