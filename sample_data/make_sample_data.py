@@ -6,6 +6,10 @@ way to pass and to fail micro_manufacturer_center_2024 -- each threshold exactly
 one below and one above, each operator type, each missing and each invalid input,
 and Korean labels and aliases. The `note` column says which case a row is.
 
+The evaluation columns (region, industry, receipt order, bonus and penalty points) feed
+the three-stage evaluation demo in sample_data/evaluation/; the profile's eligibility
+ignores them.
+
 Run from anywhere:  python sample_data/make_sample_data.py
 """
 
@@ -177,15 +181,86 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ),
 ]
 
-COLUMNS = ["applicant_id", "applicant_name", *BASE, "note"]
+# (시·도, industry) per applicant, in id order, taken from the name. The one exception is
+# A10: the university's foundation plans its center for a 경기도 cluster, so that three
+# strong finalists share a region and the "at most 2 per 시·도" rule displaces one.
+PLACES: list[tuple[str, str]] = [
+    ("서울특별시", "의류·봉제"),  # A01
+    ("부산광역시", "신발"),
+    ("대구광역시", "섬유"),
+    ("경기도", "전자부품"),
+    ("경기도", "인쇄"),  # A05
+    ("충청북도", "기계부품"),
+    ("경기도", "식료품 가공"),
+    ("강원특별자치도", "목재가공"),
+    ("전라남도", "죽공예"),
+    ("경기도", "금속가공"),  # A10
+    ("경상남도", "기계부품"),
+    ("인천광역시", "정밀기계"),
+    ("경상남도", "수제화"),
+    ("광주광역시", "금속가공"),
+    ("대전광역시", "시제품 제작"),  # A15
+    ("울산광역시", "금속가공"),
+    ("세종특별자치시", "가구"),
+    ("경기도", "인쇄"),
+    ("경기도", "기계부품"),
+    ("충청남도", "의류·봉제"),  # A20
+    ("경상북도", "금속가공"),
+    ("경상북도", "공예"),
+    ("경상북도", "한지"),
+    ("강원특별자치도", "식료품 가공"),
+    ("강원특별자치도", "의료기기"),  # A25
+    ("강원특별자치도", "수산물 가공"),
+    ("전라남도", "조선기자재"),
+    ("전라남도", "수산물 가공"),
+    ("전라남도", "섬유"),
+    ("전북특별자치도", "자동차부품"),  # A30
+    ("전북특별자치도", "귀금속·보석"),
+    ("경상북도", "전자부품"),
+    ("경상남도", "섬유"),
+    ("제주특별자치도", "식료품 가공"),
+    ("충청북도", "식료품 가공"),  # A35
+    ("인천광역시", "금속가공"),
+    ("경상북도", "정밀기계"),
+    ("충청북도", "가구"),
+    ("대구광역시", "섬유"),
+    ("경상남도", "도자기"),  # A40
+]
+
+# 가점 and 감점 (empty = none). A17's bonus of 5 is above the cap of 3 and lifts it over the
+# document pass mark; A38's goes to an ineligible applicant and is never used.
+BONUS = {"A17": "5", "A35": "2", "A07": "1", "A38": "3"}
+PENALTY = {"A03": "2", "A01": "1"}
+
+EVALUATION = ["region", "industry", "received_no", "bonus_points", "penalty_points"]
+COLUMNS = ["applicant_id", "applicant_name", *BASE, *EVALUATION, "note"]
+
+
+def received_no(number: int) -> int:
+    """Receipt order of applicant ``number``: 13·n mod 41, a fixed shuffle of 1..40."""
+    return 13 * number % 41
 
 
 def rows() -> list[dict[str, str]]:
     """The sample applicants, in order."""
-    return [
-        {"applicant_id": f"A{number:02d}", "applicant_name": name, **BASE, **changes, "note": note}
-        for number, (name, changes, note) in enumerate(CASES, start=1)
-    ]
+    result = []
+    for number, ((name, changes, note), (region, industry)) in enumerate(
+        zip(CASES, PLACES, strict=True), start=1
+    ):
+        applicant = f"A{number:02d}"
+        evaluation = {
+            "region": region,
+            "industry": industry,
+            "received_no": str(received_no(number)),
+            "bonus_points": BONUS.get(applicant, ""),
+            "penalty_points": PENALTY.get(applicant, ""),
+        }
+        result.append(
+            {"applicant_id": applicant, "applicant_name": name, **BASE, **changes}
+            | evaluation
+            | {"note": note}
+        )
+    return result
 
 
 def main() -> None:

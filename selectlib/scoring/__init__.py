@@ -12,6 +12,9 @@ it is imported; type-only imports go under ``TYPE_CHECKING``.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .aggregate import (
     AGGREGATES,
     TRIM_MIN_SCORES,
@@ -65,6 +68,20 @@ from .spec import (
 )
 from .stage import StageCriterion, StageResult, StageRules, score_stage, weighted_total
 
+if TYPE_CHECKING:
+    from .readback import read_scores
+    from .sheets import write_sheets
+
+_LAZY = {"read_scores": "readback", "write_sheets": "sheets"}
+"""Names whose modules load openpyxl or scipy: imported on first use."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "AGGREGATES",
     "RECUSAL_KINDS",
@@ -109,6 +126,7 @@ __all__ = [
     "rank",
     "read_evaluators",
     "read_recusals",
+    "read_scores",
     "run_evaluation",
     "score_stage",
     "select",
@@ -116,4 +134,5 @@ __all__ = [
     "top",
     "trimmed_mean",
     "weighted_total",
+    "write_sheets",
 ]

@@ -309,6 +309,31 @@ def _score_frame(scores: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _placement_problem(
+    stage: Stage, evaluators: Sequence[Evaluator], record: Sequence[Any], kind: int
+) -> InputProblem:
+    """Why a score row has no place in the stage's cube: ``kind`` 0 applicant, 1 evaluator,
+    2 criterion."""
+    applicant, evaluator, criterion, at = record
+    if kind == 0:
+        return InputProblem(at, f"unknown applicant {applicant!r}", "check the id")
+    if kind == 1:
+        if any(x.id == evaluator for x in evaluators):
+            return InputProblem(
+                at,
+                f"evaluator {evaluator!r} does not sit on {stage.id}",
+                "check the evaluators table (its stages column)",
+            )
+        return InputProblem(
+            at, f"unknown evaluator {evaluator!r}", "add the evaluator to the evaluators table"
+        )
+    return InputProblem(
+        at,
+        f"stage {stage.id} has no criterion {criterion!r}",
+        f"use one of {', '.join(stage.criterion_ids)}",
+    )
+
+
 def _cube(
     stage: Stage,
     frame: pd.DataFrame,
@@ -317,54 +342,45 @@ def _cube(
     recusals: Sequence[Recusal],
     problems: list[InputProblem],
 ) -> StageCube:
+    """The stage's scores placed in an ``(applicants, panel, criteria)`` array, vectorized."""
     panel = [e for e in evaluators if e.sits_on(stage.id)]
     panel_ids = [e.id for e in panel]
     shape = (len(ids), len(panel), len(stage.criteria))
     cube = np.full(shape, np.nan)
     where = np.full(shape, "", dtype=object)
     rows = frame[frame["stage"] == stage.id]
-    positions = zip(
-        pd.Index(ids).get_indexer(pd.Index(rows["applicant_id"])).tolist(),
-        pd.Index(panel_ids).get_indexer(pd.Index(rows["evaluator_id"])).tolist(),
-        pd.Index(stage.criterion_ids).get_indexer(pd.Index(rows["criterion"])).tolist(),
-        rows[["applicant_id", "evaluator_id", "criterion", "score", "where"]].to_numpy().tolist(),
-        strict=True,
+    index = np.stack(
+        [
+            pd.Index(ids).get_indexer(pd.Index(rows["applicant_id"])),
+            pd.Index(panel_ids).get_indexer(pd.Index(rows["evaluator_id"])),
+            pd.Index(stage.criterion_ids).get_indexer(pd.Index(rows["criterion"])),
+        ]
     )
-    for ai, ei, ci, (applicant, evaluator, criterion, score, at) in positions:
-        if ai < 0:
-            problems.append(InputProblem(at, f"unknown applicant {applicant!r}", "check the id"))
-        elif ei < 0:
-            known = any(x.id == evaluator for x in evaluators)
-            problems.append(
-                InputProblem(
-                    at,
-                    f"evaluator {evaluator!r} does not sit on {stage.id}"
-                    if known
-                    else f"unknown evaluator {evaluator!r}",
-                    "check the evaluators table (its stages column)"
-                    if known
-                    else "add the evaluator to the evaluators table",
-                )
+    records = rows[["applicant_id", "evaluator_id", "criterion", "where"]].to_numpy()
+    unplaced = (index < 0).any(axis=0)
+    for row in np.flatnonzero(unplaced).tolist():
+        kind = int(np.argmax(index[:, row] < 0))
+        problems.append(_placement_problem(stage, evaluators, records[row], kind))
+    placed = np.flatnonzero(~unplaced)
+    flat = np.ravel_multi_index(tuple(index[:, placed]), shape) if placed.size else placed
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    starts = np.ones(order.size, bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    first = placed[order][np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
+    for row, original in zip(placed[order][~starts].tolist(), first[~starts].tolist(), strict=True):
+        problems.append(
+            InputProblem(
+                records[row][3],
+                f"a second score for the same cell (first at {records[original][3]})",
+                "keep one score per evaluator, applicant and criterion",
             )
-        elif ci < 0:
-            problems.append(
-                InputProblem(
-                    at,
-                    f"stage {stage.id} has no criterion {criterion!r}",
-                    f"use one of {', '.join(stage.criterion_ids)}",
-                )
-            )
-        elif where[ai, ei, ci]:
-            problems.append(
-                InputProblem(
-                    at,
-                    f"a second score for the same cell (first at {where[ai, ei, ci]})",
-                    "keep one score per evaluator, applicant and criterion",
-                )
-            )
-        else:
-            cube[ai, ei, ci] = score
-            where[ai, ei, ci] = at
+        )
+    repeat = np.zeros(placed.size, bool)
+    repeat[order[~starts]] = True
+    keep = placed[~repeat]
+    cube.flat[flat[~repeat]] = rows["score"].to_numpy(dtype=np.float64)[keep]
+    where.flat[flat[~repeat]] = records[keep, 3]
     recused = np.zeros(shape[:2], bool)
     applicant_index = {a: i for i, a in enumerate(ids)}
     evaluator_index = {x: i for i, x in enumerate(panel_ids)}

@@ -1,0 +1,321 @@
+"""Score sheets: one Excel workbook per evaluator to fill in, and a long CSV template.
+
+Evaluators score in Excel. :func:`write_sheets` gives each one a workbook with Korean
+headers, the allowed range checked by Excel as they type and recused applicants greyed
+out, plus a long CSV template for whoever types scores into one table. Reading them
+back is :func:`selectlib.scoring.read_scores` (module :mod:`.readback`).
+
+Each workbook keeps its layout in a hidden sheet ``_selectlib`` (stage, evaluator,
+criterion columns), so reading never trusts text an evaluator can edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..io import write_table
+from ..text import Text
+from .errors import ScoringError
+from .inputs import Evaluator, Recusal, text_cell
+from .spec import RECUSAL_KINDS, EvaluationSpec, ScoreCriterion, Stage
+
+__all__ = ["Layout", "criterion_header", "points_text", "write_sheets"]
+
+FORMAT = "selectlib.score_sheet/1"
+"""The layout version written to the hidden sheet; the reader accepts only this one."""
+SHEET, GUIDE, META = "점수표", "안내", "_selectlib"
+HEADER_ROW, FIRST_ROW = 5, 6
+ID_HEADER = "신청기관 ID"
+LONG_COLUMNS = ("stage", "evaluator_id", "applicant_id", "criterion", "score")
+ID_COLUMNS = LONG_COLUMNS[:4]
+TEMPLATE_COLUMNS = (*LONG_COLUMNS, "applicant_name", "criterion_label", "max_points")
+SUFFIXES = (".csv", ".xlsx")
+MAX_MESSAGE = 255
+"""Excel's limit on a validation prompt or error; longer ones make it 'repair' the file."""
+GREY = PatternFill("solid", fgColor="D9D9D9")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WIDTHS = {ID_HEADER: 14, "신청기관명": 28, "합계": 10, "비고": 24}
+"""Column widths of the score sheet (criterion columns: 18)."""
+INSTRUCTION = (
+    "항목별로 0점부터 배점까지의 점수를 입력하십시오(소수점 가능). 회색 행은 채점하지 않습니다. "
+    "신청기관 ID와 제목 행은 바꾸지 마십시오. 자세한 내용은 '안내' 시트를 보십시오."
+)
+GUIDE_LINES = (
+    (
+        "점수표 시트의 항목별 칸에 0점부터 배점까지의 숫자를 입력하십시오. "
+        "소수점(예: 27.5)도 됩니다.",
+        "Enter a number from 0 to the criterion's points in each cell of sheet 점수표; "
+        "decimals such as 27.5 are fine.",
+    ),
+    (
+        "과락 기준이 있는 항목은 위원회 점수가 그 기준 미만이면 총점과 관계없이 탈락입니다.",
+        "A criterion with a floor fails the applicant when the panel's score is below it, "
+        "whatever the total.",
+    ),
+    (
+        "회색 행은 제척·기피·회피로 채점하지 않는 신청기관입니다. 비워 두십시오. 표시되지 않은 "
+        "이해관계가 있으면 채점하지 말고 간사에게 알리십시오.",
+        "Grey rows are applicants you are recused from (exclusion, challenge or avoidance): "
+        "leave them blank. If you have a conflict of interest not shown, do not score that "
+        "applicant and tell the secretariat.",
+    ),
+    (
+        "신청기관 ID, 제목 행, 시트 이름을 바꾸거나 열을 옮기지 말고, 숨겨진 _selectlib 시트를 "
+        "지우지 마십시오.",
+        "Do not change the applicant ids, the header row or the sheet names, do not move "
+        "columns, and do not delete the hidden sheet _selectlib.",
+    ),
+    (
+        "합계 열은 참고용이며 읽어 들이지 않습니다.",
+        "The total column is for your convenience only; it is not read back.",
+    ),
+)
+
+
+@attrs.frozen
+class Layout:
+    """Where a score sheet keeps its scores; stored in, and read from, the hidden sheet."""
+
+    stage: str
+    evaluator_id: str
+    criteria: tuple[tuple[str, str], ...]
+    """(criterion id, column letter) in column order."""
+    sheet: str = SHEET
+    header_row: int = HEADER_ROW
+    first_row: int = FIRST_ROW
+    id_column: str = "A"
+
+    def rows(self) -> list[list[Any]]:
+        """The hidden sheet's rows: a key, then its values."""
+        return [
+            ["format", FORMAT],
+            ["sheet", self.sheet],
+            ["stage", self.stage],
+            ["evaluator_id", self.evaluator_id],
+            ["header_row", self.header_row],
+            ["first_row", self.first_row],
+            ["id_column", self.id_column],
+            ["criteria", *(c for c, _ in self.criteria)],
+            ["columns", *(col for _, col in self.criteria)],
+        ]
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def points_text(value: float) -> str:
+    """Points as written on a sheet: ``30``, ``27.5``."""
+    return f"{value:g}"
+
+
+def criterion_header(criterion: ScoreCriterion) -> str:
+    """A criterion's column header, e.g. ``사업계획 (0–30점)``; the reader checks it."""
+    return f"{criterion.ko} (0–{points_text(criterion.max_points)}점)"
+
+
+def _safe(name: str) -> str:
+    """``name`` usable in a file name on every system."""
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or "_"
+
+
+def _applicant_rows(applicants: pd.DataFrame) -> list[tuple[str, str]]:
+    """(id, name) of each applicant to score; ids must be present and unique."""
+    if "applicant_id" not in applicants.columns:
+        raise ScoringError("applicants", ["no column applicant_id"])
+    names = (
+        applicants["applicant_name"] if "applicant_name" in applicants else [""] * len(applicants)
+    )
+    rows = [
+        (text_cell(a), text_cell(n)) for a, n in zip(applicants["applicant_id"], names, strict=True)
+    ]
+    problems = [f"row {n} has no applicant_id" for n, (a, _) in enumerate(rows, 1) if not a]
+    ids = [a for a, _ in rows if a]
+    problems += [f"applicant {a!r} is listed twice" for a in dict.fromkeys(ids) if ids.count(a) > 1]
+    if not rows:
+        problems.append("no applicants to score")
+    if problems:
+        raise ScoringError("applicants", problems)
+    return rows
+
+
+def _file_names(stage_id: str, panel: Sequence[Evaluator]) -> list[str]:
+    names = [f"{_safe(stage_id)}_{_safe(e.id)}.xlsx" for e in panel]
+    clashes = [
+        f"evaluators {panel[names.index(n)].id!r} and {e.id!r} would share the file {n}"
+        for i, (e, n) in enumerate(zip(panel, names, strict=True))
+        if names.index(n) != i
+    ]
+    if clashes:
+        raise ScoringError("evaluators", clashes)
+    return names
+
+
+def _recused(recusals: Sequence[Recusal], stage_id: str, evaluator_id: str) -> dict[str, str]:
+    """The 비고 text for each applicant the evaluator does not score at this stage."""
+    kinds: dict[str, list[str]] = {}
+    for r in recusals:
+        if r.evaluator_id == evaluator_id and r.applies(stage_id):
+            kinds.setdefault(r.applicant_id, []).append(RECUSAL_KINDS[r.kind].ko)
+    return {a: "·".join(dict.fromkeys(k)) + " — 채점하지 않음" for a, k in kinds.items()}
+
+
+def _validation(criterion: ScoreCriterion, cells: str) -> DataValidation:
+    """Excel's check of a criterion column: a decimal from 0 to the criterion's points."""
+    top = points_text(criterion.max_points)
+    floor = f" (과락: {points_text(criterion.floor)}점 미만)" if criterion.floor is not None else ""
+    rule = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2=top,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="점수 범위 오류",
+        error=f"{criterion.ko}: 0부터 {top}까지의 숫자를 입력하십시오."[:MAX_MESSAGE],
+        showInputMessage=True,
+        promptTitle="배점",
+        prompt=f"{criterion.ko}: 0–{top}점{floor}"[:MAX_MESSAGE],
+    )
+    rule.add(cells)
+    return rule
+
+
+def _fill_scores(
+    sheet: Any,
+    stage: Stage,
+    evaluator: Evaluator,
+    rows: Sequence[tuple[str, str]],
+    recused: dict[str, str],
+    title: str,
+) -> None:
+    """The 점수표 sheet: title, instructions, then one row per applicant."""
+    sheet.title = SHEET
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = f"평가위원: {evaluator.name} ({evaluator.id})"
+    sheet["A3"] = INSTRUCTION
+    headers = [ID_HEADER, "신청기관명", *map(criterion_header, stage.criteria), "합계", "비고"]
+    for column, text in enumerate(headers, 1):
+        cell = sheet.cell(HEADER_ROW, column, text)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = WIDTHS.get(text, 18)
+    first, last = "C", get_column_letter(2 + len(stage.criteria))
+    for row, (applicant_id, name) in enumerate(rows, FIRST_ROW):
+        sheet.cell(row, 1, applicant_id)
+        sheet.cell(row, 2, name)
+        note = recused.get(applicant_id)
+        if note is None:
+            sheet.cell(row, len(headers) - 1, f"=SUM({first}{row}:{last}{row})")
+            continue
+        sheet.cell(row, len(headers), note)
+        for column in range(1, len(headers) + 1):
+            sheet.cell(row, column).fill = GREY
+    end = FIRST_ROW + len(rows) - 1
+    for index, criterion in enumerate(stage.criteria):
+        column = get_column_letter(3 + index)
+        sheet.add_data_validation(_validation(criterion, f"{column}{FIRST_ROW}:{column}{end}"))
+    sheet.row_dimensions[HEADER_ROW].height = 45
+    sheet.freeze_panes = f"C{FIRST_ROW}"
+
+
+def _fill_guide(sheet: Any, stage: Stage, evaluator: Evaluator, title: str) -> None:
+    """The 안내 sheet: each criterion's range and floor, and what to do, in Korean and English."""
+    sheet.append([f"{title} — 평가 안내 / Instructions ({stage.label.en})"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"평가위원 / Evaluator: {evaluator.name} ({evaluator.id})"])
+    if stage.pass_mark is not None:
+        total = points_text(stage.max_points)
+        sheet.append([f"기준점수 / Pass mark: {points_text(stage.pass_mark)} / {total}"])
+    sheet.append([])
+    sheet.append(["평가항목", "Criterion", "배점 / Points", "과락 / Floor", "착안점 / Guide"])
+    for c in stage.criteria:
+        floor = "없음 / none"
+        if c.floor is not None:
+            floor = f"{points_text(c.floor)}점 미만 과락 / below {points_text(c.floor)} fails"
+        guide = f"{c.guide.ko} / {c.guide.en}" if c.guide else ""
+        sheet.append([c.ko, c.en, f"0–{points_text(c.max_points)}", floor, guide])
+    sheet.append([])
+    for number, (ko, en) in enumerate(GUIDE_LINES, 1):
+        sheet.append([f"{number}. {ko}"])
+        sheet.append([f"   {en}"])
+    for column, width in zip("ABCDE", (36, 36, 14, 28, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def _workbook(
+    stage: Stage,
+    evaluator: Evaluator,
+    rows: Sequence[tuple[str, str]],
+    recused: dict[str, str],
+    program: Text | None,
+) -> Any:
+    title = f"{program.ko} — {stage.label.ko} 평가표" if program else f"{stage.label.ko} 평가표"
+    book = openpyxl.Workbook()
+    _fill_scores(book.active, stage, evaluator, rows, recused, title)
+    _fill_guide(book.create_sheet(GUIDE), stage, evaluator, title)
+    columns = [get_column_letter(3 + i) for i in range(len(stage.criteria))]
+    layout = Layout(stage.id, evaluator.id, tuple(zip(stage.criterion_ids, columns, strict=True)))
+    meta = book.create_sheet(META)
+    for row in layout.rows():
+        meta.append(row)
+    meta.sheet_state = "hidden"
+    return book
+
+
+def _template(
+    stage: Stage, panel: Sequence[Evaluator], rows: Sequence[tuple[str, str]]
+) -> pd.DataFrame:
+    records = [
+        (stage.id, e.id, a, c.id, "", name, c.ko, points_text(c.max_points))
+        for e in panel
+        for a, name in rows
+        for c in stage.criteria
+    ]
+    return pd.DataFrame(records, columns=list(TEMPLATE_COLUMNS))
+
+
+def write_sheets(
+    spec: EvaluationSpec,
+    stage_id: str,
+    applicants: pd.DataFrame,
+    evaluators: Sequence[Evaluator],
+    out_dir: str | Path,
+    *,
+    recusals: Sequence[Recusal] = (),
+    program: Text | None = None,
+) -> list[Path]:
+    """Write a score workbook for each evaluator sitting on ``stage_id``, and a CSV template.
+
+    ``applicants`` (column ``applicant_id``, optionally ``applicant_name``) are the
+    applicants to score, in sheet order. Files are ``{stage}_{evaluator}.xlsx`` and
+    ``{stage}_scores_template.csv`` (UTF-8 with BOM, for Excel); returns their paths.
+    """
+    if stage_id not in spec.stage_ids:
+        raise ScoringError("stage_id", [f"no stage {stage_id!r}; use {', '.join(spec.stage_ids)}"])
+    stage = spec.stage(stage_id)
+    rows = _applicant_rows(applicants)
+    panel = [e for e in evaluators if e.sits_on(stage_id)]
+    if not panel:
+        raise ScoringError("evaluators", [f"no evaluator sits on stage {stage_id!r}"])
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for evaluator, name in zip(panel, _file_names(stage_id, panel), strict=True):
+        recused = _recused(recusals, stage_id, evaluator.id)
+        _workbook(stage, evaluator, rows, recused, program).save(out / name)
+        paths.append(out / name)
+    template = out / f"{_safe(stage_id)}_scores_template.csv"
+    write_table(_template(stage, panel, rows), template)
+    return [*paths, template]
