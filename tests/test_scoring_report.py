@@ -45,7 +45,8 @@ import pytest
 import selectlib
 from selectlib.errors import InputError
 from selectlib.scoring import EvaluationResult, Evaluator, Recusal, evaluate_selection
-from selectlib.scoring.report import _sheet_name, report_data, write_report
+from selectlib.scoring.report import report_data, write_report
+from selectlib.scoring.reportxlsx import sheet_name
 
 SCRIPT_NAME = '<script>alert("x")</script> 수원산업진흥원'
 PROGRAMS = "survey;workforce;shared_facilities;funding_support;roadmap"
@@ -463,8 +464,8 @@ def test_an_unknown_extension_is_refused_naming_the_allowed_ones(
 def test_sheet_names_are_valid_and_unique() -> None:
     used: set[str] = set()
     long = "평가/위원:[제외]*분석?\\" * 4
-    first = _sheet_name(long, used)
-    second = _sheet_name(long, used)
+    first = sheet_name(long, used)
+    second = sheet_name(long, used)
     for name in (first, second):
         assert len(name) <= 31
         assert not set(name) & set("[]:*?/\\")
