@@ -233,7 +233,28 @@ BONUS = {"A17": "5", "A35": "2", "A07": "1", "A38": "3"}
 PENALTY = {"A03": "2", "A01": "1"}
 
 EVALUATION = ["region", "industry", "received_no", "bonus_points", "penalty_points"]
-COLUMNS = ["applicant_id", "applicant_name", *BASE, *EVALUATION, "note"]
+
+# Where each center sits on the synthetic map of sample_data/geo (labels of its README's
+# cluster table): a cluster whose real count passes or fails the same way as the declared
+# one, so eligibility computed from the firm registry (`--firms`) agrees with the declared
+# counts. Rows whose area type or count is missing or invalid have no location: from the
+# registry they are undecided (incomplete).
+SITES = {
+    "A": ("2101051", "25924"),  # metro, 50
+    "B": ("2102051", "14112"),  # metro, 49
+    "C": ("2102052", "18113"),  # metro, 51
+    "D": ("3101051", "29294"),  # city, 40
+    "E": ("3101052", "22231"),  # city, 39
+    "F": ("3101053", "25922"),  # city, 41
+    "G": ("3131011", "10743"),  # county, 20
+    "H": ("3131031", "10711"),  # county, 19
+    "I": ("3131032", "10301"),  # county, 21
+    "J": ("2131011", "32029"),  # a county inside a metropolitan city, 30
+}
+SITE_OF = "ABCDEFGHICCCCCCCCCCCC--CCCCCCC--CCJCFHBC"
+"""The site label of A01..A40, in order ('-': no location)."""
+GEO = ["location_code", "industry_code"]
+COLUMNS = ["applicant_id", "applicant_name", *BASE, *GEO, *EVALUATION, "note"]
 
 
 def received_no(number: int) -> int:
@@ -255,8 +276,10 @@ def rows() -> list[dict[str, str]]:
             "bonus_points": BONUS.get(applicant, ""),
             "penalty_points": PENALTY.get(applicant, ""),
         }
+        location, industry_code = SITES.get(SITE_OF[number - 1], ("", ""))
         result.append(
             {"applicant_id": applicant, "applicant_name": name, **BASE, **changes}
+            | {"location_code": location, "industry_code": industry_code}
             | evaluation
             | {"note": note}
         )

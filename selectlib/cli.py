@@ -24,9 +24,11 @@ from rich.progress import Progress
 from . import render
 from .dates import as_date
 from .errors import InputError, ProfileError, SelectlibError
+from .evalcli import evaluate, sheets
 from .geocli import AreasOpt, clusters, geo_context
 from .io import format_of, json_text, read_table, sample_data_dir, write_table
 from .profile import Profile, list_profiles, load_profile
+from .render import say
 from .schema import PROFILE_SCHEMA
 from .simulate import compare as compare_profiles
 from .simulate import summarize_comparison
@@ -181,16 +183,11 @@ def _in_chunks(frame: pd.DataFrame, work: Callable[[pd.DataFrame], pd.DataFrame]
     return pd.concat(parts)
 
 
-def _say(console: Console, text: str) -> None:
-    """Print plain text: no markup, no highlighting, no wrapping of long lines."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
 def _emit(frame: pd.DataFrame, chosen: Format, out: Path | None, console: Console) -> None:
     """Write ``frame`` to ``out``, or print csv/json to stdout."""
     if out is not None:
         write_table(frame, out, chosen.value)
-        _say(console, f"wrote {len(frame):,} rows to {out}")
+        say(console, f"wrote {len(frame):,} rows to {out}")
     elif chosen is Format.CSV:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
@@ -230,7 +227,7 @@ def check(
     context = geo_context(firms, areas) if firms is not None else None
     note = render.absent_fields_note(rules, list(frame.columns), context is not None)
     if note:
-        _say(Console(stderr=True), note)
+        say(Console(stderr=True), note)
     results = _in_chunks(
         frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True, context=context)
     )
@@ -241,8 +238,8 @@ def check(
     else:
         _emit(results, chosen, out, console)
     if context is not None:
-        _say(console, f"firm registry: {context.firms.report.summary()}")
-    _say(console, render.outcomes_line(results))
+        say(console, f"firm registry: {context.firms.report.summary()}")
+    say(console, render.outcomes_line(results))
 
 
 @app.command()
@@ -268,18 +265,21 @@ def compare(
         console.print(render.comparison_table(result, baseline.spec.identifier))
     else:
         _emit(result, chosen, out, console)
-    _say(console, render.changes_line(result))
+    say(console, render.changes_line(result))
 
 
 @app.command()
 @_handled
 def demo(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Also write decisions.csv and reform.csv here.")
-    ] = None,
+        Path,
+        typer.Option("--out", help="Folder for the decisions, the reform and the reports."),
+    ] = Path("selectlib-demo"),
     lang: LangOpt = Lang.EN,
 ) -> None:
-    """Evaluate the sample applicants with the flagship profile and preview a reform."""
+    """Run the flagship program on the sample data: eligibility, a reform, the selection."""
+    from .evalcli import run_demo_selection
+
     console = Console(highlight=False)
     profile = load_profile(DEMO_PROFILE)
     source = sample_data_dir() / "applicants.csv"
@@ -288,23 +288,26 @@ def demo(
     names = frame["applicant_name"] if "applicant_name" in frame.columns else None
     identifier = profile.spec.identifier
     console.rule(profile.name.get(lang))
-    _say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
-    _say(console, render.outcomes_line(results))
+    say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
+    say(console, render.outcomes_line(results))
     console.print(render.criteria_counts_table(profile, results, lang))
     console.print(render.decisions_table(results, profile, lang, names))
 
     reform = profile.with_params(DEMO_REFORM)
     result = compare_profiles(profile, reform, frame, on=DEMO_DATE)
     console.rule("reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2")
-    _say(console, render.changes_line(result))
+    say(console, render.changes_line(result))
     console.print(render.summary_table(summarize_comparison(result)))
     console.print(render.comparison_table(result, identifier, names))
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        extra = [c for c in ("applicant_name", "note") if c in frame.columns]
-        for name, table in (("decisions.csv", results), ("reform.csv", result)):
-            write_table(table.join(frame[extra]), out / name, "csv")
-            _say(console, f"wrote {out / name}")
+    out.mkdir(parents=True, exist_ok=True)
+    extra = [c for c in ("applicant_name", "note") if c in frame.columns]
+    for name, table in (("decisions.csv", results), ("reform.csv", result)):
+        write_table(table.join(frame[extra]), out / name, "csv")
+        say(console, f"wrote {out / name}")
+
+    console.rule("selection: cluster check on the sample map, then document → site → presentation")
+    for path in run_demo_selection(console, out, lang.value):
+        say(console, f"wrote {path}")
 
 
 @profiles_app.command("list")
@@ -324,9 +327,9 @@ def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN
     console = Console(highlight=False)
     console.rule(f"{spec.id}: {spec.name.get(lang)}")
     valid_to = spec.valid_to.isoformat() if spec.valid_to else "open"
-    _say(console, f"version {spec.version}; valid {spec.valid_from} to {valid_to}")
+    say(console, f"version {spec.version}; valid {spec.valid_from} to {valid_to}")
     for note in spec.notes:
-        _say(console, f"note: {note.get(lang)}")
+        say(console, f"note: {note.get(lang)}")
     console.print(render.fields_table(loaded, lang))
     console.print(render.parameters_table(loaded, day, lang))
     console.print(render.criteria_table(loaded, lang))
@@ -373,6 +376,8 @@ def profiles_schema(
 
 
 app.command("clusters")(_handled(clusters))
+app.command("evaluate")(_handled(evaluate))
+app.command("sheets")(_handled(sheets))
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import pandas as pd
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -41,6 +42,11 @@ OUTCOME_STYLES: Final = {
 }
 CHANGE_STYLES: Final = {"gained": "green", "lost": "red", "other": "yellow"}
 _COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria"})
+
+
+def say(console: Console, text: str) -> None:
+    """Print plain text: no markup, no highlighting, no wrapping of long lines."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def cell(value: Any, style: str = "") -> Text:

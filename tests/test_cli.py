@@ -308,7 +308,10 @@ def test_compare_needs_a_change() -> None:
 # -- demo ----------------------------------------------------------------------------------
 
 
-def test_demo_mentions_every_outcome_and_applicant() -> None:
+def test_demo_mentions_every_outcome_and_applicant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     result = run("demo")
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -320,6 +323,12 @@ def test_demo_mentions_every_outcome_and_applicant() -> None:
     assert "failures per criterion" in out
     assert "reform preview" in out
     assert "40 applicants: gained 6 · lost 0 · other 0 · unchanged 34" in out
+    # the selection on the sample committee, and where its reports are
+    assert "selected: A04, A11, A10, A01, A35" in out
+    assert "reserves: A21, A06" in out
+    for name in ("decisions.csv", "reform.csv", "selection.html", "selection.xlsx"):
+        assert (tmp_path / "selectlib-demo" / name).is_file()
+        assert f"wrote {Path('selectlib-demo') / name}" in out
 
 
 def test_demo_in_korean_writes_files(tmp_path: Path) -> None:

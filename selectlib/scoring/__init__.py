@@ -41,6 +41,7 @@ from .pipeline import (
     evaluate_selection,
     prepare_evaluation,
     run_evaluation,
+    stage_candidates,
 )
 from .portfolio import BalancedSelection, Group, select_balanced
 from .ranking import (
@@ -131,6 +132,7 @@ __all__ = [
     "score_stage",
     "select",
     "select_balanced",
+    "stage_candidates",
     "top",
     "trimmed_mean",
     "weighted_total",

@@ -72,6 +72,11 @@ class Explainer:
         name = self.names[row]
         return f"{self.prepared.ids[row]} ({name})" if name else self.prepared.ids[row]
 
+    def named(self, row: int) -> str:
+        """An applicant's id and name without brackets, e.g. ``A05 부산산업진흥재단``."""
+        name = self.names[row]
+        return f"{self.prepared.ids[row]} {name}" if name else self.prepared.ids[row]
+
     def line(self) -> float | None:
         """The final score of the last selected applicant (the selection line)."""
         selected = self.result.selection.selected
@@ -348,14 +353,13 @@ class Explainer:
         if not result.finalists[other]:
             return self.explain(other, lang)
         mine, theirs = int(result.ranking.ranks[row]), int(result.ranking.ranks[other])
+        me, them = self.named(row), self.named(other)
         head = (
-            f"{self.who(row)} ({mine}위, {_points(result.final_scores[row])}점)이(가) "
-            f"{self.who(other)} ({theirs}위, {_points(result.final_scores[other])}점)보다 "
-            "뒤인 이유:"
+            f"{me} ({mine}위, {_points(result.final_scores[row])}점)이(가) "
+            f"{them} ({theirs}위, {_points(result.final_scores[other])}점)보다 뒤인 이유:"
             if ko
-            else f"Why {self.who(row)} (rank {mine}, {_points(result.final_scores[row])}) "
-            f"and not {self.who(other)} (rank {theirs}, "
-            f"{_points(result.final_scores[other])}):"
+            else f"Why {me} (rank {mine}, {_points(result.final_scores[row])}) "
+            f"and not {them} (rank {theirs}, {_points(result.final_scores[other])}):"
         )
         lines = [head]
         if mine < theirs:

@@ -40,6 +40,7 @@ __all__ = [
     "evaluate_selection",
     "prepare_evaluation",
     "run_evaluation",
+    "stage_candidates",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -300,13 +301,23 @@ def _score_frame(scores: pd.DataFrame) -> pd.DataFrame:
                 )
             ]
         )
-    frame = scores.copy()
-    if "where" not in frame.columns:
-        frame["where"] = [f"scores, row {i + 2}" for i in range(len(frame))]
-    for column in ("stage", "evaluator_id", "applicant_id", "criterion"):
-        frame[column] = [text_cell(v) for v in frame[column]]
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(np.float64)
-    return frame.reset_index(drop=True)
+    frame = pd.DataFrame(
+        {column: _id_texts(scores[column]) for column in SCORE_COLUMNS[:4]}
+        | {"score": pd.to_numeric(scores["score"], errors="coerce").to_numpy(np.float64)}
+    )
+    frame["where"] = (
+        scores["where"].to_numpy(dtype=object)
+        if "where" in scores.columns
+        else np.char.add("scores, row ", np.arange(2, len(frame) + 2).astype(str)).astype(object)
+    )
+    return frame
+
+
+def _id_texts(column: pd.Series) -> npt.NDArray[np.object_]:
+    """A column of ids as clean text, each distinct value cleaned once (ids repeat a lot)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    cleaned = np.array([text_cell(u) for u in uniques] + [""], dtype=object)
+    return cleaned[codes]
 
 
 def _placement_problem(
@@ -465,7 +476,7 @@ def prepare_evaluation(
     tie_keys, groups = _field_keys(spec, applicants, problems)
     problems += _recusal_problems(spec, recusals, set(ids), evaluators)
     frame = _score_frame(scores)
-    unknown = sorted(set(frame["stage"]) - set(spec.stage_ids))
+    unknown = sorted(set(frame["stage"].unique()) - set(spec.stage_ids))
     for name in unknown:
         first = frame.loc[frame["stage"] == name, "where"].iloc[0]
         problems.append(
@@ -646,6 +657,33 @@ def _results(
     return results
 
 
+def _stages(
+    prepared: Prepared, without: Collection[str], until: str | None = None
+) -> tuple[list[StageOutcome], BoolArray]:
+    """Run the stages in order (stopping before ``until``); the outcomes and who goes on."""
+    eligibility = prepared.eligibility["outcome"].astype(str).to_numpy(dtype=object)
+    candidates = eligibility == "eligible"
+    absent = eligibility.copy()
+    outcomes = []
+    for index, cube in enumerate(prepared.cubes):
+        if cube.stage.id == until:
+            break
+        last = index == len(prepared.cubes) - 1
+        outcome = _run_stage(prepared, cube, candidates, absent, last, without)
+        absent = np.where(eligibility == "eligible", "not_reached", eligibility)
+        outcomes.append(outcome)
+        candidates = outcome.go_on
+    return outcomes, candidates
+
+
+def stage_candidates(prepared: Prepared, stage_id: str) -> BoolArray:
+    """Who is evaluated at ``stage_id``: the eligible, or those who went on from the stage
+    before. Only earlier stages' scores are needed (e.g. to write the next score sheets)."""
+    if stage_id not in prepared.spec.stage_ids:
+        raise ScoringError("stage", [f"no stage {stage_id!r} in {prepared.spec.stage_ids}"])
+    return _stages(prepared, (), until=stage_id)[1]
+
+
 def run_evaluation(prepared: Prepared, *, without: Collection[str] = ()) -> EvaluationResult:
     """Run every stage and the final selection on checked inputs.
 
@@ -653,16 +691,7 @@ def run_evaluation(prepared: Prepared, *, without: Collection[str] = ()) -> Eval
     may break a stage's quorum; the robustness report uses it.
     """
     spec = prepared.spec
-    eligibility = prepared.eligibility["outcome"].astype(str).to_numpy(dtype=object)
-    candidates = eligibility == "eligible"
-    absent = eligibility.copy()
-    outcomes = []
-    for index, cube in enumerate(prepared.cubes):
-        last = index == len(prepared.cubes) - 1
-        outcome = _run_stage(prepared, cube, candidates, absent, last, without)
-        absent = np.where(eligibility == "eligible", "not_reached", eligibility)
-        outcomes.append(outcome)
-        candidates = outcome.go_on
+    outcomes, candidates = _stages(prepared, without)
     finalists = candidates
     weights = spec.final_weights()
     by_id = {o.stage.id: o for o in outcomes}
