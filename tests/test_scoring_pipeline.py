@@ -251,6 +251,12 @@ def test_missing_and_misplaced_scores_are_all_reported_with_where() -> None:
         run_evaluation(prepared)
 
 
+def test_a_stage_nobody_sits_on_is_an_input_problem() -> None:
+    panel = [Evaluator(f"E{i}", "x", external=True, stages=("paper",)) for i in range(1, 6)]
+    with pytest.raises(EvaluationInputError, match="nobody sits on stage talk"):
+        prepare_evaluation(PROFILE, applicants(1), long_scores(flat("paper", "A1", 40, 30)), panel)
+
+
 def test_an_evaluator_outside_the_stage_panel_is_an_error() -> None:
     panel = [*PANEL[:4], Evaluator("E5", "위원5", external=False, stages=("talk",))]
     scores = long_scores(flat("paper", "A1", 40, 30))

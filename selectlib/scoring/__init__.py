@@ -71,9 +71,18 @@ from .stage import StageCriterion, StageResult, StageRules, score_stage, weighte
 
 if TYPE_CHECKING:
     from .readback import read_scores
+    from .report import report_data, write_report
+    from .robustness import RobustnessReport, robustness
     from .sheets import write_sheets
 
-_LAZY = {"read_scores": "readback", "write_sheets": "sheets"}
+_LAZY = {
+    "RobustnessReport": "robustness",
+    "read_scores": "readback",
+    "report_data": "report",
+    "robustness": "robustness",
+    "write_report": "report",
+    "write_sheets": "sheets",
+}
 """Names whose modules load openpyxl or scipy: imported on first use."""
 
 
@@ -105,6 +114,7 @@ __all__ = [
     "Prepared",
     "Ranking",
     "Recusal",
+    "RobustnessReport",
     "ScoreCriterion",
     "ScoringError",
     "Selection",
@@ -128,6 +138,8 @@ __all__ = [
     "read_evaluators",
     "read_recusals",
     "read_scores",
+    "report_data",
+    "robustness",
     "run_evaluation",
     "score_stage",
     "select",
@@ -136,5 +148,6 @@ __all__ = [
     "top",
     "trimmed_mean",
     "weighted_total",
+    "write_report",
     "write_sheets",
 ]

@@ -89,8 +89,8 @@ def as_scores(scores: npt.ArrayLike) -> FloatArray:
                 f"(got {array.ndim} dimension(s), shape {array.shape})"
             ],
         )
-    infinite = np.argwhere(np.isinf(array))
-    if infinite.size:
+    if np.isinf(array).any():
+        infinite = np.argwhere(np.isinf(array))
         raise ScoringError(
             "scores",
             [

@@ -482,6 +482,15 @@ def prepare_evaluation(
         problems.append(
             InputProblem(first, f"unknown stage {name!r}", f"use {', '.join(spec.stage_ids)}")
         )
+    for stage in spec.stages:
+        if evaluators and not any(e.sits_on(stage.id) for e in evaluators):
+            problems.append(
+                InputProblem(
+                    "evaluators",
+                    f"nobody sits on stage {stage.id}",
+                    "add the stage to someone's stages column, or leave the column empty",
+                )
+            )
     cubes = tuple(_cube(stage, frame, ids, evaluators, recusals, problems) for stage in spec.stages)
     if problems:
         raise EvaluationInputError(problems)

@@ -223,7 +223,7 @@ class EvaluationSpec:
         return self.final.weights or ((self.stages[-1].id, 1.0),)
 
 
-def _stage_problems(stage: Stage, index: int) -> Iterator[Problem]:
+def _stage_problems(stage: Stage) -> Iterator[Problem]:
     path: KeyPath = ("stages", stage.id)
     if not stage.criteria:
         yield (*path, "criteria"), "a stage needs at least one criterion", "add a criterion"
@@ -306,8 +306,16 @@ def evaluation_problems(spec: EvaluationSpec) -> list[Problem]:
     problems: list[Problem] = []
     if not spec.stages:
         problems.append((("stages",), "an evaluation needs at least one stage", "add a stage"))
-    for index, stage in enumerate(spec.stages):
-        problems += _stage_problems(stage, index)
+    for stage in spec.stages:
+        problems += _stage_problems(stage)
+    if spec.stages and spec.stages[-1].advance is not None:
+        problems.append(
+            (
+                ("stages", spec.stages[-1].id, "advance"),
+                "the last stage has an advance rule, but nothing comes after it",
+                "remove it: final.slots and final.reserves decide who is chosen",
+            )
+        )
     problems += _reference_problems(spec)
     if spec.final.slots < 1:
         problems.append((("final", "slots"), "slots must be >= 1", "write how many are chosen"))

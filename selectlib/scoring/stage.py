@@ -194,17 +194,18 @@ def _check_scores(rules: StageRules, scores: npt.ArrayLike) -> FloatArray:
             [f"must be shaped (applicants, {width} criteria) (got shape {array.shape})"],
         )
     maxima = np.array([c.max_points for c in rules.criteria])
+    outside = ~np.isnan(array) & ((array < 0) | (array > maxima))
+    if not (np.isnan(array).any() or outside.any()):
+        return array
     problems = []
     for r, c in np.argwhere(np.isnan(array)).tolist():
         problems.append(f"row {r}, criterion {rules.criteria[c].id!r}: no score")
-    for r, c in np.argwhere(~np.isnan(array) & ((array < 0) | (array > maxima))).tolist():
+    for r, c in np.argwhere(outside).tolist():
         crit = rules.criteria[c]
         problems.append(
             f"row {r}, criterion {crit.id!r}: {array[r, c]} is outside 0..{crit.max_points}"
         )
-    if problems:
-        raise ScoringError("scores", problems)
-    return array
+    raise ScoringError("scores", problems)
 
 
 def score_stage(
