@@ -24,7 +24,7 @@ from .scoring.explain import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
     from .scoring import EvaluationResult
-    from .scoring.robustness import RobustnessReport
+    from .scoring.robust import RobustnessReport
 
 __all__ = ["evaluate", "run_demo_selection", "sheets"]
 
@@ -202,7 +202,7 @@ def evaluate(
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
     from .dates import as_date
-    from .scoring.robustness import robustness
+    from .scoring.robust import robustness
 
     console = Console(highlight=False)
     result = run_selection(
@@ -280,7 +280,7 @@ def sheets(
 def run_demo_selection(console: Console, out: Path, lang: str) -> list[Path]:
     """The demo's selection: the flagship's example evaluation on the sample committee,
     with eligibility computed from the sample firm registry; writes the reports."""
-    from .scoring.robustness import robustness
+    from .scoring.robust import robustness
 
     profile = load_profile("micro_manufacturer_center_2024")
     folder = sample_data_dir() / "evaluation"

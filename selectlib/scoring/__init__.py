@@ -72,14 +72,14 @@ from .stage import StageCriterion, StageResult, StageRules, score_stage, weighte
 if TYPE_CHECKING:
     from .readback import read_scores
     from .report import report_data, write_report
-    from .robustness import RobustnessReport, robustness
+    from .robust import RobustnessReport, robustness
     from .sheets import write_sheets
 
 _LAZY = {
-    "RobustnessReport": "robustness",
+    "RobustnessReport": "robust",
     "read_scores": "readback",
     "report_data": "report",
-    "robustness": "robustness",
+    "robustness": "robust",
     "write_report": "report",
     "write_sheets": "sheets",
 }

@@ -1,0 +1,462 @@
+"""The panel bootstrap: each stage's panel redrawn, the stages and the selection re-run.
+
+A draw is, per stage, the cube's seats that sit: drawn with replacement (:func:`panel_draws`,
+seeded), every member once (:func:`identity_draws`: the actual result), or all but one
+(:func:`leave_one_out_draws`, ``-1`` an empty seat). :func:`simulate` re-runs the stages
+and the selection for all draws at once. The draws measure score uncertainty, not the
+quorum, a rule about the real committee applied once by the pipeline: who lacks a quorum
+with the real panel (:func:`real_quorum`) stays out of that stage in every draw. Drawn
+members recused for an applicant do not count for it; an applicant with no drawn member
+left, or with one who never scored it, is *unscorable* in that draw and drops out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .aggregate import AGGREGATES, TRIM_MIN_SCORES
+from .pipeline import EvaluationResult, StageCube
+from .spec import Final
+from .stage import score_stage, weighted_total
+
+__all__ = [
+    "Simulation",
+    "bootstrap_table",
+    "closed_form",
+    "extreme_tables",
+    "identity_draws",
+    "leave_one_out_draws",
+    "on_grid",
+    "panel_draws",
+    "real_quorum",
+    "simulate",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+CHUNK_BYTES = 100_000_000
+"""About the most memory one chunk of redrawn score panels may take (with its copies)."""
+COPIES = 6
+"""Working copies an aggregate makes of its input (gather, mask, sort, keep, where, sum)."""
+GRID = 1024.0
+"""Scores that are all multiples of ``1 / GRID`` add up exactly in any order."""
+TABLE_SEATS = 8
+"""The most seats one table of highest and lowest scores covers (2**8 entries per cell)."""
+
+
+@attrs.frozen(eq=False)
+class Simulation:
+    """The selection re-run once per draw: arrays ``(draws, applicants)``.
+
+    ``selected`` as the pipeline selects; ``credit`` is 1 for selected, ``open seats /
+    group size`` (at most 1) for a group tied across the line after the whole chain, 0
+    otherwise; ``ranks`` are the final ranks (0 for non-finalists); ``unscorable`` marks
+    who reached a stage with no drawn member left, or with one who never scored them.
+    """
+
+    finalists: BoolArray
+    ranks: IntArray
+    selected: BoolArray
+    credit: FloatArray
+    unscorable: BoolArray
+
+
+def _seats(result: EvaluationResult, cube: StageCube) -> IntArray:
+    """The panel seats a draw picks from: the stage's members not left out."""
+    return np.array(
+        [i for i, e in enumerate(cube.evaluator_ids) if e not in result.left_out], np.int64
+    )
+
+
+def panel_draws(result: EvaluationResult, resamples: int, seed: int) -> tuple[IntArray, ...]:
+    """Per stage, ``(resamples, panel size)`` seats drawn with replacement (seeded)."""
+    rng = np.random.default_rng(seed)
+    draws = []
+    for cube in result.prepared.cubes:
+        seats = _seats(result, cube)
+        picks = rng.integers(0, max(seats.size, 1), size=(resamples, seats.size))
+        draws.append(seats[picks])
+    return tuple(draws)
+
+
+def identity_draws(result: EvaluationResult, count: int = 1) -> tuple[IntArray, ...]:
+    """Every stage's panel once, in order: re-running it must give the actual result."""
+    return tuple(np.tile(_seats(result, cube), (count, 1)) for cube in result.prepared.cubes)
+
+
+def leave_one_out_draws(
+    result: EvaluationResult, evaluator_ids: Sequence[str]
+) -> tuple[IntArray, ...]:
+    """One draw per evaluator: every stage's panel with that evaluator's seat empty (-1)."""
+    draws = []
+    for cube in result.prepared.cubes:
+        seats = _seats(result, cube)
+        names = np.array([cube.evaluator_ids[s] for s in seats.tolist()], dtype=object)
+        leaving = np.array(evaluator_ids, dtype=object)[:, None] == names[None, :]
+        draws.append(np.where(leaving, -1, seats[None, :]).astype(np.int64))
+    return tuple(draws)
+
+
+def real_quorum(
+    result: EvaluationResult, cube: StageCube, without: Collection[str] = ()
+) -> BoolArray:
+    """Per applicant: whether the real panel (minus ``without`` and the members left out
+    of ``result``) still has a quorum after recusals, by the stage's panel rule."""
+    panel = cube.stage.panel
+    away = {*result.left_out, *without}
+    sitting = np.array([e not in away for e in cube.evaluator_ids], dtype=bool)
+    active = ~cube.recused & sitting[None, :]
+    size = active.sum(axis=1)
+    external = (active & cube.external[None, :]).sum(axis=1)
+    share = np.divide(external, size, out=np.zeros(size.shape), where=size > 0)
+    quorate: BoolArray = (size >= max(panel.min_size, 1)) & (
+        share >= panel.min_external_share - 1e-9
+    )
+    return quorate
+
+
+def _competition(keys: Sequence[npt.NDArray[Any]], valid: BoolArray) -> tuple[IntArray, IntArray]:
+    """Competition ranks ("1, 2, 2, 4") along the last axis by ``keys`` (primary first,
+    smaller first), and the sorting ``order``; invalid entries sort after every valid one."""
+    full = [np.broadcast_to(k, valid.shape) for k in keys]
+    order = np.lexsort([*full[::-1], ~valid], axis=-1)
+    differs = np.zeros((*valid.shape[:-1], max(valid.shape[-1] - 1, 0)), bool)
+    for key in (~valid, *full):
+        ordered = np.take_along_axis(key, order, axis=-1)
+        differs |= ordered[..., 1:] != ordered[..., :-1]
+    new_group = np.concatenate([np.ones((*valid.shape[:-1], 1), bool), differs], axis=-1)
+    start = np.maximum.accumulate(np.where(new_group, np.arange(valid.shape[-1]), 0), axis=-1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, start + 1, axis=-1)
+    return order, ranks
+
+
+def _advance(totals: FloatArray, passed: BoolArray, cut: int, at_line: str) -> BoolArray:
+    """:func:`~selectlib.scoring.top` by stage total for every draw, from one sort per draw.
+
+    Competition rank ≤ ``cut`` means a total at least the ``cut``-th best ("include");
+    a tied group ending within the cut means a total above the ``cut + 1``-th ("exclude").
+    """
+    key = np.sort(np.where(passed, -totals, np.inf), axis=-1)
+    edge = cut - 1 if at_line == "include" else cut
+    if edge >= key.shape[-1]:
+        return passed
+    line = key[:, edge : edge + 1]
+    return passed & ((-totals <= line) if at_line == "include" else (-totals < line))
+
+
+def on_grid(scores: FloatArray) -> bool:
+    """Whether every score is a multiple of 1/1024 (integers, halves, ...) below 2**30.
+
+    Sums of such scores are exact in any order, so :func:`closed_form` then gives the
+    aggregate's own result to the last bit (one exact numerator, one rounded division).
+    """
+    present = scores[np.isfinite(scores)]
+    scaled = present * GRID
+    return bool(np.all(scaled == np.round(scaled)) and np.all(np.abs(present) < 2.0**30))
+
+
+def extreme_tables(
+    scores: FloatArray, active: BoolArray, seats: Sequence[int]
+) -> tuple[FloatArray, FloatArray]:
+    """The highest and lowest active score for every subset of ``seats``: ``(2**k, N, C)``.
+
+    Entry ``m`` covers the seats whose bits are set in ``m``; recusals are applied per
+    applicant, so a draw only needs the bit pattern of the seats it drew.
+    """
+    shape = (1 << len(seats), *scores[:, 0, :].shape)
+    high = np.full(shape, -np.inf)
+    low = np.full(shape, np.inf)
+    for subset in range(1, shape[0]):
+        seat = seats[(subset & -subset).bit_length() - 1]
+        rest = subset & (subset - 1)
+        here = active[:, seat, None]
+        np.maximum(high[rest], np.where(here, scores[:, seat, :], -np.inf), out=high[subset])
+        np.minimum(low[rest], np.where(here, scores[:, seat, :], np.inf), out=low[subset])
+    return high, low
+
+
+def closed_form(
+    trimmed: bool,
+    scores: FloatArray,
+    active: BoolArray,
+    weights: FloatArray,
+    rows: IntArray,
+    tables: Sequence[tuple[Sequence[int], FloatArray, FloatArray]],
+) -> FloatArray:
+    """The trimmed mean (or mean) of drawn panels, ``(draws, rows, criteria)``.
+
+    ``weights`` counts how often each seat was drawn; ``scores`` (zero where blank) and
+    ``active`` are the stage's, ``rows`` the applicants wanted. The sum is a weighted sum
+    over the seats; the highest and lowest drawn scores are looked up in
+    :func:`extreme_tables` by the pattern of seats drawn.
+    """
+    present = active[rows]
+    # einsum's own loops, not BLAS: the products are tiny (7 seats) and BLAS threads that
+    # spin between calls slow everything else down on a busy machine
+    count: FloatArray = np.einsum("re,ae->ra", weights, present.astype(np.float64))[:, :, None]
+    counted = (scores[rows] * present[:, :, None]).transpose(1, 0, 2).reshape(scores.shape[1], -1)
+    total: FloatArray = np.einsum("re,ex->rx", weights, counted).reshape(*count.shape[:2], -1)
+    if not trimmed:
+        return total / np.where(count > 0, count, np.nan)  # NaN where nobody counted
+    criteria = scores.shape[2]
+    cells = (rows[:, None] * criteria + np.arange(criteria)).reshape(1, rows.size, criteria)
+    high = np.full(total.shape, -np.inf)
+    low = np.full(total.shape, np.inf)
+    for group, group_high, group_low in tables:
+        pattern = (weights[:, group] > 0).astype(np.int64) @ (1 << np.arange(len(group)))
+        flat = pattern.reshape(-1, 1, 1) * (scores.shape[0] * criteria) + cells
+        np.maximum(high, np.take(group_high, flat), out=high)
+        np.minimum(low, np.take(group_low, flat), out=low)
+    trim = count >= TRIM_MIN_SCORES
+    with np.errstate(invalid="ignore"):  # -inf + inf where nobody was drawn: not used
+        trimmed_total = np.where(trim, total - high - low, total)
+    return trimmed_total / np.where(trim, count - 2, np.where(count > 0, count, np.nan))
+
+
+def _stage_draws(
+    result: EvaluationResult,
+    cube: StageCube,
+    draw: IntArray,
+    candidates: BoolArray,
+    columns: list[int],
+) -> tuple[FloatArray, BoolArray, BoolArray, FloatArray]:
+    """One stage's aggregate, floors, adjustments and pass mark, for every draw: the
+    totals, who passed, who was unscorable, and the criteria ``columns`` (tie-breaks).
+
+    Only who has a real quorum (:func:`real_quorum`) and is a candidate in some draw is
+    looked at. Draws go in chunks sized so that gathering their panels, ``(pairs, panel,
+    criteria)``, takes about :data:`CHUNK_BYTES`; the pipeline's own aggregate and
+    :func:`score_stage` score them. Trimmed means and means of scores on a grid
+    (:func:`on_grid`) take :func:`closed_form`, with the same numbers.
+    """
+    stage = cube.stage
+    panel = stage.panel
+    cols = np.flatnonzero(candidates.any(axis=0))
+    recused = cube.recused[cols]
+    scores = cube.scores[cols]
+    # (draws, applicants, seats): a drawn seat counts unless empty (-1) or recused
+    active = ~recused.T[draw].transpose(0, 2, 1) & (draw >= 0)[:, None, :]
+    allowed = candidates[:, cols] & real_quorum(result, cube)[cols]
+    missing: BoolArray = np.asarray(np.isnan(scores).any(axis=2))
+    blank = (active & missing.T[draw].transpose(0, 2, 1)).any(axis=2)
+    unscorable = allowed & (blank | ~active.any(axis=2))
+    scored = allowed & ~unscorable
+    totals = np.full(candidates.shape, np.nan)
+    passed = np.zeros(candidates.shape, bool)
+    kept = np.full((len(columns), *candidates.shape), np.nan)
+    rules = stage.rules()
+    bonus, penalty = (points[cols] for points in result.prepared.adjustments[stage.id])
+    closed = panel.aggregate in ("trimmed_mean", "mean") and on_grid(scores)
+    filled = np.nan_to_num(scores, nan=0.0)
+    count, seats = draw.shape[0], scores.shape[1]
+    weights = (draw[:, :, None] == np.arange(seats)).sum(axis=1).astype(np.float64)
+    tables = []
+    if closed and panel.aggregate == "trimmed_mean":
+        # seats in groups small enough for two tables of 2**k entries within CHUNK_BYTES
+        cells = 16 * filled[:, 0, :].size
+        group_size = int(np.clip(np.log2(max(CHUNK_BYTES // max(cells, 1), 2)), 1, TABLE_SEATS))
+        for start in range(0, seats, group_size):
+            group = list(range(start, min(start + group_size, seats)))
+            tables.append((group, *extreme_tables(filled, ~recused, group)))
+    width = draw.shape[1] * len(stage.criteria) * cols.size
+    step = max(1, CHUNK_BYTES // (COPIES * 8 * max(width, 1)))
+    for begin in range(0, count, step):
+        block = scored[begin : begin + step]
+        r, a = np.nonzero(block)
+        if not r.size:
+            continue
+        if closed:
+            rows = np.flatnonzero(block.any(axis=0))
+            trim = panel.aggregate == "trimmed_mean"
+            part = closed_form(trim, filled, ~recused, weights[begin : begin + step], rows, tables)
+            values = part[r, np.searchsorted(rows, a)]
+        else:
+            panels = scores[a[:, None], draw[begin + r]]
+            panels[~active[begin + r, a]] = np.nan
+            values = AGGREGATES[panel.aggregate](panels).values
+        outcome = score_stage(rules, values, bonus=bonus[a], penalty=penalty[a])
+        r += begin
+        totals[r, cols[a]] = outcome.totals
+        passed[r, cols[a]] = outcome.passed
+        kept[:, r, cols[a]] = values[:, columns].T
+    lost = np.zeros(candidates.shape, bool)
+    lost[:, cols] = unscorable
+    return totals, passed, lost, kept
+
+
+def _field_codes(key: npt.NDArray[Any], higher: bool) -> IntArray:
+    """A field tie-break key as integer codes, best first; missing values rank last."""
+    missing = np.isnan(key) if key.dtype.kind == "f" else key == ""
+    codes = np.zeros(key.size, np.int64)
+    if (~missing).any():
+        codes[~missing] = np.unique(key[~missing], return_inverse=True)[1].reshape(-1)
+    codes = -codes if higher else codes
+    return np.where(missing, codes.max(initial=0) + 1, codes)
+
+
+def _select_many(
+    order: IntArray,
+    ranks: IntArray,
+    finalists: BoolArray,
+    final: Final,
+    groups: Sequence[npt.NDArray[np.object_]],
+) -> tuple[BoolArray, FloatArray]:
+    """:func:`~selectlib.scoring.select_balanced` for every draw at once: who is selected,
+    and the credits (see :class:`Simulation`).
+
+    Walks the sorted positions once (every draw in step), holding each group's members
+    until its last one, then selects the group if it fits the slots and the constraints,
+    or leaves it unresolved and stops that draw, as the pipeline does.
+    """
+    count = ranks.shape[0]
+    depth = int(finalists.sum(axis=1).max(initial=0))
+    order = order[:, :depth]
+    rank_at = np.take_along_axis(ranks, order, axis=1)
+    live = np.take_along_axis(finalists, order, axis=1)
+    last = np.ones((count, depth), bool)
+    last[:, :-1] = rank_at[:, 1:] != rank_at[:, :-1]
+    limits = []
+    for constraint, values in zip(final.constraints, groups, strict=True):
+        _, codes = np.unique(values, return_inverse=True)
+        limits.append((codes.reshape(-1), constraint.at_most))
+    held = [np.zeros((count, codes.max(initial=0) + 1), np.int64) for codes, _ in limits]
+    waiting = [np.zeros_like(h) for h in held]
+    taken = np.zeros(count, np.int64)
+    pending = np.zeros(count, np.int64)
+    done = np.zeros(count, bool)
+    fits = np.zeros((count, depth), bool)
+    verdict = np.zeros((count, depth), np.int8)  # at a group's last position: 1 in, 2 tied
+    draws = np.arange(count)
+    for position in range(depth):
+        if done.all():
+            break
+        who = order[:, position]
+        fit = live[:, position] & ~done
+        for (codes, at_most), seats in zip(limits, held, strict=True):
+            fit &= seats[draws, codes[who]] < at_most
+        fits[:, position] = fit
+        for (codes, _), wait in zip(limits, waiting, strict=True):
+            wait[draws, codes[who]] += fit
+        pending += fit
+        end = last[:, position] & ~done
+        over = taken + pending > final.slots
+        for (_, at_most), seats, wait in zip(limits, held, waiting, strict=True):
+            over |= (seats + wait > at_most).any(axis=1)
+        verdict[:, position] = np.where(end, np.where(over, 2, 1), 0)
+        accept = end & ~over
+        for seats, wait in zip(held, waiting, strict=True):
+            seats[accept] += wait[accept]
+            wait[end] = 0
+        taken += np.where(accept, pending, 0)
+        pending[end] = 0
+        done |= (end & over) | (taken >= final.slots)
+    position_index = np.arange(depth)
+    group_end = np.flip(
+        np.minimum.accumulate(np.flip(np.where(last, position_index, depth), 1), 1), 1
+    )
+    decided = np.take_along_axis(verdict, group_end, axis=1)
+    chosen = fits & (decided == 1)
+    tied = fits & (decided == 2)
+    open_seats = final.slots - chosen.sum(axis=1)
+    share = np.minimum(1.0, open_seats / np.maximum(tied.sum(axis=1), 1))
+    credit = np.zeros(ranks.shape)
+    np.put_along_axis(credit, order, chosen + tied * share[:, None], axis=1)
+    selected = np.zeros(ranks.shape, bool)
+    np.put_along_axis(selected, order, chosen, axis=1)
+    return selected, credit
+
+
+def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
+    """Re-run every stage and the final selection once per draw of the panels.
+
+    ``draws[s]`` is ``(draws, seats)``: the cube columns of stage ``s`` that sit in each
+    draw (duplicates allowed, ``-1`` an empty seat). The quorum is not re-applied: who
+    lacks it with the real panel stays out (see the module doc); ties, advancement and
+    tie-break chains follow the pipeline.
+    """
+    prepared = result.prepared
+    spec = prepared.spec
+    count = draws[0].shape[0]
+    eligible = prepared.eligibility["outcome"].astype(str).to_numpy() == "eligible"
+    candidates = np.repeat(eligible[None, :], count, axis=0)
+    unscorable = np.zeros(candidates.shape, bool)
+    totals: dict[str, FloatArray] = {}
+    criteria: dict[str, FloatArray] = {}
+    for index, (cube, draw) in enumerate(zip(prepared.cubes, draws, strict=True)):
+        stage = cube.stage
+        wanted = [
+            rule.criterion
+            for rule in spec.final.tie_breaks
+            if rule.criterion is not None and rule.criterion.partition(".")[0] == stage.id
+        ]
+        columns = [stage.criterion_ids.index(name.partition(".")[2]) for name in wanted]
+        stage_totals, candidates, lost, values = _stage_draws(
+            result, cube, draw, candidates, columns
+        )
+        unscorable |= lost
+        totals[stage.id] = stage_totals
+        criteria.update(zip(wanted, values, strict=True))
+        if stage.advance is not None and index < len(prepared.cubes) - 1:
+            cut = stage.advance.size(spec.final.slots)
+            candidates = _advance(stage_totals, candidates, cut, stage.advance.at_line)
+    reached = np.flatnonzero(candidates.any(axis=0))  # rank only who is ever a finalist
+    finalists = candidates[:, reached]
+    final = np.zeros(finalists.shape)
+    if finalists.any():
+        weights = spec.final_weights()
+        parts = [totals[stage_id][:, reached][finalists] for stage_id, _ in weights]
+        final[finalists] = weighted_total(parts, [w for _, w in weights])
+    keys: list[npt.NDArray[Any]] = [-final]
+    for rule, field_key in zip(spec.final.tie_breaks, prepared.tie_keys, strict=True):
+        higher = rule.order == "higher"
+        if rule.field is not None:
+            keys.append(_field_codes(field_key, higher)[reached])
+            continue
+        value = totals[rule.stage] if rule.stage is not None else criteria[str(rule.criterion)]
+        value = np.where(finalists, value[:, reached], 0.0)
+        keys.append(-value if higher else value)
+    order, ranks = _competition(keys, finalists)
+    groups = [values[reached] for values in prepared.groups]
+    ranks_all = np.zeros(candidates.shape, np.int64)
+    credit = np.zeros(candidates.shape)
+    selected = np.zeros(candidates.shape, bool)
+    ranks_all[:, reached] = np.where(finalists, ranks, 0)
+    selected[:, reached], credit[:, reached] = _select_many(
+        order, ranks, finalists, spec.final, groups
+    )
+    return Simulation(candidates, ranks_all, selected, credit, unscorable)
+
+
+def bootstrap_table(result: EvaluationResult, draws: Sequence[IntArray]) -> pd.DataFrame:
+    """Selection and finalist probability per applicant that reached the first stage.
+
+    ``unscorable`` counts the draws in which the applicant dropped out for want of
+    scores (see :class:`Simulation`).
+    """
+    simulation = simulate(result, draws)
+    rows = np.flatnonzero(result.stages[0].candidates | result.finalists)
+    finals = simulation.finalists.sum(axis=0)
+    rank_sum = simulation.ranks.sum(axis=0).astype(np.float64)
+    mean_rank = np.divide(rank_sum, finals, out=np.full(finals.shape, np.nan), where=finals > 0)
+    frame = pd.DataFrame(
+        {
+            "applicant_id": [result.ids[r] for r in rows],
+            "selected": result.selection.selected[rows],
+            "selection_probability": simulation.credit.mean(axis=0)[rows],
+            "finalist_probability": simulation.finalists.mean(axis=0)[rows],
+            "mean_final_rank": mean_rank[rows],
+            "unscorable": simulation.unscorable.sum(axis=0)[rows],
+        }
+    )
+    return frame.sort_values(
+        ["selection_probability", "mean_final_rank"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
