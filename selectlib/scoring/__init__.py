@@ -35,15 +35,13 @@ from .inputs import (
 )
 from .pipeline import (
     EvaluationResult,
-    Prepared,
-    StageCube,
     StageOutcome,
     evaluate_selection,
-    prepare_evaluation,
     run_evaluation,
     stage_candidates,
 )
 from .portfolio import BalancedSelection, Group, select_balanced
+from .prepare import Prepared, StageCube, prepare_evaluation
 from .ranking import (
     AtLine,
     Ranking,

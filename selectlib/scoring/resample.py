@@ -21,7 +21,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from .aggregate import AGGREGATES, TRIM_MIN_SCORES
-from .pipeline import EvaluationResult, StageCube
+from .pipeline import EvaluationResult
+from .prepare import StageCube
 from .spec import Final
 from .stage import score_stage, weighted_total
 
