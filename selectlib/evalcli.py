@@ -56,6 +56,22 @@ def _evaluators_path(given: Path | None, scores: Path) -> Path:
     return default
 
 
+def _score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
+    """The score files: ``scores`` itself, or a folder's sheets and CSVs without the
+    evaluators and recusals tables that may sit beside them."""
+    if not scores.is_dir():
+        return scores
+    skip = {p.resolve() for p in others if p is not None}
+    files = [
+        p
+        for p in sorted(scores.iterdir())
+        if p.suffix.lower() in (".xlsx", ".csv")
+        and not p.name.startswith("~$")
+        and p.resolve() not in skip
+    ]
+    return files or scores
+
+
 def _context(firms: Path | None, areas: Path | None) -> Any:
     if firms is None:
         return None
@@ -125,6 +141,18 @@ def show_result(
     console.print(_final_table(result, lang))
     say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
     say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))
+    quorum = [i for i, r in zip(result.ids, result.results, strict=True) if r == "no_quorum"]
+    if quorum:
+        say(
+            console,
+            (
+                f"잠정 결과: {', '.join(quorum)}은(는) 평가위원 정족수가 부족해 해당 단계를 다시 "
+                "평가해야 하므로 선정이 확정되지 않았습니다."
+                if ko
+                else f"provisional: {', '.join(quorum)} had no quorum at a stage and must be "
+                "evaluated again before the selection is final."
+            ),
+        )
     if result.selection.unresolved.any():
         say(
             console,
@@ -161,7 +189,8 @@ def run_selection(
     if spec is None:
         raise InputError(f"{profile.id} has no evaluation section: add one to the profile")
     panel = read_evaluators(evaluators)
-    long = read_scores(scores, spec, evaluators=[e.id for e in panel])
+    files = _score_files(scores, evaluators, recusals)
+    long = read_scores(files, spec, evaluators=[e.id for e in panel])
     return evaluate_selection(
         profile,
         frame,
@@ -236,6 +265,12 @@ def sheets(
     on: Annotated[
         str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
     ] = None,
+    firms: Annotated[
+        Path | None, typer.Option("--firms", help="A firm registry for the cluster check.")
+    ] = None,
+    areas: Annotated[
+        Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")
+    ] = None,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
     from .dates import as_date
@@ -263,11 +298,15 @@ def sheets(
             "applicants who reached it can be worked out"
         )
     long = (
-        read_scores(scores, spec, evaluators=[e.id for e in panel])
+        read_scores(
+            _score_files(scores, evaluators, recusals), spec, evaluators=[e.id for e in panel]
+        )
         if scores is not None
         else pd.DataFrame(columns=["stage", "evaluator_id", "applicant_id", "criterion", "score"])
     )
-    prepared = prepare_evaluation(loaded, frame, long, panel, recused, on=as_date(on))
+    prepared = prepare_evaluation(
+        loaded, frame, long, panel, recused, on=as_date(on), context=_context(firms, areas)
+    )
     chosen = stage_candidates(prepared, stage)
     rows = frame.reset_index(drop=True).loc[chosen]
     written = write_sheets(spec, stage, rows, panel, out, recusals=recused, program=loaded.name)

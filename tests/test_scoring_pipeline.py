@@ -404,3 +404,36 @@ def test_a_profile_without_an_evaluation_cannot_be_evaluated() -> None:
     assert plain.spec.evaluation is None
     with pytest.raises(selectlib.SelectlibError, match="has no evaluation section"):
         prepare_evaluation(plain, applicants(1), long_scores({}), PANEL)
+
+
+def test_receipt_numbers_stay_numbers_when_an_ineligible_row_has_text() -> None:
+    # "10" against "9": compared as text, "10" would come first; A3 is ineligible
+    table: dict[Any, Any] = {}
+    for name in ("A1", "A2"):
+        table.update(flat("paper", name, 50, 30) | flat("talk", name, 40, 40))
+    frame = applicants(3, received=["10", "9", "미접수"], x=["1", "1", "-1"])
+    result = evaluate_selection(PROFILE, frame, long_scores(table), PANEL)
+    final = result.table().set_index("applicant_id")
+    assert final["rank"].to_dict()["A2"] == 1
+    assert final.loc["A1", "decided_by"] == "field:received"
+    assert "9 against 10" not in result.why_not("A1", lang="en")
+    assert "10 against 9 (lower wins)" in result.why_not("A1", lang="en")
+
+
+def test_inputs_the_committee_gets_wrong_are_reported_not_guessed() -> None:
+    evaluation = {
+        **EVALUATION,
+        "final": {**EVALUATION["final"], "constraints": [{"field": "region", "at_most": 1}]},
+    }
+    scores = long_scores(flat("paper", "A1", 40, 30))
+    scores.loc[0, "score"] = 95  # on a 60-point criterion
+    panel = [*PANEL, Evaluator("E9", "x", True, ("서류",))]
+    with pytest.raises(EvaluationInputError) as caught:
+        prepare_evaluation(make_profile(evaluation), applicants(1, region=[""]), scores, panel)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("row 2, column region: no region for an eligible applicant" in m for m in messages)
+    assert any("95 is outside 0–60 (plan)" in m for m in messages)
+    assert any("E9 sits on '서류', which is not a stage" in m for m in messages)
+    twice = [*PANEL, Evaluator("E1", "again", external=True)]
+    with pytest.raises(EvaluationInputError, match="evaluator 'E1' is listed twice"):
+        prepare_evaluation(PROFILE, applicants(1), long_scores(flat("paper", "A1", 4, 3)), twice)

@@ -665,7 +665,7 @@ def committees(draw: st.DrawFn) -> dict[str, Any]:
         final["weights"] = {"s1": 1, "s2": 2}
     if draw(st.booleans()):
         final["constraints"] = [{"field": "region", "at_most": 1}]
-    sections = {"s1": s1, "s2": stage({"c": 10}, panel=panel_rules())}
+    sections = {"s1": s1, "s2": stage({"c": 15}, panel=panel_rules())}
     profile = make_profile(sections, final)
     table = applicants(
         count,
@@ -675,7 +675,7 @@ def committees(draw: st.DrawFn) -> dict[str, Any]:
     )
     members = {s: [e for e in evaluators if e.sits_on(s)] for s in ("s1", "s2")}
     scores = {}
-    for stage_id, criteria in (("s1", {"a": 10, "b": 5}), ("s2", {"c": 10})):
+    for stage_id, criteria in (("s1", {"a": 10, "b": 5}), ("s2", {"c": 15})):
         sitting = members[stage_id]
         shape = (count, len(sitting), len(criteria))
         step = draw(st.sampled_from([1, 10, 25]))  # tenths of a point: fine grid, or ties

@@ -182,3 +182,23 @@ def test_the_published_schema_describes_the_section() -> None:
     section = schema["properties"]["evaluation"]
     assert section["required"] == ["stages", "final"]
     assert "tie_breaks" in section["properties"]["final"]["properties"]
+
+
+def test_weights_across_stages_of_different_points_are_refused(tmp_path: Path) -> None:
+    path = flagship_with(
+        """evaluation:
+  stages:
+    paper:
+      label: {ko: 서류, en: Paper}
+      criteria:
+        plan: {ko: 계획, en: Plan, max_points: 100}
+    talk:
+      label: {ko: 발표, en: Talk}
+      criteria:
+        vision: {ko: 비전, en: Vision, max_points: 50}
+  final: {slots: 2, weights: {paper: 30, talk: 70}}
+""",
+        tmp_path,
+    )
+    with pytest.raises(selectlib.ProfileError, match=r"different points \(paper 100, talk 50\)"):
+        selectlib.load_profile(path)

@@ -163,3 +163,21 @@ def test_weighted_total_does_not_depend_on_the_row() -> None:
             first[row], last[row] = 0.2, 0.6
             combined = weighted_total([first, last], [1, 3])
             assert combined[row] == weighted_total([[0.2], [0.6]], [1, 3])[0]
+
+
+def test_equal_points_tie_whatever_the_order_they_are_added_in() -> None:
+    # Both panels' trimmed means add up to exactly 353/6 points, but summing the three
+    # float aggregates gives 58.83333333333333 and 58.83333333333334: totals are rounded
+    # (to DECIMALS places) so the tie is a tie and the tie-break chain decides it.
+    from selectlib.scoring import trimmed_mean
+
+    first = [[13.5, 21.0, 26.0], [17.0, 13.5, 19.5], [11.5, 14.0, 27.0], [23.0, 27.0, 26.5],
+             [27.5, 16.0, 19.0]]  # fmt: skip
+    second = [[14.0, 18.0, 15.5], [13.5, 16.0, 24.0], [16.0, 28.0, 21.5], [12.5, 29.0, 27.5],
+              [25.0, 13.0, 25.5]]  # fmt: skip
+    values = trimmed_mean(np.array([first, second])).values
+    assert values[0].sum() != values[1].sum()  # the float noise this guards against
+    rules = StageRules((StageCriterion("a", 30), StageCriterion("b", 30), StageCriterion("c", 30)))
+    totals = score_stage(rules, values).totals
+    assert totals[0] == totals[1] == round(353 / 6, 9)
+    assert weighted_total([totals, totals], [30, 70]).tolist() == [round(353 / 6, 9)] * 2

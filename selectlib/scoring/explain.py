@@ -83,8 +83,9 @@ class Explainer:
         return float(self.result.final_scores[selected].min()) if selected.any() else None
 
     def best_not_selected(self) -> float | None:
-        """The best final score among finalists who were not selected."""
-        out = self.result.finalists & ~self.result.selection.selected
+        """The best final score among finalists left out on their score (not displaced)."""
+        selection = self.result.selection
+        out = self.result.finalists & ~selection.selected & ~selection.displaced
         return float(self.result.final_scores[out].max()) if out.any() else None
 
     def margin(self, row: int) -> float | None:
@@ -132,6 +133,16 @@ class Explainer:
             return f"{name}: {_points(total)} points, below the pass mark of {stage.pass_mark:g}."
         if status == "not_in_top":
             place = int(outcome.ranking.ranks[row])
+            if outcome.cut is not None and place <= outcome.cut:  # tied across the line
+                if lang == "ko":
+                    return (
+                        f"{name} {place}위 동점: 상위 {outcome.cut}개 기관의 경계에서 동점이며, "
+                        "규칙에 따라 경계의 동점자는 모두 제외됩니다."
+                    )
+                return (
+                    f"{name}: tied at rank {place} across the line of the top {outcome.cut}; "
+                    "the rule leaves every applicant tied at the line out."
+                )
             if lang == "ko":
                 return (
                     f"{name} {place}위: 상위 {outcome.cut}개 기관만 다음 단계에 진출합니다 "
@@ -186,12 +197,22 @@ class Explainer:
                 else f"Selected at rank {place} (final score {score}"
                 + (f", {gap} points above the best applicant not selected)." if gap else ").")
             )
+            if margin is not None and margin == 0:
+                text = (
+                    f"최종 {place}위로 선정되었습니다 (최종 점수 {score}점, 선정되지 않은 "
+                    "기관과 동점이며 순위 규칙으로 앞섰습니다)."
+                    if ko
+                    else f"Selected at rank {place} (final score {score}, equal to the best "
+                    "applicant not selected; ahead by the tie-break rules)."
+                )
         elif kind == "reserve":
             number = int(result.selection.reserve_ranks[row])
             text = (
-                f"예비 {number}순위입니다 (최종 {place}위, {score}점, 선정선보다 {gap}점 낮음)."
+                f"예비 {number}순위입니다 (최종 {place}위, {score}점"
+                + (f", 선정선보다 {gap}점 낮음)." if gap else ").")
                 if ko
-                else f"Reserve no. {number} (rank {place}, {score} points, {gap} below the line)."
+                else f"Reserve no. {number} (rank {place}, {score} points"
+                + (f", {gap} below the line)." if gap else ").")
             )
         elif kind == "displaced":
             index = int(result.selection.constraint[row])
@@ -216,14 +237,20 @@ class Explainer:
                 f"decide the {open_slots} remaining seat(s)."
             )
         else:
-            line_text = "" if line is None else _points(line)
-            text = (
-                f"최종 {place}위로 선정되지 않았습니다 (최종 점수 {score}점, "
-                f"선정선 {line_text}점보다 {gap}점 낮음)."
-                if ko
-                else f"Not selected: rank {place}, final score {score}, {gap} points below "
-                f"the line ({line_text})."
-            )
+            if line is None:
+                text = (
+                    f"최종 {place}위로 선정되지 않았습니다 (최종 점수 {score}점)."
+                    if ko
+                    else f"Not selected: rank {place}, final score {score}."
+                )
+            else:
+                text = (
+                    f"최종 {place}위로 선정되지 않았습니다 (최종 점수 {score}점, "
+                    f"선정선 {_points(line)}점보다 {gap}점 낮음)."
+                    if ko
+                    else f"Not selected: rank {place}, final score {score}, {gap} points below "
+                    f"the line ({_points(line)})."
+                )
         decided = int(result.ranking.decided_by[row])
         if decided > 0:
             rule = self.rule_label(decided, lang)

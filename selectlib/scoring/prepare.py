@@ -122,9 +122,17 @@ def _number_column(
 
 
 def _field_keys(
-    spec: EvaluationSpec, applicants: pd.DataFrame, problems: list[InputProblem]
+    spec: EvaluationSpec,
+    applicants: pd.DataFrame,
+    eligible: BoolArray,
+    problems: list[InputProblem],
 ) -> tuple[tuple[npt.NDArray[Any], ...], tuple[npt.NDArray[np.object_], ...]]:
-    """The tie-break field keys (numbers where every cell is one) and constraint values."""
+    """The tie-break field keys and the constraint values, one per applicant.
+
+    A tie-break key is compared as a number when every eligible applicant's cell is one
+    (an ineligible row's "미접수" does not turn receipt numbers into text). An eligible
+    applicant without a constraint value is an input problem: a blank is not a region.
+    """
     keys = []
     for rule in spec.final.tie_breaks:
         if rule.field is None:
@@ -136,14 +144,15 @@ def _field_keys(
             )
             keys.append(np.zeros(0))
             continue
-        texts = [text_cell(v) for v in applicants[rule.field]]
-        numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
-        filled = [t for t in texts if t]
-        as_numbers = bool(filled) and numbers[[bool(t) for t in texts]].notna().all()
-        if as_numbers:
-            keys.append(numbers.to_numpy(dtype=np.float64))
+        texts = np.array([text_cell(v) for v in applicants[rule.field]], dtype=object)
+        numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64
+        )
+        counted = eligible & (texts != "")
+        if counted.any() and not np.isnan(numbers[counted]).any():
+            keys.append(np.where(eligible, numbers, np.nan))
         else:
-            keys.append(np.array(texts, dtype=object))
+            keys.append(texts)
     groups = []
     for constraint in spec.final.constraints:
         if constraint.field not in applicants.columns:
@@ -154,8 +163,49 @@ def _field_keys(
             )
             groups.append(np.array([""] * len(applicants), dtype=object))
             continue
-        groups.append(np.array([text_cell(v) for v in applicants[constraint.field]], dtype=object))
+        values = np.array([text_cell(v) for v in applicants[constraint.field]], dtype=object)
+        for row in np.flatnonzero(eligible & (values == "")).tolist():
+            problems.append(
+                InputProblem(
+                    f"applicants, row {row + 2}, column {constraint.field}",
+                    f"no {constraint.field} for an eligible applicant",
+                    f"fill it: the constraint 'at most {constraint.at_most} per "
+                    f"{constraint.field}' needs it",
+                )
+            )
+        groups.append(values)
     return tuple(keys), tuple(groups)
+
+
+def _panel_problems(spec: EvaluationSpec, evaluators: Sequence[Evaluator]) -> list[InputProblem]:
+    """Unique evaluator ids, stages that exist, and someone on every stage."""
+    problems = []
+    seen: set[str] = set()
+    for evaluator in evaluators:
+        if evaluator.id in seen:
+            problems.append(
+                InputProblem("evaluators", f"evaluator {evaluator.id!r} is listed twice", "")
+            )
+        seen.add(evaluator.id)
+        for name in evaluator.stages:
+            if name not in spec.stage_ids:
+                problems.append(
+                    InputProblem(
+                        "evaluators",
+                        f"{evaluator.id} sits on {name!r}, which is not a stage",
+                        f"use the stage ids {', '.join(spec.stage_ids)}, or leave it empty",
+                    )
+                )
+    for stage in spec.stages:
+        if evaluators and not any(e.sits_on(stage.id) for e in evaluators):
+            problems.append(
+                InputProblem(
+                    "evaluators",
+                    f"nobody sits on stage {stage.id}",
+                    "add the stage to someone's stages column, or leave the column empty",
+                )
+            )
+    return problems
 
 
 def _score_frame(scores: pd.DataFrame) -> pd.DataFrame:
@@ -259,6 +309,18 @@ def _cube(
     repeat = np.zeros(placed.size, bool)
     repeat[order[~starts]] = True
     keep = placed[~repeat]
+    maxima = np.array([c.max_points for c in stage.criteria])
+    values = rows["score"].to_numpy(dtype=np.float64)
+    bad = ~np.isnan(values) & ((values < 0) | (values > maxima[np.maximum(index[2], 0)]))
+    for row in np.flatnonzero(bad & ~unplaced).tolist():
+        criterion = stage.criteria[int(index[2, row])]
+        problems.append(
+            InputProblem(
+                records[row][3],
+                f"{values[row]:g} is outside 0–{criterion.max_points:g} ({criterion.id})",
+                f"write a score from 0 to {criterion.max_points:g}",
+            )
+        )
     cube.flat[flat[~repeat]] = rows["score"].to_numpy(dtype=np.float64)[keep]
     where.flat[flat[~repeat]] = records[keep, 3]
     recused = np.zeros(shape[:2], bool)
@@ -342,7 +404,10 @@ def prepare_evaluation(
             zeros if bonus is None else bonus,
             zeros if penalty is None else penalty,
         )
-    tie_keys, groups = _field_keys(spec, applicants, problems)
+    eligibility = profile.evaluate_many(applicants, on=date, context=context)
+    eligible = (eligibility["outcome"].astype(str) == "eligible").to_numpy()
+    tie_keys, groups = _field_keys(spec, applicants, eligible, problems)
+    problems += _panel_problems(spec, evaluators)
     problems += _recusal_problems(spec, recusals, set(ids), evaluators)
     frame = _score_frame(scores)
     unknown = sorted(set(frame["stage"].unique()) - set(spec.stage_ids))
@@ -351,19 +416,11 @@ def prepare_evaluation(
         problems.append(
             InputProblem(first, f"unknown stage {name!r}", f"use {', '.join(spec.stage_ids)}")
         )
-    for stage in spec.stages:
-        if evaluators and not any(e.sits_on(stage.id) for e in evaluators):
-            problems.append(
-                InputProblem(
-                    "evaluators",
-                    f"nobody sits on stage {stage.id}",
-                    "add the stage to someone's stages column, or leave the column empty",
-                )
-            )
+    if len({e.id for e in evaluators}) < len(evaluators):
+        raise EvaluationInputError(problems)  # the scores cannot be placed by evaluator
     cubes = tuple(_cube(stage, frame, ids, evaluators, recusals, problems) for stage in spec.stages)
     if problems:
         raise EvaluationInputError(problems)
-    eligibility = profile.evaluate_many(applicants, on=date, context=context)
     return Prepared(
         profile=profile,
         spec=spec,

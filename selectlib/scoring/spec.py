@@ -276,6 +276,17 @@ def _reference_problems(spec: EvaluationSpec) -> Iterator[Problem]:
             )
         elif not (math.isfinite(weight) and weight >= 0):
             yield ("final", "weights", stage_id), "weights must be >= 0", "write e.g. 30 or 0.3"
+    scales = {stages[s].max_points for s, w in spec.final.weights if s in stages and w > 0}
+    if len(scales) > 1:
+        points = ", ".join(
+            f"{s} {stages[s].max_points:g}" for s, _ in spec.final.weights if s in stages
+        )
+        yield (
+            ("final", "weights"),
+            f"the weighted stages have different points ({points}), so a weight would not "
+            "mean a share of the final score",
+            "give the weighted stages the same total points (e.g. 100 each)",
+        )
     if spec.final.weights and sum(w for _, w in spec.final.weights) <= 0:
         yield ("final", "weights"), "the weights are all 0", "give at least one stage a weight"
     for index, rule in enumerate(spec.final.tie_breaks):

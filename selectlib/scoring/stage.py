@@ -33,6 +33,10 @@ from .errors import ScoringError
 
 __all__ = ["StageCriterion", "StageResult", "StageRules", "score_stage", "weighted_total"]
 
+DECIMALS = 9
+"""Totals are rounded to this many decimals, so that equal points tie whatever order they
+were added in (883/12 summed two ways differs in the 14th digit); no score sheet has more."""
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -230,8 +234,8 @@ def score_stage(
     penalty_points = _per_applicant("penalty", penalty, count)
     floors = np.array([-np.inf if c.floor is None else c.floor for c in rules.criteria])
     below_floor = array < floors
-    raw_totals = array.sum(axis=1)
-    totals = raw_totals + bonus_points - penalty_points
+    raw_totals = np.round(array.sum(axis=1), DECIMALS)
+    totals = np.round(raw_totals + bonus_points - penalty_points, DECIMALS)
     mark = -np.inf if rules.pass_mark is None else rules.pass_mark
     below_pass_mark = totals < mark
     return StageResult(
@@ -274,4 +278,4 @@ def weighted_total(totals: Sequence[npt.ArrayLike], weights: Sequence[float]) ->
     combined = np.zeros(stacked.shape[1])
     for weight, stage_totals in zip(weights, stacked, strict=True):
         combined += float(weight) * stage_totals
-    return combined / float(sum(weights))
+    return np.round(combined / float(sum(weights)), DECIMALS)

@@ -1,0 +1,295 @@
+"""Budgets: allocate a budget over applicants, plan capacity, derive targets from shares.
+
+An allocation never pays more than the budget. By rank or by arrival, applicants are
+funded in order in full while the budget lasts; the first one it cannot fully fund gets
+what is left (or nothing, with ``partial=False``), and everyone after gets nothing.
+Pro rata, every request is scaled down by the same factor, rounded down.
+
+Who is funded must never depend on the order of the rows in a file: applicants tied in
+the funding order (the same rank, the same arrival time) are refused when the budget
+runs out among them, unless the caller says the row order breaks the tie.
+
+>>> allocation = allocate([400, 300, 500], 800, method="arrival")
+>>> allocation.granted.tolist(), allocation.status.tolist(), allocation.remaining
+([400, 300, 100], ['full', 'full', 'partial'], 0)
+>>> capacity(100_000_000, 280_000), target(96, "90%")
+(357, 86)
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .money import (
+    BenefitError,
+    Number,
+    Rounding,
+    RoundingMode,
+    as_amount,
+    as_amounts,
+    as_rate,
+)
+
+__all__ = [
+    "METHODS",
+    "Allocation",
+    "Method",
+    "Remainder",
+    "Ties",
+    "allocate",
+    "capacity",
+    "target",
+]
+
+IntArray = npt.NDArray[np.int64]
+Method = Literal["rank", "arrival", "pro_rata"]
+METHODS: tuple[Method, ...] = ("rank", "arrival", "pro_rata")
+Ties = Literal["refuse", "row_order"]
+"""Applicants tied in the funding order: ``"refuse"`` when the tie decides who is funded,
+or fund them in ``"row_order"``."""
+Remainder = Literal["keep", "largest"]
+"""Won left over by pro-rata rounding: ``"keep"`` it unallocated, or give it a unit at a
+time to the ``"largest"`` remainders."""
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_MAX_SHOWN = 10
+
+
+@attrs.frozen(eq=False)
+class Allocation:
+    """A budget spread over applicant rows.
+
+    Attributes
+    ----------
+    requested:
+        What each row asked for (its benefit amount), whole won.
+    granted:
+        What each row gets: never more than it asked, never more than the budget in all.
+    budget:
+        The budget allocated, whole won.
+    method:
+        ``"rank"``, ``"arrival"`` or ``"pro_rata"``.
+    """
+
+    requested: IntArray
+    granted: IntArray
+    budget: int
+    method: Method
+
+    @property
+    def status(self) -> npt.NDArray[np.str_]:
+        """``"full"``, ``"partial"`` or ``"none"`` per row; a request of 0 is always full."""
+        full = self.granted == self.requested
+        return np.where(full, "full", np.where(self.granted == 0, "none", "partial"))
+
+    @property
+    def total(self) -> int:
+        """The won granted in all."""
+        return int(self.granted.sum())
+
+    @property
+    def remaining(self) -> int:
+        """The won of the budget left unallocated."""
+        return self.budget - self.total
+
+
+def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.NDArray[np.generic]:
+    """The funding order keys (lower is funded first), checked."""
+    if order is None:
+        if method == "rank":
+            raise BenefitError("order", ["method 'rank' needs the ranks, one per row (1 first)"])
+        return np.arange(count)
+    keys = np.asarray(order)
+    if keys.shape != (count,):
+        raise BenefitError("order", [f"needs one key per row, {count} (got shape {keys.shape})"])
+    if method == "rank":
+        if keys.dtype.kind not in "iu":
+            raise BenefitError("order", [f"ranks must be whole numbers (got {keys.dtype})"])
+        bad = np.flatnonzero(keys < 1)
+        problems = [
+            f"row {r}: rank {keys[r]}; ranks start at 1 (leave out rows that are not ranked)"
+            for r in bad[:_MAX_SHOWN].tolist()
+        ]
+        if problems:
+            raise BenefitError("order", problems)
+        return keys
+    missing = (
+        np.isnan(keys)
+        if keys.dtype.kind in "fc"
+        else np.isnat(keys)
+        if keys.dtype.kind in "mM"
+        else np.zeros(count, bool)
+    )
+    if missing.any():
+        rows = np.flatnonzero(missing)[:_MAX_SHOWN].tolist()
+        raise BenefitError("order", [f"row {r}: the arrival key is missing" for r in rows])
+    try:
+        np.argsort(keys)
+    except TypeError as exc:
+        raise BenefitError("order", [f"keys must be comparable with each other ({exc})"]) from None
+    return keys
+
+
+def _walk(
+    requests: IntArray,
+    budget: int,
+    keys: npt.NDArray[np.generic],
+    *,
+    partial: bool,
+    ties: Ties,
+    unit: Rounding,
+    method: Method,
+) -> IntArray:
+    """Fund in key order (ties by row order) while the budget lasts; check the ties."""
+    sequence = np.argsort(keys, kind="stable")
+    wanted = requests[sequence]
+    left = np.maximum(budget - (np.cumsum(wanted) - wanted), 0)
+    last = unit.apply_ratio(left, 1) if partial else np.zeros_like(left)
+    got = np.where(wanted <= left, wanted, last)
+    if ties == "refuse" and wanted.size:
+        _refuse_deciding_ties(keys[sequence], sequence, wanted, left, last, method)
+    granted = np.empty_like(requests)
+    granted[sequence] = got
+    return granted
+
+
+def _refuse_deciding_ties(
+    keys: npt.NDArray[np.generic],
+    sequence: IntArray,
+    wanted: IntArray,
+    left: IntArray,
+    last: IntArray,
+    method: Method,
+) -> None:
+    """Refuse a tie in the funding order that decides who is funded.
+
+    ``keys``, ``wanted``, ``left`` and ``last`` are in funding order. A tied group gets
+    the same grants in any order when its positive requests all fit in what is left, or
+    when nobody in it can get anything (nobody's request fits and a partial grant would
+    round to 0). Otherwise the row order would choose.
+    """
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    positive = wanted > 0
+    count = np.add.reduceat(positive.astype(np.int64), starts)
+    asked = np.add.reduceat(wanted, starts)
+    smallest = np.minimum.reduceat(np.where(positive, wanted, _INT64_MAX), starts)
+    room = left[starts]
+    deciding = (count >= 2) & (asked > room) & ((smallest <= room) | (last[starts] > 0))
+    if not deciding.any():
+        return
+    ends = np.append(starts[1:], keys.size)
+    what = "rank" if method == "rank" else "arrival key"
+    problems = [
+        f"rows {sorted(sequence[s:e].tolist())} share {what} {keys[s]} and the {room[g]:,} won "
+        f"left cannot fund all of them ({asked[g]:,} won asked), so the row order would "
+        "decide; break the tie (a tie-break rule in the ranking, a finer arrival time) "
+        "or pass ties='row_order' to fund tied rows in row order"
+        for g, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+        if deciding[g]
+    ]
+    raise BenefitError("order", problems[:_MAX_SHOWN])
+
+
+def _pro_rata(
+    requests: IntArray, budget: int, asked: int, unit: int, remainder: Remainder
+) -> IntArray:
+    """``floor(request × budget / asked)`` to the unit; the leftover kept or given out."""
+    if asked <= budget:
+        return requests.copy()
+    scaled = requests.astype(object) * budget  # Python ints: the products exceed int64
+    granted = scaled // (asked * unit) * unit
+    if remainder == "largest":
+        rest = scaled - granted * asked
+        spare = (budget - int(granted.sum())) // unit
+        room = (rest > 0) & (granted + unit <= requests)
+        by_rest = np.argsort(-rest, kind="stable")  # ties by row order
+        chosen = by_rest[room[by_rest]][:spare]
+        granted[chosen] += unit
+    return granted.astype(np.int64)
+
+
+def allocate(
+    requests: npt.ArrayLike,
+    budget: int,
+    *,
+    method: Method = "rank",
+    order: npt.ArrayLike | None = None,
+    partial: bool = True,
+    ties: Ties = "refuse",
+    remainder: Remainder = "keep",
+    unit: int = 1,
+) -> Allocation:
+    """Allocate ``budget`` won over the requests (one benefit amount per row).
+
+    ``"rank"``: ``order`` gives each row's rank, 1 funded first. ``"arrival"``: ``order``
+    gives an arrival key per row (sequence numbers, timestamps), earliest first; without
+    it the row order is the arrival order. Both fund in full while the budget lasts; the
+    first row that does not fit gets what is left rounded down to ``unit`` won (nothing
+    with ``partial=False``) and every row after it gets nothing, even a smaller request
+    that would still fit: funding it would skip a better-placed applicant. Rows tied in
+    the order: see :data:`Ties`.
+
+    ``"pro_rata"``: when the requests exceed the budget, every row gets
+    ``floor(request × budget / total requested)`` rounded down to ``unit`` won, so no one
+    gets more than asked and the total stays within the budget. The few won the rounding
+    leaves over stay unallocated (``remainder="keep"``, reported in ``remaining``) or go
+    one ``unit`` at a time to the rows with the largest remainders, ties by row order
+    (``remainder="largest"``), never above a request.
+
+    >>> allocate([300, 500, 200], 600, method="rank", order=[2, 1, 3]).granted.tolist()
+    [100, 500, 0]
+    >>> allocate([300, 500, 200], 600, method="pro_rata").granted.tolist()
+    [180, 300, 120]
+    """
+    wanted = as_amounts(requests, "requests")
+    money = as_amount(budget, "budget")
+    step = Rounding(unit=unit)
+    asked = int(np.sum(wanted, dtype=object))
+    if asked > _INT64_MAX:
+        raise BenefitError("requests", [f"add up to {asked:,} won, too much to allocate"])
+    if method == "pro_rata":
+        if order is not None or not partial:
+            raise BenefitError("method", ["pro_rata uses no order and always funds in part"])
+        if remainder not in ("keep", "largest"):
+            raise BenefitError("remainder", [f"must be 'keep' or 'largest' (got {remainder!r})"])
+        granted = _pro_rata(wanted, money, asked, step.unit, remainder)
+    elif method in ("rank", "arrival"):
+        if remainder != "keep":
+            raise BenefitError("remainder", [f"applies to pro_rata only (method is {method!r})"])
+        if ties not in ("refuse", "row_order"):
+            raise BenefitError("ties", [f"must be 'refuse' or 'row_order' (got {ties!r})"])
+        keys = _order_keys(order, method, wanted.size)
+        granted = _walk(wanted, money, keys, partial=partial, ties=ties, unit=step, method=method)
+    else:
+        raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {method!r})"])
+    return Allocation(requested=wanted, granted=granted, budget=money, method=method)
+
+
+def capacity(budget: int, average_support: int) -> int:
+    """How many applicants a budget funds at an average support per applicant, floored.
+
+    >>> capacity(200_000_000, 440_000)
+    454
+    """
+    money = as_amount(budget, "budget")
+    average = as_amount(average_support, "average_support")
+    if average == 0:
+        raise BenefitError("average_support", ["must be more than 0 won"])
+    return money // average
+
+
+def target(count: int, share: Number, *, mode: RoundingMode = "floor") -> int:
+    """A count times a share, rounded down unless told otherwise ("96 × 90 %" → 86).
+
+    The share may exceed 100 % for targets such as "last year's result + 5 %" ("105%");
+    the source plan rounds those half up (``mode="half_up"``: 1,133 × 105 % → 1,190).
+
+    >>> target(96, "50%"), target(1_133, "105%", mode="half_up")
+    (48, 1190)
+    """
+    whole = as_amount(count, "count")
+    return Rounding(mode=mode).apply(whole * as_rate(share, maximum=None))

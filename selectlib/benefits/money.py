@@ -1,0 +1,574 @@
+"""Money as integer won: exact rates, rounding to a unit, capped benefits, matching, interest.
+
+Amounts are integer won end to end (numpy ``int64`` arrays, one entry per applicant row)
+and rates are exact :class:`~fractions.Fraction` s, so 20 % of 4,999,995 won is exactly
+999,999 won, never 999,998.9999. A rate may be written ``"20%"``, ``"0.2"``, ``"1/5"``,
+``Decimal("0.2")`` or ``Fraction(1, 5)``; a float is read as the short decimal it prints
+as (``0.2`` is 1/5, not the binary 0.2000000000000000111), because that is what the
+person who typed it meant.
+
+Every formula keeps the exact amount before rounding in its :class:`BenefitTrace`, so a
+decision can show the whole calculation: base, rate, exact amount, rounded amount, the
+bound that applied and the rounding rule.
+
+>>> trace = benefit([4_999_995, 5_000_000, 5_000_005], "20%", cap=1_000_000)
+>>> trace.amount.tolist(), trace.bounds()
+([999999, 1000000, 1000000], [None, None, 'cap'])
+>>> trace.raw()[2]
+Fraction(1000001, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Literal, TypeAlias, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import SelectlibError
+
+__all__ = [
+    "FLOOR_WON",
+    "MAX_WON",
+    "ROUNDING_MODES",
+    "BenefitError",
+    "BenefitTrace",
+    "Bound",
+    "Matching",
+    "Number",
+    "Rounding",
+    "RoundingMode",
+    "as_amount",
+    "as_amounts",
+    "as_rate",
+    "as_share",
+    "baekmanwon",
+    "benefit",
+    "chunwon",
+    "interest_subsidy",
+    "matching",
+]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+Number: TypeAlias = int | Fraction | Decimal | float | str
+"""An exact number: an int, a Fraction, a Decimal, a short-decimal float or text."""
+Bound = Literal["cap", "minimum"]
+RoundingMode = Literal["floor", "half_up", "ceil"]
+ROUNDING_MODES: tuple[RoundingMode, ...] = ("floor", "half_up", "ceil")
+
+MAX_WON = 10**15
+"""The largest amount accepted (1,000조 won): anything above is a unit mistake, and the
+bound keeps every product of an amount and a rate exact in ``int64``."""
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_MAX_SHOWN = 10
+
+
+class BenefitError(SelectlibError, ValueError):
+    """An argument to a benefit or budget function is not one it accepts.
+
+    Attributes
+    ----------
+    argument:
+        The name of the argument at fault (``"base"``, ``"rate"``, ``"order"``, ...).
+    problems:
+        Every problem found, each naming the row or value concerned.
+    """
+
+    def __init__(self, argument: str, problems: Sequence[str]) -> None:
+        self.argument = argument
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            text = f"{argument}: {self.problems[0]}"
+        else:
+            lines = [f"{argument}: {len(self.problems)} problems"]
+            lines += [f"  - {p}" for p in self.problems]
+            text = "\n".join(lines)
+        super().__init__(text)
+
+
+# -- exact numbers -------------------------------------------------------------------
+
+
+def _exact(value: object, what: str) -> Fraction:
+    """``value`` as an exact Fraction; floats are read as the short decimal they print as."""
+    if isinstance(value, bool | np.bool_):
+        raise BenefitError(what, [f"must be a number (got {value!r})"])
+    if isinstance(value, int | np.integer):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float | np.floating):
+        value = Decimal(repr(float(value)))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise BenefitError(what, [f"must be a finite number (got {value})"])
+        return Fraction(value)
+    if isinstance(value, str):
+        body, scale = value.strip(), Fraction(1)
+        for suffix in ("%p", "%"):
+            if body.endswith(suffix):
+                body, scale = body[: -len(suffix)].strip(), Fraction(1, 100)
+                break
+        try:
+            return Fraction(body) * scale
+        except (ValueError, ZeroDivisionError):
+            raise BenefitError(
+                what, [f"{value!r} is not a number; write e.g. '20%', '0.2' or '1/5'"]
+            ) from None
+    raise BenefitError(what, [f"must be a number (got {value!r} of type {type(value).__name__})"])
+
+
+def _percent(value: Fraction) -> str:
+    """``Fraction(1, 5)`` as ``"20 %"``; a non-terminating fraction as ``"100/3 %"``."""
+    scaled = value * 100
+    if scaled.denominator == 1:
+        return f"{scaled.numerator} %"
+    text = f"{float(scaled):g}"
+    return f"{text} %" if Fraction(Decimal(text)) == scaled else f"{scaled} %"
+
+
+def as_rate(value: Number, *, maximum: Fraction | None = Fraction(1)) -> Fraction:
+    """A rate as an exact Fraction between 0 and ``maximum`` (100 % unless told otherwise).
+
+    A rate above 100 % is refused by default because it is nearly always a percentage
+    written as a plain number (``20`` for 20 %), which would pay twenty times the base.
+
+    >>> as_rate("20%"), as_rate("1.6%"), as_rate(0.2), as_rate("1%p")
+    (Fraction(1, 5), Fraction(2, 125), Fraction(1, 5), Fraction(1, 100))
+    """
+    rate = _exact(value, "rate")
+    if rate < 0:
+        raise BenefitError("rate", [f"must not be negative (got {value!r})"])
+    if maximum is not None and rate > maximum:
+        raise BenefitError(
+            "rate",
+            [
+                f"{value!r} is {_percent(rate)}, above {_percent(maximum)}; "
+                "write a percentage with its sign ('20%') or as a fraction (0.2)"
+            ],
+        )
+    return rate
+
+
+def as_share(ratio: Number | tuple[Number, Number]) -> Fraction:
+    """The supported share of a matching ratio: ``"6:4"`` or ``(6, 4)`` is 3/5; a rate as is.
+
+    >>> as_share("5:5"), as_share("6:4"), as_share((6, 4)), as_share("100%")
+    (Fraction(1, 2), Fraction(3, 5), Fraction(3, 5), Fraction(1, 1))
+    """
+    if isinstance(ratio, str) and ":" in ratio:
+        parts: Sequence[Number] = ratio.split(":")
+    elif isinstance(ratio, tuple):
+        parts = ratio
+    else:
+        return as_rate(ratio)
+    if len(parts) != 2:
+        raise BenefitError("ratio", [f"must be 'support:own' such as '6:4' (got {ratio!r})"])
+    support, own = (_exact(p, "ratio") for p in parts)
+    if support < 0 or own < 0 or support + own == 0:
+        raise BenefitError("ratio", [f"needs two non-negative parts, not both 0 (got {ratio!r})"])
+    return support / (support + own)
+
+
+def _to_won(amount: Number, factor: int, unit: str) -> int:
+    exact = _exact(amount, f"amount in {unit}") * factor
+    if exact.denominator != 1:
+        raise BenefitError(
+            f"amount in {unit}", [f"{amount!r} {unit} is not a whole number of won ({exact})"]
+        )
+    return exact.numerator
+
+
+def chunwon(amount: Number) -> int:
+    """Thousand won (천원) to won, exactly.
+
+    >>> chunwon(100_000), chunwon("0.5")
+    (100000000, 500)
+    """
+    return _to_won(amount, 1_000, "천원")
+
+
+def baekmanwon(amount: Number) -> int:
+    """Million won (백만원) to won, exactly.
+
+    >>> baekmanwon(100), baekmanwon("0.28")
+    (100000000, 280000)
+    """
+    return _to_won(amount, 1_000_000, "백만원")
+
+
+# -- integer amounts -----------------------------------------------------------------
+
+
+def _listed(problems: list[str]) -> list[str]:
+    """The first :data:`_MAX_SHOWN` problems and a count of the rest."""
+    if len(problems) <= _MAX_SHOWN:
+        return problems
+    return [*problems[:_MAX_SHOWN], f"... and {len(problems) - _MAX_SHOWN} more rows"]
+
+
+def as_amounts(values: npt.ArrayLike, what: str = "amount", *, maximum: int = MAX_WON) -> IntArray:
+    """Integer amounts (won, or a count such as days) as a 1-D ``int64`` array, one per row.
+
+    A single number is one row. Floats are refused even when whole: an amount that went
+    through a float may already have lost a won, and a missing value (``NaN``) is not an
+    amount. Every bad row is reported at once.
+    """
+    array = np.asarray(values)
+    if array.ndim > 1:
+        raise BenefitError(what, [f"must be one amount per row (got shape {array.shape})"])
+    array = array.reshape(-1)
+    if array.size == 0:
+        return np.zeros(0, np.int64)
+    if array.dtype.kind in "iu":
+        too_big = array > maximum
+        negative = array < 0
+        problems = [f"row {r}: {array[r]} is negative" for r in np.flatnonzero(negative)]
+        problems += [f"row {r}: {array[r]} is above {maximum:,}" for r in np.flatnonzero(too_big)]
+        if problems:
+            raise BenefitError(what, _listed(problems))
+        return array.astype(np.int64)
+    if array.dtype.kind == "O":
+        problems = []
+        for row, value in enumerate(array.tolist()):
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(f"row {row}: {value!r} is not a whole number")
+            elif not 0 <= value <= maximum:
+                problems.append(f"row {row}: {value} is outside 0 .. {maximum:,}")
+        if problems:
+            raise BenefitError(what, _listed(problems))
+        return array.astype(np.int64)
+    kind = {"f": "floats", "b": "booleans"}.get(array.dtype.kind, f"{array.dtype} values")
+    raise BenefitError(
+        what,
+        [f"must be whole numbers (got {kind}); convert checked integers with .astype('int64')"],
+    )
+
+
+def as_amount(value: int, what: str = "amount") -> int:
+    """One integer amount of won between 0 and :data:`MAX_WON`."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise BenefitError(what, [f"must be whole won (got {value!r})"])
+    if not 0 <= value <= MAX_WON:
+        raise BenefitError(what, [f"must be between 0 and {MAX_WON:,} won (got {value})"])
+    return int(value)
+
+
+# -- rounding ------------------------------------------------------------------------
+
+
+def _check_unit(_: object, __: object, value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < 1
+        or value != 10 ** (len(str(value)) - 1)
+    ):
+        raise BenefitError("unit", [f"must be 1, 10, 100, 1000 ... won (got {value!r})"])
+
+
+def _check_mode(_: object, __: object, value: object) -> None:
+    if value not in ROUNDING_MODES:
+        raise BenefitError("mode", [f"must be one of {', '.join(ROUNDING_MODES)} (got {value!r})"])
+
+
+@overload
+def _round_ratio(numerator: int, denominator: int, unit: int, mode: RoundingMode) -> int: ...
+@overload
+def _round_ratio(
+    numerator: IntArray, denominator: int, unit: int, mode: RoundingMode
+) -> IntArray: ...
+def _round_ratio(numerator: Any, denominator: int, unit: int, mode: RoundingMode) -> Any:
+    """``numerator / denominator`` (non-negative) rounded to a multiple of ``unit``.
+
+    One definition for a Python int and an ``int64`` array: only integer division and
+    comparison, so nothing is ever approximated.
+    """
+    step = denominator * unit
+    whole, rest = divmod(numerator, step)
+    if mode == "half_up":
+        whole = whole + (2 * rest >= step)
+    elif mode == "ceil":
+        whole = whole + (rest > 0)
+    return whole * unit
+
+
+@attrs.frozen
+class Rounding:
+    """How an exact amount becomes whole won: to a ``unit`` (1, 10, 100, 1,000 won) by a ``mode``.
+
+    Grant rules nearly always cut off what is below the unit (원 미만 절사, ``"floor"``):
+    the payer never pays a fraction it did not owe. ``"half_up"`` (사사오입: a half goes
+    up) and ``"ceil"`` (절상) are for rules that say so.
+
+    >>> Rounding(unit=10).apply(Fraction(9_999_999, 10))
+    999990
+    >>> Rounding(mode="half_up").apply(Fraction(1, 2)), Rounding(mode="ceil").apply(Fraction(1, 3))
+    (1, 1)
+    """
+
+    unit: int = attrs.field(default=1, validator=_check_unit)
+    mode: RoundingMode = attrs.field(default="floor", validator=_check_mode)
+
+    def apply(self, amount: Fraction | int) -> int:
+        """Round one exact, non-negative amount."""
+        exact = Fraction(amount)
+        if exact < 0:
+            raise BenefitError("amount", [f"must not be negative (got {exact})"])
+        return _round_ratio(exact.numerator, exact.denominator, self.unit, self.mode)
+
+    def apply_ratio(self, numerator: IntArray, denominator: int) -> IntArray:
+        """Round ``numerator / denominator`` row by row: :meth:`apply` on an array."""
+        return _round_ratio(numerator, denominator, self.unit, self.mode)
+
+
+FLOOR_WON = Rounding()
+"""The default rounding: down to the won (원 미만 절사)."""
+
+
+# -- benefits ------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class BenefitTrace:
+    """A benefit per applicant row and how it was reached.
+
+    ``raw = base × rate`` (× ``days / year_days`` for an interest subsidy) exactly, as
+    ``raw_numerator / raw_denominator``; ``rounded`` is ``raw`` rounded by ``rounding``
+    (and never above the base); ``amount`` is ``rounded`` bounded by ``minimum`` and
+    ``cap``.
+
+    Attributes
+    ----------
+    base, rate, cap, minimum, rounding:
+        The inputs: the base per row (premium, fee, project cost, principal) and the rule.
+    raw_numerator, raw_denominator:
+        The exact amount before rounding, per row.
+    rounded:
+        The rounded amount before the bounds.
+    amount:
+        The benefit paid, whole won.
+    capped:
+        ``True`` where the cap lowered the amount (a rounded amount equal to the cap is
+        not capped: the formula reached it by itself).
+    raised:
+        ``True`` where the minimum raised the amount.
+    days, year_days:
+        The loan days per row and the days in a year, for an interest subsidy; else ``None``.
+    """
+
+    base: IntArray
+    rate: Fraction
+    raw_numerator: IntArray
+    raw_denominator: int
+    rounded: IntArray
+    amount: IntArray
+    capped: BoolArray
+    raised: BoolArray
+    cap: int | None
+    minimum: int | None
+    rounding: Rounding
+    days: IntArray | None = None
+    year_days: int | None = None
+
+    def raw(self) -> list[Fraction]:
+        """The exact amount before rounding, per row."""
+        return [Fraction(n, self.raw_denominator) for n in self.raw_numerator.tolist()]
+
+    def bounds(self) -> list[Bound | None]:
+        """The bound that changed the amount per row: ``"cap"``, ``"minimum"`` or ``None``."""
+        return [
+            "cap" if c else "minimum" if r else None
+            for c, r in zip(self.capped.tolist(), self.raised.tolist(), strict=True)
+        ]
+
+
+def _check_fits(bases: IntArray, factor: int, denominator: int, unit: int) -> None:
+    """Refuse a rate so fine that ``base × rate`` would overflow ``int64``."""
+    largest = int(bases.max(initial=0)) * factor
+    if largest > _INT64_MAX or 2 * denominator * unit > _INT64_MAX:
+        raise BenefitError(
+            "rate",
+            [
+                f"base × rate numerator {largest:,} (denominator {denominator:,}) is too large "
+                "for exact integer arithmetic; give the rate with fewer digits"
+            ],
+        )
+
+
+def _optional_amount(value: int | None, what: str) -> int | None:
+    return None if value is None else as_amount(value, what)
+
+
+def _bounded(
+    base: IntArray,
+    rate: Fraction,
+    numerator: IntArray,
+    denominator: int,
+    *,
+    cap: int | None,
+    minimum: int | None,
+    rounding: Rounding,
+    days: IntArray | None = None,
+    year_days: int | None = None,
+) -> BenefitTrace:
+    """Round the exact amounts, then apply the minimum and the cap."""
+    rounded = np.minimum(rounding.apply_ratio(numerator, denominator), base)
+    amount = rounded
+    raised = np.zeros(base.shape, bool)
+    capped = np.zeros(base.shape, bool)
+    if minimum is not None:
+        lower = np.minimum(base, minimum)
+        raised = rounded < lower
+        amount = np.maximum(amount, lower)
+    if cap is not None:
+        capped = amount > cap
+        amount = np.minimum(amount, cap)
+    return BenefitTrace(
+        base=base,
+        rate=rate,
+        raw_numerator=numerator,
+        raw_denominator=denominator,
+        rounded=rounded,
+        amount=amount,
+        capped=capped,
+        raised=raised,
+        cap=cap,
+        minimum=minimum,
+        rounding=rounding,
+        days=days,
+        year_days=year_days,
+    )
+
+
+def benefit(
+    base: npt.ArrayLike,
+    rate: Number,
+    *,
+    cap: int | None = None,
+    minimum: int | None = None,
+    rounding: Rounding = FLOOR_WON,
+) -> BenefitTrace:
+    """``rate × base``, rounded, then at least ``minimum`` and at most ``cap``, per row.
+
+    The order is the one the documents imply ("20 % of the premium, at most 1,000,000
+    won"): the exact amount is rounded first, then bounded, so a cap or a minimum is paid
+    exactly as written even when it is not a multiple of the rounding unit. Two
+    safeguards keep the amount between 0 and the base: rounding up never goes above the
+    base, and a minimum never pays more than the base (so a base of 0 gets 0). A minimum
+    above the cap is refused. The result is non-decreasing in the base.
+
+    >>> benefit([3_499_999, 3_500_000, 3_500_001], "50%", cap=1_750_000).amount.tolist()
+    [1749999, 1750000, 1750000]
+    >>> benefit([0, 100_000, 1_000_000], "10%", minimum=50_000).amount.tolist()
+    [0, 50000, 100000]
+    """
+    bases = as_amounts(base, "base")
+    share = as_rate(rate)
+    cap_won = _optional_amount(cap, "cap")
+    min_won = _optional_amount(minimum, "minimum")
+    if cap_won is not None and min_won is not None and min_won > cap_won:
+        raise BenefitError("minimum", [f"{min_won:,} won is above the cap of {cap_won:,} won"])
+    _check_fits(bases, share.numerator, share.denominator, rounding.unit)
+    return _bounded(
+        bases,
+        share,
+        bases * share.numerator,
+        share.denominator,
+        cap=cap_won,
+        minimum=min_won,
+        rounding=rounding,
+    )
+
+
+@attrs.frozen(eq=False)
+class Matching:
+    """A project cost split into the supported part and the firm's own part (자부담).
+
+    The supported part is a :class:`BenefitTrace` with the project cost as its base; it
+    is paid by the government, or by the government and a large firm together in the
+    co-prosperity models ("정부·대기업 : 참여기업 6 : 4"). The firm pays the rest, so
+    the two always add up to the cost.
+    """
+
+    support: BenefitTrace
+    firm: IntArray
+
+    @property
+    def total(self) -> IntArray:
+        """The project cost per row."""
+        return self.support.base
+
+    @property
+    def government(self) -> IntArray:
+        """The supported part per row (government, or government and large firm)."""
+        return self.support.amount
+
+
+def matching(
+    total_cost: npt.ArrayLike,
+    ratio: Number | tuple[Number, Number],
+    *,
+    cap: int | None = None,
+    rounding: Rounding = FLOOR_WON,
+) -> Matching:
+    """Split a project cost by a matching ratio (``"5:5"``, ``"6:4"``, ``"100%"``), capped.
+
+    The supported part is rounded (down to the won by default) and capped; the firm pays
+    exactly the rest, so any rounding falls on the firm's side and the parts add up to
+    the cost.
+
+    >>> split = matching([150_000_000, 400_000_000], "5:5", cap=150_000_000)
+    >>> split.government.tolist(), split.firm.tolist()
+    ([75000000, 150000000], [75000000, 250000000])
+    """
+    support = benefit(total_cost, as_share(ratio), cap=cap, rounding=rounding)
+    return Matching(support=support, firm=support.base - support.amount)
+
+
+def interest_subsidy(
+    principal: npt.ArrayLike,
+    rate: Number,
+    days: npt.ArrayLike,
+    *,
+    year_days: int = 365,
+    rounding: Rounding = FLOOR_WON,
+) -> BenefitTrace:
+    """The interest a subsidy pays: ``principal × rate × days / year_days``, rounded.
+
+    ``rate`` is the subsidised annual rate (the points of interest the city pays, "1%p");
+    ``days`` is one number for every row or one per row. Korean loan interest counts a
+    year as 365 days, leap years included, hence the default.
+
+    >>> interest_subsidy([100_000_000, 50_000_000], "2%", [365, 180]).amount.tolist()
+    [2000000, 493150]
+    """
+    principals = as_amounts(principal, "principal")
+    share = as_rate(rate)
+    periods = as_amounts(days, "days", maximum=100 * 366)
+    if isinstance(year_days, bool) or not isinstance(year_days, int) or year_days < 1:
+        raise BenefitError("year_days", [f"must be a positive whole number (got {year_days!r})"])
+    if periods.size != 1 and principals.size != 1 and periods.size != principals.size:
+        raise BenefitError(
+            "days", [f"needs one number, or one per row: {principals.size} (got {periods.size})"]
+        )
+    principals, periods = np.broadcast_arrays(principals, periods)
+    denominator = share.denominator * year_days
+    longest = int(periods.max(initial=0))
+    _check_fits(principals, share.numerator * longest, denominator, rounding.unit)
+    return _bounded(
+        principals.copy(),
+        share,
+        principals * share.numerator * periods,
+        denominator,
+        cap=None,
+        minimum=None,
+        rounding=rounding,
+        days=periods.copy(),
+        year_days=year_days,
+    )
