@@ -1,6 +1,7 @@
 """Benefits and budgets: exact won amounts from rates, caps and matching ratios; allocation.
 
-The pure layer under the benefit profiles: :mod:`.money` turns a rate and a base into
+The pure layer under the benefit profiles: :mod:`.numbers` reads rates and amounts
+exactly, :mod:`.money` turns a rate and a base into
 integer won with a trace of the calculation, and :mod:`.budget` spreads a budget over
 applicants by rank, by arrival or pro rata, and plans how many a budget can fund.
 
@@ -13,24 +14,26 @@ from __future__ import annotations
 from .budget import METHODS, Allocation, Method, Remainder, Ties, allocate, capacity, target
 from .money import (
     FLOOR_WON,
-    MAX_WON,
     ROUNDING_MODES,
-    BenefitError,
     BenefitTrace,
     Bound,
     Matching,
-    Number,
     Rounding,
     RoundingMode,
+    benefit,
+    interest_subsidy,
+    matching,
+)
+from .numbers import (
+    MAX_WON,
+    BenefitError,
+    Number,
     as_amount,
     as_amounts,
     as_rate,
     as_share,
     baekmanwon,
-    benefit,
     chunwon,
-    interest_subsidy,
-    matching,
 )
 
 __all__ = [

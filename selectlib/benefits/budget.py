@@ -24,15 +24,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .money import (
-    BenefitError,
-    Number,
-    Rounding,
-    RoundingMode,
-    as_amount,
-    as_amounts,
-    as_rate,
-)
+from .money import Rounding, RoundingMode
+from .numbers import BenefitError, Number, as_amount, as_amounts, as_rate
 
 __all__ = [
     "METHODS",
