@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
+    "ArgumentError",
     "CriterionNotFoundError",
     "ExpressionError",
     "InputError",
@@ -28,6 +29,29 @@ __all__ = [
 
 class SelectlibError(Exception):
     """Base class of every error selectlib raises on purpose."""
+
+
+class ArgumentError(SelectlibError, ValueError):
+    """An argument to a numeric function is not one it accepts; lists every problem.
+
+    Attributes
+    ----------
+    argument:
+        The name of the argument at fault (``"scores"``, ``"rate"``, ...).
+    problems:
+        Every problem found, each naming the row or value concerned.
+    """
+
+    def __init__(self, argument: str, problems: Sequence[str]) -> None:
+        self.argument = argument
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            text = f"{argument}: {self.problems[0]}"
+        else:
+            lines = [f"{argument}: {len(self.problems)} problems"]
+            lines += [f"  - {p}" for p in self.problems]
+            text = "\n".join(lines)
+        super().__init__(text)
 
 
 @attrs.frozen

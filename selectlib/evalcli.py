@@ -43,6 +43,14 @@ RecusalsOpt = Annotated[
     Path | None,
     typer.Option("--recusals", help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind."),
 ]
+ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
+]
+FirmsOpt = Annotated[
+    Path | None, typer.Option("--firms", help="A firm registry for the cluster check.")
+]
+AreasOpt = Annotated[Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")]
 REPORTS = (".html", ".xlsx", ".json")
 
 
@@ -203,7 +211,7 @@ def run_selection(
 
 
 def evaluate(
-    profile: Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")],
+    profile: ProfileArg,
     applicants: ApplicantsOpt,
     scores: Annotated[
         Path,
@@ -211,9 +219,7 @@ def evaluate(
     ],
     evaluators: EvaluatorsOpt = None,
     recusals: RecusalsOpt = None,
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
-    ] = None,
+    on: OnOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the report: .html, .xlsx or .json.")
     ] = None,
@@ -221,12 +227,8 @@ def evaluate(
         int, typer.Option("--resamples", help="Bootstrap resamples of evaluators (0: none).")
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the resampling.")] = 0,
-    firms: Annotated[
-        Path | None, typer.Option("--firms", help="A firm registry for the cluster check.")
-    ] = None,
-    areas: Annotated[
-        Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")
-    ] = None,
+    firms: FirmsOpt = None,
+    areas: AreasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="ko or en.")] = "ko",
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
@@ -250,7 +252,7 @@ def evaluate(
 
 
 def sheets(
-    profile: Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")],
+    profile: ProfileArg,
     stage: Annotated[str, typer.Option("--stage", help="The stage to score, e.g. document.")],
     applicants: ApplicantsOpt,
     evaluators: Annotated[Path, typer.Option("--evaluators", help="The evaluators table.")],
@@ -262,15 +264,9 @@ def sheets(
             "--scores", help="Scores of the earlier stages, to find who reached this stage."
         ),
     ] = None,
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
-    ] = None,
-    firms: Annotated[
-        Path | None, typer.Option("--firms", help="A firm registry for the cluster check.")
-    ] = None,
-    areas: Annotated[
-        Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")
-    ] = None,
+    on: OnOpt = None,
+    firms: FirmsOpt = None,
+    areas: AreasOpt = None,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
     from .dates import as_date

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .money import Rounding, RoundingMode
-from .numbers import BenefitError, Number, as_amount, as_amounts, as_rate
+from .numbers import MAX_SHOWN, BenefitError, Number, as_amount, as_amounts, as_rate
 
 __all__ = [
     "METHODS",
@@ -49,7 +49,6 @@ Remainder = Literal["keep", "largest"]
 time to the ``"largest"`` remainders."""
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
-_MAX_SHOWN = 10
 
 
 @attrs.frozen(eq=False)
@@ -105,7 +104,7 @@ def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.
         bad = np.flatnonzero(keys < 1)
         problems = [
             f"row {r}: rank {keys[r]}; ranks start at 1 (leave out rows that are not ranked)"
-            for r in bad[:_MAX_SHOWN].tolist()
+            for r in bad[:MAX_SHOWN].tolist()
         ]
         if problems:
             raise BenefitError("order", problems)
@@ -118,7 +117,7 @@ def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.
         else np.zeros(count, bool)
     )
     if missing.any():
-        rows = np.flatnonzero(missing)[:_MAX_SHOWN].tolist()
+        rows = np.flatnonzero(missing)[:MAX_SHOWN].tolist()
         raise BenefitError("order", [f"row {r}: the arrival key is missing" for r in rows])
     try:
         np.argsort(keys)
@@ -184,7 +183,7 @@ def _refuse_deciding_ties(
         for g, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
         if deciding[g]
     ]
-    raise BenefitError("order", problems[:_MAX_SHOWN])
+    raise BenefitError("order", problems[:MAX_SHOWN])
 
 
 def _pro_rata(

@@ -16,10 +16,11 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import SelectlibError
+from ..errors import ArgumentError
 
 __all__ = [
     "INT64_MAX",
+    "MAX_SHOWN",
     "MAX_WON",
     "BenefitError",
     "Number",
@@ -39,30 +40,13 @@ MAX_WON = 10**15
 """The largest amount accepted (1,000조 won): anything above is a unit mistake, and the
 bound keeps every product of an amount and a rate exact in ``int64``."""
 INT64_MAX = int(np.iinfo(np.int64).max)
-_MAX_SHOWN = 10
+MAX_SHOWN = 10
+"""The most bad rows a :class:`BenefitError` lists (then a count of the rest)."""
 
 
-class BenefitError(SelectlibError, ValueError):
-    """An argument to a benefit or budget function is not one it accepts.
-
-    Attributes
-    ----------
-    argument:
-        The name of the argument at fault (``"base"``, ``"rate"``, ``"order"``, ...).
-    problems:
-        Every problem found, each naming the row or value concerned.
-    """
-
-    def __init__(self, argument: str, problems: Sequence[str]) -> None:
-        self.argument = argument
-        self.problems = tuple(problems)
-        if len(self.problems) == 1:
-            text = f"{argument}: {self.problems[0]}"
-        else:
-            lines = [f"{argument}: {len(self.problems)} problems"]
-            lines += [f"  - {p}" for p in self.problems]
-            text = "\n".join(lines)
-        super().__init__(text)
+class BenefitError(ArgumentError):
+    """A benefit or budget function was given an argument it cannot use (``argument``,
+    ``problems``)."""
 
 
 # -- exact numbers -------------------------------------------------------------------
@@ -180,10 +164,10 @@ def baekmanwon(amount: Number) -> int:
 
 
 def _listed(problems: list[str]) -> list[str]:
-    """The first :data:`_MAX_SHOWN` problems and a count of the rest."""
-    if len(problems) <= _MAX_SHOWN:
+    """The first :data:`MAX_SHOWN` problems and a count of the rest."""
+    if len(problems) <= MAX_SHOWN:
         return problems
-    return [*problems[:_MAX_SHOWN], f"... and {len(problems) - _MAX_SHOWN} more rows"]
+    return [*problems[:MAX_SHOWN], f"... and {len(problems) - MAX_SHOWN} more rows"]
 
 
 def as_amounts(values: npt.ArrayLike, what: str = "amount", *, maximum: int = MAX_WON) -> IntArray:

@@ -11,32 +11,13 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..errors import SelectlibError
+from ..errors import ArgumentError, SelectlibError
 
 __all__ = ["EvaluationInputError", "InputProblem", "ScoringError"]
 
 
-class ScoringError(SelectlibError, ValueError):
-    """An argument to a scoring function is not one it accepts.
-
-    Attributes
-    ----------
-    argument:
-        The name of the argument at fault (``"scores"``, ``"bonus"``, ...).
-    problems:
-        Every problem found, each naming the row, criterion or value concerned.
-    """
-
-    def __init__(self, argument: str, problems: Sequence[str]) -> None:
-        self.argument = argument
-        self.problems = tuple(problems)
-        if len(self.problems) == 1:
-            text = f"{argument}: {self.problems[0]}"
-        else:
-            lines = [f"{argument}: {len(self.problems)} problems"]
-            lines += [f"  - {p}" for p in self.problems]
-            text = "\n".join(lines)
-        super().__init__(text)
+class ScoringError(ArgumentError):
+    """A scoring function was given an argument it cannot use (``argument``, ``problems``)."""
 
 
 @attrs.frozen
