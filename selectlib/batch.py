@@ -294,6 +294,7 @@ def _explanations(engine: Engine, vectors: Mapping[str, Any], env: Env, n: int) 
 def evaluate_table(engine: Engine, table: Any, env: Env, explain: bool = False) -> pd.DataFrame:
     """Evaluate every row of ``table``; one output row per input row, same index and order.
 
+    A profile with benefits adds ``benefit`` (the total) and ``benefit.<id>`` columns.
     With ``explain``, each comparison criterion also gets ``<id>.value`` and
     ``<id>.threshold`` columns: the value seen and the threshold applied, per row.
     """
@@ -329,6 +330,8 @@ def evaluate_table(engine: Engine, table: Any, env: Env, explain: bool = False) 
     data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
     data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
     data["problems"] = _problems(columns, invalid)
+    if engine.benefits is not None:
+        data.update(engine.benefits.columns(vectors, env, outcome == 0))
     if explain:
         data.update(_explanations(engine, vectors, env, n))
     return pd.DataFrame(data, index=frame.index, copy=False)

@@ -8,11 +8,14 @@ loads back with :func:`selectlib.load_profile`, and ``structure(unstructure(x)) 
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from .benefits.money import Rounding
+from .benefits.spec import AmountSpec, BenefitsSpec, Ref
 from .model import (
     Choice,
     Criterion,
@@ -47,6 +50,8 @@ def _structure_date(value: Any, _: type) -> dt.date:
 
 
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+converter.register_unstructure_hook(Fraction, str)
+converter.register_structure_hook(Fraction, lambda value, _: Fraction(str(value)))
 converter.register_structure_hook(dt.date, _structure_date)
 
 
@@ -263,6 +268,56 @@ converter.register_unstructure_hook(EvaluationSpec, _unstructure_evaluation)
 converter.register_structure_hook(EvaluationSpec, _structure_evaluation)
 
 
+def _structure_ref(value: Any, _: Any) -> Ref:
+    """A rate, ratio or amount as written; what it names is checked when the profile loads."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"expected a number, text or a parameter's name, got {value!r}")
+    return value
+
+
+converter.register_structure_hook(Ref, _structure_ref)
+converter.register_structure_hook(
+    Ref | None, lambda v, _: None if v is None else _structure_ref(v, _)
+)
+converter.register_unstructure_hook(
+    Rounding, make_dict_unstructure_fn(Rounding, converter, _cattrs_omit_if_default=False)
+)
+converter.register_unstructure_hook(
+    AmountSpec, make_dict_unstructure_fn(AmountSpec, converter, _cattrs_omit_if_default=True)
+)
+converter.register_structure_hook(
+    AmountSpec, make_dict_structure_fn(AmountSpec, converter, _cattrs_forbid_extra_keys=True)
+)
+_benefits_unstructure = make_dict_unstructure_fn(
+    BenefitsSpec, converter, _cattrs_omit_if_default=True
+)
+_benefits_structure = make_dict_structure_fn(
+    BenefitsSpec, converter, _cattrs_forbid_extra_keys=True
+)
+
+
+def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
+    """Amounts keyed by id and the average support keyed by date, as in the file."""
+    data = _benefits_unstructure(spec)
+    data["amounts"] = _keyed(data["amounts"], "id")
+    if spec.average_support:
+        data["average_support"] = {d.isoformat(): won for d, won in spec.average_support}
+    return data
+
+
+def _structure_benefits(data: dict[str, Any], _: type) -> BenefitsSpec:
+    data = {**data, "amounts": _unkeyed(data.get("amounts"), "id")}
+    if isinstance(data.get("average_support"), dict):
+        data["average_support"] = sorted(
+            (_structure_date(since, dt.date), won) for since, won in data["average_support"].items()
+        )
+    return _benefits_structure(data, BenefitsSpec)
+
+
+converter.register_unstructure_hook(BenefitsSpec, _unstructure_benefits)
+converter.register_structure_hook(BenefitsSpec, _structure_benefits)
+
+
 _spec_unstructure = make_dict_unstructure_fn(ProfileSpec, converter, _cattrs_omit_if_default=True)
 _spec_structure = make_dict_structure_fn(ProfileSpec, converter, _cattrs_forbid_extra_keys=True)
 _ORDER = (
@@ -281,6 +336,7 @@ _ORDER = (
     "criteria",
     "outcome",
     "evaluation",
+    "benefits",
 )
 
 

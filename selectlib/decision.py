@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from .benefits.line import BenefitLine
 from .errors import CriterionNotFoundError
 from .model import Text
 
@@ -111,7 +112,9 @@ class Decision:
 
     Results are stored column-wise (one tuple per attribute, aligned with
     ``info``) so that a decision is cheap to make inside a web request;
-    :attr:`criteria` gives one :class:`CriterionResult` per criterion.
+    :attr:`criteria` gives one :class:`CriterionResult` per criterion. When the
+    profile has benefits and the applicant is eligible, :attr:`benefits` holds one
+    :class:`~selectlib.BenefitLine` per amount, each with its calculation.
     """
 
     profile_id: str
@@ -125,6 +128,7 @@ class Decision:
     problems: tuple[FieldProblem, ...] = ()
     missing_fields: tuple[str, ...] = ()
     applicant: str | None = None
+    benefits: tuple[BenefitLine, ...] = ()
 
     @property
     def eligible(self) -> bool | None:
@@ -171,9 +175,17 @@ class Decision:
         """The criteria that failed or could not be decided."""
         return tuple(r for r in self.criteria if r.status is not CriterionStatus.PASSED)
 
+    @property
+    def benefit_total(self) -> int | None:
+        """The won of every paid amount; None without amounts or when one is missing."""
+        if not self.benefits or any(line.status == "missing" for line in self.benefits):
+            return None
+        return sum(line.paid for line in self.benefits)
+
     def explain(self, lang: str = "en") -> str:
-        """A readable explanation: the outcome, then one line per criterion."""
+        """A readable explanation: the outcome, one line per criterion, then the amounts."""
         head = f"{self.applicant + ': ' if self.applicant else ''}{self.outcome}"
         lines = [head, *(f"  - {r.explain(lang)}" for r in self.criteria)]
         lines += [f"  ! {problem}" for problem in self.problems]
+        lines += [f"  + {line.explain(lang)}" for line in self.benefits]
         return "\n".join(lines)

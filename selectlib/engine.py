@@ -8,6 +8,8 @@ from typing import Any, Final
 
 import attrs
 
+from .benefits.line import BenefitLine
+from .benefits.plan import BenefitPlan
 from .coerce import MISSING, Coercer, Invalid, scalar_coercer
 from .decision import (
     CriterionInfo,
@@ -48,12 +50,14 @@ class _FieldPlan:
 
 @attrs.frozen(eq=False)
 class Engine:
-    """A profile's fields and criteria compiled for evaluation; shared by its reforms."""
+    """A profile's fields, criteria and benefits compiled for evaluation; shared by its
+    reforms."""
 
     profile_id: str
     fields: tuple[Field, ...]
     criteria: tuple[CompiledCriterion, ...]
     identifier: str | None = None
+    benefits: BenefitPlan | None = None
     _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
     _steps: tuple[Step, ...] = attrs.field(init=False)
 
@@ -140,6 +144,9 @@ class Engine:
         if self.identifier is not None:
             ident = typed.get(self.identifier, MISSING)
             applicant = None if ident is MISSING else str(ident)
+        lines: tuple[BenefitLine, ...] = ()
+        if self.benefits is not None and outcome is Outcome.ELIGIBLE:
+            lines = self.benefits.lines(typed, env, applicant)
         return Decision(
             self.profile_id,
             env.on,
@@ -152,6 +159,7 @@ class Engine:
             tuple(problems),
             tuple(missing),
             applicant,
+            lines,
         )
 
 

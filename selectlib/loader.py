@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import cattrs
 
+from .benefits.plan import BenefitPlan, compile_benefits
 from .coerce import LARGEST
 from .derive import derivation_problems
 from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
@@ -218,8 +219,8 @@ def compile_spec(
     *,
     positions: Sequence[int] | None = None,
     absent: frozenset[str] = frozenset(),
-) -> tuple[CompiledCriterion, ...]:
-    """Check a structured profile and compile its criteria.
+) -> tuple[tuple[CompiledCriterion, ...], BenefitPlan | None]:
+    """Check a structured profile and compile its criteria and its benefits.
 
     Raises ProfileError listing every problem found. ``positions`` gives each
     criterion's index in the file when some were left out, and ``absent`` names fields
@@ -312,11 +313,20 @@ def compile_spec(
                 )
             )
         compiled.append(CompiledCriterion(criterion, condition))
+    plan = None
+    if spec.benefits is not None:
+        parameters = {p.name: p for p in spec.parameters if p.name in params}
+        plan, found = compile_benefits(
+            spec.benefits, symbols.fields, parameters, symbols, frozenset(broken)
+        )
+        problems += [
+            source.problem(("benefits", *path), message, hint) for path, message, hint in found
+        ]
     if problems:
         # one problem can be found twice (a keyed table, and a criterion using it): say it once
         unique = {(p.path, p.message): p for p in reversed(problems)}
         raise ProfileError(sorted(unique.values(), key=problems.index))
-    return tuple(compiled)
+    return tuple(compiled), plan
 
 
 def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProblem]:
@@ -328,7 +338,7 @@ def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProble
 
 def parse_profile(
     text: str, file: str | None = None
-) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...]]:
+) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...], BenefitPlan | None]:
     """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem."""
     from .convert import converter
 
@@ -353,7 +363,7 @@ def parse_profile(
         spec = converter.structure(data, ProfileSpec)
     except (cattrs.BaseValidationError, ValueError, TypeError, ParameterError) as exc:
         raise ProfileError(_structure_problems(exc, source)) from None
-    return spec, compile_spec(spec, source)
+    return spec, *compile_spec(spec, source)
 
 
 _SECTIONS: Final = ("fields", "parameters", "criteria")

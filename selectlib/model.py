@@ -11,6 +11,7 @@ import enum
 
 import attrs
 
+from .benefits.spec import BenefitsSpec
 from .scoring.spec import EvaluationSpec
 from .text import Text
 
@@ -198,3 +199,4 @@ class ProfileSpec:
     notes: tuple[Text, ...] = ()
     derived: tuple[Derivation, ...] = ()
     evaluation: EvaluationSpec | None = None
+    benefits: BenefitsSpec | None = None

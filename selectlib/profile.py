@@ -156,8 +156,8 @@ class Profile:
 
 def from_text(text: str, path: str | None) -> Profile:
     """A profile from YAML or JSON text."""
-    spec, criteria = parse_profile(text, path)
-    return Profile(spec, Engine(spec.id, spec.fields, criteria, spec.identifier), path)
+    spec, criteria, benefits = parse_profile(text, path)
+    return Profile(spec, Engine(spec.id, spec.fields, criteria, spec.identifier, benefits), path)
 
 
 def profiles_dir() -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from .benefits.plan import reform_problems
 from .convert import _structure_param_value
 from .engine import Engine
 from .errors import ParameterError
@@ -88,8 +89,13 @@ def reformed_spec(
     new_spec = attrs.evolve(spec, parameters=tuple(updated[p.name] for p in spec.parameters))
     checks = [check for item in engine.criteria for check in item.condition.checks]
     checks += _keyed_checks(new_spec)
+    if engine.benefits is not None:
+        checks += engine.benefits.checks
     for name, index, problem in check_domains(new_spec.parameters, checks):
         raise ParameterError(name, f"{problem} (entry {index + 1})")
+    if engine.benefits is not None:
+        for name, problem in reform_problems(engine.benefits, updated):
+            raise ParameterError(name, problem)
     return new_spec
 
 

@@ -43,6 +43,87 @@ _VALUE = {
     ],
 }
 
+_REF = {
+    "type": ["string", "number"],
+    "description": (
+        "A literal ('20%', 0.2, '6:4', 1000000), a parameter's name, or parameter[field]: "
+        "a table looked up by a category field."
+    ),
+}
+_WON = {"type": "integer", "minimum": 0, "maximum": 10**15}
+_AMOUNT = {
+    "type": "object",
+    "required": ["label", "source", "formula", "base"],
+    "additionalProperties": False,
+    "properties": {
+        "label": _TEXT,
+        "source": {"type": "string", "minLength": 1, "description": "Source clause."},
+        "formula": {
+            "enum": ["rate", "matching", "interest"],
+            "description": (
+                "rate: base × rate; matching: the supported share of a cost ('6:4'); "
+                "interest: principal × rate × days / year_days."
+            ),
+        },
+        "base": {"type": "string", "description": "The integer field of won the rate applies to."},
+        "rate": _REF,
+        "ratio": _REF,
+        "cap": {**_REF, "description": "The most paid (whole won, a parameter or a lookup)."},
+        "minimum": {**_REF, "description": "The least paid (rate formula only)."},
+        "days": {**_REF, "description": "Interest only: the integer field of loan days, or days."},
+        "year_days": {"type": "integer", "minimum": 1, "maximum": 366},
+        "when": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "A condition: the amount applies only where it holds.",
+        },
+        "beneficiary": {"type": "string", "description": "The field naming who receives it."},
+    },
+}
+_BENEFITS = {
+    "type": "object",
+    "description": "What eligible applicants receive, how it is rounded, and the budget.",
+    "required": ["rounding", "amounts"],
+    "additionalProperties": False,
+    "properties": {
+        "rounding": {
+            "type": "object",
+            "required": ["unit", "mode"],
+            "additionalProperties": False,
+            "properties": {
+                "unit": {"enum": [1, 10, 100, 1000, 10000]},
+                "mode": {"enum": ["floor", "half_up", "ceil"]},
+            },
+        },
+        "amounts": {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 20,
+            "propertyNames": _NAME,
+            "additionalProperties": _AMOUNT,
+        },
+        "budget": {"type": "string", "description": "The parameter holding the budget (won)."},
+        "average_support": {
+            "type": "object",
+            "description": "Dated average support per applicant (won), for capacity planning.",
+            "propertyNames": _DATE,
+            "additionalProperties": _WON,
+        },
+        "allocation": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "method": {"enum": ["rank", "arrival", "pro_rata"]},
+                "rank": {"type": "string", "description": "The integer field of ranks."},
+                "arrival": {"type": "string", "description": "The field of arrival keys."},
+                "partial": {"type": "boolean"},
+                "unit": {"enum": [1, 10, 100, 1000, 10000]},
+            },
+        },
+    },
+}
+
 _POINTS = {"type": "number", "minimum": 0}
 _AT_LINE = {
     "enum": ["include", "exclude"],
@@ -331,6 +412,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
             },
         },
         "evaluation": _EVALUATION,
+        "benefits": _BENEFITS,
         "outcome": {
             "type": "object",
             "additionalProperties": False,

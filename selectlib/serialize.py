@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .benefits.line import BenefitLine
 from .convert import converter
 from .decision import (
     CriterionInfo,
@@ -70,6 +71,11 @@ def _unstructure_decision(decision: Decision) -> dict[str, Any]:
         "criteria": criteria,
         "problems": [converter.unstructure(p) for p in decision.problems],
         "missing_fields": list(decision.missing_fields),
+        **(
+            {"benefits": [converter.unstructure(line) for line in decision.benefits]}
+            if decision.benefits
+            else {}
+        ),
     }
 
 
@@ -97,6 +103,7 @@ def _structure_decision(data: dict[str, Any], _: type) -> Decision:
         problems=tuple(converter.structure(p, FieldProblem) for p in data.get("problems", ())),
         missing_fields=tuple(data.get("missing_fields", ())),
         applicant=data.get("applicant"),
+        benefits=tuple(converter.structure(b, BenefitLine) for b in data.get("benefits", ())),
     )
 
 

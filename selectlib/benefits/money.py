@@ -332,9 +332,10 @@ def interest_subsidy(
     days: npt.ArrayLike,
     *,
     year_days: int = 365,
+    cap: int | None = None,
     rounding: Rounding = FLOOR_WON,
 ) -> BenefitTrace:
-    """The interest a subsidy pays: ``principal × rate × days / year_days``, rounded.
+    """The interest a subsidy pays: ``principal × rate × days / year_days``, rounded, capped.
 
     ``rate`` is the subsidised annual rate (the points of interest the city pays, "1%p");
     ``days`` is one number for every row or one per row. Korean loan interest counts a
@@ -361,7 +362,7 @@ def interest_subsidy(
         share,
         principals * share.numerator * periods,
         denominator,
-        cap=None,
+        cap=_optional_amount(cap, "cap"),
         minimum=None,
         rounding=rounding,
         days=periods.copy(),

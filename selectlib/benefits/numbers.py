@@ -30,6 +30,7 @@ __all__ = [
     "as_share",
     "baekmanwon",
     "chunwon",
+    "percent",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -81,7 +82,7 @@ def _exact(value: object, what: str) -> Fraction:
     raise BenefitError(what, [f"must be a number (got {value!r} of type {type(value).__name__})"])
 
 
-def _percent(value: Fraction) -> str:
+def percent(value: Fraction) -> str:
     """``Fraction(1, 5)`` as ``"20 %"``; a non-terminating fraction as ``"100/3 %"``."""
     scaled = value * 100
     if scaled.denominator == 1:
@@ -106,7 +107,7 @@ def as_rate(value: Number, *, maximum: Fraction | None = Fraction(1)) -> Fractio
         raise BenefitError(
             "rate",
             [
-                f"{value!r} is {_percent(rate)}, above {_percent(maximum)}; "
+                f"{value!r} is {percent(rate)}, above {percent(maximum)}; "
                 "write a percentage with its sign ('20%') or as a fraction (0.2)"
             ],
         )

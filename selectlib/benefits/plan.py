@@ -1,0 +1,393 @@
+"""A profile's benefits compiled: the amounts of one decision, or of a whole table at once.
+
+:func:`compile_benefits` checks the ``benefits`` section against the profile's fields
+and parameters when the profile loads, and returns a :class:`BenefitPlan`. The plan
+works out each amount with :mod:`selectlib.benefits.money` (exact, integer won) for
+one typed record (:meth:`BenefitPlan.lines`) or for every row of a table
+(:meth:`BenefitPlan.columns`); both give the same amounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..coerce import MISSING
+from ..errors import ExpressionError
+from ..expr import Condition, DomainCheck, Symbols, compile_condition
+from ..model import Field, FieldKind, Parameter
+from ..params import Env
+from .line import BenefitLine
+from .money import BenefitTrace, Rounding, benefit, interest_subsidy
+from .numbers import MAX_WON
+from .refs import Exact, RefKind, ValueRef, refs_used, resolve_ref, value_problems
+from .spec import AmountSpec, BenefitsSpec
+
+__all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
+
+Problem = tuple[tuple[str | int, ...], str, str]
+IntArray = npt.NDArray[np.int64]
+PAID, NOT_APPLICABLE, MISSING_LINE, NO_LINE = 0, 1, 2, 3
+_BOUNDS: Final = ("cap", "minimum", "days")
+_SEE_LANGUAGE: Final = "see the condition language in docs/profile-format.md"
+
+
+@attrs.frozen(eq=False)
+class AmountPlan:
+    """One amount compiled: its references resolved and its condition compiled."""
+
+    spec: AmountSpec
+    share: ValueRef
+    cap: ValueRef | None
+    minimum: ValueRef | None
+    days: ValueRef | None
+    when: Condition | None
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The parameters the amount uses, in order."""
+        used = refs_used([self.share, self.cap, self.minimum, self.days])
+        extra = sorted(self.when.whole.params) if self.when is not None else []
+        return tuple(dict.fromkeys([*used, *extra]))
+
+    def trace(
+        self,
+        base: IntArray,
+        share: Fraction,
+        cap: int | None,
+        minimum: int | None,
+        days: IntArray | None,
+        rounding: Rounding,
+    ) -> BenefitTrace:
+        """The amounts of rows sharing one rate and bounds, exactly."""
+        if self.spec.formula == "interest":
+            assert days is not None
+            return interest_subsidy(
+                base, share, days, year_days=self.spec.year_days, cap=cap, rounding=rounding
+            )
+        return benefit(base, share, cap=cap, minimum=minimum, rounding=rounding)
+
+
+@attrs.frozen(eq=False)
+class BenefitPlan:
+    """The compiled ``benefits`` section of a profile."""
+
+    spec: BenefitsSpec
+    amounts: tuple[AmountPlan, ...]
+    fields: Mapping[str, Field]
+    budget: ValueRef | None
+    checks: tuple[DomainCheck, ...] = ()
+
+    # -- one record ------------------------------------------------------------------
+    def lines(
+        self, typed: Mapping[str, Any], env: Env, applicant: str | None
+    ) -> tuple[BenefitLine, ...]:
+        """The amounts of one eligible applicant (a typed record), in profile order."""
+        return tuple(self._line(plan, typed, env, applicant) for plan in self.amounts)
+
+    def _line(
+        self, plan: AmountPlan, typed: Mapping[str, Any], env: Env, applicant: str | None
+    ) -> BenefitLine:
+        spec = plan.spec
+        beneficiary = applicant
+        if spec.beneficiary is not None:
+            who = typed.get(spec.beneficiary, MISSING)
+            beneficiary = None if who is MISSING else str(who)
+        params = plan.parameters
+        head = BenefitLine(
+            id=spec.id,
+            label=spec.label,
+            source=spec.source,
+            formula=spec.formula,
+            status="missing",
+            rounding=self.spec.rounding,
+            beneficiary=beneficiary,
+            parameters=params,
+            effective=max((env.effective[p] for p in params), default=None),
+        )
+        if plan.when is not None:
+            holds = plan.when.whole.scalar(typed, env)
+            if holds is MISSING:
+                return head
+            if holds is False:
+                return attrs.evolve(head, status="not_applicable")
+        base = typed.get(spec.base, MISSING)
+        share = plan.share.scalar(typed, env)
+        cap = None if plan.cap is None else plan.cap.scalar(typed, env)
+        minimum = None if plan.minimum is None else plan.minimum.scalar(typed, env)
+        days = None if plan.days is None else plan.days.scalar(typed, env)
+        if (
+            base is MISSING
+            or base > MAX_WON
+            or share is None
+            or (plan.cap is not None and cap is None)
+            or (plan.minimum is not None and minimum is None)
+            or (plan.days is not None and days is None)
+        ):
+            return head
+        trace = plan.trace(
+            np.array([base], np.int64),
+            Fraction(share),
+            _whole(cap),
+            _whole(minimum),
+            None if days is None else np.array([days], np.int64),
+            self.spec.rounding,
+        )
+        return _from_trace(trace, 0, head, spec.formula == "matching")
+
+    # -- a table ---------------------------------------------------------------------
+    def columns(
+        self, vectors: Mapping[str, tuple[Any, Any]], env: Env, eligible: npt.NDArray[np.bool_]
+    ) -> dict[str, Any]:
+        """``benefit`` (the total) and ``benefit.<id>`` columns for every row.
+
+        An amount is a whole number of won where it was worked out (0 where its
+        condition does not hold); ``<NA>`` where the row is not eligible or something
+        the amount needs is missing. The total is ``<NA>`` when any amount is.
+        """
+        n = eligible.shape[0]
+        data: dict[str, Any] = {}
+        total = np.zeros(n, np.int64)
+        unknown = ~eligible
+        for plan in self.amounts:
+            amount, status = self.amount_column(plan, vectors, env, eligible)
+            missing = status >= MISSING_LINE
+            data[f"benefit.{plan.spec.id}"] = pd.arrays.IntegerArray(amount, missing)
+            total += np.where(missing, 0, amount)
+            unknown |= status == MISSING_LINE
+        return {"benefit": pd.arrays.IntegerArray(total, unknown), **data}
+
+    def amount_column(
+        self,
+        plan: AmountPlan,
+        vectors: Mapping[str, tuple[Any, Any]],
+        env: Env,
+        eligible: npt.NDArray[np.bool_],
+    ) -> tuple[IntArray, npt.NDArray[np.int8]]:
+        """One amount for every row, and its status code (paid, not applicable, missing, none)."""
+        n = eligible.shape[0]
+        amount = np.zeros(n, np.int64)
+        status = np.where(eligible, PAID, NO_LINE).astype(np.int8)
+        if plan.when is not None:
+            holds, unknown = plan.when.whole.vector(vectors, env)
+            holds = np.broadcast_to(np.asarray(holds, bool), (n,))
+            unknown = np.zeros(n, bool) if unknown is None else np.broadcast_to(unknown, (n,))
+            status = np.where(eligible & unknown, MISSING_LINE, status)
+            status = np.where(eligible & ~unknown & ~holds, NOT_APPLICABLE, status)
+        values, missing = vectors[plan.spec.base]
+        bases = np.asarray(values)
+        bad = np.zeros(n, bool) if missing is None else np.asarray(missing, bool).copy()
+        bad |= bases > MAX_WON
+        days_column = None
+        if plan.days is not None:
+            days_column, days_bad = _days(plan.days, vectors, n)
+            bad |= days_bad
+        status = np.where((status == PAID) & bad, MISSING_LINE, status).astype(np.int8)
+        refs = [plan.share, plan.cap, plan.minimum]
+        grouped = [
+            None if ref is None else ref.groups(vectors, self.fields, env, n) for ref in refs
+        ]
+        rows = np.flatnonzero(status == PAID)
+        if rows.size == 0:
+            return amount, status
+        keys = np.stack([np.zeros(n, np.intp) if g is None else g[0] for g in grouped])[:, rows]
+        combos, inverse = np.unique(keys, axis=1, return_inverse=True)
+        for c in range(combos.shape[1]):
+            members = rows[inverse.reshape(-1) == c]
+            share, cap, minimum = (
+                None if g is None else g[1][int(combos[i, c])] for i, g in enumerate(grouped)
+            )
+            if share is None or (grouped[1] and cap is None) or (grouped[2] and minimum is None):
+                status[members] = MISSING_LINE
+                continue
+            trace = plan.trace(
+                bases[members].astype(np.int64),
+                Fraction(share),
+                _whole(cap),
+                _whole(minimum),
+                None if days_column is None else days_column[members],
+                self.spec.rounding,
+            )
+            amount[members] = trace.amount
+        return amount, status
+
+
+def _whole(value: Exact | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _days(
+    ref: ValueRef, vectors: Mapping[str, tuple[Any, Any]], n: int
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """The day count per row, and where it is missing."""
+    if ref.literal is not None:
+        return np.full(n, int(ref.literal), np.int64), np.zeros(n, bool)
+    assert ref.field is not None
+    values, missing = vectors[ref.field]
+    days = np.asarray(values, np.int64)
+    bad = np.zeros(n, bool) if missing is None else np.asarray(missing, bool).copy()
+    bad |= (days < 0) | (days > 100 * 366)
+    return np.where(bad, 0, days), bad
+
+
+def _from_trace(trace: BenefitTrace, row: int, head: BenefitLine, matching: bool) -> BenefitLine:
+    """Row ``row`` of a trace as a paid line."""
+    amount = int(trace.amount[row])
+    base = int(trace.base[row])
+    bound = trace.bounds()[row]
+    return attrs.evolve(
+        head,
+        status="paid",
+        base=base,
+        rate=trace.rate,
+        cap=trace.cap,
+        minimum=trace.minimum,
+        raw=trace.raw()[row],
+        rounded=int(trace.rounded[row]),
+        amount=amount,
+        bound=bound,
+        firm=base - amount if matching else None,
+        days=None if trace.days is None else int(trace.days[row]),
+        year_days=trace.year_days,
+    )
+
+
+# -- compiling ---------------------------------------------------------------------
+
+
+def _amount_problems(
+    spec: AmountSpec,
+    fields: Mapping[str, Field],
+    parameters: Mapping[str, Parameter],
+    symbols: Symbols,
+    broken: frozenset[str],
+) -> Iterator[Problem | AmountPlan]:
+    path: tuple[str | int, ...] = ("amounts", spec.id)
+    base = fields.get(spec.base)
+    if base is None or base.kind is not FieldKind.INTEGER:
+        yield ((*path, "base"), f"{spec.base!r} is not an integer field", "name the field of won")
+    elif base.minimum is None or base.minimum < 0:
+        yield (
+            (*path, "base"),
+            f"the base field {spec.base!r} may be negative",
+            f"give {spec.base!r} 'minimum: 0' so a negative amount is refused as invalid input",
+        )
+    wants, unwanted = ("ratio", "rate") if spec.formula == "matching" else ("rate", "ratio")
+    if getattr(spec, unwanted) is not None:
+        yield (
+            (*path, unwanted),
+            f"formula {spec.formula!r} takes {wants!r}, not {unwanted!r}",
+            f"write {wants}: ...",
+        )
+    if (spec.days is not None) != (spec.formula == "interest"):
+        yield (
+            (*path, "days"),
+            "days belongs to the interest formula, and the interest formula needs it",
+            "give days with formula: interest only",
+        )
+    if spec.minimum is not None and spec.formula != "rate":
+        yield ((*path, "minimum"), "a minimum applies to the rate formula only", "remove it")
+    if spec.beneficiary is not None and spec.beneficiary not in fields:
+        yield (
+            (*path, "beneficiary"),
+            f"no field named {spec.beneficiary!r}",
+            "name the field saying who receives the amount",
+        )
+    share_kind: RefKind = "share" if wants == "ratio" else "rate"
+    resolved: dict[str, ValueRef | None] = {}
+    kinds: tuple[tuple[str, RefKind], ...] = (
+        (wants, share_kind),
+        ("cap", "amount"),
+        ("minimum", "amount"),
+        ("days", "days"),
+    )
+    for key, kind in kinds:
+        ref = getattr(spec, key)
+        if ref is None:
+            resolved[key] = None
+            continue
+        if isinstance(ref, str) and ref.split("[")[0].strip() in broken:
+            return  # its parameter is already reported as broken
+        value, problems = resolve_ref(ref, kind, fields, parameters)
+        for problem in problems:
+            yield ((*path, key), problem, "see 'benefits' in docs/profile-format.md")
+        resolved[key] = value
+    share = resolved[wants]
+    if share is None:
+        if getattr(spec, wants) is None:
+            yield (path, f"formula {spec.formula!r} needs {wants!r}", f"add {wants}: ...")
+        return
+    when = None
+    if spec.when is not None:
+        try:
+            when = compile_condition(spec.when, symbols)
+        except ExpressionError as exc:
+            yield ((*path, "when"), str(exc), _SEE_LANGUAGE)
+            return
+    if any(resolved[k] is None and getattr(spec, k) is not None for k in _BOUNDS):
+        return
+    yield AmountPlan(spec, share, resolved["cap"], resolved["minimum"], resolved["days"], when)
+
+
+def compile_benefits(
+    spec: BenefitsSpec,
+    fields: Mapping[str, Field],
+    parameters: Mapping[str, Parameter],
+    symbols: Symbols,
+    broken: frozenset[str] = frozenset(),
+) -> tuple[BenefitPlan | None, list[Problem]]:
+    """Check a ``benefits`` section; the compiled plan, or None and every problem."""
+    problems: list[Problem] = []
+    plans: list[AmountPlan] = []
+    for amount in spec.amounts:
+        for item in _amount_problems(amount, fields, parameters, symbols, broken):
+            if isinstance(item, AmountPlan):
+                plans.append(item)
+            else:
+                problems.append(item)
+    budget = None
+    if spec.budget is not None:
+        budget, found = resolve_ref(spec.budget, "amount", fields, parameters)
+        if budget is not None and budget.param is None:
+            budget, found = None, [f"{spec.budget!r} is not a parameter"]
+        problems += [(("budget",), p, "name a parameter of whole won") for p in found]
+    allocation = spec.allocation
+    for key, kinds in (("rank", (FieldKind.INTEGER,)), ("arrival", tuple(FieldKind))):
+        name = getattr(allocation, key)
+        field = fields.get(name) if name is not None else None
+        if name is not None and (field is None or field.kind not in kinds):
+            what = "an integer field" if key == "rank" else "a field"
+            problems.append((("allocation", key), f"{name!r} is not {what}", "name an input field"))
+    if allocation.method == "rank" and allocation.rank is None:
+        problems.append(
+            (("allocation", "rank"), "method 'rank' needs the field of ranks", "add rank: <field>")
+        )
+    if problems:
+        return None, problems
+    checks = tuple(
+        DomainCheck(ref.param, fields[ref.key].codes, ref.key, "keys-cover")
+        for plan in plans
+        for ref in (plan.share, plan.cap, plan.minimum)
+        if ref is not None and ref.param is not None and ref.key is not None
+    )
+    return BenefitPlan(spec, tuple(plans), fields, budget, checks), []
+
+
+def reform_problems(
+    plan: BenefitPlan, parameters: Mapping[str, Parameter]
+) -> list[tuple[str, str]]:
+    """(parameter, problem) for values a reform gave that the amounts and budget cannot use."""
+    refs = [ref for p in plan.amounts for ref in (p.share, p.cap, p.minimum)]
+    refs.append(plan.budget)
+    return [
+        (ref.param, problem)
+        for ref in refs
+        if ref is not None and ref.param is not None
+        for problem in value_problems(ref, parameters[ref.param])
+    ]
