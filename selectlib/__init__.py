@@ -1,8 +1,9 @@
 """selectlib: who may take part in a public support program, and why.
 
-Rules are data: a profile (YAML) describes a program's inputs, dated parameters and
-criteria; selectlib compiles it once and evaluates one applicant with a full
-explanation, or a whole table at numpy speed.
+Rules are data: a profile (YAML) describes a program's inputs, dated parameters,
+criteria and benefits; selectlib compiles it once and evaluates one applicant with a
+full explanation (and the amount it receives, with its calculation), or a whole table
+at numpy speed, and funds a table under a budget.
 
 >>> import selectlib
 >>> profile = selectlib.load_profile("micro_manufacturer_center_2024")
@@ -11,6 +12,8 @@ explanation, or a whole table at numpy speed.
 <CriterionStatus.PASSED: 'passed'>
 """
 
+from .benefits import BenefitError, BenefitLine, Rounding
+from .benefits.funding import Funding, Pot
 from .decision import (
     CriterionInfo,
     CriterionResult,
@@ -38,6 +41,8 @@ from .simulate import compare, summarize_comparison
 __version__ = "0.1.0"
 
 __all__ = [
+    "BenefitError",
+    "BenefitLine",
     "Criterion",
     "CriterionInfo",
     "CriterionNotFoundError",
@@ -48,15 +53,18 @@ __all__ = [
     "Field",
     "FieldKind",
     "FieldProblem",
+    "Funding",
     "InputError",
     "Outcome",
     "Parameter",
     "ParameterError",
+    "Pot",
     "Profile",
     "ProfileError",
     "ProfileNotFoundError",
     "ProfileProblem",
     "ProfileSpec",
+    "Rounding",
     "SelectlibError",
     "Text",
     "ValidityError",

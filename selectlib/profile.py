@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pandas as pd
 
 from .batch import as_frame, evaluate_table
+from .benefits.budget import Method
 from .dates import DateLike, as_date
 from .decision import Decision
 from .derive import derive_one, derive_table
@@ -21,6 +22,9 @@ from .errors import InputError, ParameterError, ProfileNotFoundError, ValidityEr
 from .loader import parse_profile
 from .model import Criterion, Field, Parameter, ProfileSpec, Text
 from .params import Env, resolve
+
+if TYPE_CHECKING:
+    from .benefits.funding import Funding
 
 __all__ = ["Profile", "list_profiles", "load_profile", "profiles_dir"]
 
@@ -125,6 +129,35 @@ class Profile:
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
         return evaluate_table(self.engine, table, env, explain)
+
+    def fund(
+        self,
+        table: Any,
+        on: DateLike = None,
+        *,
+        budget: int | None = None,
+        method: Method | None = None,
+        average_support: int | None = None,
+        context: Any = None,
+    ) -> Funding:
+        """Decide every row and spread the budget over the eligible ones.
+
+        Uses the profile's ``benefits`` section: each eligible row asks for its benefit
+        total, and the budget funds the rows by rank, by arrival or pro rata, never
+        beyond the budget. ``budget``, ``method`` and ``average_support`` replace the
+        profile's. See :func:`selectlib.benefits.funding.fund`.
+        """
+        from .benefits.funding import fund
+
+        return fund(
+            self,
+            table,
+            on,
+            budget=budget,
+            method=method,
+            average_support=average_support,
+            context=context,
+        )
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

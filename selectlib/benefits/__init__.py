@@ -1,17 +1,24 @@
 """Benefits and budgets: exact won amounts from rates, caps and matching ratios; allocation.
 
-The pure layer under the benefit profiles: :mod:`.numbers` reads rates and amounts
-exactly, :mod:`.money` turns a rate and a base into
-integer won with a trace of the calculation, and :mod:`.budget` spreads a budget over
-applicants by rank, by arrival or pro rata, and plans how many a budget can fund.
+Two layers. The pure layer: :mod:`.numbers` reads rates and amounts exactly,
+:mod:`.money` turns a rate and a base into integer won with a trace of the
+calculation, and :mod:`.budget` spreads a budget over applicants by rank, by arrival
+or pro rata, and plans how many a budget can fund. It imports nothing of the profile
+machinery.
 
-Nothing here imports :mod:`selectlib.model` or :mod:`selectlib.profile`: the profile
-layer builds on this one, never the other way round.
+The profile layer: :mod:`.spec` is a profile's ``benefits`` section as data,
+:mod:`.refs` and :mod:`.plan` check and compile it, :mod:`.line` is one amount of a
+decision, and :mod:`.funding` funds a whole table under a budget. ``plan`` and
+``funding`` build on :mod:`selectlib.model`, which itself holds a :class:`BenefitsSpec`,
+so they are imported on first use.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .budget import METHODS, Allocation, Method, Remainder, Ties, allocate, capacity, target
+from .line import LINE_STATUSES, BenefitLine, LineStatus
 from .money import (
     FLOOR_WON,
     ROUNDING_MODES,
@@ -34,20 +41,36 @@ from .numbers import (
     as_share,
     baekmanwon,
     chunwon,
+    percent,
 )
+from .spec import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
+
+if TYPE_CHECKING:
+    from .funding import FUNDING_STATUSES, Funding, Pot, fund
 
 __all__ = [
     "FLOOR_WON",
+    "FORMULAS",
+    "FUNDING_STATUSES",
+    "LINE_STATUSES",
     "MAX_WON",
     "METHODS",
     "ROUNDING_MODES",
     "Allocation",
+    "AllocationSpec",
+    "AmountSpec",
     "BenefitError",
+    "BenefitLine",
     "BenefitTrace",
+    "BenefitsSpec",
     "Bound",
+    "Formula",
+    "Funding",
+    "LineStatus",
     "Matching",
     "Method",
     "Number",
+    "Pot",
     "Remainder",
     "Rounding",
     "RoundingMode",
@@ -61,7 +84,19 @@ __all__ = [
     "benefit",
     "capacity",
     "chunwon",
+    "fund",
     "interest_subsidy",
     "matching",
+    "percent",
     "target",
 ]
+
+_LAZY = frozenset({"FUNDING_STATUSES", "Funding", "Pot", "fund"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import funding
+
+        return getattr(funding, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -75,7 +75,7 @@ class ValueRef:
         """The parameter this value comes from, if any."""
         return () if self.param is None else (self.param,)
 
-    def _converted(self, env: Env) -> Any:
+    def converted(self, env: Env) -> Any:
         """The parameter's value on ``env``'s date, converted (a dict for a table); cached."""
         assert self.param is not None
         cache_key = ("benefit-ref", self.kind, self.param)
@@ -96,7 +96,7 @@ class ValueRef:
         if self.field is not None:
             value = typed.get(self.field, MISSING)
             return None if value is MISSING or value > MAX_WON else int(value)
-        converted = self._converted(env)
+        converted = self.converted(env)
         if self.key is None:
             return converted  # type: ignore[no-any-return]
         code = typed.get(self.key, MISSING)
@@ -111,7 +111,7 @@ class ValueRef:
         """
         if self.literal is not None:
             return np.zeros(n, np.intp), [self.literal]
-        converted = self._converted(env)
+        converted = self.converted(env)
         if self.key is None:
             return np.zeros(n, np.intp), [converted]
         codes = fields[self.key].codes

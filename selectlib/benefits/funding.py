@@ -1,0 +1,305 @@
+"""Funding a table of applicants under a budget: who gets what, in full, in part or not at all.
+
+:func:`fund` evaluates every row (eligibility and benefit amounts), then spreads the
+budget over the eligible rows by rank, by arrival or pro rata with
+:func:`selectlib.benefits.allocate`, one pot per budget key when the budget is a table
+(one budget per region). Every input row comes back, with what it asked for, what it
+is granted and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..batch import as_frame, categorical
+from ..columns import coerce_column
+from ..dates import DateLike, as_date
+from ..errors import InputError
+from .budget import METHODS, Method, allocate
+from .numbers import MAX_SHOWN, BenefitError, as_amount
+from .plan import BenefitPlan
+
+if TYPE_CHECKING:
+    from ..profile import Profile
+
+__all__ = ["FUNDING_STATUSES", "Funding", "Pot", "fund"]
+
+FUNDING_STATUSES: Final = ("full", "partial", "none", "missing", "not_eligible")
+"""Per row: funded in ``full``, in ``partial``, ``none`` (the budget ran out), amount
+``missing`` (eligible, but an input the amount needs is missing), ``not_eligible``."""
+_FULL, _PARTIAL, _NONE, _MISSING, _NOT_ELIGIBLE = range(5)
+
+
+@attrs.frozen
+class Pot:
+    """One budget and what it funds: the whole budget, or one code's budget (``key``)."""
+
+    key: str | None
+    budget: int
+    requested: int
+    granted: int
+    funded_full: int
+    funded_partly: int
+    unfunded: int
+    capacity: int | None = None
+
+    @property
+    def remaining(self) -> int:
+        """The won of this budget left unallocated."""
+        return self.budget - self.granted
+
+
+@attrs.frozen(eq=False)
+class Funding:
+    """A budget spread over a table of applicants (see :func:`fund`).
+
+    ``table`` has one row per input row, in order: the columns of
+    :meth:`Profile.evaluate_many <selectlib.Profile.evaluate_many>`, then ``requested``
+    (the benefit total; 0 when not eligible), ``granted``, ``funding`` (one of
+    :data:`FUNDING_STATUSES`) and ``pot`` when the budget is kept per code.
+    ``payments`` has one row per paid amount: who receives how much.
+    """
+
+    profile_id: str
+    on: dt.date
+    method: Method
+    average_support: int | None
+    pots: tuple[Pot, ...]
+    table: pd.DataFrame
+    payments: pd.DataFrame
+
+    @property
+    def budget(self) -> int:
+        """The whole budget, every pot together."""
+        return sum(pot.budget for pot in self.pots)
+
+    @property
+    def granted(self) -> int:
+        """The won granted in all."""
+        return sum(pot.granted for pot in self.pots)
+
+    @property
+    def remaining(self) -> int:
+        """The won left unallocated in all."""
+        return self.budget - self.granted
+
+    def summary(self) -> pd.DataFrame:
+        """One row per pot: budget, requested, granted, remaining, counts and capacity."""
+        rows = [{**attrs.asdict(pot), "remaining": pot.remaining} for pot in self.pots]
+        frame = pd.DataFrame(rows)
+        frame["capacity"] = frame["capacity"].astype("Int64")
+        return frame
+
+
+def _plan_of(profile: Profile) -> BenefitPlan:
+    plan = profile.engine.benefits
+    if plan is None:
+        raise BenefitError(
+            "profile", [f"{profile.id!r} has no 'benefits' section: it says no amounts to fund"]
+        )
+    return plan
+
+
+def _pots(
+    profile: Profile, plan: BenefitPlan, frame: pd.DataFrame, on: dt.date, budget: int | None
+) -> tuple[npt.NDArray[np.intp], list[tuple[str | None, int]]]:
+    """Each row's pot (-1: none) and every pot's (key, budget)."""
+    n = len(frame)
+    if budget is not None:
+        return np.zeros(n, np.intp), [(None, as_amount(budget, "budget"))]
+    ref = plan.budget
+    if ref is None:
+        raise BenefitError(
+            "budget", [f"{profile.id!r} names no budget; give one (budget=..., --budget WON)"]
+        )
+    env = profile.params_on(on)
+    value = ref.converted(env)
+    if ref.key is None:
+        return np.zeros(n, np.intp), [(None, int(value))]
+    field = plan.fields[ref.key]
+    column = coerce_column(field, frame[ref.key]) if ref.key in frame.columns else None
+    codes = list(field.codes)
+    if column is None:
+        pot = np.full(n, -1, np.intp)
+    else:
+        unusable = column.unusable()
+        pot = np.asarray(column.values, np.intp)
+        if unusable is not None:
+            pot = np.where(unusable, -1, pot)
+    return pot, [(code, int(value.get(code) or 0)) for code in codes]
+
+
+def _order(
+    plan: BenefitPlan,
+    frame: pd.DataFrame,
+    method: Method,
+    taking: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64] | None:
+    """Funding order keys for the rows taking part (others last); None for pro rata."""
+    if method == "pro_rata":
+        return None
+    n = len(frame)
+    name = plan.spec.allocation.rank if method == "rank" else plan.spec.allocation.arrival
+    if name is None:
+        if method == "rank":
+            raise BenefitError(
+                "method",
+                ["funding by rank needs a rank field (allocation: rank: <field>) in the profile"],
+            )
+        return np.arange(n, dtype=np.int64)
+    if name not in frame.columns:
+        raise InputError(
+            f"funding by {method} reads the column {name!r}, which is missing", field=name
+        )
+    column = coerce_column(plan.fields[name], frame[name])
+    unusable = column.unusable()
+    lacking = taking & (unusable if unusable is not None else np.zeros(n, bool))
+    if lacking.any():
+        rows = np.flatnonzero(lacking)[:MAX_SHOWN].tolist()
+        raise InputError(
+            f"rows {rows} are eligible but have no usable {name!r}; give every eligible "
+            f"applicant one, or fund them another way",
+            field=name,
+        )
+    keys = np.zeros(n, np.int64)
+    if method == "rank":
+        keys[taking] = np.asarray(column.values, np.int64)[taking]
+    elif taking.any():  # arrival keys of any kind (numbers, text, dates) as 1, 2, 3...
+        values = pd.Series(column.values[taking], dtype=object)
+        keys[taking] = values.rank(method="dense").to_numpy(np.float64).astype(np.int64)
+    keys[~taking] = int(keys.max(initial=0)) + 1
+    return keys
+
+
+def fund(
+    profile: Profile,
+    table: Any,
+    on: DateLike = None,
+    *,
+    budget: int | None = None,
+    method: Method | None = None,
+    average_support: int | None = None,
+    context: Any = None,
+) -> Funding:
+    """Evaluate ``table`` with ``profile`` on ``on`` and spread the budget over it.
+
+    ``budget`` (whole won) replaces the profile's budget, as one pot; ``method``
+    (``"rank"``, ``"arrival"``, ``"pro_rata"``) the profile's allocation method; and
+    ``average_support`` its dated average support (for the capacity of each pot).
+    Rows tied in the funding order where the tie would decide who is funded raise
+    :class:`BenefitError`: break the tie in the data.
+    """
+    plan = _plan_of(profile)
+    day = as_date(on)
+    frame = as_frame(table)
+    results = profile.evaluate_many(frame, day, context=context)
+    chosen: Method = method or plan.spec.allocation.method
+    if chosen not in METHODS:
+        raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {chosen!r})"])
+    average = plan.spec.average_on(day) if average_support is None else average_support
+    total = results["benefit"]
+    eligible = results["eligible"].fillna(False).to_numpy(bool)
+    known = eligible & total.notna().to_numpy()
+    requested = np.where(known, total.fillna(0).to_numpy(np.int64), 0)
+    pot, pots = _pots(profile, plan, frame, day, budget)
+    taking = known & (pot >= 0)
+    keys = _order(plan, frame, chosen, taking)
+    granted = np.zeros(len(frame), np.int64)
+    status = np.where(eligible, np.where(known, _NONE, _MISSING), _NOT_ELIGIBLE).astype(np.int8)
+    summaries = []
+    allocation = plan.spec.allocation
+    for index, (key, money) in enumerate(pots):
+        rows = taking & (pot == index)
+        wanted = np.where(rows, requested, 0)
+        result = allocate(
+            wanted,
+            money,
+            method=chosen,
+            order=keys,
+            partial=allocation.partial if chosen != "pro_rata" else True,
+            unit=allocation.unit,
+        )
+        granted = np.where(rows, result.granted, granted)
+        got = result.granted[rows]
+        asked = wanted[rows]
+        state = np.where(got == asked, _FULL, np.where(got == 0, _NONE, _PARTIAL))
+        status[rows] = state
+        summaries.append(
+            Pot(
+                key=key,
+                budget=money,
+                requested=int(asked.sum()),
+                granted=int(got.sum()),
+                funded_full=int((state == _FULL).sum()),
+                funded_partly=int((state == _PARTIAL).sum()),
+                unfunded=int((state == _NONE).sum()),
+                capacity=None if not average else money // average,
+            )
+        )
+    out = results.copy()
+    out["requested"] = pd.array(np.where(eligible, requested, 0), dtype="Int64")
+    out["granted"] = pd.array(granted, dtype="Int64")
+    out["funding"] = categorical(status, list(FUNDING_STATUSES))
+    if pots[0][0] is not None:
+        out["pot"] = categorical(pot, [str(k) for k, _ in pots])
+    return Funding(
+        profile_id=profile.id,
+        on=day,
+        method=chosen,
+        average_support=average,
+        pots=tuple(summaries),
+        table=out,
+        payments=_payments(profile, plan, frame, results, granted, known),
+    )
+
+
+def _payments(
+    profile: Profile,
+    plan: BenefitPlan,
+    frame: pd.DataFrame,
+    results: pd.DataFrame,
+    granted: npt.NDArray[np.int64],
+    known: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """One row per amount paid: row, applicant, amount id, beneficiary, amount, granted.
+
+    An application granted less than it asked has its grant spread over its amounts
+    in profile order, each in full before the next.
+    """
+    identifier = profile.spec.identifier
+    applicants = (
+        frame[identifier].to_numpy(object)
+        if identifier is not None and identifier in frame.columns
+        else np.full(len(frame), None, object)
+    )
+    left = granted.copy()
+    parts = []
+    for amount in plan.amounts:
+        column = results[f"benefit.{amount.spec.id}"]
+        asked = column.fillna(0).to_numpy(np.int64)
+        paid = np.minimum(np.where(known, asked, 0), left)
+        left -= paid
+        who = applicants
+        if amount.spec.beneficiary is not None and amount.spec.beneficiary in frame.columns:
+            who = frame[amount.spec.beneficiary].to_numpy(object)
+        rows = np.flatnonzero(known & (asked > 0))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": frame.index.to_numpy()[rows],
+                    "applicant": applicants[rows],
+                    "amount": amount.spec.id,
+                    "beneficiary": who[rows],
+                    "requested": asked[rows],
+                    "granted": paid[rows],
+                }
+            )
+        )
+    payments = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return payments.sort_values(["row"], kind="stable", ignore_index=True)
