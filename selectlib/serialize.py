@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from cattrs.gen import make_dict_unstructure_fn
+
 from .benefits.line import BenefitLine
 from .convert import converter
 from .decision import (
@@ -107,6 +109,9 @@ def _structure_decision(data: dict[str, Any], _: type) -> Decision:
     )
 
 
+converter.register_unstructure_hook(
+    BenefitLine, make_dict_unstructure_fn(BenefitLine, converter, _cattrs_omit_if_default=False)
+)
 converter.register_unstructure_hook(Decision, _unstructure_decision)
 converter.register_structure_hook(Decision, _structure_decision)
 converter.register_unstructure_hook(Profile, lambda profile: profile.to_dict())

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..batch import as_frame, categorical
-from ..columns import coerce_column
+from ..columns import coerce_column, missing_column
 from ..dates import DateLike, as_date
 from ..errors import InputError
 from .budget import METHODS, Method, allocate
@@ -153,11 +153,10 @@ def _order(
                 ["funding by rank needs a rank field (allocation: rank: <field>) in the profile"],
             )
         return np.arange(n, dtype=np.int64)
-    if name not in frame.columns:
-        raise InputError(
-            f"funding by {method} reads the column {name!r}, which is missing", field=name
-        )
-    column = coerce_column(plan.fields[name], frame[name])
+    field = plan.fields[name]
+    column = (
+        coerce_column(field, frame[name]) if name in frame.columns else missing_column(field, n)
+    )
     unusable = column.unusable()
     lacking = taking & (unusable if unusable is not None else np.zeros(n, bool))
     if lacking.any():
