@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import render
+from .benefitcli import benefits
 from .dates import as_date
 from .errors import InputError, ProfileError, SelectlibError
 from .evalcli import evaluate, sheets
@@ -375,6 +376,7 @@ def profiles_schema(
         typer.echo(f"wrote {out}")
 
 
+app.command("benefits")(_handled(benefits))
 app.command("clusters")(_handled(clusters))
 app.command("evaluate")(_handled(evaluate))
 app.command("sheets")(_handled(sheets))

@@ -13,7 +13,7 @@ import attrs
 import pandas as pd
 
 from .batch import as_frame, evaluate_table
-from .benefits.budget import Method
+from .benefits.budget import Method, Ties
 from .dates import DateLike, as_date
 from .decision import Decision
 from .derive import derive_one, derive_table
@@ -138,6 +138,7 @@ class Profile:
         budget: int | None = None,
         method: Method | None = None,
         average_support: int | None = None,
+        ties: Ties = "refuse",
         context: Any = None,
     ) -> Funding:
         """Decide every row and spread the budget over the eligible ones.
@@ -145,7 +146,8 @@ class Profile:
         Uses the profile's ``benefits`` section: each eligible row asks for its benefit
         total, and the budget funds the rows by rank, by arrival or pro rata, never
         beyond the budget. ``budget``, ``method`` and ``average_support`` replace the
-        profile's. See :func:`selectlib.benefits.funding.fund`.
+        profile's; ``ties="row_order"`` funds rows tied in the order in row order
+        instead of refusing. See :func:`selectlib.benefits.funding.fund`.
         """
         from .benefits.funding import fund
 
@@ -156,6 +158,7 @@ class Profile:
             budget=budget,
             method=method,
             average_support=average_support,
+            ties=ties,
             context=context,
         )
 

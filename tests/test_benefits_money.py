@@ -31,6 +31,7 @@ from selectlib.benefits import (
     matching,
     money,
 )
+from selectlib.benefits.money import bound_one
 
 DECIMAL_MODES = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}
 
@@ -411,6 +412,39 @@ def test_benefit_equals_the_decimal_reference(
             assert trace.rounded[row] < trace.amount[row] == min(minimum or 0, base[row])
         else:
             assert trace.amount[row] == trace.rounded[row]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bases,
+    rates,
+    st.none() | st.integers(0, 10**9),
+    st.none() | st.integers(0, 10**8),
+    roundings,
+    st.none() | st.integers(0, 800),
+)
+def test_one_amount_at_a_time_agrees_with_the_array_path(
+    base: list[int],
+    rate: Decimal,
+    cap: int | None,
+    minimum: int | None,
+    rounding: Rounding,
+    days: int | None,
+) -> None:
+    """bound_one (single decisions) and the array path (tables) give the same amounts."""
+    if cap is not None and minimum is not None and minimum > cap:
+        minimum, cap = cap, minimum
+    share = Fraction(rate)
+    if days is None:
+        trace = benefit(base, share, cap=cap, minimum=minimum, rounding=rounding)
+    else:
+        minimum = None  # interest subsidies take a cap only
+        trace = interest_subsidy(base, share, [days] * len(base), cap=cap, rounding=rounding)
+    for row, b in enumerate(base):
+        raw = b * share if days is None else b * share * Fraction(days, 365)
+        assert raw == trace.raw()[row]
+        one = bound_one(raw, b, cap=cap, minimum=minimum, rounding=rounding)
+        assert one == (int(trace.rounded[row]), int(trace.amount[row]), trace.bounds()[row])
 
 
 @settings(max_examples=300, deadline=None)

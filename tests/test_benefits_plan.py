@@ -387,6 +387,12 @@ BROKEN: list[tuple[str, Any, str, str]] = [
         "'rounding' is a required property",
     ),
     (
+        "a minimum above the cap",
+        lambda d: _amount(d).update(minimum=2_000_000),
+        "$.benefits.amounts.premium_support.minimum",
+        "can be above a cap of 1,000,000 won",
+    ),
+    (
         "an unknown formula",
         lambda d: _amount(d).update(formula="percent"),
         "$.benefits.amounts.premium_support.formula",
@@ -501,8 +507,10 @@ def test_pro_rata_and_rank(program: selectlib.Profile) -> None:
 def test_funding_refuses_what_it_cannot_do_fairly(program: selectlib.Profile) -> None:
     rows = premium_rows(3, premium=5_000_000)
     rows[1]["received_no"] = rows[2]["received_no"] = 2
-    with pytest.raises(BenefitError, match=r"rows \[1, 2\] share arrival key"):
+    with pytest.raises(BenefitError, match=r"rows \['A001', 'A002'\] share arrival key 2 "):
         program.fund(rows, on=ON, budget=1_500_000)
+    in_row_order = program.fund(rows, on=ON, budget=1_500_000, ties="row_order")
+    assert in_row_order.table["granted"].tolist() == [1_000_000, 500_000, 0]
     rows[1].pop("received_no")
     with pytest.raises(selectlib.InputError, match=r"rows \[1\] are eligible but have no usable"):
         program.fund(rows, on=ON, budget=1_500_000)

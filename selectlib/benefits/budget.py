@@ -18,6 +18,7 @@ runs out among them, unless the caller says the row order breaks the tie.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import attrs
@@ -135,6 +136,7 @@ def _walk(
     ties: Ties,
     unit: Rounding,
     method: Method,
+    labels: Sequence[object] | None,
 ) -> IntArray:
     """Fund in key order (ties by row order) while the budget lasts; check the ties."""
     sequence = np.argsort(keys, kind="stable")
@@ -143,7 +145,7 @@ def _walk(
     last = unit.apply_ratio(left, 1) if partial else np.zeros_like(left)
     got = np.where(wanted <= left, wanted, last)
     if ties == "refuse" and wanted.size:
-        _refuse_deciding_ties(keys[sequence], sequence, wanted, left, last, method)
+        _refuse_deciding_ties(keys[sequence], sequence, wanted, left, last, method, labels)
     granted = np.empty_like(requests)
     granted[sequence] = got
     return granted
@@ -156,6 +158,7 @@ def _refuse_deciding_ties(
     left: IntArray,
     last: IntArray,
     method: Method,
+    labels: Sequence[object] | None,
 ) -> None:
     """Refuse a tie in the funding order that decides who is funded.
 
@@ -176,7 +179,8 @@ def _refuse_deciding_ties(
     ends = np.append(starts[1:], keys.size)
     what = "rank" if method == "rank" else "arrival key"
     problems = [
-        f"rows {sorted(sequence[s:e].tolist())} share {what} {keys[s]} and the {room[g]:,} won "
+        f"rows {_named(sorted(sequence[s:e].tolist()), labels)} share {what} {_key(keys[s])} and "
+        f"the {room[g]:,} won "
         f"left cannot fund all of them ({asked[g]:,} won asked), so the row order would "
         "decide; break the tie (a tie-break rule in the ranking, a finer arrival time) "
         "or pass ties='row_order' to fund tied rows in row order"
@@ -184,6 +188,17 @@ def _refuse_deciding_ties(
         if deciding[g]
     ]
     raise BenefitError("order", problems[:MAX_SHOWN])
+
+
+def _key(value: object) -> str:
+    """A funding-order key as written: a number plainly, text in quotes."""
+    plain = value.item() if isinstance(value, np.generic) else value
+    return repr(plain) if isinstance(plain, str) else str(plain)
+
+
+def _named(rows: list[int], labels: Sequence[object] | None) -> list[object]:
+    """Row positions as the caller's labels (applicant ids, input rows), if given."""
+    return list(rows) if labels is None else [labels[r] for r in rows]
 
 
 def _pro_rata(
@@ -214,6 +229,7 @@ def allocate(
     ties: Ties = "refuse",
     remainder: Remainder = "keep",
     unit: int = 1,
+    labels: Sequence[object] | None = None,
 ) -> Allocation:
     """Allocate ``budget`` won over the requests (one benefit amount per row).
 
@@ -231,6 +247,8 @@ def allocate(
     leaves over stay unallocated (``remainder="keep"``, reported in ``remaining``) or go
     one ``unit`` at a time to the rows with the largest remainders, ties by row order
     (``remainder="largest"``), never above a request.
+
+    ``labels`` (one per row) name the rows in error messages instead of their positions.
 
     >>> allocate([300, 500, 200], 600, method="rank", order=[2, 1, 3]).granted.tolist()
     [100, 500, 0]
@@ -255,7 +273,16 @@ def allocate(
         if ties not in ("refuse", "row_order"):
             raise BenefitError("ties", [f"must be 'refuse' or 'row_order' (got {ties!r})"])
         keys = _order_keys(order, method, wanted.size)
-        granted = _walk(wanted, money, keys, partial=partial, ties=ties, unit=step, method=method)
+        granted = _walk(
+            wanted,
+            money,
+            keys,
+            partial=partial,
+            ties=ties,
+            unit=step,
+            method=method,
+            labels=labels,
+        )
     else:
         raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {method!r})"])
     return Allocation(requested=wanted, granted=granted, budget=money, method=method)

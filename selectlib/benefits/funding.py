@@ -21,7 +21,8 @@ from ..batch import as_frame, categorical
 from ..columns import coerce_column, missing_column
 from ..dates import DateLike, as_date
 from ..errors import InputError
-from .budget import METHODS, Method, allocate
+from ..model import FieldKind
+from .budget import METHODS, Method, Ties, allocate
 from .numbers import MAX_SHOWN, BenefitError, as_amount
 from .plan import BenefitPlan
 
@@ -91,7 +92,10 @@ class Funding:
 
     def summary(self) -> pd.DataFrame:
         """One row per pot: budget, requested, granted, remaining, counts and capacity."""
-        rows = [{**attrs.asdict(pot), "remaining": pot.remaining} for pot in self.pots]
+        rows = []
+        for pot in self.pots:
+            data = attrs.asdict(pot)
+            rows.append({**dict(list(data.items())[:4]), "remaining": pot.remaining, **data})
         frame = pd.DataFrame(rows)
         frame["capacity"] = frame["capacity"].astype("Int64")
         return frame
@@ -101,7 +105,7 @@ def _plan_of(profile: Profile) -> BenefitPlan:
     plan = profile.engine.benefits
     if plan is None:
         raise BenefitError(
-            "profile", [f"{profile.id!r} has no 'benefits' section: it says no amounts to fund"]
+            "profile", [f"{profile.id!r} has no 'benefits' section, so there is nothing to fund"]
         )
     return plan
 
@@ -140,8 +144,11 @@ def _order(
     frame: pd.DataFrame,
     method: Method,
     taking: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.int64] | None:
-    """Funding order keys for the rows taking part (others last); None for pro rata."""
+) -> npt.NDArray[Any] | None:
+    """Funding order keys, read where rows take part (rank, arrival value or row position).
+
+    None for pro rata, which uses no order.
+    """
     if method == "pro_rata":
         return None
     n = len(frame)
@@ -166,14 +173,18 @@ def _order(
             f"applicant one, or fund them another way",
             field=name,
         )
-    keys = np.zeros(n, np.int64)
-    if method == "rank":
-        keys[taking] = np.asarray(column.values, np.int64)[taking]
-    elif taking.any():  # arrival keys of any kind (numbers, text, dates) as 1, 2, 3...
-        values = pd.Series(column.values[taking], dtype=object)
-        keys[taking] = values.rank(method="dense").to_numpy(np.float64).astype(np.int64)
-    keys[~taking] = int(keys.max(initial=0)) + 1
-    return keys
+    if field.kind is FieldKind.CATEGORY:  # an arrival order by category: in declared order
+        return np.asarray(column.values, np.int64)
+    return np.asarray(column.values)
+
+
+def _labels(profile: Profile, frame: pd.DataFrame) -> list[object]:
+    """How errors name rows: the applicant id when the table has one, else the row label."""
+    identifier = profile.spec.identifier
+    if identifier is not None and identifier in frame.columns:
+        ids = frame[identifier].tolist()
+        return [i if isinstance(i, str) and i else r for i, r in zip(ids, frame.index, strict=True)]
+    return frame.index.tolist()
 
 
 def fund(
@@ -184,6 +195,7 @@ def fund(
     budget: int | None = None,
     method: Method | None = None,
     average_support: int | None = None,
+    ties: Ties = "refuse",
     context: Any = None,
 ) -> Funding:
     """Evaluate ``table`` with ``profile`` on ``on`` and spread the budget over it.
@@ -192,7 +204,8 @@ def fund(
     (``"rank"``, ``"arrival"``, ``"pro_rata"``) the profile's allocation method; and
     ``average_support`` its dated average support (for the capacity of each pot).
     Rows tied in the funding order where the tie would decide who is funded raise
-    :class:`BenefitError`: break the tie in the data.
+    :class:`BenefitError` naming them (by applicant id when the table has one): break
+    the tie in the data, or pass ``ties="row_order"`` to fund tied rows in row order.
     """
     plan = _plan_of(profile)
     day = as_date(on)
@@ -201,7 +214,11 @@ def fund(
     chosen: Method = method or plan.spec.allocation.method
     if chosen not in METHODS:
         raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {chosen!r})"])
-    average = plan.spec.average_on(day) if average_support is None else average_support
+    average = plan.spec.average_on(day)
+    if average_support is not None:
+        average = as_amount(average_support, "average_support")
+        if average == 0:
+            raise BenefitError("average_support", ["must be more than 0 won"])
     total = results["benefit"]
     eligible = results["eligible"].fillna(False).to_numpy(bool)
     known = eligible & total.notna().to_numpy()
@@ -210,23 +227,25 @@ def fund(
     taking = known & (pot >= 0)
     keys = _order(plan, frame, chosen, taking)
     granted = np.zeros(len(frame), np.int64)
-    status = np.where(eligible, np.where(known, _NONE, _MISSING), _NOT_ELIGIBLE).astype(np.int8)
+    # an eligible row with no budget key (no pot) cannot be funded: its information is missing
+    status = np.where(eligible, np.where(taking, _NONE, _MISSING), _NOT_ELIGIBLE).astype(np.int8)
+    labels = _labels(profile, frame)
     summaries = []
     allocation = plan.spec.allocation
     for index, (key, money) in enumerate(pots):
-        rows = taking & (pot == index)
-        wanted = np.where(rows, requested, 0)
-        result = allocate(
-            wanted,
+        rows = np.flatnonzero(taking & (pot == index))
+        asked = requested[rows]
+        got = allocate(
+            asked,
             money,
             method=chosen,
-            order=keys,
+            order=None if keys is None else keys[rows],
             partial=allocation.partial if chosen != "pro_rata" else True,
+            ties=ties,
             unit=allocation.unit,
-        )
-        granted = np.where(rows, result.granted, granted)
-        got = result.granted[rows]
-        asked = wanted[rows]
+            labels=[labels[r] for r in rows],
+        ).granted
+        granted[rows] = got
         state = np.where(got == asked, _FULL, np.where(got == 0, _NONE, _PARTIAL))
         status[rows] = state
         summaries.append(

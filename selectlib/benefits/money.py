@@ -46,6 +46,7 @@ __all__ = [
     "Rounding",
     "RoundingMode",
     "benefit",
+    "bound_one",
     "interest_subsidy",
     "matching",
 ]
@@ -198,6 +199,25 @@ def _check_fits(bases: IntArray, factor: int, denominator: int, unit: int) -> No
 
 def _optional_amount(value: int | None, what: str) -> int | None:
     return None if value is None else as_amount(value, what)
+
+
+def bound_one(
+    raw: Fraction, base: int, *, cap: int | None, minimum: int | None, rounding: Rounding
+) -> tuple[int, int, Bound | None]:
+    """One exact amount rounded, then bounded: (rounded, amount, bound that applied).
+
+    The scalar twin of the array path of :func:`benefit`, for one decision at a time
+    without numpy's per-call cost; the tests check that both agree on every input.
+    Its arguments are trusted: checked amounts, a non-negative ``raw``.
+    """
+    rounded = min(_round_ratio(raw.numerator, raw.denominator, rounding.unit, rounding.mode), base)
+    amount = rounded
+    bound: Bound | None = None
+    if minimum is not None and rounded < min(base, minimum):
+        amount, bound = min(base, minimum), "minimum"
+    if cap is not None and amount > cap:
+        amount, bound = cap, "cap"
+    return rounded, amount, bound
 
 
 def _bounded(

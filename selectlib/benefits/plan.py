@@ -23,10 +23,18 @@ from ..errors import ExpressionError
 from ..expr import Condition, DomainCheck, Symbols, compile_condition
 from ..model import Field, FieldKind, Parameter
 from ..params import Env
-from .line import BenefitLine
-from .money import BenefitTrace, Rounding, benefit, interest_subsidy
+from .line import BenefitLine, LineStatus
+from .money import BenefitTrace, Rounding, benefit, bound_one, interest_subsidy
 from .numbers import MAX_WON
-from .refs import Exact, RefKind, ValueRef, refs_used, resolve_ref, value_problems
+from .refs import (
+    Exact,
+    RefKind,
+    ValueRef,
+    possible_values,
+    refs_used,
+    resolve_ref,
+    value_problems,
+)
 from .spec import AmountSpec, BenefitsSpec
 
 __all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
@@ -49,12 +57,12 @@ class AmountPlan:
     days: ValueRef | None
     when: Condition | None
 
-    @property
-    def parameters(self) -> tuple[str, ...]:
-        """The parameters the amount uses, in order."""
+    parameters: tuple[str, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
         used = refs_used([self.share, self.cap, self.minimum, self.days])
         extra = sorted(self.when.whole.params) if self.when is not None else []
-        return tuple(dict.fromkeys([*used, *extra]))
+        object.__setattr__(self, "parameters", tuple(dict.fromkeys([*used, *extra])))
 
     def trace(
         self,
@@ -99,24 +107,31 @@ class BenefitPlan:
         if spec.beneficiary is not None:
             who = typed.get(spec.beneficiary, MISSING)
             beneficiary = None if who is MISSING else str(who)
-        params = plan.parameters
-        head = BenefitLine(
-            id=spec.id,
-            label=spec.label,
-            source=spec.source,
-            formula=spec.formula,
-            status="missing",
-            rounding=self.spec.rounding,
-            beneficiary=beneficiary,
-            parameters=params,
-            effective=max((env.effective[p] for p in params), default=None),
-        )
+        effective = env.cache.get(("benefit-effective", spec.id), MISSING)
+        if effective is MISSING:
+            dates = (env.effective[p] for p in plan.parameters)
+            effective = env.cache[("benefit-effective", spec.id)] = max(dates, default=None)
+
+        def line(status: LineStatus, **values: Any) -> BenefitLine:
+            return BenefitLine(
+                spec.id,
+                spec.label,
+                spec.source,
+                spec.formula,
+                status,
+                self.spec.rounding,
+                beneficiary=beneficiary,
+                parameters=plan.parameters,
+                effective=effective,
+                **values,
+            )
+
         if plan.when is not None:
             holds = plan.when.whole.scalar(typed, env)
             if holds is MISSING:
-                return head
+                return line("missing")
             if holds is False:
-                return attrs.evolve(head, status="not_applicable")
+                return line("not_applicable")
         base = typed.get(spec.base, MISSING)
         share = plan.share.scalar(typed, env)
         cap = None if plan.cap is None else plan.cap.scalar(typed, env)
@@ -130,16 +145,26 @@ class BenefitPlan:
             or (plan.minimum is not None and minimum is None)
             or (plan.days is not None and days is None)
         ):
-            return head
-        trace = plan.trace(
-            np.array([base], np.int64),
-            Fraction(share),
-            _whole(cap),
-            _whole(minimum),
-            None if days is None else np.array([days], np.int64),
-            self.spec.rounding,
+            return line("missing")
+        rate = Fraction(share)
+        raw = base * rate if days is None else base * rate * Fraction(days, spec.year_days)
+        rounded, amount, bound = bound_one(
+            raw, base, cap=_whole(cap), minimum=_whole(minimum), rounding=self.spec.rounding
         )
-        return _from_trace(trace, 0, head, spec.formula == "matching")
+        return line(
+            "paid",
+            base=base,
+            rate=rate,
+            cap=_whole(cap),
+            minimum=_whole(minimum),
+            raw=raw,
+            rounded=rounded,
+            amount=amount,
+            bound=bound,
+            firm=base - amount if spec.formula == "matching" else None,
+            days=None if days is None else int(days),
+            year_days=None if days is None else spec.year_days,
+        )
 
     # -- a table ---------------------------------------------------------------------
     def columns(
@@ -236,28 +261,6 @@ def _days(
     return np.where(bad, 0, days), bad
 
 
-def _from_trace(trace: BenefitTrace, row: int, head: BenefitLine, matching: bool) -> BenefitLine:
-    """Row ``row`` of a trace as a paid line."""
-    amount = int(trace.amount[row])
-    base = int(trace.base[row])
-    bound = trace.bounds()[row]
-    return attrs.evolve(
-        head,
-        status="paid",
-        base=base,
-        rate=trace.rate,
-        cap=trace.cap,
-        minimum=trace.minimum,
-        raw=trace.raw()[row],
-        rounded=int(trace.rounded[row]),
-        amount=amount,
-        bound=bound,
-        firm=base - amount if matching else None,
-        days=None if trace.days is None else int(trace.days[row]),
-        year_days=trace.year_days,
-    )
-
-
 # -- compiling ---------------------------------------------------------------------
 
 
@@ -331,6 +334,15 @@ def _amount_problems(
             yield ((*path, "when"), str(exc), _SEE_LANGUAGE)
             return
     if any(resolved[k] is None and getattr(spec, k) is not None for k in _BOUNDS):
+        return
+    lowest_cap = min(possible_values(resolved["cap"], parameters), default=None)
+    highest_minimum = max(possible_values(resolved["minimum"], parameters), default=None)
+    if lowest_cap is not None and highest_minimum is not None and highest_minimum > lowest_cap:
+        yield (
+            (*path, "minimum"),
+            f"a minimum of {highest_minimum:,} won can be above a cap of {lowest_cap:,} won",
+            "keep every minimum at or below every cap",
+        )
         return
     yield AmountPlan(spec, share, resolved["cap"], resolved["minimum"], resolved["days"], when)
 

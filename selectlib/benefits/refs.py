@@ -207,6 +207,16 @@ def value_problems(ref: ValueRef, parameter: Parameter) -> list[str]:
     return problems
 
 
+def possible_values(ref: ValueRef | None, parameters: Mapping[str, Parameter]) -> list[Exact]:
+    """Every value ``ref`` can take on any date and for any key (none for a field)."""
+    if ref is None or ref.field is not None:
+        return []
+    if ref.literal is not None:
+        return [ref.literal]
+    assert ref.param is not None
+    return [convert(ref.kind, value) for _, value in _parameter_values(parameters[ref.param])]
+
+
 def refs_used(refs: Sequence[ValueRef | None]) -> tuple[str, ...]:
     """The parameters a list of references uses, each once, in order."""
     return tuple(dict.fromkeys(p for ref in refs if ref is not None for p in ref.parameters))

@@ -1,0 +1,355 @@
+"""The ``selectlib benefits`` command: who is granted how much under a program's budget.
+
+Evaluates a table of applicants with a profile that has a ``benefits`` section, spreads
+the budget with :meth:`Profile.fund <selectlib.Profile.fund>` and shows the pots and the
+applicants, or writes every row (and the payments and pots beside it) to files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .benefits.budget import Method
+from .benefits.funding import FUNDING_STATUSES, Funding
+from .dates import as_date
+from .decision import Outcome
+from .errors import InputError
+from .io import format_of, json_text, read_table, write_table
+from .profile import Profile, load_profile
+from .render import OUTCOME_STYLES, absent_fields_note, cell, say
+
+__all__ = ["benefits", "parse_won"]
+
+SHOWN_ROWS: Final = 30
+"""Applicants shown in the terminal; --out writes all of them."""
+_WON: Final = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+")
+
+
+class Lang(enum.StrEnum):
+    """Language of labels and reasons."""
+
+    KO = "ko"
+    EN = "en"
+
+
+class Format(enum.StrEnum):
+    """How results are shown or written."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+
+
+class Allocate(enum.StrEnum):
+    """How the budget is spread, as written on the command line."""
+
+    RANK = "rank"
+    ARRIVAL = "arrival"
+    PRO_RATA = "pro-rata"
+
+
+METHODS: Final[dict[Allocate, Method]] = {
+    Allocate.RANK: "rank",
+    Allocate.ARRIVAL: "arrival",
+    Allocate.PRO_RATA: "pro_rata",
+}
+METHOD_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "rank": ("순위순", "by rank"),
+    "arrival": ("접수순", "by arrival"),
+    "pro_rata": ("비례 배분", "pro rata"),
+}
+FUNDING_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "full": ("전액", "full"),
+    "partial": ("일부", "partial"),
+    "none": ("미지원", "unfunded"),
+    "missing": ("금액 미상", "amount missing"),
+    "not_eligible": ("대상 아님", "not eligible"),
+}
+FUNDING_STYLES: Final = {"full": "green", "partial": "yellow", "none": "red", "missing": "magenta"}
+POT_COLUMNS: Final = (
+    ("budget", "예산", "budget"),
+    ("requested", "신청액", "requested"),
+    ("granted", "지원액", "granted"),
+    ("remaining", "잔액", "remaining"),
+    ("funded_full", "전액 지원", "funded in full"),
+    ("funded_partly", "일부 지원", "funded in part"),
+    ("unfunded", "미지원", "unfunded"),
+)
+
+ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
+InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
+
+
+def parse_won(text: str | None, option: str) -> int | None:
+    """A whole number of won from the command line: ``100000000``, ``100_000_000`` or
+    ``100,000,000`` (commas in groups of three); anything else is a usage error."""
+    if text is None:
+        return None
+    body = text.strip()
+    if not _WON.fullmatch(body):
+        raise typer.BadParameter(
+            f"{text!r} is not a whole number of won; write e.g. 100000000, 100_000_000 "
+            "or 100,000,000",
+            param_hint=option,
+        )
+    return int(body.replace(",", "").replace("_", ""))
+
+
+def _pick(lang: Lang, ko: str, en: str) -> str:
+    return ko if lang is Lang.KO else en
+
+
+def _won(value: Any) -> Text:
+    """Money with thousands separators, right-aligned; missing as an empty cell."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return Text("")
+    return Text(f"{int(str(value)):,}", justify="right")
+
+
+def _day(on: str | None) -> dt.date:
+    try:
+        return as_date(on)
+    except InputError as exc:
+        raise InputError(f"--on {exc.reason}") from None
+
+
+def _output_format(chosen: Format | None, out: Path | None) -> Format:
+    if chosen is None:
+        return Format(format_of(out)) if out is not None else Format.TABLE
+    if chosen is Format.TABLE and out is not None:
+        raise typer.BadParameter(
+            "table is for the terminal; write csv, json or xlsx to a file", param_hint="--format"
+        )
+    if chosen is Format.XLSX and out is None:
+        raise typer.BadParameter("xlsx needs --out FILE", param_hint="--format")
+    return chosen
+
+
+# -- what is printed -------------------------------------------------------------------------
+
+
+def _order_line(profile: Profile, funding: Funding, lang: Lang) -> str:
+    """How the budget was spread: the method and the field that orders applicants."""
+    method = funding.method
+    text = METHOD_LABELS[method][0 if lang is Lang.KO else 1]
+    plan = profile.spec.benefits
+    allocation = plan.allocation if plan is not None else None
+    field = None
+    if allocation is not None and method != "pro_rata":
+        field = allocation.rank if method == "rank" else allocation.arrival
+        field = field or _pick(lang, "행 순서", "row order")
+    return f"{text} ({field})" if field else text
+
+
+def pots_table(funding: Funding, lang: Lang) -> Table:
+    """One row per pot (Funding.summary()), a total row when the budget is kept per code."""
+    summary = funding.summary()
+    keyed = summary["key"].notna().any()
+    capacity = summary["capacity"].notna().any()
+    table = Table(title=_pick(lang, "예산", "budget"), title_justify="left", header_style="bold")
+    if keyed:
+        table.add_column(_pick(lang, "구분", "pot"), no_wrap=True)
+    for _, ko, en in POT_COLUMNS:
+        table.add_column(_pick(lang, ko, en), justify="right")
+    if capacity:
+        table.add_column(_pick(lang, "지원 가능 인원", "capacity"), justify="right")
+    for _, row in summary.iterrows():
+        cells = [cell(row["key"])] if keyed else []
+        cells += [_won(row[name]) for name, _, _ in POT_COLUMNS]
+        cells += [_won(row["capacity"])] if capacity else []
+        table.add_row(*cells)
+    if keyed and len(summary) > 1:
+        table.add_section()
+        totals = [_won(summary[name].sum()) for name, _, _ in POT_COLUMNS]
+        total_capacity = [_won(summary["capacity"].sum())] if capacity else []
+        table.add_row(Text(_pick(lang, "합계", "total"), "bold"), *totals, *total_capacity)
+    return table
+
+
+def funding_line(funding: Funding, lang: Lang) -> str:
+    """How many applicants are funded in full, in part, not at all, ..."""
+    counts = funding.table["funding"].astype(str).value_counts()
+    parts = [
+        f"{FUNDING_LABELS[s][0 if lang is Lang.KO else 1]} {int(counts.get(s, 0)):,}"
+        for s in FUNDING_STATUSES
+    ]
+    head = _pick(lang, f"신청 {len(funding.table):,}건", f"{len(funding.table):,} applicants")
+    return f"{head}: " + " · ".join(parts)
+
+
+def applicants_table(profile: Profile, funding: Funding, lang: Lang, limit: int) -> Table:
+    """The first ``limit`` applicants: outcome, amounts, requested, granted, funding, why."""
+    frame = funding.table
+    identifier = profile.spec.identifier
+    has_id = identifier is not None and identifier in frame.columns
+    amounts = profile.spec.benefits.amounts if profile.spec.benefits is not None else ()
+    table = Table(header_style="bold")
+    table.add_column(
+        identifier if has_id and identifier else _pick(lang, "행", "row"), no_wrap=True
+    )
+    table.add_column(_pick(lang, "결과", "outcome"))
+    keyed = "pot" in frame.columns
+    if keyed:
+        table.add_column(_pick(lang, "구분", "pot"))
+    for amount in amounts:
+        table.add_column(amount.label.get(lang.value), justify="right")
+    for header in (("신청액", "requested"), ("지원액", "granted")):
+        table.add_column(_pick(lang, *header), justify="right")
+    table.add_column(_pick(lang, "지원", "funding"))
+    table.add_column(_pick(lang, "사유", "reasons"))
+    shown = min(limit, len(frame))
+    reasons = "reasons_ko" if lang is Lang.KO else "reasons_en"
+    for row in range(shown):
+        outcome = Outcome(str(frame["outcome"].iat[row]))
+        status = str(frame["funding"].iat[row])
+        why = frame["problems" if outcome is Outcome.INVALID else reasons].iat[row]
+        table.add_row(
+            cell(frame[identifier].iat[row] if has_id and identifier else row + 1),
+            cell(getattr(profile.spec.outcome, outcome.value).get(lang), OUTCOME_STYLES[outcome]),
+            *([cell(frame["pot"].iat[row])] if keyed else []),
+            *(_won(frame[f"benefit.{a.id}"].iat[row]) for a in amounts),
+            _won(frame["requested"].iat[row]),
+            _won(frame["granted"].iat[row]),
+            cell(
+                FUNDING_LABELS[status][0 if lang is Lang.KO else 1], FUNDING_STYLES.get(status, "")
+            ),
+            cell(why),
+        )
+    if shown < len(frame):
+        table.caption = _pick(
+            lang,
+            f"전체 {len(frame):,}건 중 처음 {shown:,}건; 모두 보려면 --out FILE",
+            f"first {shown:,} of {len(frame):,} rows ({len(frame) - shown:,} left out); "
+            "use --out FILE for all of them",
+        )
+    return table
+
+
+def show_summary(console: Console, profile: Profile, funding: Funding, lang: Lang) -> None:
+    """The profile, the date and the method; the pots; the counts per funding status."""
+    console.rule(f"{profile.name.get(lang.value)} ({profile.id})")
+    say(
+        console,
+        _pick(lang, "기준일 ", "on ")
+        + funding.on.isoformat()
+        + _pick(lang, " · 배분: ", " · allocation: ")
+        + _order_line(profile, funding, lang),
+    )
+    if funding.average_support:
+        say(
+            console,
+            _pick(
+                lang,
+                f"평균 지원액 {funding.average_support:,}원 (지원 가능 인원 = 예산 ÷ 평균 지원액)",
+                f"average support {funding.average_support:,} won "
+                "(capacity = budget ÷ average support)",
+            ),
+        )
+    console.print(pots_table(funding, lang))
+    say(console, funding_line(funding, lang))
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def sibling(out: Path, part: str) -> Path:
+    """``out`` with ``_part`` added to its stem: results.csv → results_payments.csv."""
+    return out.with_name(f"{out.stem}_{part}{out.suffix}")
+
+
+def write_funding(funding: Funding, out: Path, chosen: Format) -> list[tuple[Path, int]]:
+    """Every row to ``out``; the payments and the pots beside it. The written files and
+    their row counts."""
+    files = [
+        (out, funding.table),
+        (sibling(out, "payments"), funding.payments),
+        (sibling(out, "pots"), funding.summary()),
+    ]
+    for path, frame in files:
+        write_table(frame, path, chosen.value)
+    return [(path, len(frame)) for path, frame in files]
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def benefits(
+    profile: ProfileArg,
+    input: InputArg,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+    ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            metavar="WON",
+            help="Budget in won, replacing the profile's (one pot): 100000000 or 100,000,000.",
+        ),
+    ] = None,
+    allocate: Annotated[
+        Allocate | None,
+        typer.Option("--allocate", help="rank, arrival or pro-rata (default: the profile's)."),
+    ] = None,
+    average: Annotated[
+        str | None,
+        typer.Option(
+            "--average",
+            metavar="WON",
+            help="Average support per applicant in won, for the capacity of each pot "
+            "(default: the profile's).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write every row here, with FILE_payments and FILE_pots."),
+    ] = None,
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", help="table, csv, json or xlsx (default: from --out, else table)."
+        ),
+    ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")] = Lang.EN,
+) -> None:
+    """Decide every applicant in INPUT and spread the budget: who gets how much, and why."""
+    chosen = _output_format(format, out)
+    money = parse_won(budget, "--budget")
+    mean = parse_won(average, "--average")
+    if mean == 0:
+        raise typer.BadParameter("must be more than 0 won", param_hint="--average")
+    rules = load_profile(profile)
+    day = _day(on)
+    frame = read_table(input)
+    note = absent_fields_note(rules, list(frame.columns), False)
+    if note:
+        say(Console(stderr=True), note)
+    funding = rules.fund(
+        frame,
+        day,
+        budget=money,
+        method=METHODS[allocate] if allocate is not None else None,
+        average_support=mean,
+    )
+    console = Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
+    show_summary(console, rules, funding, lang)
+    if chosen is Format.TABLE:
+        console.print(applicants_table(rules, funding, lang, SHOWN_ROWS))
+    elif out is not None:
+        for path, rows in write_funding(funding, out, chosen):
+            say(console, f"wrote {rows:,} rows to {path}")
+    elif chosen is Format.CSV:
+        typer.echo(funding.table.to_csv(index=False), nl=False)
+    else:
+        typer.echo(json_text(funding.table), nl=False)
