@@ -246,7 +246,7 @@ def show_summary(console: Console, profile: Profile, funding: Funding, lang: Lan
         + _pick(lang, " · 배분: ", " · allocation: ")
         + _order_line(profile, funding, lang),
     )
-    if funding.average_support:
+    if isinstance(funding.average_support, int):
         say(
             console,
             _pick(
@@ -311,6 +311,13 @@ def benefits(
             "(default: the profile's).",
         ),
     ] = None,
+    row_order: Annotated[
+        bool,
+        typer.Option(
+            "--row-order-ties",
+            help="Fund applicants tied in the funding order in row order instead of refusing.",
+        ),
+    ] = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Write every row here, with FILE_payments and FILE_pots."),
@@ -341,6 +348,7 @@ def benefits(
         budget=money,
         method=METHODS[allocate] if allocate is not None else None,
         average_support=mean,
+        ties="row_order" if row_order else "refuse",
     )
     console = Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
     show_summary(console, rules, funding, lang)

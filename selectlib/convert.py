@@ -15,7 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .benefits.money import Rounding
-from .benefits.spec import AmountSpec, BenefitsSpec, Ref
+from .benefits.spec import AmountSpec, Average, BenefitsSpec, Ref
 from .model import (
     Choice,
     Criterion,
@@ -277,6 +277,9 @@ def _structure_ref(value: Any, _: Any) -> Ref:
 
 converter.register_structure_hook(Ref, _structure_ref)
 converter.register_structure_hook(
+    Average, lambda value, _: value if isinstance(value, int) else tuple(map(tuple, value))
+)
+converter.register_structure_hook(
     Ref | None, lambda v, _: None if v is None else _structure_ref(v, _)
 )
 converter.register_unstructure_hook(
@@ -301,7 +304,10 @@ def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
     data = _benefits_unstructure(spec)
     data["amounts"] = _keyed(data["amounts"], "id")
     if spec.average_support:
-        data["average_support"] = {d.isoformat(): won for d, won in spec.average_support}
+        data["average_support"] = {
+            d.isoformat(): won if isinstance(won, int) else dict(won)
+            for d, won in spec.average_support
+        }
     return data
 
 
@@ -309,7 +315,8 @@ def _structure_benefits(data: dict[str, Any], _: type) -> BenefitsSpec:
     data = {**data, "amounts": _unkeyed(data.get("amounts"), "id")}
     if isinstance(data.get("average_support"), dict):
         data["average_support"] = sorted(
-            (_structure_date(since, dt.date), won) for since, won in data["average_support"].items()
+            (_structure_date(since, dt.date), tuple(won.items()) if isinstance(won, dict) else won)
+            for since, won in data["average_support"].items()
         )
     return _benefits_structure(data, BenefitsSpec)
 

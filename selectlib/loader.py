@@ -10,7 +10,7 @@ import datetime as dt
 import keyword
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import cattrs
@@ -18,6 +18,7 @@ import cattrs
 from .benefits.plan import BenefitPlan, compile_benefits
 from .coerce import LARGEST
 from .derive import derivation_problems
+from .domains import check_domains
 from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
 from .expr import (
     CompiledCriterion,
@@ -102,43 +103,6 @@ def _value_type(value: object) -> Type | None:
         return None
     inner = kinds.pop() if kinds else Type(Kind.NUMBER)
     return Type(Kind.TABLE, None, inner.kind if inner else None)
-
-
-def check_domains(
-    parameters: Iterable[Parameter], checks: Iterable[DomainCheck]
-) -> Iterator[tuple[str, int, str]]:
-    """Yield (parameter, history index, problem) for values that break a domain promise."""
-    by_name = {p.name: p for p in parameters}
-    for check in checks:
-        parameter = by_name.get(check.param)
-        if parameter is None:
-            continue
-        for index, entry in enumerate(parameter.history):
-            value = entry.value
-            if check.need == "keys-cover" and isinstance(value, Table):
-                lacking = [code for code in check.domain if code not in value.keys]
-                if lacking:
-                    what = f"codes of {check.field!r}" if check.field else "keys used"
-                    yield (
-                        check.param,
-                        index,
-                        (
-                            f"table lacks key(s) {', '.join(lacking)} "
-                            f"({what}: {', '.join(check.domain)})"
-                        ),
-                    )
-            elif check.need == "within" and isinstance(value, tuple | str):
-                items = (value,) if isinstance(value, str) else value
-                unknown = [str(v) for v in items if v not in check.domain]
-                if unknown:
-                    yield (
-                        check.param,
-                        index,
-                        (
-                            f"{', '.join(unknown)} not among the codes of {check.field!r} "
-                            f"({', '.join(check.domain)})"
-                        ),
-                    )
 
 
 def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:

@@ -108,7 +108,18 @@ _BENEFITS = {
             "type": "object",
             "description": "Dated average support per applicant (won), for capacity planning.",
             "propertyNames": _DATE,
-            "additionalProperties": _WON,
+            "additionalProperties": {
+                "oneOf": [
+                    {**_WON, "minimum": 1},
+                    {
+                        "type": "object",
+                        "description": "One average per budget code, for the codes known.",
+                        "minProperties": 1,
+                        "propertyNames": _NAME,
+                        "additionalProperties": {**_WON, "minimum": 1},
+                    },
+                ]
+            },
         },
         "allocation": {
             "type": "object",

@@ -194,7 +194,8 @@ def test_a_tie_that_decides_who_is_funded_is_refused() -> None:
     assert info.value.problems == (
         "rows [1, 2] share rank 2 and the 200 won left cannot fund all of them (400 won "
         "asked), so the row order would decide; break the tie (a tie-break rule in the "
-        "ranking, a finer arrival time) or pass ties='row_order' to fund tied rows in row order",
+        "ranking, a finer arrival time) or fund tied rows in row order (ties='row_order', "
+        "--row-order-ties)",
     )
     row_order = allocate([300, 300, 100], 500, method="rank", order=[1, 2, 2], ties="row_order")
     assert row_order.granted.tolist() == [300, 200, 0]

@@ -335,8 +335,12 @@ def test_a_tie_that_decides_who_is_funded(tmp_path: Path, profile: Path) -> None
     )
     out = tmp_path / "tied_out.csv"
     result = run(profile, tied, "--on", ON, "--budget", "250000", "--out", out)
-    assert_error(result, 1, "error: order: rows ['a', 'd'] share arrival key 7", "break the tie")
+    assert_error(result, 1, "error: order: rows ['a', 'd'] share arrival key 7", "--row-order-ties")
     assert not out.exists()
+    # asked to, the row order breaks the tie: a first (200,000 won), then d gets the rest
+    in_order = ok(profile, tied, "--on", ON, "--budget", "250000", "--row-order-ties")
+    assert row(in_order, "a")[4:6] == ["200,000", "full"]
+    assert row(in_order, "d")[4:6] == ["50,000", "partial"]
     # with enough money for both the tie decides nothing
     assert row(ok(profile, tied, "--on", ON, "--budget", "260000"), "d")[4:6] == [
         "60,000",

@@ -86,7 +86,8 @@ def test_premium_support_at_and_around_its_bounds(
 
 def test_matching_shares_and_the_firm_part(program: selectlib.Profile) -> None:
     # type A: 6:4 of 150,000,000 = 90,000,000 (cap 100,000,000), the firm pays 60,000,000
-    a = program.evaluate(applicant(program="smart", base=150_000_000, project_type="a"), on=ON)
+    project = {"program": "smart", "partner_id": "P-1"}
+    a = program.evaluate(applicant(**project, base=150_000_000, project_type="a"), on=ON)
     smart = line(a, "smart_support")
     assert (smart.amount, smart.firm, smart.bound, smart.rate) == (
         90_000_000,
@@ -96,7 +97,7 @@ def test_matching_shares_and_the_firm_part(program: selectlib.Profile) -> None:
     )
     # type A at 200,000,000: 120,000,000 → capped at 100,000,000; the firm pays the rest
     big = line(
-        program.evaluate(applicant(program="smart", base=200_000_000, project_type="a"), on=ON),
+        program.evaluate(applicant(**project, base=200_000_000, project_type="a"), on=ON),
         "smart_support",
     )
     assert (big.amount, big.firm, big.bound) == (100_000_000, 100_000_000, "cap")
@@ -108,6 +109,9 @@ def test_matching_shares_and_the_firm_part(program: selectlib.Profile) -> None:
         "smart_support",
     )
     assert (c.amount, c.firm, c.bound, c.beneficiary) == (20_000_000, 5_000_000, "cap", "P-9")
+    # an amount paid to a named beneficiary cannot be paid to nobody
+    nobody = program.evaluate(applicant(program="smart", base=10**8, project_type="c"), on=ON)
+    assert (line(nobody, "smart_support").status, nobody.benefit_total) == ("missing", None)
 
 
 def test_interest_subsidy_by_region_and_days(program: selectlib.Profile) -> None:
@@ -193,7 +197,7 @@ def test_evaluate_many_adds_the_amounts(program: selectlib.Profile) -> None:
     rows = [
         applicant(base=5_000_005),
         applicant(region="busan"),
-        applicant(program="smart", base=30_000_000, project_type="a"),
+        applicant(program="smart", base=30_000_000, project_type="a", partner_id="P"),
         applicant(region=None),
         applicant(base="lots"),
     ]
@@ -276,6 +280,11 @@ def test_reforms_change_amounts_and_are_checked(program: selectlib.Profile) -> N
         program.with_params({"premium_cap": 1.5})
     with pytest.raises(selectlib.ParameterError, match="smart_ratio"):
         program.with_params({"smart_ratio.a": "6:-4"})
+    # a minimum above its cap, by either side of a reform
+    with pytest.raises(selectlib.ParameterError, match=r"minimum 10,000 won is above|can be above"):
+        program.with_params({"premium_cap": 5_000})
+    with pytest.raises(selectlib.ParameterError, match="can be above a cap of 1,000,000 won"):
+        program.with_params({"min_support": 2_000_000}, since="2022-01-01")
 
 
 # -- checks when the profile loads -----------------------------------------------------
@@ -391,6 +400,18 @@ BROKEN: list[tuple[str, Any, str, str]] = [
         lambda d: _amount(d).update(minimum=2_000_000),
         "$.benefits.amounts.premium_support.minimum",
         "can be above a cap of 1,000,000 won",
+    ),
+    (
+        "a days field that may be negative",
+        lambda d: d["fields"]["loan_days"].pop("minimum"),
+        "$.benefits.amounts.loan_subsidy.days",
+        "may be negative",
+    ),
+    (
+        "a when that leaves a table's codes",
+        lambda d: _amount(d).update(when="program == 'premium' and region in ['seoul', 'mars']"),
+        "$.benefits.amounts.premium_support.when",
+        "mars",
     ),
     (
         "an unknown formula",
@@ -512,7 +533,7 @@ def test_funding_refuses_what_it_cannot_do_fairly(program: selectlib.Profile) ->
     in_row_order = program.fund(rows, on=ON, budget=1_500_000, ties="row_order")
     assert in_row_order.table["granted"].tolist() == [1_000_000, 500_000, 0]
     rows[1].pop("received_no")
-    with pytest.raises(selectlib.InputError, match=r"rows \[1\] are eligible but have no usable"):
+    with pytest.raises(selectlib.InputError, match=r"rows \['A001'\] are eligible but have no"):
         program.fund(rows, on=ON, budget=1_500_000)
     flagship = selectlib.load_profile("micro_manufacturer_center_2024")
     with pytest.raises(BenefitError, match="no 'benefits' section"):
@@ -575,3 +596,51 @@ def test_funding_never_exceeds_the_budget_and_accounts_for_every_row(
     assert (granted[np.isin(status, ["none", "missing", "not_eligible"])] == 0).all()
     assert (status[table["eligible"].fillna(False).to_numpy(bool)] != "not_eligible").all()
     assert funding.payments["granted"].sum() == granted.sum()
+
+
+def test_amounts_too_large_for_int64_are_still_exact_in_a_table() -> None:
+    subsidy = selectlib.load_profile("interest_subsidy")
+    row = {
+        "applicant_id": "big",
+        "local_government": "seoul",
+        "is_sme": True,
+        "fund_member": True,
+        "loan_type": "operating",
+        "principal": 10**15,
+        "loan_days": 36_600,
+    }
+    # 10**15 × 2 % × 36,600 / 365 = 2,005,479,452,054,794.52…: beyond int64 on the way, and
+    # more than the principal itself, which is as much as a subsidy ever pays
+    expected = min(10**15 * 2 * 36_600 // (100 * 365), 10**15)
+    assert subsidy.evaluate(row, on=ON).benefit_total == expected
+    assert subsidy.evaluate_many([row], on=ON)["benefit"].tolist() == [expected]
+
+
+def test_a_null_budget_entry_funds_nobody_and_says_so(program: selectlib.Profile) -> None:
+    data = program.to_dict()
+    data["parameters"]["budget"] = {
+        "description": {"ko": "지역별 예산", "en": "Budget by region"},
+        "keyed_by": "region",
+        "value": {"seoul": 1_000_000, "jeju": None, "busan": 0},
+    }
+    rows = [
+        applicant(applicant_id="s1", base=1_000_000, received_no=1),
+        applicant(applicant_id="j1", region="jeju", base=1_000_000, received_no=2),
+    ]
+    funding = selectlib.Profile.from_dict(data).fund(rows, on=ON)
+    assert funding.table["funding"].tolist() == ["full", "missing"]
+    jeju = next(pot for pot in funding.pots if pot.key == "jeju")
+    assert (jeju.budget, jeju.remaining, jeju.requested, jeju.granted) == (None, None, 800_000, 0)
+    assert funding.summary()["budget"].tolist() == [1_000_000, pd.NA, 0]
+
+
+def test_payments_follow_the_rows_and_errors_name_applicants(
+    program: selectlib.Profile,
+) -> None:
+    rows = pd.DataFrame(premium_rows(3, premium=5_000_000), index=[30, 20, 10])
+    funding = program.fund(rows, on=ON, budget=10**7)
+    assert funding.payments["row"].tolist() == [30, 20, 10]
+    assert funding.payments["applicant"].tolist() == ["A000", "A001", "A002"]
+    rows["rank"] = [1, 0, 2]
+    with pytest.raises(BenefitError, match="row A001: rank 0"):
+        program.fund(rows, on=ON, budget=10**7, method="rank")

@@ -90,7 +90,9 @@ class Allocation:
         return self.budget - self.total
 
 
-def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.NDArray[np.generic]:
+def _order_keys(
+    order: npt.ArrayLike | None, method: Method, count: int, labels: Sequence[object] | None
+) -> npt.NDArray[np.generic]:
     """The funding order keys (lower is funded first), checked."""
     if order is None:
         if method == "rank":
@@ -104,7 +106,8 @@ def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.
             raise BenefitError("order", [f"ranks must be whole numbers (got {keys.dtype})"])
         bad = np.flatnonzero(keys < 1)
         problems = [
-            f"row {r}: rank {keys[r]}; ranks start at 1 (leave out rows that are not ranked)"
+            f"row {_named([r], labels)[0]}: rank {keys[r]}; ranks start at 1 "
+            "(leave out rows that are not ranked)"
             for r in bad[:MAX_SHOWN].tolist()
         ]
         if problems:
@@ -118,7 +121,7 @@ def _order_keys(order: npt.ArrayLike | None, method: Method, count: int) -> npt.
         else np.zeros(count, bool)
     )
     if missing.any():
-        rows = np.flatnonzero(missing)[:MAX_SHOWN].tolist()
+        rows = _named(np.flatnonzero(missing)[:MAX_SHOWN].tolist(), labels)
         raise BenefitError("order", [f"row {r}: the arrival key is missing" for r in rows])
     try:
         np.argsort(keys)
@@ -183,7 +186,7 @@ def _refuse_deciding_ties(
         f"the {room[g]:,} won "
         f"left cannot fund all of them ({asked[g]:,} won asked), so the row order would "
         "decide; break the tie (a tie-break rule in the ranking, a finer arrival time) "
-        "or pass ties='row_order' to fund tied rows in row order"
+        "or fund tied rows in row order (ties='row_order', --row-order-ties)"
         for g, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
         if deciding[g]
     ]
@@ -272,7 +275,7 @@ def allocate(
             raise BenefitError("remainder", [f"applies to pro_rata only (method is {method!r})"])
         if ties not in ("refuse", "row_order"):
             raise BenefitError("ties", [f"must be 'refuse' or 'row_order' (got {ties!r})"])
-        keys = _order_keys(order, method, wanted.size)
+        keys = _order_keys(order, method, wanted.size, labels)
         granted = _walk(
             wanted,
             money,

@@ -39,10 +39,14 @@ _FULL, _PARTIAL, _NONE, _MISSING, _NOT_ELIGIBLE = range(5)
 
 @attrs.frozen
 class Pot:
-    """One budget and what it funds: the whole budget, or one code's budget (``key``)."""
+    """One budget and what it funds: the whole budget, or one code's budget (``key``).
+
+    ``budget`` is None when the profile's budget table has no entry (``null``) for the
+    code: its eligible rows are ``missing``, not ``none``.
+    """
 
     key: str | None
-    budget: int
+    budget: int | None
     requested: int
     granted: int
     funded_full: int
@@ -51,9 +55,9 @@ class Pot:
     capacity: int | None = None
 
     @property
-    def remaining(self) -> int:
+    def remaining(self) -> int | None:
         """The won of this budget left unallocated."""
-        return self.budget - self.granted
+        return None if self.budget is None else self.budget - self.granted
 
 
 @attrs.frozen(eq=False)
@@ -70,15 +74,15 @@ class Funding:
     profile_id: str
     on: dt.date
     method: Method
-    average_support: int | None
+    average_support: int | dict[str, int] | None
     pots: tuple[Pot, ...]
     table: pd.DataFrame
     payments: pd.DataFrame
 
     @property
     def budget(self) -> int:
-        """The whole budget, every pot together."""
-        return sum(pot.budget for pot in self.pots)
+        """The whole budget, every pot together (pots without a budget count 0)."""
+        return sum(pot.budget or 0 for pot in self.pots)
 
     @property
     def granted(self) -> int:
@@ -92,12 +96,14 @@ class Funding:
 
     def summary(self) -> pd.DataFrame:
         """One row per pot: budget, requested, granted, remaining, counts and capacity."""
-        rows = []
-        for pot in self.pots:
-            data = attrs.asdict(pot)
-            rows.append({**dict(list(data.items())[:4]), "remaining": pot.remaining, **data})
-        frame = pd.DataFrame(rows)
-        frame["capacity"] = frame["capacity"].astype("Int64")
+        columns = ["key", "budget", "requested", "granted", "remaining"]
+        columns += ["funded_full", "funded_partly", "unfunded", "capacity"]
+        frame = pd.DataFrame(
+            [{**attrs.asdict(pot), "remaining": pot.remaining} for pot in self.pots],
+            columns=columns,
+        )
+        for name in ("budget", "remaining", "capacity"):
+            frame[name] = frame[name].astype("Int64")
         return frame
 
 
@@ -112,8 +118,9 @@ def _plan_of(profile: Profile) -> BenefitPlan:
 
 def _pots(
     profile: Profile, plan: BenefitPlan, frame: pd.DataFrame, on: dt.date, budget: int | None
-) -> tuple[npt.NDArray[np.intp], list[tuple[str | None, int]]]:
-    """Each row's pot (-1: none) and every pot's (key, budget)."""
+) -> tuple[npt.NDArray[np.intp], list[tuple[str | None, int | None]]]:
+    """Each row's pot (-1: none) and every pot's (key, budget; None where the table's
+    entry is null: no budget is set for that code)."""
     n = len(frame)
     if budget is not None:
         return np.zeros(n, np.intp), [(None, as_amount(budget, "budget"))]
@@ -136,7 +143,10 @@ def _pots(
         pot = np.asarray(column.values, np.intp)
         if unusable is not None:
             pot = np.where(unusable, -1, pot)
-    return pot, [(code, int(value.get(code) or 0)) for code in codes]
+    budgets = [value.get(code) for code in codes]
+    return pot, [
+        (code, None if won is None else int(won)) for code, won in zip(codes, budgets, strict=True)
+    ]
 
 
 def _order(
@@ -144,6 +154,7 @@ def _order(
     frame: pd.DataFrame,
     method: Method,
     taking: npt.NDArray[np.bool_],
+    labels: list[object],
 ) -> npt.NDArray[Any] | None:
     """Funding order keys, read where rows take part (rank, arrival value or row position).
 
@@ -167,7 +178,7 @@ def _order(
     unusable = column.unusable()
     lacking = taking & (unusable if unusable is not None else np.zeros(n, bool))
     if lacking.any():
-        rows = np.flatnonzero(lacking)[:MAX_SHOWN].tolist()
+        rows = [labels[r] for r in np.flatnonzero(lacking)[:MAX_SHOWN].tolist()]
         raise InputError(
             f"rows {rows} are eligible but have no usable {name!r}; give every eligible "
             f"applicant one, or fund them another way",
@@ -176,6 +187,12 @@ def _order(
     if field.kind is FieldKind.CATEGORY:  # an arrival order by category: in declared order
         return np.asarray(column.values, np.int64)
     return np.asarray(column.values)
+
+
+def _capacity(budget: int, average: int | dict[str, int] | None, key: str | None) -> int | None:
+    """How many average supports a pot's budget holds, floored; None without an average."""
+    per_pot = average.get(key) if isinstance(average, dict) and key is not None else average
+    return budget // per_pot if isinstance(per_pot, int) and per_pot > 0 else None
 
 
 def _labels(profile: Profile, frame: pd.DataFrame) -> list[object]:
@@ -214,7 +231,8 @@ def fund(
     chosen: Method = method or plan.spec.allocation.method
     if chosen not in METHODS:
         raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {chosen!r})"])
-    average = plan.spec.average_on(day)
+    dated = plan.spec.average_on(day)
+    average: int | dict[str, int] | None = dict(dated) if isinstance(dated, tuple) else dated
     if average_support is not None:
         average = as_amount(average_support, "average_support")
         if average == 0:
@@ -225,16 +243,20 @@ def fund(
     requested = np.where(known, total.fillna(0).to_numpy(np.int64), 0)
     pot, pots = _pots(profile, plan, frame, day, budget)
     taking = known & (pot >= 0)
-    keys = _order(plan, frame, chosen, taking)
+    labels = _labels(profile, frame)
+    keys = _order(plan, frame, chosen, taking, labels)
     granted = np.zeros(len(frame), np.int64)
     # an eligible row with no budget key (no pot) cannot be funded: its information is missing
     status = np.where(eligible, np.where(taking, _NONE, _MISSING), _NOT_ELIGIBLE).astype(np.int8)
-    labels = _labels(profile, frame)
     summaries = []
     allocation = plan.spec.allocation
     for index, (key, money) in enumerate(pots):
         rows = np.flatnonzero(taking & (pot == index))
         asked = requested[rows]
+        if money is None:  # no budget set for this code: its rows cannot be funded yet
+            status[rows] = _MISSING
+            summaries.append(Pot(key, None, int(asked.sum()), 0, 0, 0, 0))
+            continue
         got = allocate(
             asked,
             money,
@@ -257,7 +279,7 @@ def fund(
                 funded_full=int((state == _FULL).sum()),
                 funded_partly=int((state == _PARTIAL).sum()),
                 unfunded=int((state == _NONE).sum()),
-                capacity=None if not average else money // average,
+                capacity=_capacity(money, average, key),
             )
         )
     out = results.copy()
@@ -310,6 +332,7 @@ def _payments(
         parts.append(
             pd.DataFrame(
                 {
+                    "position": rows,
                     "row": frame.index.to_numpy()[rows],
                     "applicant": applicants[rows],
                     "amount": amount.spec.id,
@@ -319,5 +342,6 @@ def _payments(
                 }
             )
         )
-    payments = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return payments.sort_values(["row"], kind="stable", ignore_index=True)
+    payments = pd.concat(parts, ignore_index=True)  # a benefits section has one amount or more
+    payments = payments.sort_values("position", kind="stable", ignore_index=True)
+    return payments.drop(columns="position")

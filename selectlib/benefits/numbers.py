@@ -104,12 +104,14 @@ def as_rate(value: Number, *, maximum: Fraction | None = Fraction(1)) -> Fractio
     if rate < 0:
         raise BenefitError("rate", [f"must not be negative (got {value!r})"])
     if maximum is not None and rate > maximum:
+        signed = isinstance(value, str) and "%" in value
+        fix = (
+            "a rate pays at most the whole base"
+            if signed
+            else "write a percentage with its sign ('20%') or as a fraction (0.2)"
+        )
         raise BenefitError(
-            "rate",
-            [
-                f"{value!r} is {percent(rate)}, above {percent(maximum)}; "
-                "write a percentage with its sign ('20%') or as a fraction (0.2)"
-            ],
+            "rate", [f"{value!r} is {percent(rate)}, above {percent(maximum)}; {fix}"]
         )
     return rate
 

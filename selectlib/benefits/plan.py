@@ -19,18 +19,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..coerce import MISSING
+from ..domains import check_domains
 from ..errors import ExpressionError
 from ..expr import Condition, DomainCheck, Symbols, compile_condition
 from ..model import Field, FieldKind, Parameter
 from ..params import Env
 from .line import BenefitLine, LineStatus
-from .money import BenefitTrace, Rounding, benefit, bound_one, interest_subsidy
-from .numbers import MAX_WON
+from .money import BenefitTrace, Bound, Rounding, benefit, bound_one, interest_subsidy
+from .numbers import MAX_WON, BenefitError
 from .refs import (
+    MAX_DAYS,
     Exact,
     RefKind,
     ValueRef,
-    possible_values,
+    minimum_above_cap,
     refs_used,
     resolve_ref,
     value_problems,
@@ -42,7 +44,7 @@ __all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
 Problem = tuple[tuple[str | int, ...], str, str]
 IntArray = npt.NDArray[np.int64]
 PAID, NOT_APPLICABLE, MISSING_LINE, NO_LINE = 0, 1, 2, 3
-_BOUNDS: Final = ("cap", "minimum", "days")
+_OPTIONAL_REFS: Final = ("cap", "minimum", "days")
 _SEE_LANGUAGE: Final = "see the condition language in docs/profile-format.md"
 
 
@@ -63,6 +65,19 @@ class AmountPlan:
         used = refs_used([self.share, self.cap, self.minimum, self.days])
         extra = sorted(self.when.whole.params) if self.when is not None else []
         object.__setattr__(self, "parameters", tuple(dict.fromkeys([*used, *extra])))
+
+    def one(
+        self,
+        base: int,
+        share: Fraction,
+        cap: int | None,
+        minimum: int | None,
+        days: int | None,
+        rounding: Rounding,
+    ) -> tuple[Fraction, int, int, Bound | None]:
+        """One amount with Python integers: (raw, rounded, amount, bound)."""
+        raw = base * share if days is None else base * share * Fraction(days, self.spec.year_days)
+        return (raw, *bound_one(raw, base, cap=cap, minimum=minimum, rounding=rounding))
 
     def trace(
         self,
@@ -104,9 +119,11 @@ class BenefitPlan:
     ) -> BenefitLine:
         spec = plan.spec
         beneficiary = applicant
+        nobody = False
         if spec.beneficiary is not None:
             who = typed.get(spec.beneficiary, MISSING)
             beneficiary = None if who is MISSING else str(who)
+            nobody = who is MISSING
         effective = env.cache.get(("benefit-effective", spec.id), MISSING)
         if effective is MISSING:
             dates = (env.effective[p] for p in plan.parameters)
@@ -138,7 +155,8 @@ class BenefitPlan:
         minimum = None if plan.minimum is None else plan.minimum.scalar(typed, env)
         days = None if plan.days is None else plan.days.scalar(typed, env)
         if (
-            base is MISSING
+            nobody
+            or base is MISSING
             or base > MAX_WON
             or share is None
             or (plan.cap is not None and cap is None)
@@ -147,9 +165,8 @@ class BenefitPlan:
         ):
             return line("missing")
         rate = Fraction(share)
-        raw = base * rate if days is None else base * rate * Fraction(days, spec.year_days)
-        rounded, amount, bound = bound_one(
-            raw, base, cap=_whole(cap), minimum=_whole(minimum), rounding=self.spec.rounding
+        raw, rounded, amount, bound = plan.one(
+            base, rate, _whole(cap), _whole(minimum), _whole(days), self.spec.rounding
         )
         return line(
             "paid",
@@ -209,6 +226,10 @@ class BenefitPlan:
         bases = np.asarray(values)
         bad = np.zeros(n, bool) if missing is None else np.asarray(missing, bool).copy()
         bad |= bases > MAX_WON
+        if plan.spec.beneficiary is not None:  # an amount paid to nobody cannot be paid
+            _, nobody = vectors[plan.spec.beneficiary]
+            if nobody is not None:
+                bad |= np.asarray(nobody, bool)
         days_column = None
         if plan.days is not None:
             days_column, days_bad = _days(plan.days, vectors, n)
@@ -228,18 +249,34 @@ class BenefitPlan:
             share, cap, minimum = (
                 None if g is None else g[1][int(combos[i, c])] for i, g in enumerate(grouped)
             )
-            if share is None or (grouped[1] and cap is None) or (grouped[2] and minimum is None):
+            if (
+                share is None
+                or (grouped[1] is not None and cap is None)
+                or (grouped[2] is not None and minimum is None)
+            ):
                 status[members] = MISSING_LINE
                 continue
-            trace = plan.trace(
-                bases[members].astype(np.int64),
-                Fraction(share),
-                _whole(cap),
-                _whole(minimum),
-                None if days_column is None else days_column[members],
-                self.spec.rounding,
-            )
-            amount[members] = trace.amount
+            member_days = None if days_column is None else days_column[members]
+            try:
+                trace = plan.trace(
+                    bases[members].astype(np.int64),
+                    Fraction(share),
+                    _whole(cap),
+                    _whole(minimum),
+                    member_days,
+                    self.spec.rounding,
+                )
+                amount[members] = trace.amount
+            except BenefitError:  # too large for int64: exact Python integers, row by row
+                for position, row in enumerate(members.tolist()):
+                    amount[row] = plan.one(
+                        int(bases[row]),
+                        Fraction(share),
+                        _whole(cap),
+                        _whole(minimum),
+                        None if member_days is None else int(member_days[position]),
+                        self.spec.rounding,
+                    )[2]
         return amount, status
 
 
@@ -257,7 +294,7 @@ def _days(
     values, missing = vectors[ref.field]
     days = np.asarray(values, np.int64)
     bad = np.zeros(n, bool) if missing is None else np.asarray(missing, bool).copy()
-    bad |= (days < 0) | (days > 100 * 366)
+    bad |= (days < 0) | (days > MAX_DAYS)
     return np.where(bad, 0, days), bad
 
 
@@ -333,17 +370,14 @@ def _amount_problems(
         except ExpressionError as exc:
             yield ((*path, "when"), str(exc), _SEE_LANGUAGE)
             return
-    if any(resolved[k] is None and getattr(spec, k) is not None for k in _BOUNDS):
+    if any(resolved[k] is None and getattr(spec, k) is not None for k in _OPTIONAL_REFS):
         return
-    lowest_cap = min(possible_values(resolved["cap"], parameters), default=None)
-    highest_minimum = max(possible_values(resolved["minimum"], parameters), default=None)
-    if lowest_cap is not None and highest_minimum is not None and highest_minimum > lowest_cap:
-        yield (
-            (*path, "minimum"),
-            f"a minimum of {highest_minimum:,} won can be above a cap of {lowest_cap:,} won",
-            "keep every minimum at or below every cap",
-        )
+    for problem in minimum_above_cap(resolved["cap"], resolved["minimum"], parameters):
+        yield ((*path, "minimum"), problem, "keep every minimum at or below its cap")
         return
+    if when is not None:
+        for name, index, problem in check_domains(parameters.values(), when.checks):
+            yield ((*path, "when"), f"{name!r} (entry {index + 1}): {problem}", _SEE_LANGUAGE)
     yield AmountPlan(spec, share, resolved["cap"], resolved["minimum"], resolved["days"], when)
 
 
@@ -366,15 +400,16 @@ def compile_benefits(
     budget = None
     if spec.budget is not None:
         budget, found = resolve_ref(spec.budget, "amount", fields, parameters)
-        if budget is not None and budget.param is None:
-            budget, found = None, [f"{spec.budget!r} is not a parameter"]
+        if spec.budget.split("[")[0] not in parameters:
+            budget, found = None, [f"no parameter named {spec.budget!r}"]
         problems += [(("budget",), p, "name a parameter of whole won") for p in found]
     allocation = spec.allocation
-    for key, kinds in (("rank", (FieldKind.INTEGER,)), ("arrival", tuple(FieldKind))):
+    orderable = (FieldKind.INTEGER, FieldKind.NUMBER, FieldKind.TEXT, FieldKind.CATEGORY)
+    for key, kinds in (("rank", (FieldKind.INTEGER,)), ("arrival", orderable)):
         name = getattr(allocation, key)
         field = fields.get(name) if name is not None else None
         if name is not None and (field is None or field.kind not in kinds):
-            what = "an integer field" if key == "rank" else "a field"
+            what = "an integer field" if key == "rank" else "a number, text or category field"
             problems.append((("allocation", key), f"{name!r} is not {what}", "name an input field"))
     if allocation.method == "rank" and allocation.rank is None:
         problems.append(
@@ -387,7 +422,7 @@ def compile_benefits(
         for plan in plans
         for ref in (plan.share, plan.cap, plan.minimum)
         if ref is not None and ref.param is not None and ref.key is not None
-    )
+    ) + tuple(check for plan in plans if plan.when is not None for check in plan.when.checks)
     return BenefitPlan(spec, tuple(plans), fields, budget, checks), []
 
 
@@ -397,9 +432,20 @@ def reform_problems(
     """(parameter, problem) for values a reform gave that the amounts and budget cannot use."""
     refs = [ref for p in plan.amounts for ref in (p.share, p.cap, p.minimum)]
     refs.append(plan.budget)
-    return [
+    found = [
         (ref.param, problem)
         for ref in refs
         if ref is not None and ref.param is not None
         for problem in value_problems(ref, parameters[ref.param])
     ]
+    if found:  # values that cannot be used at all; bounds compare only usable ones
+        return found
+    for amount in plan.amounts:
+        name = next(
+            (r.param for r in (amount.minimum, amount.cap) if r is not None and r.param),
+            amount.spec.id,
+        )
+        found += [
+            (name, problem) for problem in minimum_above_cap(amount.cap, amount.minimum, parameters)
+        ]
+    return found

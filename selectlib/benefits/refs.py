@@ -9,6 +9,7 @@ value per applicant, converted exactly (rates as Fractions, amounts as whole won
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -21,9 +22,18 @@ import numpy.typing as npt
 from ..coerce import MISSING
 from ..model import Field, FieldKind, Parameter, Table
 from ..params import Env
-from .numbers import MAX_WON, BenefitError, as_amount, as_rate, as_share
+from .numbers import BenefitError, as_amount, as_rate, as_share
 
-__all__ = ["Exact", "RefKind", "ValueRef", "resolve_ref"]
+__all__ = [
+    "MAX_DAYS",
+    "Exact",
+    "RefKind",
+    "ValueRef",
+    "minimum_above_cap",
+    "refs_used",
+    "resolve_ref",
+    "value_problems",
+]
 
 RefKind = Literal["rate", "share", "amount", "days"]
 Exact = Fraction | int
@@ -37,8 +47,12 @@ _WHAT = {
 }
 
 
+MAX_DAYS = 100 * 366
+"""The longest loan an interest subsidy counts (a century): longer is an input mistake."""
+
+
 def _days(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100 * 366:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
         raise BenefitError("days", [f"must be a whole number of days (got {value!r})"])
     return value
 
@@ -95,7 +109,7 @@ class ValueRef:
             return self.literal
         if self.field is not None:
             value = typed.get(self.field, MISSING)
-            return None if value is MISSING or value > MAX_WON else int(value)
+            return None if value is MISSING or not 0 <= value <= MAX_DAYS else int(value)
         converted = self.converted(env)
         if self.key is None:
             return converted  # type: ignore[no-any-return]
@@ -143,6 +157,8 @@ def resolve_ref(
         field = fields.get(ref)
         if field is None or field.kind is not FieldKind.INTEGER:
             return None, [f"{ref!r} is not an integer field; name the field holding the days"]
+        if field.minimum is None or field.minimum < 0:
+            return None, [f"the days field {ref!r} may be negative; give it 'minimum: 0'"]
         return ValueRef(kind, field=ref), []
     if isinstance(ref, str) and (match := _LOOKUP.fullmatch(ref.strip())):
         name, key = match.groups()
@@ -207,14 +223,51 @@ def value_problems(ref: ValueRef, parameter: Parameter) -> list[str]:
     return problems
 
 
-def possible_values(ref: ValueRef | None, parameters: Mapping[str, Parameter]) -> list[Exact]:
-    """Every value ``ref`` can take on any date and for any key (none for a field)."""
-    if ref is None or ref.field is not None:
-        return []
+def _values_on(
+    ref: ValueRef, parameters: Mapping[str, Parameter], day: dt.date | None
+) -> dict[str | None, Exact]:
+    """What ``ref`` holds on ``day``: {None: value}, or {code: value} for a lookup."""
     if ref.literal is not None:
-        return [ref.literal]
+        return {None: ref.literal}
     assert ref.param is not None
-    return [convert(ref.kind, value) for _, value in _parameter_values(parameters[ref.param])]
+    parameter = parameters[ref.param]
+    entry = (parameter.at(day) if day is not None else None) or parameter.history[0]
+    value = entry.value
+    if isinstance(value, Table):
+        return {k: convert(ref.kind, v) for k, v in value.entries if v is not None}
+    return {None: convert(ref.kind, value)}
+
+
+def minimum_above_cap(
+    cap: ValueRef | None, minimum: ValueRef | None, parameters: Mapping[str, Parameter]
+) -> list[str]:
+    """Where a minimum would lie above its cap: on each date either takes effect, per code
+    when both are looked up by the same field, else any minimum against any cap."""
+    if cap is None or minimum is None:
+        return []
+    dates: set[dt.date | None] = {
+        entry.since
+        for ref in (cap, minimum)
+        if ref.param is not None
+        for entry in parameters[ref.param].history
+    } or {None}
+    for day in sorted(dates, key=lambda d: d or dt.date.min):
+        caps, minimums = _values_on(cap, parameters, day), _values_on(minimum, parameters, day)
+        when = f" from {day.isoformat()}" if day is not None else ""
+        if cap.key is not None and cap.key == minimum.key:
+            pairs = [(k, minimums[k], caps[k]) for k in caps if k in minimums]
+            for code, low, high in pairs:
+                if low > high:
+                    return [
+                        f"for {code!r}{when}, the minimum {low:,} won is above the cap {high:,}"
+                    ]
+        elif caps and minimums and max(minimums.values()) > min(caps.values()):
+            low, high = max(minimums.values()), min(caps.values())
+            return [
+                f"{when.strip() or 'always'}: a minimum of {low:,} won can be above a cap of "
+                f"{high:,} won"
+            ]
+    return []
 
 
 def refs_used(refs: Sequence[ValueRef | None]) -> tuple[str, ...]:

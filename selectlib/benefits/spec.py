@@ -1,8 +1,8 @@
 """The ``benefits`` section of a profile, as data: amounts, rounding, budget, allocation.
 
-These classes only hold what the file says. The loader checks them against the
-profile's fields and parameters (:mod:`selectlib.benefits.check`), and
-:mod:`selectlib.benefits.plan` compiles them into the amounts a decision carries.
+These classes only hold what the file says. :mod:`selectlib.benefits.plan` checks them
+against the profile's fields and parameters when the profile loads and compiles them
+into the amounts a decision carries.
 """
 
 from __future__ import annotations
@@ -16,10 +16,21 @@ from ..text import Text
 from .budget import Method
 from .money import Rounding
 
-__all__ = ["FORMULAS", "AllocationSpec", "AmountSpec", "BenefitsSpec", "Formula", "Ref"]
+__all__ = [
+    "FORMULAS",
+    "AllocationSpec",
+    "AmountSpec",
+    "Average",
+    "BenefitsSpec",
+    "Formula",
+    "Ref",
+]
 
 Formula = Literal["rate", "matching", "interest"]
 FORMULAS: tuple[Formula, ...] = ("rate", "matching", "interest")
+Average = int | tuple[tuple[str, int], ...]
+"""An average support per applicant in won: one for every pot, or one per budget code
+(``((code, won), ...)``) when only some codes' averages are known."""
 Ref = str | int | float
 """A rate, ratio or amount as written: a literal (``"20%"``, ``0.2``, ``1000000``), a
 parameter's name (``premium_cap``), or a table lookup (``cap_by_type[project_type]``)."""
@@ -69,17 +80,17 @@ class BenefitsSpec:
     ``rounding`` is required: how exact amounts become whole won is a rule of the
     program, never a library default. ``budget`` names a parameter (whole won; a table
     keyed by a category field makes one budget per code). ``average_support`` is a
-    dated average support per applicant, for capacity planning; it may start after the
-    profile's ``valid_from``.
+    dated average support per applicant (one, or one per budget code), for capacity
+    planning; it may start after the profile's ``valid_from``.
     """
 
     rounding: Rounding
     amounts: tuple[AmountSpec, ...]
     budget: str | None = None
-    average_support: tuple[tuple[dt.date, int], ...] = ()
+    average_support: tuple[tuple[dt.date, Average], ...] = ()
     allocation: AllocationSpec = AllocationSpec()
 
-    def average_on(self, on: dt.date) -> int | None:
+    def average_on(self, on: dt.date) -> Average | None:
         """The average support in force on ``on``, or None before the first entry."""
         found = None
         for since, value in self.average_support:
