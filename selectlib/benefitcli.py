@@ -7,7 +7,6 @@ applicants, or writes every row (and the payments and pots beside it) to files.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import re
 from pathlib import Path
@@ -21,10 +20,9 @@ from rich.text import Text
 
 from .benefits.budget import Method
 from .benefits.funding import FUNDING_STATUSES, Funding
-from .dates import as_date
+from .cliopts import Format, Lang, option_day, output_format
 from .decision import Outcome
-from .errors import InputError
-from .io import format_of, json_text, read_table, write_table
+from .io import json_text, read_table, write_table
 from .profile import Profile, load_profile
 from .render import OUTCOME_STYLES, absent_fields_note, cell, say
 
@@ -33,22 +31,6 @@ __all__ = ["benefits", "parse_won"]
 SHOWN_ROWS: Final = 30
 """Applicants shown in the terminal; --out writes all of them."""
 _WON: Final = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+")
-
-
-class Lang(enum.StrEnum):
-    """Language of labels and reasons."""
-
-    KO = "ko"
-    EN = "en"
-
-
-class Format(enum.StrEnum):
-    """How results are shown or written."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    XLSX = "xlsx"
 
 
 class Allocate(enum.StrEnum):
@@ -115,25 +97,6 @@ def _won(value: Any) -> Text:
     if pd.api.types.is_scalar(value) and pd.isna(value):
         return Text("")
     return Text(f"{int(str(value)):,}", justify="right")
-
-
-def _day(on: str | None) -> dt.date:
-    try:
-        return as_date(on)
-    except InputError as exc:
-        raise InputError(f"--on {exc.reason}") from None
-
-
-def _output_format(chosen: Format | None, out: Path | None) -> Format:
-    if chosen is None:
-        return Format(format_of(out)) if out is not None else Format.TABLE
-    if chosen is Format.TABLE and out is not None:
-        raise typer.BadParameter(
-            "table is for the terminal; write csv, json or xlsx to a file", param_hint="--format"
-        )
-    if chosen is Format.XLSX and out is None:
-        raise typer.BadParameter("xlsx needs --out FILE", param_hint="--format")
-    return chosen
 
 
 # -- what is printed -------------------------------------------------------------------------
@@ -331,13 +294,13 @@ def benefits(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")] = Lang.EN,
 ) -> None:
     """Decide every applicant in INPUT and spread the budget: who gets how much, and why."""
-    chosen = _output_format(format, out)
+    chosen = output_format(format, out)
     money = parse_won(budget, "--budget")
     mean = parse_won(average, "--average")
     if mean == 0:
         raise typer.BadParameter("must be more than 0 won", param_hint="--average")
     rules = load_profile(profile)
-    day = _day(on)
+    day = option_day(on)
     frame = read_table(input)
     note = absent_fields_note(rules, list(frame.columns), False)
     if note:

@@ -7,7 +7,6 @@ Errors selectlib raises on purpose (and file errors) end the command with
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import json
 import sys
@@ -23,11 +22,11 @@ from rich.progress import Progress
 
 from . import render
 from .benefitcli import benefits
-from .dates import as_date
-from .errors import InputError, ProfileError, SelectlibError
+from .cliopts import Format, Lang, option_day, output_format
+from .errors import ProfileError, SelectlibError
 from .evalcli import evaluate, sheets
 from .geocli import AreasOpt, clusters, geo_context
-from .io import format_of, json_text, read_table, sample_data_dir, write_table
+from .io import json_text, read_table, sample_data_dir, write_table
 from .profile import Profile, list_profiles, load_profile
 from .render import say
 from .schema import PROFILE_SCHEMA
@@ -43,22 +42,6 @@ TABLE_ROWS: Final = 1_000
 DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
 DEMO_DATE: Final = dt.date(2024, 5, 1)
 DEMO_REFORM: Final = {"cluster_min": {"metro": 30, "city": 20, "county": 10}, "min_staff": 2}
-
-
-class Lang(enum.StrEnum):
-    """Language of labels and reasons."""
-
-    KO = "ko"
-    EN = "en"
-
-
-class Format(enum.StrEnum):
-    """How results are shown or written."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    XLSX = "xlsx"
 
 
 app = typer.Typer(
@@ -150,26 +133,6 @@ def _rules(profile: str, items: list[str] | None) -> Profile:
     return loaded.with_params(changes) if changes else loaded
 
 
-def _day(on: str | None) -> dt.date:
-    """The --on date (default today)."""
-    try:
-        return as_date(on)
-    except InputError as exc:
-        raise InputError(f"--on {exc.reason}") from None
-
-
-def _output_format(chosen: Format | None, out: Path | None) -> Format:
-    if chosen is None:
-        return Format(format_of(out)) if out is not None else Format.TABLE
-    if chosen is Format.TABLE and out is not None:
-        raise typer.BadParameter(
-            "table is for the terminal; write csv, json or xlsx to a file", param_hint="--format"
-        )
-    if chosen is Format.XLSX and out is None:
-        raise typer.BadParameter("xlsx needs --out FILE", param_hint="--format")
-    return chosen
-
-
 def _in_chunks(frame: pd.DataFrame, work: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
     """``work`` over ``frame`` in chunks of CHUNK_ROWS rows, with a progress bar on stderr."""
     if len(frame) <= CHUNK_ROWS:
@@ -221,9 +184,9 @@ def check(
     With --firms (and --areas), the profile's derived fields (the cluster count and area
     type) are computed from the firm registry and maps instead of read from INPUT.
     """
-    chosen = _output_format(format, out)
+    chosen = output_format(format, out)
     rules = _rules(profile, set_)
-    day = _day(on)
+    day = option_day(on)
     frame = read_table(input)
     context = geo_context(firms, areas) if firms is not None else None
     note = render.absent_fields_note(rules, list(frame.columns), context is not None)
@@ -254,10 +217,10 @@ def compare(
     format: FormatOpt = None,
 ) -> None:
     """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
-    chosen = _output_format(format, out)
+    chosen = output_format(format, out)
     baseline = load_profile(profile)
     reform = _rules(profile, set_)
-    day = _day(on)
+    day = option_day(on)
     frame = read_table(input)
     result = _in_chunks(frame, lambda chunk: compare_profiles(baseline, reform, chunk, on=day))
     console = _summary_console(chosen, out)
@@ -323,7 +286,7 @@ def profiles_list() -> None:
 def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN) -> None:
     """Show a profile's fields, parameters (on --on) and criteria."""
     loaded = load_profile(profile)
-    day = _day(on)
+    day = option_day(on)
     spec = loaded.spec
     console = Console(highlight=False)
     console.rule(f"{spec.id}: {spec.name.get(lang)}")
