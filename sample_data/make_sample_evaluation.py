@@ -47,6 +47,7 @@ from selectlib.scoring import (
     top,
     weighted_total,
 )
+from selectlib.scoring.exact import Exact
 from selectlib.scoring.spec import EvaluationSpec, Stage
 
 HERE = Path(__file__).resolve().parent
@@ -234,13 +235,17 @@ class StageOutcome:
 
     stage: Stage
     candidates: list[str]
-    criteria: npt.NDArray[np.float64]  # aggregated, (candidates, criteria)
+    criteria: Exact  # aggregated, (candidates, criteria)
     result: StageResult
     advanced: npt.NDArray[np.bool_]
 
     def total(self, applicant: str) -> float:
-        """The applicant's adjusted stage total."""
+        """The applicant's adjusted stage total (for display)."""
         return float(self.result.totals[self.candidates.index(applicant)])
+
+    def totals(self, applicants: Sequence[str]) -> Exact:
+        """The applicants' adjusted stage totals, exactly."""
+        return self.result.exact_totals[[self.candidates.index(a) for a in applicants]]
 
     def ids(self, mask: npt.NDArray[np.bool_]) -> list[str]:
         """The candidates where ``mask`` is true."""
@@ -258,13 +263,13 @@ def run_stage(
     aggregate = AGGREGATES[stage.panel.aggregate](scores)
     bonus = points(table, candidates, stage.bonus.field) if stage.bonus else 0.0
     penalty = points(table, candidates, stage.penalty.field) if stage.penalty else 0.0
-    result = score_stage(stage.rules(), aggregate.values, bonus=bonus, penalty=penalty)
-    ranking = rank(result.totals, eligible=result.passed)
+    result = score_stage(stage.rules(), aggregate.exact, bonus=bonus, penalty=penalty)
+    ranking = rank(result.exact_totals.numerators, eligible=result.passed)
     if stage.advance is None:
         advanced = result.passed
     else:
         advanced = top(ranking, stage.advance.size(spec.final.slots), stage.advance.at_line)
-    return StageOutcome(stage, list(candidates), aggregate.values, result, advanced)
+    return StageOutcome(stage, list(candidates), aggregate.exact, result, advanced)
 
 
 @dataclass(frozen=True)
@@ -290,12 +295,13 @@ def tie_break_keys(
     keys = []
     for rule in spec.final.tie_breaks:
         if rule.stage is not None:
-            key = [stages[rule.stage].total(a) for a in finalists]
+            key = stages[rule.stage].totals(finalists).numerators.tolist()
         elif rule.criterion is not None:
             stage_id, _, criterion = rule.criterion.partition(".")
             outcome = stages[stage_id]
             column = outcome.stage.criterion_ids.index(criterion)
-            key = [float(outcome.criteria[outcome.candidates.index(a), column]) for a in finalists]
+            rows = [outcome.candidates.index(a) for a in finalists]
+            key = outcome.criteria.numerators[rows, column].tolist()
         else:
             column_values = by_id[str(rule.field)]
             key = [float(column_values[a]) for a in finalists]
@@ -310,9 +316,10 @@ def final(
     last = stages[spec.stages[-1].id]
     finalists = last.ids(last.result.passed)
     weights = spec.final_weights()
-    totals = [[stages[s].total(a) for a in finalists] for s, _ in weights]
-    scores = weighted_total(totals, [w for _, w in weights])
-    ranking = rank(scores, tie_break_keys(spec, stages, finalists, table))
+    totals = [stages[s].totals(finalists) for s, _ in weights]
+    exact = weighted_total(totals, [w for _, w in weights])
+    scores = exact.values
+    ranking = rank(exact.numerators, tie_break_keys(spec, stages, finalists, table))
     if ranking.tied.any():
         raise ValueError("the sample's final ranking must have no unbroken tie")
     by_id = table.set_index("applicant_id")

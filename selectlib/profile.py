@@ -18,7 +18,14 @@ from .dates import DateLike, as_date
 from .decision import Decision
 from .derive import derive_one, derive_table
 from .engine import Engine, as_record
-from .errors import InputError, ParameterError, ProfileNotFoundError, ValidityError
+from .errors import (
+    InputError,
+    ParameterError,
+    ProfileError,
+    ProfileNotFoundError,
+    ProfileProblem,
+    ValidityError,
+)
 from .loader import parse_profile
 from .model import Criterion, Field, Parameter, ProfileSpec, Text
 from .params import Env, resolve
@@ -184,10 +191,49 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
-        """A profile from data in the profile file's shape (e.g. from :meth:`to_dict`)."""
+        """A profile from data in the profile file's shape: what :meth:`to_dict` gives, or
+        ``yaml.safe_load`` of a profile file (whose dates are ``datetime.date`` keys and
+        values). Anything else raises a :class:`ProfileError` saying what to pass."""
         import json
 
-        return from_text(json.dumps(dict(data), default=str), None)
+        if not isinstance(data, Mapping):
+            raise ProfileError(
+                [
+                    ProfileProblem(
+                        "$",
+                        f"a profile must be a mapping (got {type(data).__name__})",
+                        "pass the dict that to_dict() or yaml.safe_load(profile_file) gives, "
+                        "or use load_profile(path)",
+                    )
+                ]
+            )
+        try:
+            text = json.dumps(_plain(data), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as error:
+            raise ProfileError(
+                [
+                    ProfileProblem(
+                        "$",
+                        f"the data is not in a profile file's shape ({error})",
+                        "use only mappings with text keys, lists, text, numbers, booleans, "
+                        "null and dates, as yaml.safe_load gives",
+                    )
+                ]
+            ) from None
+        return from_text(text, None)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with dates (as keys or values) written as ISO text, for JSON."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {
+            (k.isoformat() if isinstance(k, dt.date) else k): _plain(v) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def from_text(text: str, path: str | None) -> Profile:

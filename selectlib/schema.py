@@ -146,7 +146,7 @@ _ADJUSTMENT = {
     "additionalProperties": False,
     "properties": {
         "field": {"type": "string", "minLength": 1, "description": "Column of the applicants."},
-        "cap": {**_POINTS, "description": "The most points counted."},
+        "cap": {**_POINTS, "description": "The most points counted (8 with a cap of 5: 5)."},
     },
 }
 _STAGE = {
@@ -182,6 +182,11 @@ _STAGE = {
                 "min_size": {"type": "integer", "minimum": 1},
                 "min_external_share": {"type": "number", "minimum": 0, "maximum": 1},
             },
+        },
+        "step": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "The smallest unit of a score (e.g. 0.5 or 0.1); default 0.01.",
         },
         "pass_mark": _POINTS,
         "bonus": _ADJUSTMENT,

@@ -358,3 +358,31 @@ def test_compare_and_summary_shapes(flagship, good_record):
     summary = selectlib.summarize_comparison(cmp)
     assert list(summary["applicants"]) == [1]
     assert summary.loc[0, "changed_criteria"] == "operating_staff: failed→passed"
+
+
+def test_from_dict_takes_what_yaml_safe_load_gives_a_profile_file() -> None:
+    import yaml
+
+    from selectlib.profile import profiles_dir
+
+    for name in selectlib.list_profiles():
+        text = (profiles_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+        data = yaml.safe_load(text)  # dates become datetime.date, as keys and as values
+        assert selectlib.Profile.from_dict(data) == selectlib.load_profile(name)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (None, "a profile must be a mapping (got NoneType)"),
+        ("micro_manufacturer_center_2024", "use load_profile(path)"),
+        ({"id": {1, 2}}, "not in a profile file's shape"),
+        ({"id": float("nan")}, "not in a profile file's shape"),
+    ],
+)
+def test_from_dict_refuses_what_is_not_a_profile_and_says_what_to_pass(
+    data: object, fragment: str
+) -> None:
+    with pytest.raises(selectlib.ProfileError) as info:
+        selectlib.Profile.from_dict(data)  # type: ignore[arg-type]
+    assert fragment in str(info.value)

@@ -31,6 +31,7 @@ from selectlib.scoring import (
     trimmed_mean,
     weighted_total,
 )
+from selectlib.scoring.exact import Exact
 from selectlib.scoring.inputs import Evaluator, Recusal, read_evaluators, read_recusals
 from selectlib.scoring.spec import EvaluationSpec, Stage
 
@@ -158,6 +159,9 @@ class Outcome:
     def total(self, applicant: str) -> float:
         return float(self.result.totals[self.at(applicant)])
 
+    def totals(self, applicants: list[str]) -> Exact:
+        return self.result.exact_totals[[self.at(a) for a in applicants]]
+
 
 def _panel(
     stage: Stage,
@@ -199,21 +203,21 @@ def _stage(
     def points(field: str) -> npt.NDArray[np.float64]:
         return table[field].fillna("0").astype(float).to_numpy()
 
-    criteria = trimmed_mean(cube).values
+    criteria = trimmed_mean(cube).exact
     result = score_stage(
         stage.rules(),
         criteria,
         bonus=points(stage.bonus.field) if stage.bonus else 0.0,
         penalty=points(stage.penalty.field) if stage.penalty else 0.0,
     )
-    ranking = rank(result.totals, eligible=result.passed)
+    ranking = rank(result.exact_totals.numerators, eligible=result.passed)
     advanced = (
         top(ranking, stage.advance.size(spec.final.slots), stage.advance.at_line)
         if stage.advance
         else result.passed
     )
     chosen = [a for a, keep in zip(candidates, advanced.tolist(), strict=True) if keep]
-    return Outcome(candidates, criteria, result, ranking, chosen)
+    return Outcome(candidates, criteria.values, result, ranking, chosen)
 
 
 @pytest.fixture(scope="module")
@@ -302,8 +306,8 @@ def test_final_tie_chain_and_regional_balance(
     finalists = stages["presentation"].advanced
     weights = spec.final_weights()
     assert weights == (("site", 30.0), ("presentation", 70.0))
-    totals = [[stages[s].total(a) for a in finalists] for s, _ in weights]
-    final = weighted_total(totals, [w for _, w in weights])
+    totals = [stages[s].totals(finalists) for s, _ in weights]
+    final = weighted_total(totals, [w for _, w in weights]).values
     by_id = dict(zip(finalists, final.tolist(), strict=True))
     assert by_id["A21"] == by_id["A35"] == 75.5  # exactly: 0.3 × 72 + 0.7 × 77
     assert rank(final).ranks[finalists.index("A35")] == 6  # tied without the chain

@@ -82,16 +82,15 @@ def evaluate(case: Case) -> dict[str, Any]:
     """The full pure pipeline; every value is one entry per applicant row."""
     aggregate = AGGREGATES[case.aggregate]
     results = [
-        score_stage(case.rules, aggregate(scores).values, bonus=case.bonus)
-        for scores in case.stages
+        score_stage(case.rules, aggregate(scores).exact, bonus=case.bonus) for scores in case.stages
     ]
     eligible = results[0].passed & results[1].passed
-    final = weighted_total([r.totals for r in results], case.weights)
-    last = aggregate(case.stages[1]).values
+    final = weighted_total([r.exact_totals for r in results], case.weights).numerators
+    last = aggregate(case.stages[1]).exact.numerators
     ranking = rank(
         final,
         [
-            TieBreak("last stage", results[1].totals),
+            TieBreak("last stage", results[1].exact_totals.numerators),
             TieBreak("first criterion", last[:, 0]),
             TieBreak("applied", case.applied, descending=False),
         ],

@@ -9,6 +9,7 @@ members (duplicates as separate members), with the quorum taken from the real co
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -41,7 +42,6 @@ from selectlib.scoring.resample import (
     extreme_tables,
     identity_draws,
     leave_one_out_draws,
-    on_grid,
     simulate,
 )
 from selectlib.scoring.robust import robustness
@@ -486,9 +486,9 @@ def test_a_result_with_every_member_left_out_is_reproduced() -> None:
     assert report.agreement["n_evaluators"].tolist() == [0, 0]
 
 
-def test_the_closed_form_equals_the_aggregates_on_grid_scores() -> None:
+def test_the_closed_form_equals_the_aggregates_exactly() -> None:
     # half points with duplicates in the draws and recusals: the closed form used for
-    # such scores must give the trimmed mean and the mean of the gathered panels exactly
+    # trimmed means and means must give the aggregates of the gathered panels exactly
     rng = np.random.default_rng(4)
     scores = rng.integers(0, 41, (30, 6, 3)) / 2.0
     recused = rng.random((30, 6)) < 0.2
@@ -498,14 +498,17 @@ def test_the_closed_form_equals_the_aggregates_on_grid_scores() -> None:
     panels = scores[rows[None, :, None], draws[:, None, :]]  # (draws, applicants, seats, C)
     panels[recused[rows[None, :, None], draws[:, None, :]]] = np.nan
     flat = panels.reshape(-1, 6, 3)
-    tables = [([0, 1, 2], *extreme_tables(scores, ~recused, [0, 1, 2]))]
-    tables.append(([3, 4, 5], *extreme_tables(scores, ~recused, [3, 4, 5])))
+    units = scores * 2  # in halves
+    tables = [([0, 1, 2], *extreme_tables(units, ~recused, [0, 1, 2]))]
+    tables.append(([3, 4, 5], *extreme_tables(units, ~recused, [3, 4, 5])))
     for trimmed, aggregate in ((True, trimmed_mean), (False, mean)):
-        closed = closed_form(trimmed, scores, ~recused, weights, rows, tables)
-        expected = aggregate(flat).values.reshape(25, 30, 3)
-        np.testing.assert_array_equal(closed, expected)
-    assert on_grid(scores)
-    assert not on_grid(scores + 0.1)
+        closed = closed_form(trimmed, units, 2, ~recused, weights, rows, tables)
+        expected = aggregate(flat).exact
+        shared = math.lcm(closed.denominator, expected.denominator)
+        np.testing.assert_array_equal(
+            closed.over(shared).numerators,
+            expected.over(shared).numerators.reshape(25, 30, 3),
+        )
 
 
 def test_a_recused_member_drawn_twice_does_not_knock_an_applicant_out() -> None:

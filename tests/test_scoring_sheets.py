@@ -37,7 +37,7 @@ EVALUATORS = (
 )
 # scores[evaluator] = one row per applicant, one column per criterion (C..G)
 SCORES: dict[str, list[list[Any]]] = {
-    "E01": [[27.5, 15, 24, 8, 7], [12, 20, 12.25, 0, 10], [30, 0, 29.5, 9.5, 5]],
+    "E01": [[27.5, 15, 24, 8, 7], [12, 20, 12.5, 0, 10], [30, 0, 29.5, 9.5, 5]],
     "E02": [[" 27 ", "18", "22.5", 6, 4], [20, 10, 15, 5, 5], [0, 1, 2, 3, 4]],
 }
 
@@ -190,8 +190,9 @@ def test_data_validation_bounds_each_criterion_column(sheets: dict[str, Path]) -
         )
         assert rule.showErrorMessage
         assert rule.allow_blank
-        assert f"0부터 {top}까지의 숫자를 입력하십시오" in rule.error
-    assert rules["C6:C8"].prompt == "운영기관 역량 및 소공인 지원 실적: 0–30점 (과락: 12점 미만)"
+        assert f"0부터 {top}까지 0.5점 단위로 입력하십시오" in rule.error
+    prompt = "운영기관 역량 및 소공인 지원 실적: 0–30점, 0.5점 단위 (과락: 12점 미만)"
+    assert rules["C6:C8"].prompt == prompt
 
 
 def test_recused_rows_are_grey_with_a_note(tmp_path: Path) -> None:
@@ -282,11 +283,13 @@ def test_csv_template_round_trip(sheets: dict[str, Path]) -> None:
         "applicant_name",
         "criterion_label",
         "max_points",
+        "step",
     ]
     assert len(template) == 2 * 3 * 5
     assert template["score"].isna().all()
     assert template.iloc[0].tolist()[:4] == ["document", "E01", "A01", "capability"]
     assert template["max_points"].tolist()[:5] == ["30", "20", "30", "10", "10"]
+    assert set(template["step"]) == {"0.5"}
     assert template["applicant_name"].iloc[5] == "다라센터"
     assert template["criterion_label"].iloc[1] == "집적지 분석 및 연계성"
     numbers = expected("E01") + expected("E02")
@@ -535,10 +538,7 @@ def test_every_problem_is_reported_at_once(sheets: dict[str, Path]) -> None:
         ("document_E02.xlsx, sheet 점수표, cell G8", "11 is outside 0–10 (infrastructure)"),
     ]
     assert str(info.value).startswith("2 problems in the inputs")
-    assert (
-        info.value.problems[1].hint
-        == "write a number from 0 to 10, with a point for decimals (27.5)"
-    )
+    assert info.value.problems[1].hint == "write a number from 0 to 10 in steps of 0.5"
 
 
 def test_files_that_cannot_be_read(tmp_path: Path) -> None:

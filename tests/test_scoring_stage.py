@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -139,8 +140,14 @@ def test_rules_are_frozen_values() -> None:
 
 
 def test_weighted_total() -> None:
-    np.testing.assert_allclose(weighted_total([[80, 60], [70, 90]], [0.3, 0.7]), [73, 81])
-    np.testing.assert_allclose(weighted_total([[80, 60]], [1]), [80, 60])
+    assert weighted_total([[80, 60], [70, 90]], [0.3, 0.7]).values.tolist() == [73, 81]
+    assert weighted_total([[80, 60]], [1]).values.tolist() == [80, 60]
+    # exactly: 0.1 × 1 + 0.2 × 1 is 0.3, and 30/70 is the same as 0.3/0.7
+    assert weighted_total([[0.1], [0.2]], [1, 1]).values.tolist() == [0.15]
+    mixed = weighted_total([[85.5, 72], [77, 91.25]], [0.3, 0.7])
+    assert (
+        mixed.values.tolist() == weighted_total([[85.5, 72], [77, 91.25]], [30, 70]).values.tolist()
+    )
     with pytest.raises(ScoringError, match="one weight per stage"):
         weighted_total([[1], [2]], [1])
     with pytest.raises(ScoringError, match="not all 0"):
@@ -162,22 +169,26 @@ def test_weighted_total_does_not_depend_on_the_row() -> None:
             first, last = np.zeros(rows), np.zeros(rows)
             first[row], last[row] = 0.2, 0.6
             combined = weighted_total([first, last], [1, 3])
-            assert combined[row] == weighted_total([[0.2], [0.6]], [1, 3])[0]
+            assert combined.values[row] == weighted_total([[0.2], [0.6]], [1, 3]).values[0] == 0.5
 
 
 def test_equal_points_tie_whatever_the_order_they_are_added_in() -> None:
     # Both panels' trimmed means add up to exactly 353/6 points, but summing the three
-    # float aggregates gives 58.83333333333333 and 58.83333333333334: totals are rounded
-    # (to DECIMALS places) so the tie is a tie and the tie-break chain decides it.
+    # float aggregates gives 58.83333333333333 and 58.83333333333334: totals are exact
+    # fractions, so the tie is a tie and the tie-break chain decides it.
     from selectlib.scoring import trimmed_mean
 
     first = [[13.5, 21.0, 26.0], [17.0, 13.5, 19.5], [11.5, 14.0, 27.0], [23.0, 27.0, 26.5],
              [27.5, 16.0, 19.0]]  # fmt: skip
     second = [[14.0, 18.0, 15.5], [13.5, 16.0, 24.0], [16.0, 28.0, 21.5], [12.5, 29.0, 27.5],
               [25.0, 13.0, 25.5]]  # fmt: skip
-    values = trimmed_mean(np.array([first, second])).values
+    aggregate = trimmed_mean(np.array([first, second]))
+    values = aggregate.values
     assert values[0].sum() != values[1].sum()  # the float noise this guards against
     rules = StageRules((StageCriterion("a", 30), StageCriterion("b", 30), StageCriterion("c", 30)))
-    totals = score_stage(rules, values).totals
-    assert totals[0] == totals[1] == round(353 / 6, 9)
-    assert weighted_total([totals, totals], [30, 70]).tolist() == [round(353 / 6, 9)] * 2
+    totals = score_stage(rules, aggregate.exact).exact_totals
+    assert totals.numerators[0] == totals.numerators[1]
+    assert Fraction(int(totals.numerators[0]), totals.denominator) == Fraction(353, 6)
+    final = weighted_total([totals, totals], [30, 70])
+    assert final.numerators[0] == final.numerators[1]
+    assert final.values.tolist() == [353 / 6] * 2

@@ -7,7 +7,10 @@ how many there were, so a later layer can check the quorum.
 
 All three aggregates share one sort along the evaluator axis (``NaN`` sorts last), which
 keeps them vectorized over every applicant and criterion at once and avoids numpy's
-all-``NaN`` warnings.
+all-``NaN`` warnings. They work exactly: scores are decimals, counted in integer units
+(a score of 8.5 is 85 tenths), and the result is an exact fraction
+(:mod:`selectlib.scoring.exact`), so ``(0 + 3.5 + 4.6) / 3`` is 2.7, not
+2.6999999999999997.
 
 >>> import numpy as np
 >>> scores = np.array([[[9.0], [7.0], [7.0], [5.0], [np.nan]]])  # 1 applicant, 5 seats
@@ -26,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ScoringError
+from .exact import Exact, from_decimals, ratio
 
 __all__ = [
     "AGGREGATES",
@@ -52,8 +56,9 @@ class PanelAggregate:
 
     Attributes
     ----------
-    values:
-        The aggregate; ``NaN`` where nobody scored that applicant on that criterion.
+    exact:
+        The aggregate, exactly (:class:`~selectlib.scoring.exact.Exact`); ``NaN`` where
+        nobody scored that applicant on that criterion.
     counts:
         How many evaluators' scores went into each value (the panel size after recusal).
     fallback:
@@ -62,9 +67,14 @@ class PanelAggregate:
         ``False`` for the mean and the median.
     """
 
-    values: FloatArray
+    exact: Exact
     counts: IntArray
     fallback: BoolArray
+
+    @property
+    def values(self) -> FloatArray:
+        """The aggregate as floats, for display (compare :attr:`exact` instead)."""
+        return self.exact.values
 
 
 Aggregate = Callable[[npt.ArrayLike], PanelAggregate]
@@ -102,18 +112,19 @@ def as_scores(scores: npt.ArrayLike) -> FloatArray:
     return array
 
 
-def _sorted(scores: npt.ArrayLike) -> tuple[FloatArray, IntArray]:
-    """Scores sorted along the evaluator axis (``NaN`` last) and the count present."""
+def _sorted(scores: npt.ArrayLike) -> tuple[FloatArray, IntArray, int]:
+    """Scores in integer units of ``1 / unit``, sorted along the evaluator axis (``NaN``
+    last), the count present, and the unit."""
     array = as_scores(scores)
+    units = from_decimals(array)
     counts: IntArray = np.asarray(np.sum(~np.isnan(array), axis=1), dtype=np.int64)
-    return np.sort(array, axis=1), counts
+    return np.sort(units.numerators, axis=1), counts, units.denominator
 
 
-def _masked_mean(ordered: FloatArray, keep: BoolArray, counts: IntArray) -> FloatArray:
-    """Mean of the kept sorted scores; ``NaN`` where none is kept."""
-    total = np.where(keep, ordered, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+def _kept_sum(ordered: FloatArray, keep: BoolArray) -> FloatArray:
+    """The sum of the kept sorted scores (integers in floats: exact)."""
+    total: FloatArray = np.where(keep, ordered, 0.0).sum(axis=1)
+    return total
 
 
 def trimmed_mean(scores: npt.ArrayLike) -> PanelAggregate:
@@ -131,14 +142,14 @@ def trimmed_mean(scores: npt.ArrayLike) -> PanelAggregate:
     >>> float(trimmed_mean([[[9], [9], [7], [5]]]).values[0, 0])
     8.0
     """
-    ordered, counts = _sorted(scores)
+    ordered, counts, unit = _sorted(scores)
     seat = np.arange(ordered.shape[1]).reshape(1, -1, 1)
     fallback = (counts > 0) & (counts < TRIM_MIN_SCORES)
     trimmed = fallback[:, None, :] | ((seat >= 1) & (seat < counts[:, None, :] - 1))
     keep = (seat < counts[:, None, :]) & trimmed
     kept = np.where(fallback, counts, counts - 2)
-    values = _masked_mean(ordered, keep, kept)
-    return PanelAggregate(values=values, counts=counts, fallback=fallback)
+    exact = ratio(_kept_sum(ordered, keep), kept, unit)
+    return PanelAggregate(exact=exact, counts=counts, fallback=fallback)
 
 
 def mean(scores: npt.ArrayLike) -> PanelAggregate:
@@ -147,10 +158,10 @@ def mean(scores: npt.ArrayLike) -> PanelAggregate:
     >>> float(mean([[[9], [np.nan], [6]]]).values[0, 0])
     7.5
     """
-    ordered, counts = _sorted(scores)
+    ordered, counts, unit = _sorted(scores)
     seat = np.arange(ordered.shape[1]).reshape(1, -1, 1)
-    values = _masked_mean(ordered, seat < counts[:, None, :], counts)
-    return PanelAggregate(values=values, counts=counts, fallback=np.zeros_like(counts, bool))
+    exact = ratio(_kept_sum(ordered, seat < counts[:, None, :]), counts, unit)
+    return PanelAggregate(exact=exact, counts=counts, fallback=np.zeros_like(counts, bool))
 
 
 def median(scores: npt.ArrayLike) -> PanelAggregate:
@@ -159,17 +170,17 @@ def median(scores: npt.ArrayLike) -> PanelAggregate:
     >>> float(median([[[9], [1], [6], [np.nan]]]).values[0, 0])
     6.0
     """
-    ordered, counts = _sorted(scores)
-    empty = ordered.shape[1] == 0
-    low_seat = np.maximum((counts - 1) // 2, 0)[:, None, :]
-    high_seat = np.maximum(counts // 2, 0)[:, None, :]
-    if empty:
-        values = np.full(counts.shape, np.nan)
+    ordered, counts, unit = _sorted(scores)
+    if ordered.shape[1] == 0:
+        pair = np.full(counts.shape, np.nan)
     else:
+        low_seat = np.maximum((counts - 1) // 2, 0)[:, None, :]
+        high_seat = np.minimum(np.maximum(counts // 2, 0), ordered.shape[1] - 1)[:, None, :]
         low = np.take_along_axis(ordered, low_seat, axis=1)[:, 0, :]
-        high = np.take_along_axis(ordered, np.minimum(high_seat, ordered.shape[1] - 1), axis=1)
-        values = np.where(counts > 0, (low + high[:, 0, :]) / 2.0, np.nan)
-    return PanelAggregate(values=values, counts=counts, fallback=np.zeros_like(counts, bool))
+        high = np.take_along_axis(ordered, high_seat, axis=1)[:, 0, :]
+        pair = low + high
+    exact = ratio(pair, np.where(counts > 0, 2, 0), unit)
+    return PanelAggregate(exact=exact, counts=counts, fallback=np.zeros_like(counts, bool))
 
 
 AGGREGATES: Mapping[str, Aggregate] = MappingProxyType(

@@ -53,6 +53,30 @@ def _points(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _shown_key(key: object) -> str:
+    return f"{key:g}" if isinstance(key, float) else str(key)
+
+
+def _below(value: float, limit: float) -> str:
+    """``value``, which is below ``limit``, shown so that it reads below it: 2.699 against a
+    floor of 2.7 is "2.699", not "2.70"."""
+    for places in range(2, 7):
+        shown = f"{value:.{places}f}"
+        if float(shown) < limit:
+            return shown
+    return repr(value)
+
+
+def _apart(mine: float, theirs: float) -> tuple[str, str]:
+    """Two different values shown with enough decimals to tell them apart (2 to 6):
+    24.333 and 24.3334 are not both "24.33" in a text that says one is lower."""
+    for places in range(2, 7):
+        shown = f"{mine:.{places}f}", f"{theirs:.{places}f}"
+        if shown[0] != shown[1] or mine == theirs:
+            return shown
+    return f"{mine!r}", f"{theirs!r}"
+
+
 class Explainer:
     """Builds the tables and texts of one :class:`~selectlib.scoring.EvaluationResult`."""
 
@@ -82,22 +106,34 @@ class Explainer:
         selected = self.result.selection.selected
         return float(self.result.final_scores[selected].min()) if selected.any() else None
 
+    def _best_left_out(self) -> int | None:
+        """The row of the best finalist left out on its score (not displaced)."""
+        selection = self.result.selection
+        out = np.flatnonzero(self.result.finalists & ~selection.selected & ~selection.displaced)
+        if out.size == 0:
+            return None
+        return int(out[np.argmax(self.result.exact_final.numerators[out])])
+
     def best_not_selected(self) -> float | None:
         """The best final score among finalists left out on their score (not displaced)."""
-        selection = self.result.selection
-        out = self.result.finalists & ~selection.selected & ~selection.displaced
-        return float(self.result.final_scores[out].max()) if out.any() else None
+        best = self._best_left_out()
+        return None if best is None else float(self.result.final_scores[best])
 
     def margin(self, row: int) -> float | None:
-        """Points above the best applicant left out (selected) or behind the line (others)."""
-        if not self.result.finalists[row]:
+        """Points above the best applicant left out (selected) or behind the line (others),
+        from the exact scores (0 means equal, not nearly equal)."""
+        result = self.result
+        if not result.finalists[row]:
             return None
-        score = float(self.result.final_scores[row])
-        if self.result.selection.selected[row]:
-            best = self.best_not_selected()
-            return None if best is None else score - best
-        line = self.line()
-        return None if line is None else score - line
+        final = result.exact_final
+        if result.selection.selected[row]:
+            other = self._best_left_out()
+        else:
+            chosen = np.flatnonzero(result.selection.selected)
+            other = int(chosen[np.argmin(final.numerators[chosen])]) if chosen.size else None
+        if other is None:
+            return None
+        return float((final.numerators[row] - final.numerators[other]) / final.denominator)
 
     def rule_label(self, index: int, lang: str) -> str:
         """The label of ranking rule ``index`` (0 = the final score)."""
@@ -114,23 +150,20 @@ class Explainer:
         if status == "failed_floor":
             criterion = stage.criteria[int(outcome.failed_floor[row])]
             value = outcome.values[row, int(outcome.failed_floor[row])]
+            floor = float(criterion.floor or 0)
+            shown = _below(value, floor)
             if lang == "ko":
                 return (
-                    f"{name} 과락: '{criterion.ko}' {_points(value)}점이 "
-                    f"최저 기준 {criterion.floor:g}점에 미달했습니다."
-                )
-            return (
-                f"{name}: below the floor on '{criterion.en}' "
-                f"({_points(value)} < {criterion.floor:g})."
-            )
-        if status == "failed_pass_mark":
-            total = outcome.totals[row]
-            if lang == "ko":
-                return (
-                    f"{name} 점수 {_points(total)}점이 기준점수 {stage.pass_mark:g}점에 "
+                    f"{name} 과락: '{criterion.ko}' {shown}점이 최저 기준 {floor:g}점에 "
                     "미달했습니다."
                 )
-            return f"{name}: {_points(total)} points, below the pass mark of {stage.pass_mark:g}."
+            return f"{name}: below the floor on '{criterion.en}' ({shown} < {floor:g})."
+        if status == "failed_pass_mark":
+            mark = float(stage.pass_mark or 0)
+            total = _below(outcome.totals[row], mark)
+            if lang == "ko":
+                return f"{name} 점수 {total}점이 기준점수 {mark:g}점에 미달했습니다."
+            return f"{name}: {total} points, below the pass mark of {mark:g}."
         if status == "not_in_top":
             place = int(outcome.ranking.ranks[row])
             if outcome.cut is not None and place <= outcome.cut:  # tied across the line
@@ -214,6 +247,16 @@ class Explainer:
                 else f"Reserve no. {number} (rank {place}, {score} points"
                 + (f", {gap} below the line)." if gap else ").")
             )
+            sharing = np.flatnonzero(result.selection.reserve_ranks == number)
+            others = ", ".join(self.who(int(r)) for r in sharing if r != row)
+            if others:
+                text += (
+                    f" 순위 규칙을 모두 적용해도 {others}와(과) 동점이어서 예비 {number}순위를 "
+                    "함께 받습니다."
+                    if ko
+                    else f" Tied with {others} after every tie-break rule: they share reserve "
+                    f"no. {number}."
+                )
         elif kind == "displaced":
             index = int(result.selection.constraint[row])
             constraint = result.spec.final.constraints[index]
@@ -227,6 +270,11 @@ class Explainer:
                 else f"Rank {place} ({score} points) but not selected because of '{label}': "
                 f"{holders} already hold the seats for {value}."
             )
+            text += (
+                " 제한으로 제외된 기관은 예비 순위에 오르지 않습니다."
+                if ko
+                else " An applicant displaced by a constraint is not put on the reserve list."
+            )
         elif kind == "unresolved":
             open_slots = result.selection.open_slots
             text = (
@@ -236,6 +284,13 @@ class Explainer:
                 else f"Tied at rank {place} after every tie-break rule: the committee must "
                 f"decide the {open_slots} remaining seat(s)."
             )
+            if int(result.selection.unresolved.sum()) <= open_slots:  # seats enough: a limit
+                text += (
+                    " 자리는 남지만 모두 선정하면 선정 제한을 넘습니다."
+                    if ko
+                    else " There are seats enough, but seating all of them would break a "
+                    "balance constraint."
+                )
         else:
             if line is None:
                 text = (
@@ -336,33 +391,37 @@ class Explainer:
         keys = result.prepared.spec.final.tie_breaks
         chain = [(self.rule_label(i + 1, lang), rule) for i, rule in enumerate(keys)]
         for index, (label, rule) in enumerate(chain):
-            mine, theirs = self._tie_value(index, row), self._tie_value(index, other)
-            if mine != theirs:
-                return (
-                    f"최종 점수가 같아({_points(result.final_scores[row])}점) 순위 규칙 "
-                    f"'{label}'로 정해졌습니다: {mine} 대 {theirs}."
-                    if lang == "ko"
-                    else f"The final scores are equal ({_points(result.final_scores[row])}); "
-                    f"the rule '{label}' decided: {mine} against {theirs}"
-                    f" ({'higher' if rule.order == 'higher' else 'lower'} wins)."
-                )
+            key = np.asarray(result.tie_breaks[index].key)
+            if key[row] == key[other]:  # exact keys: equal values are equal
+                continue
+            mine, theirs = self._tie_values(index, row, other)
+            return (
+                f"최종 점수가 같아({_points(result.final_scores[row])}점) 순위 규칙 "
+                f"'{label}'로 정해졌습니다: {mine} 대 {theirs}."
+                if lang == "ko"
+                else f"The final scores are equal ({_points(result.final_scores[row])}); "
+                f"the rule '{label}' decided: {mine} against {theirs}"
+                f" ({'higher' if rule.order == 'higher' else 'lower'} wins)."
+            )
         return (
             "최종 점수와 모든 순위 규칙의 값이 같아 동점입니다."
             if lang == "ko"
             else "The final scores and every tie-break value are equal: a tie."
         )
 
-    def _tie_value(self, index: int, row: int) -> Any:
+    def _tie_values(self, index: int, row: int, other: int) -> tuple[str, str]:
+        """Rule ``index``'s values for two rows, as shown (apart when they differ)."""
         rule = self.result.spec.final.tie_breaks[index]
+        if rule.field is not None:
+            keys = self.prepared.tie_keys[index]
+            return _shown_key(keys[row]), _shown_key(keys[other])
         if rule.stage is not None:
-            return _points(self.result.stage_outcome(rule.stage).totals[row])
-        if rule.criterion is not None:
-            stage_id, _, criterion_id = rule.criterion.partition(".")
+            values = self.result.stage_outcome(rule.stage).totals
+        else:
+            stage_id, _, criterion_id = str(rule.criterion).partition(".")
             outcome = self.result.stage_outcome(stage_id)
-            column = outcome.stage.criterion_ids.index(criterion_id)
-            return _points(outcome.values[row, column])
-        key = self.prepared.tie_keys[index][row]
-        return f"{key:g}" if isinstance(key, float) else str(key)
+            values = outcome.values[:, outcome.stage.criterion_ids.index(criterion_id)]
+        return _apart(float(values[row]), float(values[other]))
 
     def why_not(self, row: int, other: int | None, lang: str) -> str:
         """Why ``row`` is below ``other`` (default: the finalist just above it)."""
@@ -396,7 +455,7 @@ class Explainer:
                 else f"{self.who(row)} ranks higher ({mine} against {theirs})."
             ]
             return "\n".join(lines)
-        if result.final_scores[row] < result.final_scores[other]:
+        if result.exact_final.numerators[row] < result.exact_final.numerators[other]:
             lines += self._score_gap(row, other, lang)
         else:
             lines.append(self._tie_text(row, other, lang))

@@ -19,7 +19,6 @@ import pandas as pd
 
 from .pipeline import EvaluationResult
 from .ranking import rank
-from .stage import weighted_total
 
 __all__ = [
     "AGREEMENT_BANDS",
@@ -204,8 +203,11 @@ def normalised(result: EvaluationResult) -> pd.DataFrame:
     if finalists.any():
         weights = result.spec.final_weights()
         z_final = np.full(ids.size, np.nan)
-        z_final[finalists] = weighted_total(
-            [z_by_stage[s][finalists] for s, _ in weights], [w for _, w in weights]
+        # z-scores are not decimals: an ordinary weighted mean (shown, never applied)
+        z_final[finalists] = np.average(
+            np.stack([z_by_stage[s][finalists] for s, _ in weights]),
+            axis=0,
+            weights=[w for _, w in weights],
         )
         slots = result.spec.final.slots
         frames.append(_rows(ids, "final", result.final_scores, z_final, finalists, slots))

@@ -21,6 +21,7 @@ import pandas as pd
 from ..dates import DateLike
 from .aggregate import AGGREGATES
 from .errors import EvaluationInputError, InputProblem, ScoringError
+from .exact import Exact, fraction
 from .explain import Explainer
 from .inputs import Evaluator, Recusal
 from .portfolio import BalancedSelection, Group, select_balanced
@@ -51,7 +52,9 @@ class StageOutcome:
 
     ``status`` is ``advanced``/``passed`` (the last stage), ``failed_floor``,
     ``failed_pass_mark``, ``not_in_top``, ``no_quorum``, or ``not_reached`` for applicants
-    who were not at this stage. Numbers are ``NaN`` where the applicant was not scored.
+    who were not at this stage. The ``exact_*`` arrays hold the numbers exactly
+    (:mod:`.exact`), ``NaN`` where the applicant was not scored; the float properties of
+    the same names without ``exact_`` are for display.
     """
 
     stage: Stage
@@ -59,16 +62,41 @@ class StageOutcome:
     status: npt.NDArray[np.object_]
     panel_size: IntArray
     external_members: IntArray
-    values: FloatArray
+    exact_values: Exact
     dropped: npt.NDArray[np.object_]
-    raw_totals: FloatArray
-    bonus: FloatArray
-    penalty: FloatArray
-    totals: FloatArray
+    exact_raw_totals: Exact
+    exact_bonus: Exact
+    exact_penalty: Exact
+    exact_totals: Exact
     ranking: Ranking
     go_on: BoolArray
     cut: int | None
     failed_floor: IntArray
+
+    @property
+    def values(self) -> FloatArray:
+        """The panel's aggregate per criterion ``(applicants, criteria)``, for display."""
+        return self.exact_values.values
+
+    @property
+    def raw_totals(self) -> FloatArray:
+        """The sum of the aggregates, for display."""
+        return self.exact_raw_totals.values
+
+    @property
+    def bonus(self) -> FloatArray:
+        """The bonus counted (after its cap), for display."""
+        return self.exact_bonus.values
+
+    @property
+    def penalty(self) -> FloatArray:
+        """The penalty counted (after its cap), for display."""
+        return self.exact_penalty.values
+
+    @property
+    def totals(self) -> FloatArray:
+        """The stage total after bonus and penalty, for display."""
+        return self.exact_totals.values
 
 
 @attrs.frozen(eq=False)
@@ -76,18 +104,25 @@ class EvaluationResult:
     """The outcome of a whole evaluation; one row per applicant in every table.
 
     ``ranking`` and ``selection`` are over the applicants table's rows (finalists only
-    are ranked). Tables are built on request by :meth:`table`, :meth:`stage_table`,
-    :meth:`breakdown`; texts by :meth:`explain` and :meth:`why_not`.
+    are ranked); ``tie_breaks`` holds the chain's exact keys. Tables are built on request
+    by :meth:`table`, :meth:`stage_table`, :meth:`breakdown`; texts by :meth:`explain` and
+    :meth:`why_not`.
     """
 
     prepared: Prepared
     stages: tuple[StageOutcome, ...]
     finalists: BoolArray
-    final_scores: FloatArray
+    exact_final: Exact
+    tie_breaks: tuple[TieBreak, ...]
     ranking: Ranking
     selection: BalancedSelection
     results: npt.NDArray[np.object_]
     left_out: tuple[str, ...] = ()
+
+    @property
+    def final_scores(self) -> FloatArray:
+        """The final scores of the finalists (``NaN`` for the others), for display."""
+        return self.exact_final.values
 
     @property
     def spec(self) -> EvaluationSpec:
@@ -176,6 +211,22 @@ def _dropped(scores: FloatArray, aggregate: str) -> npt.NDArray[np.object_]:
     return result
 
 
+def _quorate(stage: Stage, panel_size: IntArray, external_members: IntArray) -> BoolArray:
+    """Enough members, and a large enough share of external ones (compared exactly)."""
+    share = fraction(stage.panel.min_external_share)
+    enough: BoolArray = (panel_size >= max(stage.panel.min_size, 1)) & (
+        external_members * share.denominator >= share.numerator * panel_size
+    )
+    return enough
+
+
+def _spread(rows: IntArray, part: Exact, count: int) -> Exact:
+    """``part`` placed at ``rows`` of an array of ``count`` rows, ``NaN`` elsewhere."""
+    numerators = np.full((count, *part.shape[1:]), np.nan)
+    numerators[rows] = part.numerators
+    return Exact(numerators, part.denominator)
+
+
 def _run_stage(
     prepared: Prepared,
     cube: StageCube,
@@ -190,12 +241,7 @@ def _run_stage(
     active = ~cube.recused & sitting[None, :]
     panel_size = np.where(candidates, active.sum(axis=1), 0).astype(np.int64)
     external_members = np.where(candidates, (active & cube.external).sum(axis=1), 0)
-    share = np.divide(external_members, panel_size, out=np.zeros(count), where=panel_size > 0)
-    quorate = (
-        candidates
-        & (panel_size >= max(stage.panel.min_size, 1))
-        & (share >= stage.panel.min_external_share - 1e-9)
-    )
+    quorate = candidates & _quorate(stage, panel_size, external_members)
     scores = np.where(active[:, :, None] & quorate[:, None, None], cube.scores, np.nan)
     blank = np.isnan(scores) & active[:, :, None] & quorate[:, None, None]
     if blank.any():
@@ -212,26 +258,18 @@ def _run_stage(
             )
         raise EvaluationInputError(problems)
     aggregate = AGGREGATES[stage.panel.aggregate](scores)
-    values = np.where(quorate[:, None], aggregate.values, np.nan)
+    values = aggregate.exact
     bonus, penalty = prepared.adjustments[stage.id]
     rows = np.flatnonzero(quorate)
     result = score_stage(stage.rules(), values[rows], bonus=bonus[rows], penalty=penalty[rows])
-    raw_totals = np.full(count, np.nan)
-    totals = np.full(count, np.nan)
-    raw_totals[rows] = result.raw_totals
-    totals[rows] = result.totals
-    capped = (
-        bonus
-        if stage.bonus is None or stage.bonus.cap is None
-        else np.minimum(bonus, stage.bonus.cap)
-    )
     failed_floor = np.full(count, -1, np.int64)
     failed_floor[rows] = result.failed_floor
     below_mark = np.zeros(count, bool)
     below_mark[rows] = result.below_pass_mark
     passed = np.zeros(count, bool)
     passed[rows] = result.passed
-    ranking = rank(np.where(passed, totals, 0.0), eligible=passed)
+    totals = _spread(rows, result.exact_totals, count)
+    ranking = rank(np.where(passed, totals.numerators, 0.0), eligible=passed)
     cut = None
     go_on = passed
     if stage.advance is not None and not last:
@@ -249,12 +287,12 @@ def _run_stage(
         status=status,
         panel_size=panel_size,
         external_members=external_members.astype(np.int64),
-        values=values,
+        exact_values=values,
         dropped=_dropped(scores, stage.panel.aggregate),
-        raw_totals=raw_totals,
-        bonus=np.where(quorate, capped, np.nan),
-        penalty=np.where(quorate, penalty, np.nan),
-        totals=totals,
+        exact_raw_totals=_spread(rows, result.exact_raw_totals, count),
+        exact_bonus=_spread(rows, result.bonus, count),
+        exact_penalty=_spread(rows, result.penalty, count),
+        exact_totals=totals,
         ranking=ranking,
         go_on=go_on,
         cut=cut,
@@ -270,11 +308,12 @@ def _tie_breaks(
     for rule, field_key in zip(prepared.spec.final.tie_breaks, prepared.tie_keys, strict=True):
         descending = rule.order == "higher"
         if rule.stage is not None:
-            key: npt.NDArray[Any] = by_id[rule.stage].totals
+            key: npt.NDArray[Any] = by_id[rule.stage].exact_totals.numerators
         elif rule.criterion is not None:
             stage_id, _, criterion_id = rule.criterion.partition(".")
             outcome = by_id[stage_id]
-            key = outcome.values[:, outcome.stage.criterion_ids.index(criterion_id)]
+            column = outcome.stage.criterion_ids.index(criterion_id)
+            key = outcome.exact_values.numerators[:, column]
         else:
             key = field_key
             missing = finalists & (pd.isna(key) if key.dtype.kind == "f" else (key == ""))
@@ -349,15 +388,11 @@ def run_evaluation(prepared: Prepared, *, without: Collection[str] = ()) -> Eval
     finalists = candidates
     weights = spec.final_weights()
     by_id = {o.stage.id: o for o in outcomes}
-    final_scores = np.full(len(prepared.ids), np.nan)
-    if finalists.any():
-        totals = [by_id[stage_id].totals[finalists] for stage_id, _ in weights]
-        final_scores[finalists] = weighted_total(totals, [w for _, w in weights])
-    ranking = rank(
-        np.where(finalists, final_scores, 0.0),
-        _tie_breaks(prepared, outcomes, finalists),
-        eligible=finalists,
-    )
+    rows = np.flatnonzero(finalists)
+    totals = [by_id[stage_id].exact_totals[rows] for stage_id, _ in weights]
+    final = _spread(rows, weighted_total(totals, [w for _, w in weights]), len(prepared.ids))
+    chain = tuple(_tie_breaks(prepared, outcomes, finalists))
+    ranking = rank(np.where(finalists, final.numerators, 0.0), chain, eligible=finalists)
     groups = [
         Group(c.field, values, c.at_most)
         for c, values in zip(spec.final.constraints, prepared.groups, strict=True)
@@ -373,7 +408,8 @@ def run_evaluation(prepared: Prepared, *, without: Collection[str] = ()) -> Eval
         prepared=prepared,
         stages=tuple(outcomes),
         finalists=finalists,
-        final_scores=final_scores,
+        exact_final=final,
+        tie_breaks=chain,
         ranking=ranking,
         selection=selection,
         results=_results(prepared, outcomes, finalists, selection),

@@ -17,7 +17,7 @@ Without constraints the result is exactly :func:`~selectlib.scoring.select`'s.
 ([True, True, False, False], [False, False, False, False], [False, False, True, False])
 >>> result = select_balanced(ranking, 2, 1, [Group("region", region, 1)])
 >>> result.selected.tolist(), result.displaced.tolist(), result.holders[1]
-([True, False, False, True], [False, True, False, False], (0,))
+([True, False, False, True], [False, True, True, False], (0,))
 """
 
 from __future__ import annotations

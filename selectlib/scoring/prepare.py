@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,6 +21,7 @@ import pandas as pd
 
 from ..dates import DateLike, as_date
 from .errors import EvaluationInputError, InputProblem, ScoringError
+from .exact import MAX_PLACES, Exact, common, off_step, places_of
 from .inputs import Evaluator, Recusal, text_cell
 from .spec import EvaluationSpec, Stage
 
@@ -64,7 +66,7 @@ class Prepared:
     cubes: tuple[StageCube, ...]
     evaluators: tuple[Evaluator, ...]
     recusals: tuple[Recusal, ...]
-    adjustments: Mapping[str, tuple[FloatArray, FloatArray]]
+    adjustments: Mapping[str, tuple[Exact, Exact]]
     tie_keys: tuple[npt.NDArray[Any], ...]
     groups: tuple[npt.NDArray[np.object_], ...]
     notes: tuple[str, ...]
@@ -92,33 +94,42 @@ def _ids(applicants: pd.DataFrame, column: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def _number_column(
-    applicants: pd.DataFrame, column: str, problems: list[InputProblem]
-) -> FloatArray:
-    """A column of points ≥ 0 (empty = 0), every bad cell reported."""
+def _points(text: str) -> Fraction | None:
+    """Points written in a cell as an exact decimal ≥ 0 (empty = 0); ``None`` if it is not."""
+    if not text:
+        return Fraction(0)
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+    ok = value >= 0 and places_of(value) <= MAX_PLACES and "/" not in text
+    return value if ok else None
+
+
+def _number_column(applicants: pd.DataFrame, column: str, problems: list[InputProblem]) -> Exact:
+    """A column of points ≥ 0 (empty = 0), exactly as written; every bad cell reported."""
     if column not in applicants.columns:
         problems.append(
             InputProblem("applicants", f"no column {column!r}", "add it (empty cells mean 0)")
         )
-        return np.zeros(len(applicants))
-    values = np.zeros(len(applicants))
+        return Exact(np.zeros(len(applicants)), 1)
+    values: list[Fraction] = []
     for index, cell in enumerate(applicants[column]):
         text = text_cell(cell)
-        try:
-            number = float(text) if text else 0.0
-        except ValueError:
-            number = -1.0
-        if not (np.isfinite(number) and number >= 0):
+        number = _points(text)
+        if number is None:
             problems.append(
                 InputProblem(
                     f"applicants, row {index + 2}, column {column}",
-                    f"{text!r} is not a number of points >= 0",
+                    f"{text!r} is not a number of points >= 0 "
+                    f"with at most {MAX_PLACES} decimal places",
                     "write points such as 2 or 0.5, or leave it empty",
                 )
             )
-            number = 0.0
-        values[index] = number
-    return values
+            number = Fraction(0)
+        values.append(number)
+    shared = common(values)
+    return Exact(np.array([float(v * shared) for v in values]), shared)
 
 
 def _field_keys(
@@ -321,6 +332,15 @@ def _cube(
                 f"write a score from 0 to {criterion.max_points:g}",
             )
         )
+    for row in np.flatnonzero(off_step(values, stage.step) & ~bad & ~unplaced).tolist():
+        problems.append(
+            InputProblem(
+                records[row][3],
+                f"{values[row]!r} is not a whole number of steps of {stage.step:g} "
+                f"({stage.criteria[int(index[2, row])].id})",
+                f"round the score to a multiple of {stage.step:g}",
+            )
+        )
     cube.flat[flat[~repeat]] = rows["score"].to_numpy(dtype=np.float64)[keep]
     where.flat[flat[~repeat]] = records[keep, 3]
     recused = np.zeros(shape[:2], bool)
@@ -399,7 +419,7 @@ def prepare_evaluation(
         penalty = (
             _number_column(applicants, stage.penalty.field, problems) if stage.penalty else None
         )
-        zeros = np.zeros(len(ids))
+        zeros = Exact(np.zeros(len(ids)), 1)
         adjustments[stage.id] = (
             zeros if bonus is None else bonus,
             zeros if penalty is None else penalty,

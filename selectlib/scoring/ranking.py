@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ScoringError
+from .exact import fraction
 
 __all__ = [
     "AtLine",
@@ -187,7 +188,7 @@ def advance_count(slots: int, multiple: float) -> int:
     """
     if slots < 0 or not math.isfinite(multiple) or multiple <= 0:
         raise ScoringError("multiple", [f"need slots >= 0 and multiple > 0 ({slots}, {multiple})"])
-    return math.ceil(round(slots * multiple, 9))
+    return math.ceil(slots * fraction(multiple))
 
 
 def advance(ranking: Ranking, slots: int, multiple: float, at_line: AtLine) -> BoolArray:

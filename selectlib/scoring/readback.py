@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..errors import InputError
 from ..io import read_csv
 from .errors import EvaluationInputError, InputProblem
+from .exact import off_step
 from .inputs import text_cell
 from .sheets import (
     FORMAT,
@@ -97,15 +98,27 @@ def _number(value: Any) -> float | str:
     return f"{text!r} is not a number"
 
 
-def _score(cell: _Cell, criterion: ScoreCriterion | None) -> float | InputProblem:
-    """The score of a cell, checked against the criterion's range when it is known."""
-    top = points_text(criterion.max_points) if criterion else "the criterion's points"
-    hint = f"write a number from 0 to {top}, with a point for decimals (27.5)"
+def _score(cell: _Cell, place: tuple[ScoreCriterion, float] | None) -> float | InputProblem:
+    """The score of a cell, checked against the criterion's range and the stage's step
+    when they are known (``place`` is the criterion and the step)."""
+    if place is None:
+        hint = "write a number from 0 to the criterion's points"
+        criterion, step = None, None
+    else:
+        criterion, step = place
+        top = points_text(criterion.max_points)
+        hint = f"write a number from 0 to {top} in steps of {points_text(step)}"
     number = _number(cell.value)
     if isinstance(number, str):
         return InputProblem(cell.where, number, hint)
-    if criterion and (number < 0 or number > criterion.max_points):  # NaN (blank) passes
-        return InputProblem(cell.where, f"{number:g} is outside 0–{top} ({criterion.id})", hint)
+    if criterion is None or step is None or math.isnan(number):  # a blank is no score
+        return number
+    if number < 0 or number > criterion.max_points:
+        message = f"{number:g} is outside 0–{points_text(criterion.max_points)} ({criterion.id})"
+        return InputProblem(cell.where, message, hint)
+    if bool(off_step(number, step)):
+        message = f"{number!r} is not a whole number of steps of {points_text(step)}"
+        return InputProblem(cell.where, message, hint)
     return number
 
 
@@ -143,10 +156,15 @@ def _id_problems(
         )
 
 
-def _criterion(spec: EvaluationSpec, stage_id: str, criterion_id: str) -> ScoreCriterion | None:
+def _place(
+    spec: EvaluationSpec, stage_id: str, criterion_id: str
+) -> tuple[ScoreCriterion, float] | None:
+    """The criterion and the stage's step of a score, if both are known."""
     if stage_id not in spec.stage_ids:
         return None
-    return next((c for c in spec.stage(stage_id).criteria if c.id == criterion_id), None)
+    stage = spec.stage(stage_id)
+    criterion = next((c for c in stage.criteria if c.id == criterion_id), None)
+    return None if criterion is None else (criterion, stage.step)
 
 
 def _check(
@@ -159,7 +177,7 @@ def _check(
     """The entry's score, or None after adding its problems to ``problems``."""
     found = list(_id_problems(entry, spec, applicants, evaluators))
     stage_id, _, _, criterion_id = entry.key
-    score = _score(entry.score, _criterion(spec, stage_id, criterion_id))
+    score = _score(entry.score, _place(spec, stage_id, criterion_id))
     problems += found
     if isinstance(score, InputProblem):
         problems.append(score)

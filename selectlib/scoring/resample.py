@@ -12,6 +12,7 @@ left, or with one who never scored it, is *unscorable* in that draw and drops ou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .aggregate import AGGREGATES, TRIM_MIN_SCORES
+from .exact import Exact, from_decimals, ratio
 from .pipeline import EvaluationResult
 from .prepare import StageCube
 from .spec import Final
@@ -33,7 +35,6 @@ __all__ = [
     "extreme_tables",
     "identity_draws",
     "leave_one_out_draws",
-    "on_grid",
     "panel_draws",
     "real_quorum",
     "simulate",
@@ -47,8 +48,6 @@ CHUNK_BYTES = 100_000_000
 """About the most memory one chunk of redrawn score panels may take (with its copies)."""
 COPIES = 6
 """Working copies an aggregate makes of its input (gather, mask, sort, keep, where, sum)."""
-GRID = 1024.0
-"""Scores that are all multiples of ``1 / GRID`` add up exactly in any order."""
 TABLE_SEATS = 8
 """The most seats one table of highest and lowest scores covers (2**8 entries per cell)."""
 
@@ -154,17 +153,6 @@ def _advance(totals: FloatArray, passed: BoolArray, cut: int, at_line: str) -> B
     return passed & ((-totals <= line) if at_line == "include" else (-totals < line))
 
 
-def on_grid(scores: FloatArray) -> bool:
-    """Whether every score is a multiple of 1/1024 (integers, halves, ...) below 2**30.
-
-    Sums of such scores are exact in any order, so :func:`closed_form` then gives the
-    aggregate's own result to the last bit (one exact numerator, one rounded division).
-    """
-    present = scores[np.isfinite(scores)]
-    scaled = present * GRID
-    return bool(np.all(scaled == np.round(scaled)) and np.all(np.abs(present) < 2.0**30))
-
-
 def extreme_tables(
     scores: FloatArray, active: BoolArray, seats: Sequence[int]
 ) -> tuple[FloatArray, FloatArray]:
@@ -187,40 +175,43 @@ def extreme_tables(
 
 def closed_form(
     trimmed: bool,
-    scores: FloatArray,
+    units: FloatArray,
+    unit: int,
     active: BoolArray,
     weights: FloatArray,
     rows: IntArray,
     tables: Sequence[tuple[Sequence[int], FloatArray, FloatArray]],
-) -> FloatArray:
-    """The trimmed mean (or mean) of drawn panels, ``(draws, rows, criteria)``.
+) -> Exact:
+    """The trimmed mean (or mean) of drawn panels, ``(draws, rows, criteria)``, exactly.
 
-    ``weights`` counts how often each seat was drawn; ``scores`` (zero where blank) and
-    ``active`` are the stage's, ``rows`` the applicants wanted. The sum is a weighted sum
-    over the seats; the highest and lowest drawn scores are looked up in
-    :func:`extreme_tables` by the pattern of seats drawn.
+    ``units`` are the stage's scores in integer units of ``1 / unit`` (zero where blank),
+    ``active`` its seats not recused, ``weights`` how often each seat was drawn, ``rows``
+    the applicants wanted. The sum is a weighted sum over the seats (integers: exact);
+    the highest and lowest drawn scores are looked up in :func:`extreme_tables` by the
+    pattern of seats drawn.
     """
     present = active[rows]
     # einsum's own loops, not BLAS: the products are tiny (7 seats) and BLAS threads that
     # spin between calls slow everything else down on a busy machine
     count: FloatArray = np.einsum("re,ae->ra", weights, present.astype(np.float64))[:, :, None]
-    counted = (scores[rows] * present[:, :, None]).transpose(1, 0, 2).reshape(scores.shape[1], -1)
+    counted = (units[rows] * present[:, :, None]).transpose(1, 0, 2).reshape(units.shape[1], -1)
     total: FloatArray = np.einsum("re,ex->rx", weights, counted).reshape(*count.shape[:2], -1)
+    count = np.broadcast_to(count, total.shape)
     if not trimmed:
-        return total / np.where(count > 0, count, np.nan)  # NaN where nobody counted
-    criteria = scores.shape[2]
+        return ratio(total, count, unit)
+    criteria = units.shape[2]
     cells = (rows[:, None] * criteria + np.arange(criteria)).reshape(1, rows.size, criteria)
     high = np.full(total.shape, -np.inf)
     low = np.full(total.shape, np.inf)
     for group, group_high, group_low in tables:
         pattern = (weights[:, group] > 0).astype(np.int64) @ (1 << np.arange(len(group)))
-        flat = pattern.reshape(-1, 1, 1) * (scores.shape[0] * criteria) + cells
+        flat = pattern.reshape(-1, 1, 1) * (units.shape[0] * criteria) + cells
         np.maximum(high, np.take(group_high, flat), out=high)
         np.minimum(low, np.take(group_low, flat), out=low)
     trim = count >= TRIM_MIN_SCORES
     with np.errstate(invalid="ignore"):  # -inf + inf where nobody was drawn: not used
         trimmed_total = np.where(trim, total - high - low, total)
-    return trimmed_total / np.where(trim, count - 2, np.where(count > 0, count, np.nan))
+    return ratio(trimmed_total, np.where(trim, count - 2, count), unit)
 
 
 def _stage_draws(
@@ -229,21 +220,23 @@ def _stage_draws(
     draw: IntArray,
     candidates: BoolArray,
     columns: list[int],
-) -> tuple[FloatArray, BoolArray, BoolArray, FloatArray]:
+) -> tuple[Exact, BoolArray, BoolArray, Exact]:
     """One stage's aggregate, floors, adjustments and pass mark, for every draw: the
     totals, who passed, who was unscorable, and the criteria ``columns`` (tie-breaks).
 
     Only who has a real quorum (:func:`real_quorum`) and is a candidate in some draw is
     looked at. Draws go in chunks sized so that gathering their panels, ``(pairs, panel,
     criteria)``, takes about :data:`CHUNK_BYTES`; the pipeline's own aggregate and
-    :func:`score_stage` score them. Trimmed means and means of scores on a grid
-    (:func:`on_grid`) take :func:`closed_form`, with the same numbers.
+    :func:`score_stage` score them. Trimmed means and means take :func:`closed_form`,
+    with the same exact numbers. Every chunk's aggregates are put over one denominator
+    (the seats' least common multiple), so totals compare exactly across draws.
     """
     stage = cube.stage
     panel = stage.panel
     cols = np.flatnonzero(candidates.any(axis=0))
     recused = cube.recused[cols]
     scores = cube.scores[cols]
+    units = from_decimals(scores)
     # (draws, applicants, seats): a drawn seat counts unless empty (-1) or recused
     active = ~recused.T[draw].transpose(0, 2, 1) & (draw >= 0)[:, None, :]
     allowed = candidates[:, cols] & real_quorum(result, cube)[cols]
@@ -251,14 +244,16 @@ def _stage_draws(
     blank = (active & missing.T[draw].transpose(0, 2, 1)).any(axis=2)
     unscorable = allowed & (blank | ~active.any(axis=2))
     scored = allowed & ~unscorable
+    count, seats = draw.shape[0], scores.shape[1]
+    shared = math.lcm(1, *range(1, draw.shape[1] + 1)) * 2 * units.denominator
+    bonus, penalty = (points[cols] for points in result.prepared.adjustments[stage.id])
+    rules = stage.rules()
     totals = np.full(candidates.shape, np.nan)
+    denominator = 1
     passed = np.zeros(candidates.shape, bool)
     kept = np.full((len(columns), *candidates.shape), np.nan)
-    rules = stage.rules()
-    bonus, penalty = (points[cols] for points in result.prepared.adjustments[stage.id])
-    closed = panel.aggregate in ("trimmed_mean", "mean") and on_grid(scores)
-    filled = np.nan_to_num(scores, nan=0.0)
-    count, seats = draw.shape[0], scores.shape[1]
+    closed = panel.aggregate in ("trimmed_mean", "mean")
+    filled = np.nan_to_num(units.numerators, nan=0.0)
     weights = (draw[:, :, None] == np.arange(seats)).sum(axis=1).astype(np.float64)
     tables = []
     if closed and panel.aggregate == "trimmed_mean":
@@ -278,20 +273,22 @@ def _stage_draws(
         if closed:
             rows = np.flatnonzero(block.any(axis=0))
             trim = panel.aggregate == "trimmed_mean"
-            part = closed_form(trim, filled, ~recused, weights[begin : begin + step], rows, tables)
-            values = part[r, np.searchsorted(rows, a)]
+            chunk = weights[begin : begin + step]
+            part = closed_form(trim, filled, units.denominator, ~recused, chunk, rows, tables)
+            values = part[r, np.searchsorted(rows, a)].over(shared)
         else:
             panels = scores[a[:, None], draw[begin + r]]
             panels[~active[begin + r, a]] = np.nan
-            values = AGGREGATES[panel.aggregate](panels).values
+            values = AGGREGATES[panel.aggregate](panels).exact.over(shared)
         outcome = score_stage(rules, values, bonus=bonus[a], penalty=penalty[a])
         r += begin
-        totals[r, cols[a]] = outcome.totals
+        denominator = outcome.exact_totals.denominator  # the same for every chunk
+        totals[r, cols[a]] = outcome.exact_totals.numerators
         passed[r, cols[a]] = outcome.passed
-        kept[:, r, cols[a]] = values[:, columns].T
+        kept[:, r, cols[a]] = values.numerators[:, columns].T
     lost = np.zeros(candidates.shape, bool)
     lost[:, cols] = unscorable
-    return totals, passed, lost, kept
+    return Exact(totals, denominator), passed, lost, Exact(kept, shared)
 
 
 def _field_codes(key: npt.NDArray[Any], higher: bool) -> IntArray:
@@ -390,7 +387,7 @@ def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
     eligible = prepared.eligibility["outcome"].astype(str).to_numpy() == "eligible"
     candidates = np.repeat(eligible[None, :], count, axis=0)
     unscorable = np.zeros(candidates.shape, bool)
-    totals: dict[str, FloatArray] = {}
+    totals: dict[str, Exact] = {}
     criteria: dict[str, FloatArray] = {}
     for index, (cube, draw) in enumerate(zip(prepared.cubes, draws, strict=True)):
         stage = cube.stage
@@ -405,24 +402,29 @@ def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
         )
         unscorable |= lost
         totals[stage.id] = stage_totals
-        criteria.update(zip(wanted, values, strict=True))
+        criteria.update(zip(wanted, values.numerators, strict=True))
         if stage.advance is not None and index < len(prepared.cubes) - 1:
             cut = stage.advance.size(spec.final.slots)
-            candidates = _advance(stage_totals, candidates, cut, stage.advance.at_line)
+            at_line = stage.advance.at_line
+            candidates = _advance(stage_totals.numerators, candidates, cut, at_line)
     reached = np.flatnonzero(candidates.any(axis=0))  # rank only who is ever a finalist
     finalists = candidates[:, reached]
     final = np.zeros(finalists.shape)
     if finalists.any():
         weights = spec.final_weights()
         parts = [totals[stage_id][:, reached][finalists] for stage_id, _ in weights]
-        final[finalists] = weighted_total(parts, [w for _, w in weights])
+        final[finalists] = weighted_total(parts, [w for _, w in weights]).numerators
     keys: list[npt.NDArray[Any]] = [-final]
     for rule, field_key in zip(spec.final.tie_breaks, prepared.tie_keys, strict=True):
         higher = rule.order == "higher"
         if rule.field is not None:
             keys.append(_field_codes(field_key, higher)[reached])
             continue
-        value = totals[rule.stage] if rule.stage is not None else criteria[str(rule.criterion)]
+        value = (
+            totals[rule.stage].numerators
+            if rule.stage is not None
+            else criteria[str(rule.criterion)]
+        )
         value = np.where(finalists, value[:, reached], 0.0)
         keys.append(-value if higher else value)
     order, ranks = _competition(keys, finalists)

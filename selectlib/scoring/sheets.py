@@ -38,7 +38,13 @@ HEADER_ROW, FIRST_ROW = 5, 6
 ID_HEADER = "신청기관 ID"
 LONG_COLUMNS = ("stage", "evaluator_id", "applicant_id", "criterion", "score")
 ID_COLUMNS = LONG_COLUMNS[:4]
-TEMPLATE_COLUMNS = (*LONG_COLUMNS, "applicant_name", "criterion_label", "max_points")
+TEMPLATE_COLUMNS = (
+    *LONG_COLUMNS,
+    "applicant_name",
+    "criterion_label",
+    "max_points",
+    "step",
+)
 SUFFIXES = (".csv", ".xlsx")
 MAX_MESSAGE = 255
 """Excel's limit on a validation prompt or error; longer ones make it 'repair' the file."""
@@ -47,15 +53,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WIDTHS = {ID_HEADER: 14, "신청기관명": 28, "합계": 10, "비고": 24}
 """Column widths of the score sheet (criterion columns: 18)."""
 INSTRUCTION = (
-    "항목별로 0점부터 배점까지의 점수를 입력하십시오(소수점 가능). 회색 행은 채점하지 않습니다. "
+    "항목별로 0점부터 배점까지의 점수를 {step}점 단위로 입력하십시오. 회색 행은 채점하지 않습니다. "
     "신청기관 ID와 제목 행은 바꾸지 마십시오. 자세한 내용은 '안내' 시트를 보십시오."
 )
 GUIDE_LINES = (
     (
-        "점수표 시트의 항목별 칸에 0점부터 배점까지의 숫자를 입력하십시오. "
-        "소수점(예: 27.5)도 됩니다.",
-        "Enter a number from 0 to the criterion's points in each cell of sheet 점수표; "
-        "decimals such as 27.5 are fine.",
+        "점수표 시트의 항목별 칸에 0점부터 배점까지의 숫자를 '점수 단위'에 맞게 입력하십시오"
+        "(0.5점 단위라면 27.5는 되고 27.3은 안 됩니다).",
+        "Enter a number from 0 to the criterion's points in each cell of sheet 점수표, in "
+        "the step above (in steps of 0.5, 27.5 is fine and 27.3 is not).",
     ),
     (
         "과락 기준이 있는 항목은 위원회 점수가 그 기준 미만이면 총점과 관계없이 탈락입니다.",
@@ -169,9 +175,11 @@ def _recused(recusals: Sequence[Recusal], stage_id: str, evaluator_id: str) -> d
     return {a: "·".join(dict.fromkeys(k)) + " — 채점하지 않음" for a, k in kinds.items()}
 
 
-def _validation(criterion: ScoreCriterion, cells: str) -> DataValidation:
-    """Excel's check of a criterion column: a decimal from 0 to the criterion's points."""
+def _validation(criterion: ScoreCriterion, step: float, cells: str) -> DataValidation:
+    """Excel's check of a criterion column: a decimal from 0 to the criterion's points (the
+    step is stated in the prompt and checked when the sheet is read back)."""
     top = points_text(criterion.max_points)
+    unit = points_text(step)
     floor = f" (과락: {points_text(criterion.floor)}점 미만)" if criterion.floor is not None else ""
     rule = DataValidation(
         type="decimal",
@@ -182,10 +190,10 @@ def _validation(criterion: ScoreCriterion, cells: str) -> DataValidation:
         showErrorMessage=True,
         errorStyle="stop",
         errorTitle="점수 범위 오류",
-        error=f"{criterion.ko}: 0부터 {top}까지의 숫자를 입력하십시오."[:MAX_MESSAGE],
+        error=f"{criterion.ko}: 0부터 {top}까지 {unit}점 단위로 입력하십시오."[:MAX_MESSAGE],
         showInputMessage=True,
         promptTitle="배점",
-        prompt=f"{criterion.ko}: 0–{top}점{floor}"[:MAX_MESSAGE],
+        prompt=f"{criterion.ko}: 0–{top}점, {unit}점 단위{floor}"[:MAX_MESSAGE],
     )
     rule.add(cells)
     return rule
@@ -204,7 +212,7 @@ def _fill_scores(
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"평가위원: {evaluator.name} ({evaluator.id})"
-    sheet["A3"] = INSTRUCTION
+    sheet["A3"] = INSTRUCTION.format(step=points_text(stage.step))
     headers = [ID_HEADER, "신청기관명", *map(criterion_header, stage.criteria), "합계", "비고"]
     for column, text in enumerate(headers, 1):
         cell = sheet.cell(HEADER_ROW, column, text)
@@ -225,7 +233,8 @@ def _fill_scores(
     end = FIRST_ROW + len(rows) - 1
     for index, criterion in enumerate(stage.criteria):
         column = get_column_letter(3 + index)
-        sheet.add_data_validation(_validation(criterion, f"{column}{FIRST_ROW}:{column}{end}"))
+        cells = f"{column}{FIRST_ROW}:{column}{end}"
+        sheet.add_data_validation(_validation(criterion, stage.step, cells))
     sheet.row_dimensions[HEADER_ROW].height = 45
     sheet.freeze_panes = f"C{FIRST_ROW}"
 
@@ -238,6 +247,8 @@ def _fill_guide(sheet: Any, stage: Stage, evaluator: Evaluator, title: str) -> N
     if stage.pass_mark is not None:
         total = points_text(stage.max_points)
         sheet.append([f"기준점수 / Pass mark: {points_text(stage.pass_mark)} / {total}"])
+    unit = points_text(stage.step)
+    sheet.append([f"점수 단위 / Step: {unit}점 단위로 입력 / scores in steps of {unit}"])
     sheet.append([])
     sheet.append(["평가항목", "Criterion", "배점 / Points", "과락 / Floor", "착안점 / Guide"])
     for c in stage.criteria:
@@ -277,8 +288,9 @@ def _workbook(
 def _template(
     stage: Stage, panel: Sequence[Evaluator], rows: Sequence[tuple[str, str]]
 ) -> pd.DataFrame:
+    step = points_text(stage.step)
     records = [
-        (stage.id, e.id, a, c.id, "", name, c.ko, points_text(c.max_points))
+        (stage.id, e.id, a, c.id, "", name, c.ko, points_text(c.max_points), step)
         for e in panel
         for a, name in rows
         for c in stage.criteria

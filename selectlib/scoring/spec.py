@@ -26,10 +26,12 @@ import attrs
 
 from ..text import Text
 from .aggregate import AGGREGATES
+from .exact import MAX_PLACES, fraction, places_of
 from .ranking import AtLine, advance_count
 from .stage import StageCriterion, StageRules
 
 __all__ = [
+    "DEFAULT_STEP",
     "RECUSAL_KINDS",
     "Adjustment",
     "Advancement",
@@ -106,20 +108,32 @@ class Advancement:
 
 @attrs.frozen
 class Adjustment:
-    """Bonus (가점) or penalty (감점) points read from an applicants' column, maybe capped."""
+    """Bonus (가점) or penalty (감점) points read from an applicants' column.
+
+    ``cap`` is the most points counted: a penalty of 8 with a cap of 5 subtracts 5.
+    """
 
     field: str
     cap: float | None = None
 
 
+DEFAULT_STEP = 0.01
+"""The step of a stage's scores when the profile gives none: two decimal places."""
+
+
 @attrs.frozen
 class Stage:
-    """One stage: its criteria, panel, pass mark, adjustments and advancement."""
+    """One stage: its criteria, panel, score step, pass mark, adjustments and advancement.
+
+    ``step`` is the smallest unit of a score (0.5: 27.5 is a score, 27.3 is not); every
+    score is a whole number of steps, which keeps totals exact and comparable.
+    """
 
     id: str
     label: Text
     criteria: tuple[ScoreCriterion, ...]
     panel: Panel = Panel()
+    step: float = DEFAULT_STEP
     pass_mark: float | None = None
     bonus: Adjustment | None = None
     penalty: Adjustment | None = None
@@ -141,6 +155,7 @@ class Stage:
             criteria=tuple(StageCriterion(c.id, c.max_points, c.floor) for c in self.criteria),
             pass_mark=self.pass_mark,
             bonus_cap=self.bonus.cap if self.bonus else None,
+            penalty_cap=self.penalty.cap if self.penalty else None,
         )
 
 
@@ -237,6 +252,7 @@ def _stage_problems(stage: Stage) -> Iterator[Problem]:
                 f"floor {criterion.floor} is outside 0..{criterion.max_points}",
                 "set a floor within the criterion's points, or remove it",
             )
+    yield from _step_problems(stage)
     if stage.pass_mark is not None and stage.pass_mark > stage.max_points:
         yield (
             (*path, "pass_mark"),
@@ -263,6 +279,26 @@ def _stage_problems(stage: Stage) -> Iterator[Problem]:
             "advance needs exactly one of 'multiple' or 'count'",
             "write e.g. {multiple: 2} (twice the slots) or {count: 10}",
         )
+
+
+def _step_problems(stage: Stage) -> Iterator[Problem]:
+    """A step that is a decimal of at most ``MAX_PLACES`` places, and maxima on it."""
+    path: KeyPath = ("stages", stage.id, "step")
+    if not (math.isfinite(stage.step) and stage.step > 0):
+        yield path, f"step {stage.step} must be > 0", "write e.g. 0.5 or 0.1"
+        return
+    step = fraction(stage.step)
+    if places_of(step) > MAX_PLACES:
+        yield path, f"step {stage.step} has more than {MAX_PLACES} decimal places", "round it"
+        return
+    for criterion in stage.criteria:
+        points = criterion.max_points
+        if math.isfinite(points) and (fraction(points) / step).denominator != 1:
+            yield (
+                (*path[:2], "criteria", criterion.id, "max_points"),
+                f"max_points {points:g} is not a whole number of steps of {stage.step:g}",
+                "make the points a multiple of the step, or use a finer step",
+            )
 
 
 def _reference_problems(spec: EvaluationSpec) -> Iterator[Problem]:

@@ -6,8 +6,13 @@ are applied in the order Korean evaluation notices state them:
 
 1. **Floors** — an applicant below any criterion's floor fails, whatever its total.
 2. **Bonus and penalty** — the bonus, capped, is added *after* the floor check, so it can
-   help an applicant over the pass mark but never over a floor; the penalty is subtracted.
+   help an applicant over the pass mark but never over a floor; the penalty, capped, is
+   subtracted.
 3. **Pass mark** — the adjusted total must reach it.
+
+Everything is exact (:mod:`selectlib.scoring.exact`): a value equal to a floor or to the
+pass mark is never below it, and two equal totals are equal whatever order their points
+were added in.
 
 >>> rules = StageRules(
 ...     criteria=(StageCriterion("plan", 60, floor=24), StageCriterion("team", 40)),
@@ -30,12 +35,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ScoringError
+from .exact import Exact, common, fraction, from_decimals
 
 __all__ = ["StageCriterion", "StageResult", "StageRules", "score_stage", "weighted_total"]
-
-DECIMALS = 9
-"""Totals are rounded to this many decimals, so that equal points tie whatever order they
-were added in (883/12 summed two ways differs in the 14th digit); no score sheet has more."""
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -96,11 +98,14 @@ class StageRules:
         The adjusted total needed to pass; ``None`` for no pass mark.
     bonus_cap:
         The most bonus (가점) counted; ``None`` for no cap.
+    penalty_cap:
+        The most penalty (감점) counted; ``None`` for no cap.
     """
 
     criteria: tuple[StageCriterion, ...] = attrs.field(converter=_criteria)
     pass_mark: float | None = attrs.field(default=None, validator=_optional_finite_non_negative)
     bonus_cap: float | None = attrs.field(default=None, validator=_optional_finite_non_negative)
+    penalty_cap: float | None = attrs.field(default=None, validator=_optional_finite_non_negative)
 
     def __attrs_post_init__(self) -> None:
         ids = [c.id for c in self.criteria]
@@ -129,10 +134,12 @@ class StageResult:
 
     Attributes
     ----------
-    raw_totals:
-        Sum of the criterion points, before bonus and penalty.
-    totals:
-        ``raw_totals + min(bonus, bonus_cap) - penalty``.
+    exact_raw_totals:
+        Sum of the criterion points, before bonus and penalty, exactly.
+    exact_totals:
+        ``raw + min(bonus, bonus_cap) - min(penalty, penalty_cap)``, exactly.
+    bonus, penalty:
+        The bonus and penalty counted (after their caps), exactly.
     below_floor:
         ``(applicants, criteria)``: ``True`` where a criterion is below its floor.
     below_pass_mark:
@@ -143,12 +150,24 @@ class StageResult:
         The criterion ids, in column order, to name failed floors.
     """
 
-    raw_totals: FloatArray
-    totals: FloatArray
+    exact_raw_totals: Exact
+    exact_totals: Exact
+    bonus: Exact
+    penalty: Exact
     below_floor: BoolArray
     below_pass_mark: BoolArray
     passed: BoolArray
     criterion_ids: tuple[str, ...]
+
+    @property
+    def raw_totals(self) -> FloatArray:
+        """The raw totals as floats, for display."""
+        return self.exact_raw_totals.values
+
+    @property
+    def totals(self) -> FloatArray:
+        """The adjusted totals as floats, for display."""
+        return self.exact_totals.values
 
     @property
     def failed_floor(self) -> IntArray:
@@ -172,75 +191,125 @@ class StageResult:
         return self.reasons()[row]
 
 
-def _per_applicant(name: str, value: npt.ArrayLike, count: int) -> FloatArray:
-    """A non-negative finite amount per applicant, broadcasting a scalar."""
-    try:
-        array = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
-    except ValueError:
-        shape = np.shape(value)
-        raise ScoringError(
-            name, [f"must be a number or {count} numbers (got shape {shape})"]
-        ) from None
+def _per_applicant(name: str, value: npt.ArrayLike | Exact, count: int) -> Exact:
+    """A non-negative finite amount per applicant, broadcasting a scalar, exactly."""
+    if isinstance(value, Exact):
+        array = value.numerators
+        if array.shape != (count,):
+            raise ScoringError(name, [f"must be {count} numbers (got shape {array.shape})"])
+        exact = value
+    else:
+        try:
+            array = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
+        except ValueError:
+            shape = np.shape(value)
+            raise ScoringError(
+                name, [f"must be a number or {count} numbers (got shape {shape})"]
+            ) from None
+        exact = None
     bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
     if bad.size:
         raise ScoringError(
             name, [f"row {r}: must be a finite number >= 0 (got {array[r]})" for r in bad]
         )
-    return array
+    return exact if exact is not None else from_decimals(array)
 
 
-def _check_scores(rules: StageRules, scores: npt.ArrayLike) -> FloatArray:
-    array = np.asarray(scores, dtype=np.float64)
+def _check_scores(rules: StageRules, scores: npt.ArrayLike | Exact) -> Exact:
+    exact = scores if isinstance(scores, Exact) else None
+    array = exact.numerators if exact is not None else np.asarray(scores, dtype=np.float64)
     width = len(rules.criteria)
     if array.ndim != 2 or array.shape[1] != width:
         raise ScoringError(
             "scores",
             [f"must be shaped (applicants, {width} criteria) (got shape {array.shape})"],
         )
-    maxima = np.array([c.max_points for c in rules.criteria])
-    outside = ~np.isnan(array) & ((array < 0) | (array > maxima))
-    if not (np.isnan(array).any() or outside.any()):
-        return array
+    if exact is None:
+        try:
+            exact = from_decimals(array)
+        except ScoringError as error:
+            raise ScoringError(
+                "scores",
+                [
+                    *error.problems,
+                    "pass exact aggregates (PanelAggregate.exact), not their float values",
+                ],
+            ) from None
+    maxima = np.array([float(fraction(c.max_points) * exact.denominator) for c in rules.criteria])
+    numerators = exact.numerators
+    outside = ~np.isnan(numerators) & ((numerators < 0) | (numerators > maxima))
+    if not (np.isnan(numerators).any() or outside.any()):
+        return exact
     problems = []
-    for r, c in np.argwhere(np.isnan(array)).tolist():
+    for r, c in np.argwhere(np.isnan(numerators)).tolist():
         problems.append(f"row {r}, criterion {rules.criteria[c].id!r}: no score")
     for r, c in np.argwhere(outside).tolist():
         crit = rules.criteria[c]
-        problems.append(
-            f"row {r}, criterion {crit.id!r}: {array[r, c]} is outside 0..{crit.max_points}"
-        )
+        value = exact.values[r, c]
+        problems.append(f"row {r}, criterion {crit.id!r}: {value} is outside 0..{crit.max_points}")
     raise ScoringError("scores", problems)
+
+
+def _capped(amount: Exact, cap: float | None) -> Exact:
+    if cap is None:
+        return amount
+    return Exact(
+        np.minimum(amount.numerators, amount.numerator_of(fraction(cap))), amount.denominator
+    )
 
 
 def score_stage(
     rules: StageRules,
-    scores: npt.ArrayLike,
+    scores: npt.ArrayLike | Exact,
     *,
-    bonus: npt.ArrayLike = 0.0,
-    penalty: npt.ArrayLike = 0.0,
+    bonus: npt.ArrayLike | Exact = 0.0,
+    penalty: npt.ArrayLike | Exact = 0.0,
 ) -> StageResult:
-    """Total a stage and decide who passes, vectorized over applicants.
+    """Total a stage and decide who passes, exactly, vectorized over applicants.
 
-    ``scores`` is ``(applicants, criteria)`` in each criterion's own points; every cell
-    must be present and within ``0..max_points`` (all problems are reported at once).
-    ``bonus`` and ``penalty`` are amounts per applicant (or one for all), ``>= 0``.
-    The adjusted total is not clipped: a penalty may take it below zero.
+    ``scores`` is ``(applicants, criteria)`` in each criterion's own points, as an
+    :class:`~selectlib.scoring.exact.Exact` array or as decimals; every cell must be
+    present and within ``0..max_points`` (all problems are reported at once). ``bonus``
+    and ``penalty`` are amounts per applicant (or one for all), ``>= 0``, each counted up
+    to its cap. The adjusted total is not clipped: a penalty may take it below zero.
+    A value equal to a floor or to the pass mark is not below it.
     """
-    array = _check_scores(rules, scores)
-    count = array.shape[0]
+    points = _check_scores(rules, scores)
+    count = points.shape[0]
     bonus_points = _per_applicant("bonus", bonus, count)
-    if rules.bonus_cap is not None:
-        bonus_points = np.minimum(bonus_points, rules.bonus_cap)
     penalty_points = _per_applicant("penalty", penalty, count)
-    floors = np.array([-np.inf if c.floor is None else c.floor for c in rules.criteria])
-    below_floor = array < floors
-    raw_totals = np.round(array.sum(axis=1), DECIMALS)
-    totals = np.round(raw_totals + bonus_points - penalty_points, DECIMALS)
-    mark = -np.inf if rules.pass_mark is None else rules.pass_mark
-    below_pass_mark = totals < mark
+    rule_numbers = [
+        fraction(x)
+        for x in (
+            *(c.floor for c in rules.criteria),
+            rules.pass_mark,
+            rules.bonus_cap,
+            rules.penalty_cap,
+        )
+        if x is not None
+    ]
+    shared = common([points, bonus_points, penalty_points, *rule_numbers])
+    points, bonus_points, penalty_points = (
+        x.over(shared) for x in (points, bonus_points, penalty_points)
+    )
+    bonus_points = _capped(bonus_points, rules.bonus_cap)
+    penalty_points = _capped(penalty_points, rules.penalty_cap)
+    floors = np.array(
+        [
+            -np.inf if c.floor is None else points.numerator_of(fraction(c.floor))
+            for c in rules.criteria
+        ]
+    )
+    below_floor = points.numerators < floors
+    raw = Exact(points.numerators.sum(axis=1), shared)
+    totals = Exact(raw.numerators + bonus_points.numerators - penalty_points.numerators, shared)
+    mark = -np.inf if rules.pass_mark is None else totals.numerator_of(fraction(rules.pass_mark))
+    below_pass_mark = totals.numerators < mark
     return StageResult(
-        raw_totals=raw_totals,
-        totals=totals,
+        exact_raw_totals=raw,
+        exact_totals=totals,
+        bonus=bonus_points,
+        penalty=penalty_points,
         below_floor=below_floor,
         below_pass_mark=below_pass_mark,
         passed=~below_floor.any(axis=1) & ~below_pass_mark,
@@ -248,14 +317,14 @@ def score_stage(
     )
 
 
-def weighted_total(totals: Sequence[npt.ArrayLike], weights: Sequence[float]) -> FloatArray:
-    """Combine stage totals into a final score by relative weights.
+def weighted_total(totals: Sequence[npt.ArrayLike | Exact], weights: Sequence[float]) -> Exact:
+    """Combine stage totals into a final score by relative weights, exactly.
 
     Weights are relative: ``[30, 70]`` and ``[0.3, 0.7]`` give the same result, which
     stays on the stages' common scale (two 100-point stages give a 100-point final).
     Using only the last stage is ``weighted_total([last], [1])``.
 
-    >>> weighted_total([[80, 60], [70, 90]], [30, 70]).tolist()
+    >>> weighted_total([[80, 60], [70, 90]], [30, 70]).values.tolist()
     [73.0, 81.0]
     """
     problems = []
@@ -265,17 +334,19 @@ def weighted_total(totals: Sequence[npt.ArrayLike], weights: Sequence[float]) ->
         problems.append(f"weights must be finite, >= 0 and not all 0 (got {list(weights)})")
     if problems:
         raise ScoringError("weights", problems)
-    try:
-        stacked = np.stack([np.asarray(t, dtype=np.float64) for t in totals])
-    except ValueError as exc:
+    parts = [t if isinstance(t, Exact) else from_decimals(t) for t in totals]
+    shapes = {p.shape for p in parts}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 1:
         raise ScoringError(
-            "totals", [f"every stage needs one total per applicant ({exc})"]
-        ) from None
-    if stacked.ndim != 2 or np.isnan(stacked).any():
+            "totals", [f"every stage needs one total per applicant (got shapes {sorted(shapes)})"]
+        )
+    if any(np.isnan(p.numerators).any() for p in parts):
         raise ScoringError("totals", ["each stage must be one number per applicant, no NaN"])
-    # Elementwise, one stage at a time: a matrix product (BLAS) may round an applicant's
-    # total differently depending on its row, which would make ranks depend on row order.
-    combined = np.zeros(stacked.shape[1])
-    for weight, stage_totals in zip(weights, stacked, strict=True):
-        combined += float(weight) * stage_totals
-    return np.round(combined / float(sum(weights)), DECIMALS)
+    shares = [fraction(w) for w in weights]
+    scale = common(shares)
+    integral = [int(w * scale) for w in shares]  # the weights as integers, same ratios
+    shared = common(parts)
+    combined = np.zeros(parts[0].shape)
+    for weight, part in zip(integral, parts, strict=True):
+        combined += float(weight) * part.over(shared).numerators
+    return Exact(combined, shared * sum(integral))
