@@ -9,6 +9,7 @@ unknown codes, negative counts, bools where integers belong and mixed-type colum
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,16 @@ from hypothesis import strategies as st
 FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
 """An evaluation date inside the 2024 application window (2024-04-15 .. 2024-05-10)."""
+
+THOROUGH = os.environ.get("SELECTLIB_TESTS") == "thorough"
+"""CI's second run (``SELECTLIB_TESTS=thorough pytest``) tries every property at full size."""
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property: ``count`` in the thorough run, a fifth of it (at
+    least 10) in the default run, which must stay well under two minutes."""
+    return count if THOROUGH else max(10, count // 5)
+
 
 AREA_TYPES = ("metro", "city", "county")
 OPERATOR_TYPES = (

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from selectlib.benefits import (
     ROUNDING_MODES,
@@ -279,7 +280,7 @@ def check_allocation(result: Any, requests: list[int], budget_won: int) -> None:
         assert s == ("full" if g == r else "none" if g == 0 else "partial")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(walks())
 def test_a_walk_never_exceeds_the_budget_and_keeps_the_order(case: dict[str, Any]) -> None:
     result = allocate(**case, ties="row_order")
@@ -297,7 +298,7 @@ def test_a_walk_never_exceeds_the_budget_and_keeps_the_order(case: dict[str, Any
     assert (result.status == "partial").sum() <= 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(walks())
 def test_a_tie_is_refused_exactly_when_the_row_order_would_decide(case: dict[str, Any]) -> None:
     requests, keys = case["requests"], case["order"]
@@ -319,7 +320,7 @@ def test_a_tie_is_refused_exactly_when_the_row_order_would_decide(case: dict[str
         assert outcomes == {tuple(result.granted.tolist())}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(requests_lists, st.integers(0, 10**10), units, st.sampled_from(["keep", "largest"]))
 def test_pro_rata_never_exceeds_the_budget_or_a_request(
     requests: list[int], budget_won: int, unit: int, remainder: Any
@@ -348,7 +349,7 @@ def test_pro_rata_never_exceeds_the_budget_or_a_request(
     assert all(a[1] <= b[1] for a, b in itertools.pairwise(pairs))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(requests_lists, st.integers(0, 10**10), st.randoms(use_true_random=False))
 def test_arrival_results_follow_the_rows_under_a_shuffle(
     requests: list[int], budget_won: int, rnd: Any
@@ -363,14 +364,14 @@ def test_arrival_results_follow_the_rows_under_a_shuffle(
     assert after.granted.tolist() == [before.granted[p] for p in perm]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.integers(0, 10**15), st.integers(1, 10**9))
 def test_capacity_is_the_floor_of_the_quotient(budget_won: int, average: int) -> None:
     count = capacity(budget_won, average)
     assert count * average <= budget_won < (count + 1) * average
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.integers(0, 10**6),
     st.decimals(min_value=0, max_value=2, places=3),

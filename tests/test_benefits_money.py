@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from selectlib.benefits import (
     ROUNDING_MODES,
@@ -373,7 +374,7 @@ def reference(
     return int(amount)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     bases,
     rates,
@@ -414,7 +415,7 @@ def test_benefit_equals_the_decimal_reference(
             assert trace.amount[row] == trace.rounded[row]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     bases,
     rates,
@@ -447,7 +448,7 @@ def test_one_amount_at_a_time_agrees_with_the_array_path(
         assert one == (int(trace.rounded[row]), int(trace.amount[row]), trace.bounds()[row])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     bases,
     rates,
@@ -468,7 +469,7 @@ def test_benefit_is_monotone_in_its_base(
     assert (plus_one.amount >= trace.amount).all()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     bases,
     st.sampled_from(["5:5", "6:4", "100%"]) | st.tuples(st.integers(0, 9), st.integers(1, 9)),
@@ -496,7 +497,7 @@ def test_matching_shares_add_up_to_the_cost(
         ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.integers(0, 10**11), min_size=1, max_size=10),
     st.decimals(min_value=0, max_value=Decimal("0.1"), places=4),
@@ -528,7 +529,7 @@ def test_interest_subsidy_equals_the_decimal_reference(
     assert (np.diff(ordered.amount) >= 0).all()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.integers(0, 10**15), st.integers(1, 10**6), roundings)
 def test_rounding_one_value_and_an_array_agree_with_decimal(
     numerator: int, denominator: int, rounding: Rounding

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.benefits import BenefitError
@@ -222,7 +223,7 @@ records = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(records, min_size=1, max_size=25))
 def test_a_table_and_one_decision_at_a_time_agree(
     program: selectlib.Profile, rows: list[dict[str, Any]]
@@ -244,7 +245,7 @@ def floor_decimal(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(["seoul", "jeju"]), st.integers(0, 10**12), st.integers(0, 10**12))
 def test_premium_support_is_capped_monotone_and_equals_decimal(
     program: selectlib.Profile, region: str, low: int, high: int
@@ -577,7 +578,7 @@ funding_rows = st.lists(
 ).map(lambda rows: [{**row, "received_no": i} for i, row in enumerate(rows)])
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(funding_rows, st.integers(0, 10**9), st.sampled_from(["arrival", "pro_rata"]))
 def test_funding_never_exceeds_the_budget_and_accounts_for_every_row(
     program: selectlib.Profile, rows: list[dict[str, Any]], budget: int, method: Any

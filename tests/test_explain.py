@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from hypothesis import given, settings
-from strategies import records
+from strategies import examples, records
 
 import selectlib
 
@@ -15,7 +15,7 @@ def _plain(value: object) -> object:
     return None if pd.isna(value) else value  # type: ignore[arg-type]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     rows=records().map(lambda r: [r]) | records().flatmap(lambda r: records().map(lambda s: [r, s]))
 )

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.coerce import MISSING
@@ -548,13 +549,13 @@ def _compile_or_selectlib_error(source: str):
         return None
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(source=st.text(max_size=200))
 def test_fuzz_text_only_raises_selectlib_errors(source):
     _compile_or_selectlib_error(source)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(source=token_soup)
 def test_fuzz_token_soup_only_raises_selectlib_errors(source):
     _compile_or_selectlib_error(source)
@@ -650,7 +651,7 @@ typed_rows = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(source=conditions, rows=st.lists(typed_rows, min_size=1, max_size=6))
 def test_fuzz_scalar_and_vector_agree_on_well_formed_conditions(source, rows):
     if _compile_or_selectlib_error(source) is None:
@@ -658,7 +659,7 @@ def test_fuzz_scalar_and_vector_agree_on_well_formed_conditions(source, rows):
     run(source, rows)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(source=conditions, data=st.data())
 def test_fuzz_mutated_conditions_only_raise_selectlib_errors(source, data):
     position = data.draw(st.integers(0, len(source)))

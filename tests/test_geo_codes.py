@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.geo import codes
@@ -382,7 +383,7 @@ def test_importing_selectlib_stays_light():
 five_digits = st.text(alphabet="0123456789", min_size=5, max_size=5)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(five_digits, max_size=20), st.sampled_from(list(CodeSystem)), st.dates())
 def test_area_type_of_a_code_is_that_of_its_children(sample, system, on):
     suffix = "25" if system is CodeSystem.KOSTAT else "25000"
@@ -392,7 +393,7 @@ def test_area_type_of_a_code_is_that_of_its_children(sample, system, on):
     assert set(kinds.tolist()) <= {"metro", "city", "county", None}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     st.sampled_from(["42", "45", "51", "52", "47720", "27720", "41", "27710"]),
     st.text(alphabet="0123456789", min_size=3, max_size=3).filter(lambda s: s >= "110"),

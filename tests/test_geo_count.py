@@ -23,6 +23,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from selectlib.geo import count as count_module
 from selectlib.geo.check import check_location
@@ -457,7 +458,7 @@ def partitions(draw: st.DrawFn) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     return areas, _frame(rows)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partitions(), st.sampled_from(["dong", "sigungu"]), st.sampled_from([2, 3, 5]))
 def test_code_path_and_point_path_count_the_same(
     case: tuple[gpd.GeoDataFrame, pd.DataFrame], unit: str, level: int
@@ -469,7 +470,7 @@ def test_code_path_and_point_path_count_the_same(
     np.testing.assert_array_equal(by_code.counted, by_point.counted)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -506,7 +507,7 @@ def test_sweep_equals_recounting_and_lower_thresholds_keep_every_cluster(
         )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -565,7 +566,7 @@ DIRTY = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(DIRTY, max_size=40), st.sampled_from(["code", "point"]), st.booleans())
 def test_every_row_is_counted_not_qualifying_or_reported(
     rows: list[dict[str, Any]], path: str, exclude_urban: bool

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.geo import ksic
@@ -240,7 +241,7 @@ spellings = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(spellings, max_size=20))
 def test_normalizing_is_idempotent_and_total(values):
     codes, malformed = normalize_ksic(values)
@@ -252,13 +253,13 @@ def test_normalizing_is_idempotent_and_total(values):
         assert code is None or (code in CLASSES and not bad)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="0123456789", min_size=5, max_size=5))
 def test_a_5_digit_code_is_accepted_exactly_when_ksic10_has_it(code):
     assert normalize_ksic(code) == ((code, False) if code in CLASSES else (None, True))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(CLASSES), st.none()), max_size=30))
 def test_coarser_keys_are_prefixes_of_finer_ones(codes):
     array = np.array(codes, dtype=object)

@@ -24,6 +24,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.profile import from_text
@@ -280,7 +281,7 @@ yaml_data = st.recursive(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.dictionaries(yaml_keys, yaml_data, max_size=8))
 def test_fuzz_yaml_documents_only_raise_selectlib_errors(data):
     _load_or_selectlib_error(yaml.safe_dump(data, allow_unicode=True))
@@ -332,7 +333,7 @@ yaml_tokens = st.sampled_from(
 )
 
 
-@settings(max_examples=1200, deadline=None)
+@settings(max_examples=examples(1200), deadline=None)
 @given(text=st.one_of(st.text(max_size=200), st.lists(yaml_tokens, max_size=40).map("".join)))
 def test_fuzz_yaml_text_only_raises_selectlib_errors(text):
     _load_or_selectlib_error(text)
@@ -364,7 +365,7 @@ def mutated_flagship(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutated_flagship())
 def test_fuzz_mutated_flagship_only_raises_selectlib_errors(text):
     _load_or_selectlib_error(text)

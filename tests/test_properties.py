@@ -23,6 +23,7 @@ from strategies import (
     ON,
     OPERATOR_TYPES,
     batches,
+    examples,
     object_frame,
     records,
     usable_records,
@@ -33,7 +34,9 @@ from selectlib import Outcome
 
 PROFILE = selectlib.load_profile(FLAGSHIP)
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _scalar_view(decision: selectlib.Decision) -> dict[str, Any]:
@@ -101,7 +104,7 @@ def test_scalar_and_batch_agree_on_a_dict_of_columns(rows):
     _assert_rows_agree(PROFILE, rows, PROFILE.evaluate_many(columns, on=ON))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(record=records())
 def test_one_record_alone_agrees_with_the_scalar_path(record):
     # a table of one row has the narrowest dtypes pandas can infer for it
@@ -212,7 +215,7 @@ def test_decisions_round_trip_exactly(record):
     assert selectlib.decision_to_dict(selectlib.decision_from_dict(json.loads(text))) == data
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(changes=param_changes, since=dates)
 def test_profiles_round_trip_exactly(changes, since):
     try:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from strategies import examples
 
 import selectlib.scoring.aggregate as aggregate
 from selectlib.errors import SelectlibError
@@ -125,7 +126,7 @@ panels = hnp.arrays(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(panels)
 def test_aggregates_match_a_plain_python_reference(scores: np.ndarray) -> None:
     trimmed, plain, middle = trimmed_mean(scores), mean(scores), median(scores)
@@ -141,7 +142,7 @@ def test_aggregates_match_a_plain_python_reference(scores: np.ndarray) -> None:
         assert trimmed.fallback[a, c] == (len(present) < 3)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(panels, st.data())
 def test_raising_one_score_never_lowers_any_aggregate(
     scores: np.ndarray, data: st.DataObject

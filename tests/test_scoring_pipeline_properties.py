@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 from test_scoring_pipeline import EVALUATION, make_profile
 
 from selectlib.scoring import (
@@ -78,7 +79,7 @@ def outcome_by_id(frame: pd.DataFrame, scores: pd.DataFrame, recusals: list[Recu
     return result, table
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(committees(), st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_row_order(case: Any, random: Any) -> None:
     frame, scores, recusals = case
@@ -92,7 +93,7 @@ def test_results_do_not_depend_on_row_order(case: Any, random: Any) -> None:
     pd.testing.assert_frame_equal(before.loc[after.index, columns], after[columns])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(committees(), st.data())
 def test_raising_a_score_never_lowers_a_finalists_rank(case: Any, data: st.DataObject) -> None:
     frame, scores, recusals = case
@@ -110,7 +111,7 @@ def test_raising_a_score_never_lowers_a_finalists_rank(case: Any, data: st.DataO
     assert after.loc[applicant, "rank"] <= table.loc[applicant, "rank"]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(committees())
 def test_selection_is_bounded_balanced_and_accounts_for_everyone(case: Any) -> None:
     frame, scores, recusals = case
@@ -128,7 +129,7 @@ def test_selection_is_bounded_balanced_and_accounts_for_everyone(case: Any) -> N
     }  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.integers(0, 6), min_size=1, max_size=12),
     st.integers(0, 5),
@@ -146,7 +147,7 @@ def test_without_constraints_balanced_selection_is_plain_selection(
     assert not balanced.displaced.any()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 6), st.sampled_from("abc")), min_size=1, max_size=12),
     st.integers(1, 5),

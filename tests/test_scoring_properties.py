@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from selectlib.scoring import (
     AGGREGATES,
@@ -111,7 +112,7 @@ def evaluate(case: Case) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(cases(), st.data())
 def test_raising_one_raw_score_never_lowers_the_final_rank(case: Case, data: st.DataObject) -> None:
     which = data.draw(st.integers(0, 1), label="stage")
@@ -132,7 +133,7 @@ def test_raising_one_raw_score_never_lowers_the_final_rank(case: Case, data: st.
     np.testing.assert_array_equal(after["final"][others], before["final"][others])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(cases())
 def test_selection_is_bounded_disjoint_and_places_everyone_once(case: Case) -> None:
     out = evaluate(case)
@@ -155,7 +156,7 @@ def test_selection_is_bounded_disjoint_and_places_everyone_once(case: Case) -> N
         assert len(set(out["ranks"][unresolved].tolist())) == 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(cases(), st.randoms(use_true_random=False))
 def test_results_are_identical_under_any_shuffle_of_the_rows(case: Case, rnd: Any) -> None:
     order = np.array(rnd.sample(range(len(case.bonus)), len(case.bonus)))
@@ -173,7 +174,7 @@ def test_results_are_identical_under_any_shuffle_of_the_rows(case: Case, rnd: An
             np.testing.assert_array_equal(after[name], value[order], err_msg=name)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.integers(0, 4), min_size=1, max_size=15),
     st.integers(0, 8),

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import selectlib
 from selectlib.io import read_table, sample_data_dir
@@ -792,7 +793,7 @@ def assert_draws_match(
         assert_same_selection(simulation, index, expected)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(committees())
 def test_any_draw_equals_the_pipeline_run_by_the_drawn_committee(case: dict[str, Any]) -> None:
     result = evaluate(
