@@ -84,9 +84,9 @@ def main() -> None:
     check = profile.evaluate_many(table.head(args.single), ON)["benefit"]
     scalar = [profile.evaluate(r, ON).benefit_total for r in records]
     agree = [None if pd.isna(v) else int(v) for v in check] == scalar
-    print(f"rows={args.n} granted={funding.granted:,} budget={funding.budget:,} agree={agree}")
-    print(f"batch_rows_per_s={args.n / batch_s:,.0f}")
-    print(f"fund_rows_per_s={args.n / fund_s:,.0f}")
+    print(f"rows={args.n} granted={funding.granted} budget={funding.budget} agree={agree}")
+    print(f"batch_rows_per_s={args.n / batch_s:.0f}")
+    print(f"fund_rows_per_s={args.n / fund_s:.0f}")
     print(f"single_us={single_us:.1f}")
     print(f"ratio_batch_vs_single={(args.n / batch_s) / (1e6 / single_us):.1f}")
     print(f"benefit_overhead={batch_s / plain_s:.2f}")

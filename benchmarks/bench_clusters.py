@@ -256,7 +256,7 @@ def main() -> None:
     firms = make_firms(rng, args.n, dongs, seeds, towns, weight)
     shapely.prepare(dongs.geometry.array)  # both scans get prepared polygons
     print(
-        f"generated {len(firms):,} firms, {len(dongs):,} 읍면동 in {len(area_type)} 시군구 "
+        f"generated {len(firms)} firms, {len(dongs)} 읍면동 in {len(area_type)} 시군구 "
         f"({np.mean(shapely.get_num_coordinates(dongs.geometry.array)):.0f} vertices each) "
         f"in {time.perf_counter() - start:.1f} s"
     )
@@ -280,7 +280,7 @@ def main() -> None:
         raise SystemExit(f"point scan and naive scan differ: {len(ours ^ theirs)} clusters")
     if cluster_keys(by_code, "unit") != ours:
         raise SystemExit("code scan and point scan differ")
-    print(f"point scan = naive scan = code scan: {len(ours):,} clusters")
+    print(f"point scan = naive scan = code scan: {len(ours)} clusters")
 
     sample = firms.iloc[: args.radius_n].reset_index(drop=True)
     radius_s, radius_counts = best_of(args.repeat, lambda: our_radius(sample, args.radius))
@@ -288,7 +288,7 @@ def main() -> None:
     if not np.array_equal(radius_counts, strtree_counts):
         raise SystemExit("radius counts differ from the STRtree's")
     print(
-        f"radius {args.radius:g} m on {len(radius_counts):,} small firms: counts equal the "
+        f"radius {args.radius:g} m on {len(radius_counts)} small firms: counts equal the "
         f"STRtree's (median {np.median(radius_counts):.0f}, max {radius_counts.max()})"
     )
 
@@ -302,8 +302,8 @@ def main() -> None:
         if swept["clusters"].iloc[k] != len(discover(counts, area_type, steps[k])):
             raise SystemExit(f"sweep step {k} differs from recounting")
     print(
-        f"sweep of 100 threshold tables: {swept['clusters'].iloc[0]:,} → "
-        f"{swept['clusters'].iloc[-1]:,} clusters; equals recounting"
+        f"sweep of 100 threshold tables: {swept['clusters'].iloc[0]} → "
+        f"{swept['clusters'].iloc[-1]} clusters; equals recounting"
     )
     print(
         f"targets: ratio_vs_naive ≥ 2 ({naive_s / point_s:.1f}); code scan < 0.1 s "

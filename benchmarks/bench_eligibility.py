@@ -146,8 +146,8 @@ def main() -> None:
     print(f"n={args.n} batch_s={batch_s:.4f} numpy_s={numpy_s:.4f}")
     print(f"single_with_criteria_objects_us={with_objects:.2f}")
     print(f"eligible={eligible}")
-    print(f"batch_rows_per_s={batch_rate:,.0f}")
-    print(f"numpy_rows_per_s={numpy_rate:,.0f}")
+    print(f"batch_rows_per_s={batch_rate:.0f}")
+    print(f"numpy_rows_per_s={numpy_rate:.0f}")
     print(f"ratio_vs_numpy={batch_rate / numpy_rate:.3f}")
     print(f"single_us={single:.2f}")
 

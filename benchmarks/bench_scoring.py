@@ -228,7 +228,7 @@ def main() -> None:
     print(f"selected={len(result.selected_ids)} reserves={len(result.reserve_ids)}")
     least = frame.loc[frame["selected"], "selection_probability"].min()
     print(f"least certain selected: {least:.3f}; groupby check: equal to the pipeline's s1 totals")
-    print(f"pipeline score rows per s: {rows / pipeline_s:,.0f}")
+    print(f"pipeline score rows per s: {rows / pipeline_s:.0f}")
     print(f"target_met={pipeline_s + bootstrap_s < TARGET_S}")
     print(f"pipeline_s={pipeline_s:.4f}")
     print(f"bootstrap_s={bootstrap_s:.4f}")
