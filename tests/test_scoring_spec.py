@@ -202,3 +202,15 @@ def test_weights_across_stages_of_different_points_are_refused(tmp_path: Path) -
     )
     with pytest.raises(selectlib.ProfileError, match=r"different points \(paper 100, talk 50\)"):
         selectlib.load_profile(path)
+
+
+def test_the_quorum_compares_the_external_share_exactly() -> None:
+    # one rule for the pipeline and the bootstrap: 2 of 3 is not 0.6666666667, 2 of 4 is 0.5
+    from selectlib.scoring import Panel
+
+    assert Panel(min_size=3, min_external_share=0.6666666667).quorate([3], [2]).tolist() == [False]
+    assert Panel(min_size=3, min_external_share=0.5).quorate([4, 4, 2], [2, 1, 2]).tolist() == [
+        True,
+        False,
+        False,
+    ]

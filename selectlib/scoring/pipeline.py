@@ -21,7 +21,7 @@ import pandas as pd
 from ..dates import DateLike
 from .aggregate import AGGREGATES
 from .errors import EvaluationInputError, InputProblem, ScoringError
-from .exact import Exact, fraction
+from .exact import Exact
 from .explain import Explainer
 from .inputs import Evaluator, Recusal
 from .portfolio import BalancedSelection, Group, select_balanced
@@ -211,15 +211,6 @@ def _dropped(scores: FloatArray, aggregate: str) -> npt.NDArray[np.object_]:
     return result
 
 
-def _quorate(stage: Stage, panel_size: IntArray, external_members: IntArray) -> BoolArray:
-    """Enough members, and a large enough share of external ones (compared exactly)."""
-    share = fraction(stage.panel.min_external_share)
-    enough: BoolArray = (panel_size >= max(stage.panel.min_size, 1)) & (
-        external_members * share.denominator >= share.numerator * panel_size
-    )
-    return enough
-
-
 def _spread(rows: IntArray, part: Exact, count: int) -> Exact:
     """``part`` placed at ``rows`` of an array of ``count`` rows, ``NaN`` elsewhere."""
     numerators = np.full((count, *part.shape[1:]), np.nan)
@@ -241,7 +232,7 @@ def _run_stage(
     active = ~cube.recused & sitting[None, :]
     panel_size = np.where(candidates, active.sum(axis=1), 0).astype(np.int64)
     external_members = np.where(candidates, (active & cube.external).sum(axis=1), 0)
-    quorate = candidates & _quorate(stage, panel_size, external_members)
+    quorate = candidates & stage.panel.quorate(panel_size, external_members)
     scores = np.where(active[:, :, None] & quorate[:, None, None], cube.scores, np.nan)
     blank = np.isnan(scores) & active[:, :, None] & quorate[:, None, None]
     if blank.any():

@@ -110,17 +110,11 @@ def real_quorum(
 ) -> BoolArray:
     """Per applicant: whether the real panel (minus ``without`` and the members left out
     of ``result``) still has a quorum after recusals, by the stage's panel rule."""
-    panel = cube.stage.panel
     away = {*result.left_out, *without}
     sitting = np.array([e not in away for e in cube.evaluator_ids], dtype=bool)
     active = ~cube.recused & sitting[None, :]
-    size = active.sum(axis=1)
     external = (active & cube.external[None, :]).sum(axis=1)
-    share = np.divide(external, size, out=np.zeros(size.shape), where=size > 0)
-    quorate: BoolArray = (size >= max(panel.min_size, 1)) & (
-        share >= panel.min_external_share - 1e-9
-    )
-    return quorate
+    return cube.stage.panel.quorate(active.sum(axis=1), external)
 
 
 def _competition(keys: Sequence[npt.NDArray[Any]], valid: BoolArray) -> tuple[IntArray, IntArray]:

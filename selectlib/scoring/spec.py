@@ -23,6 +23,8 @@ import math
 from collections.abc import Iterator
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from ..text import Text
 from .aggregate import AGGREGATES
@@ -45,6 +47,7 @@ __all__ = [
     "evaluation_problems",
 ]
 
+BoolArray = npt.NDArray[np.bool_]
 KeyPath = tuple[str | int, ...]
 Problem = tuple[KeyPath, str, str]
 """A problem in the section: key path under ``evaluation``, message, hint to fix it."""
@@ -85,6 +88,17 @@ class Panel:
     aggregate: str = "trimmed_mean"
     min_size: int = 1
     min_external_share: float = 0.0
+
+    def quorate(self, size: npt.ArrayLike, external: npt.ArrayLike) -> BoolArray:
+        """Where a panel of ``size`` members, ``external`` of them external, has a quorum:
+        enough members and a large enough external share, compared exactly (2 of 3 is
+        not 0.6666666667)."""
+        share = fraction(self.min_external_share)
+        members = np.asarray(size)
+        result: BoolArray = (members >= max(self.min_size, 1)) & (
+            np.asarray(external) * share.denominator >= share.numerator * members
+        )
+        return result
 
 
 @attrs.frozen

@@ -192,13 +192,8 @@ class StageResult:
 
 
 def _per_applicant(name: str, value: npt.ArrayLike | Exact, count: int) -> Exact:
-    """A non-negative finite amount per applicant, broadcasting a scalar, exactly."""
-    if isinstance(value, Exact):
-        array = value.numerators
-        if array.shape != (count,):
-            raise ScoringError(name, [f"must be {count} numbers (got shape {array.shape})"])
-        exact = value
-    else:
+    """A non-negative finite amount per applicant (a scalar is everyone's), exactly."""
+    if not isinstance(value, Exact):
         try:
             array = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
         except ValueError:
@@ -206,13 +201,20 @@ def _per_applicant(name: str, value: npt.ArrayLike | Exact, count: int) -> Exact
             raise ScoringError(
                 name, [f"must be a number or {count} numbers (got shape {shape})"]
             ) from None
-        exact = None
-    bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
+        _refuse(name, array, np.flatnonzero(~np.isfinite(array)))
+        value = from_decimals(array)
+    if value.shape != (count,):
+        raise ScoringError(name, [f"must be {count} numbers (got shape {value.shape})"])
+    _refuse(name, value.values, np.flatnonzero(~(value.numerators >= 0)))  # NaN too
+    return value
+
+
+def _refuse(name: str, values: FloatArray, bad: IntArray) -> None:
+    """Refuse the amounts at rows ``bad``, if any."""
     if bad.size:
         raise ScoringError(
-            name, [f"row {r}: must be a finite number >= 0 (got {array[r]})" for r in bad]
+            name, [f"row {r}: must be a finite number >= 0 (got {values[r]})" for r in bad]
         )
-    return exact if exact is not None else from_decimals(array)
 
 
 def _check_scores(rules: StageRules, scores: npt.ArrayLike | Exact) -> Exact:
