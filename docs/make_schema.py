@@ -1,4 +1,4 @@
-"""Regenerate docs/profile.schema.json from selectlib.schema.PROFILE_SCHEMA.
+"""Regenerate docs/profile.schema.json from selectlib.profile.schema.PROFILE_SCHEMA.
 
 The JSON file is what editors and other tools read; the Python dict is the source of
 truth. tests/test_docs.py fails when the file is stale, so run this after changing
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from selectlib.schema import PROFILE_SCHEMA
+from selectlib.profile.schema import PROFILE_SCHEMA
 
 TARGET = Path(__file__).with_name("profile.schema.json")
 

@@ -12,9 +12,9 @@ at numpy speed, and funds a table under a budget.
 <CriterionStatus.PASSED: 'passed'>
 """
 
-from .benefits import BenefitError, BenefitLine, Rounding
-from .benefits.funding import Funding, Pot
-from .decision import (
+from selectlib.benefits import BenefitError, BenefitLine, Rounding
+from selectlib.benefits.funding import Funding, Pot
+from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionResult,
     CriterionStatus,
@@ -22,7 +22,8 @@ from .decision import (
     FieldProblem,
     Outcome,
 )
-from .errors import (
+from selectlib.eligibility.serialize import converter, decision_from_dict, decision_to_dict
+from selectlib.errors import (
     CriterionNotFoundError,
     ExpressionError,
     InputError,
@@ -33,10 +34,9 @@ from .errors import (
     SelectlibError,
     ValidityError,
 )
-from .model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
-from .profile import Profile, list_profiles, load_profile
-from .serialize import converter, decision_from_dict, decision_to_dict
-from .simulate import compare, summarize_comparison
+from selectlib.profile.compiled import Profile, list_profiles, load_profile
+from selectlib.profile.model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
+from selectlib.simulate.compare import compare, summarize_comparison
 
 __version__ = "0.1.0"
 

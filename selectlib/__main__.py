@@ -1,6 +1,6 @@
 """``python -m selectlib``: run the command line."""
 
-from .cli import main
+from selectlib.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import InputError
+from selectlib.errors import InputError
 
 __all__ = ["DateLike", "as_date"]
 

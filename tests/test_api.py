@@ -363,7 +363,7 @@ def test_compare_and_summary_shapes(flagship, good_record):
 def test_from_dict_takes_what_yaml_safe_load_gives_a_profile_file() -> None:
     import yaml
 
-    from selectlib.profile import profiles_dir
+    from selectlib.profile.compiled import profiles_dir
 
     for name in selectlib.list_profiles():
         text = (profiles_dir() / f"{name}.yaml").read_text(encoding="utf-8")

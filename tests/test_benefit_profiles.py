@@ -17,9 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 import selectlib
-from selectlib import Outcome, cli
+from selectlib import Outcome
 from selectlib.benefits import Rounding
-from selectlib.profile import profiles_dir
+from selectlib.cli import app as cli
+from selectlib.profile.compiled import profiles_dir
 
 PROFILES = (
     "seoul_pl_insurance",

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
-from selectlib import cli
-from selectlib.benefitcli import SHOWN_ROWS
+from selectlib.cli import app as cli
+from selectlib.cli.benefits import SHOWN_ROWS
 from selectlib.io import read_table
 
 ON = "2024-05-01"

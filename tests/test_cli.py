@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import selectlib
-from selectlib import cli
+from selectlib.cli import app as cli
 from selectlib.io import read_table, sample_data_dir
-from selectlib.profile import profiles_dir
-from selectlib.schema import PROFILE_SCHEMA
+from selectlib.profile.compiled import profiles_dir
+from selectlib.profile.schema import PROFILE_SCHEMA
 
 FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
@@ -441,7 +441,9 @@ def _commands() -> list[object]:
     if script.is_file():
         installed = pytest.param([str(script)], id="console script")
     else:
-        installed = pytest.param([sys.executable, "-m", "selectlib.cli"], id="-m selectlib.cli")
+        installed = pytest.param(
+            [sys.executable, "-m", "selectlib.cli.app"], id="-m selectlib.cli.app"
+        )
     return [installed, pytest.param([sys.executable, "-m", "selectlib"], id="-m selectlib")]
 
 

@@ -28,8 +28,8 @@ import pytest
 import yaml
 
 import selectlib
-from selectlib.profile import from_text, profiles_dir
-from selectlib.schema import PROFILE_SCHEMA
+from selectlib.profile.compiled import from_text, profiles_dir
+from selectlib.profile.schema import PROFILE_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

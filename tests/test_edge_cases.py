@@ -12,8 +12,8 @@ import pytest
 
 import selectlib
 from selectlib.io import read_table
-from selectlib.profile import from_text
-from selectlib.yamlsource import read_yaml
+from selectlib.profile.compiled import from_text
+from selectlib.profile.source import read_yaml
 
 ON = "2024-05-01"
 TEXT = {"ko": "가", "en": "a"}

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import selectlib
-from selectlib.coerce import MISSING
+from selectlib.eligibility.coerce import MISSING
 from selectlib.expr import Kind, ParamInfo, Symbols, Type, compile_condition
-from selectlib.loader import param_type
-from selectlib.model import Choice, Field, FieldKind, Text
-from selectlib.params import Env
+from selectlib.profile.loader import param_type
+from selectlib.profile.model import Choice, Field, FieldKind, Text
+from selectlib.profile.params import Env
 
 AREAS = ("metro", "city", "county")
 PROGS = ("x", "y", "z")

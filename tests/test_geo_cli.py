@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from selectlib.cli import app
+from selectlib.cli.app import app
 
 GEO = Path(__file__).resolve().parent.parent / "sample_data" / "geo"
 FIRMS, AREAS = str(GEO / "firms.csv"), str(GEO / "areas.geojson")

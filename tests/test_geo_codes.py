@@ -370,7 +370,7 @@ def test_module_examples_run():
 def test_importing_selectlib_stays_light():
     """``import selectlib`` (and its CLI) never loads the geo stack; ``selectlib.geo`` does."""
     script = (
-        "import sys, selectlib, selectlib.cli; "
+        "import sys, selectlib, selectlib.cli.app; "
         "heavy = {'geopandas', 'shapely', 'scipy', 'pyproj'} & set(sys.modules); "
         "assert not heavy, heavy"
     )

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import selectlib
-from selectlib.profile import from_text
+from selectlib.profile.compiled import from_text
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 BASE = BROKEN / "_base.yaml"
@@ -213,7 +213,7 @@ def test_alias_bomb_is_rejected_quickly():
     code = textwrap.dedent(
         f"""
         import selectlib
-        from selectlib.profile import from_text
+        from selectlib.profile.compiled import from_text
         try:
             from_text({chr(10).join(lines)!r}, "bomb.yaml")
         except selectlib.ProfileError:

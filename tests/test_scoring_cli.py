@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 from typer.testing import CliRunner, Result
 
-from selectlib import cli
+from selectlib.cli import app as cli
 from selectlib.io import sample_data_dir
 
 FLAGSHIP = "micro_manufacturer_center_2024"

@@ -23,7 +23,7 @@ import pytest
 import selectlib
 from selectlib.errors import SelectlibError
 from selectlib.io import read_table, sample_data_dir
-from selectlib.schema import PROFILE_SCHEMA
+from selectlib.profile.schema import PROFILE_SCHEMA
 from selectlib.scoring import (
     EvaluationInputError,
     evaluate_selection,

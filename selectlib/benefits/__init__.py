@@ -9,7 +9,7 @@ machinery.
 The profile layer: :mod:`.spec` is a profile's ``benefits`` section as data,
 :mod:`.refs` and :mod:`.plan` check and compile it, :mod:`.line` is one amount of a
 decision, and :mod:`.funding` funds a whole table under a budget. ``plan`` and
-``funding`` build on :mod:`selectlib.model`, which itself holds a :class:`BenefitsSpec`,
+``funding`` build on :mod:`selectlib.profile.model`, which itself holds a :class:`BenefitsSpec`,
 so they are imported on first use.
 """
 
@@ -17,9 +17,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .budget import METHODS, Allocation, Method, Remainder, Ties, allocate, capacity, target
-from .line import LINE_STATUSES, BenefitLine, LineStatus
-from .money import (
+from selectlib.benefits.budget import (
+    METHODS,
+    Allocation,
+    Method,
+    Remainder,
+    Ties,
+    allocate,
+    capacity,
+    target,
+)
+from selectlib.benefits.line import LINE_STATUSES, BenefitLine, LineStatus
+from selectlib.benefits.money import (
     FLOOR_WON,
     ROUNDING_MODES,
     BenefitTrace,
@@ -31,7 +40,7 @@ from .money import (
     interest_subsidy,
     matching,
 )
-from .numbers import (
+from selectlib.benefits.numbers import (
     MAX_WON,
     BenefitError,
     Number,
@@ -43,10 +52,10 @@ from .numbers import (
     chunwon,
     percent,
 )
-from .spec import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
+from selectlib.benefits.spec import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
 
 if TYPE_CHECKING:
-    from .funding import FUNDING_STATUSES, Funding, Pot, fund
+    from selectlib.benefits.funding import FUNDING_STATUSES, Funding, Pot, fund
 
 __all__ = [
     "FLOOR_WON",
@@ -96,7 +105,7 @@ _LAZY = frozenset({"FUNDING_STATUSES", "Funding", "Pot", "fund"})
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from . import funding
+        from selectlib.benefits import funding
 
         return getattr(funding, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,8 +25,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .money import Rounding, RoundingMode
-from .numbers import MAX_SHOWN, BenefitError, Number, as_amount, as_amounts, as_rate
+from selectlib.benefits.money import Rounding, RoundingMode
+from selectlib.benefits.numbers import (
+    MAX_SHOWN,
+    BenefitError,
+    Number,
+    as_amount,
+    as_amounts,
+    as_rate,
+)
 
 __all__ = [
     "METHODS",

@@ -17,17 +17,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..batch import as_frame, categorical
-from ..columns import coerce_column, missing_column
-from ..dates import DateLike, as_date
-from ..errors import InputError
-from ..model import FieldKind
-from .budget import METHODS, Method, Ties, allocate
-from .numbers import MAX_SHOWN, BenefitError, as_amount
-from .plan import BenefitPlan
+from selectlib.benefits.budget import METHODS, Method, Ties, allocate
+from selectlib.benefits.numbers import MAX_SHOWN, BenefitError, as_amount
+from selectlib.benefits.plan import BenefitPlan
+from selectlib.dates import DateLike, as_date
+from selectlib.eligibility.batch import as_frame, categorical
+from selectlib.eligibility.columns import coerce_column, missing_column
+from selectlib.errors import InputError
+from selectlib.profile.model import FieldKind
 
 if TYPE_CHECKING:
-    from ..profile import Profile
+    from selectlib.profile.compiled import Profile
 
 __all__ = ["FUNDING_STATUSES", "Funding", "Pot", "fund"]
 

@@ -8,10 +8,10 @@ from typing import Literal
 
 import attrs
 
-from ..text import Text
-from .money import Bound, Rounding
-from .numbers import percent
-from .spec import Formula
+from selectlib.benefits.money import Bound, Rounding
+from selectlib.benefits.numbers import percent
+from selectlib.benefits.spec import Formula
+from selectlib.text import Text
 
 __all__ = ["LINE_STATUSES", "BenefitLine", "LineStatus"]
 

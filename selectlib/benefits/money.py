@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .numbers import (
+from selectlib.benefits.numbers import (
     INT64_MAX,
     BenefitError,
     Number,

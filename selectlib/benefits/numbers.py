@@ -16,7 +16,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ArgumentError
+from selectlib.errors import ArgumentError
 
 __all__ = [
     "INT64_MAX",

@@ -18,16 +18,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..coerce import MISSING
-from ..domains import check_domains
-from ..errors import ExpressionError
-from ..expr import Condition, DomainCheck, Symbols, compile_condition
-from ..model import Field, FieldKind, Parameter
-from ..params import Env
-from .line import BenefitLine, LineStatus
-from .money import BenefitTrace, Bound, Rounding, benefit, bound_one, interest_subsidy
-from .numbers import MAX_WON, BenefitError
-from .refs import (
+from selectlib.benefits.line import BenefitLine, LineStatus
+from selectlib.benefits.money import (
+    BenefitTrace,
+    Bound,
+    Rounding,
+    benefit,
+    bound_one,
+    interest_subsidy,
+)
+from selectlib.benefits.numbers import MAX_WON, BenefitError
+from selectlib.benefits.refs import (
     MAX_DAYS,
     Exact,
     RefKind,
@@ -37,7 +38,13 @@ from .refs import (
     resolve_ref,
     value_problems,
 )
-from .spec import AmountSpec, BenefitsSpec
+from selectlib.benefits.spec import AmountSpec, BenefitsSpec
+from selectlib.eligibility.coerce import MISSING
+from selectlib.errors import ExpressionError
+from selectlib.expr import Condition, DomainCheck, Symbols, compile_condition
+from selectlib.profile.domains import check_domains
+from selectlib.profile.model import Field, FieldKind, Parameter
+from selectlib.profile.params import Env
 
 __all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
 

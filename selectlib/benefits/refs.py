@@ -19,10 +19,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..coerce import MISSING
-from ..model import Field, FieldKind, Parameter, Table
-from ..params import Env
-from .numbers import BenefitError, as_amount, as_rate, as_share
+from selectlib.benefits.numbers import BenefitError, as_amount, as_rate, as_share
+from selectlib.eligibility.coerce import MISSING
+from selectlib.profile.model import Field, FieldKind, Parameter, Table
+from selectlib.profile.params import Env
 
 __all__ = [
     "MAX_DAYS",

@@ -12,9 +12,9 @@ from typing import Literal
 
 import attrs
 
-from ..text import Text
-from .budget import Method
-from .money import Rounding
+from selectlib.benefits.budget import Method
+from selectlib.benefits.money import Rounding
+from selectlib.text import Text
 
 __all__ = [
     "FORMULAS",

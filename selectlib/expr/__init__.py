@@ -7,7 +7,7 @@ a short whitelist, and the tree is compiled into two closures with one meaning:
 * a scalar function ``(record, env) -> value`` for one applicant, and
 * a vector function ``(columns, env) -> (values, missing)`` over numpy columns.
 
-Missing inputs propagate as :data:`~selectlib.coerce.MISSING` (scalar) or a mask
+Missing inputs propagate as :data:`~selectlib.eligibility.coerce.MISSING` (scalar) or a mask
 (vector); ``and``/``or``/``not`` use three-valued (Kleene) logic, so
 ``False and missing`` is False and ``True or missing`` is True.
 
@@ -17,10 +17,10 @@ named functions) and :mod:`.compiler` (parsing, checking, assembling). Import fr
 here; the submodules may move.
 """
 
-from .compiler import CompiledCriterion, Condition, compile_condition
-from .functions import FUNCTIONS
-from .syntax import parse
-from .types import MAX_LENGTH, Compiled, DomainCheck, Kind, ParamInfo, Symbols, Type
+from selectlib.expr.compiler import CompiledCriterion, Condition, compile_condition
+from selectlib.expr.functions import FUNCTIONS
+from selectlib.expr.syntax import parse
+from selectlib.expr.types import MAX_LENGTH, Compiled, DomainCheck, Kind, ParamInfo, Symbols, Type
 
 __all__ = [
     "FUNCTIONS",

@@ -17,12 +17,11 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ..errors import ExpressionError
-from ..model import Criterion
-from . import ops
-from .functions import FUNCTIONS
-from .syntax import describe_rejected, op_text, parse
-from .types import (
+from selectlib.errors import ExpressionError
+from selectlib.expr import ops
+from selectlib.expr.functions import FUNCTIONS
+from selectlib.expr.syntax import describe_rejected, op_text, parse
+from selectlib.expr.types import (
     MAX_DEPTH,
     MAX_ITEMS,
     MAX_LENGTH,
@@ -33,6 +32,7 @@ from .types import (
     Symbols,
     Type,
 )
+from selectlib.profile.model import Criterion
 
 __all__ = ["CompiledCriterion", "Compiler", "Condition", "compile_condition"]
 

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
-from ..coerce import MISSING
-from ..params import Env
-from .ops import cached, code_mask, map1, map2, union
-from .types import Compiled, Kind, Type, VectorValue
+from selectlib.eligibility.coerce import MISSING
+from selectlib.expr.ops import cached, code_mask, map1, map2, union
+from selectlib.expr.types import Compiled, Kind, Type, VectorValue
+from selectlib.profile.params import Env
 
 if TYPE_CHECKING:
-    from .compiler import Compiler
+    from selectlib.expr.compiler import Compiler
 
 __all__ = ["FUNCTIONS", "FunctionSpec"]
 

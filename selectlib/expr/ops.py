@@ -16,10 +16,10 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from ..coerce import MISSING
-from ..model import Field, FieldKind
-from ..params import Env
-from .types import Compiled, Kind, ParamInfo, Type, VectorValue, merge_missing
+from selectlib.eligibility.coerce import MISSING
+from selectlib.expr.types import Compiled, Kind, ParamInfo, Type, VectorValue, merge_missing
+from selectlib.profile.model import Field, FieldKind
+from selectlib.profile.params import Env
 
 __all__ = [
     "cached",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import warnings
 
-from ..errors import ExpressionError
-from .types import MAX_LENGTH
+from selectlib.errors import ExpressionError
+from selectlib.expr.types import MAX_LENGTH
 
 __all__ = ["describe_rejected", "op_text", "parse"]
 

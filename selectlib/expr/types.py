@@ -14,8 +14,8 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ..model import Field
-from ..params import Env
+from selectlib.profile.model import Field
+from selectlib.profile.params import Env
 
 __all__ = [
     "MAX_DEPTH",

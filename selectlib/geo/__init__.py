@@ -9,10 +9,10 @@ light; geopandas, shapely and scipy are loaded here, never by the core.
 >>> counts = geo.count_by_point(firms, areas, unit="dong", level=5)  # doctest: +SKIP
 """
 
-from .areas import Areas, read_areas
-from .check import LocationCheck, check_location
-from .codes import AreaTypePolicy, CodeSystem, area_types, current_code, detect_system
-from .count import (
+from selectlib.geo.areas import Areas, read_areas
+from selectlib.geo.check import LocationCheck, check_location
+from selectlib.geo.codes import AreaTypePolicy, CodeSystem, area_types, current_code, detect_system
+from selectlib.geo.count import (
     ClusterCounts,
     count_by_code,
     count_by_point,
@@ -20,13 +20,18 @@ from .count import (
     count_within_radius,
     qualifying,
 )
-from .derive import GeoContext
-from .errors import GeoError
-from .ksic import URBAN_MICRO_EXCLUDED, industry_key, normalize_ksic, urban_micro_eligible
-from .registry import Registry, read_firms
-from .report import Reason, ValidationReport
-from .spatial import assign_units
-from .thresholds import DEFAULT_THRESHOLDS, discover, sweep
+from selectlib.geo.derive import GeoContext
+from selectlib.geo.errors import GeoError
+from selectlib.geo.ksic import (
+    URBAN_MICRO_EXCLUDED,
+    industry_key,
+    normalize_ksic,
+    urban_micro_eligible,
+)
+from selectlib.geo.registry import Registry, read_firms
+from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.spatial import assign_units
+from selectlib.geo.thresholds import DEFAULT_THRESHOLDS, discover, sweep
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

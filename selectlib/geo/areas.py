@@ -32,11 +32,11 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError
-from .codes import normalize_codes
-from .errors import GeoError
-from .report import Reason, ValidationReport
-from .sources import TARGET_CRS, Issues, classify_codes, guess_crs, read_source
+from selectlib.errors import InputError
+from selectlib.geo.codes import normalize_codes
+from selectlib.geo.errors import GeoError
+from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.sources import TARGET_CRS, Issues, classify_codes, guess_crs, read_source
 
 __all__ = ["LEVELS", "Areas", "read_areas"]
 

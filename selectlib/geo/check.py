@@ -22,11 +22,30 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from .count import ClusterCounts, check_radius, count_by_code, count_by_point, industry_rows
-from .errors import GeoError
-from .qualify import Firms, check_options, firm_frame, firm_xy, industry_label
-from .spatial import METRIC_CRS, area_codes, area_frame, assign_units, neighbours, points_in_polygon
-from .thresholds import AREA_TYPES, DEFAULT_THRESHOLDS, AreaTypeOf, area_types_of, threshold_vector
+from selectlib.geo.count import (
+    ClusterCounts,
+    check_radius,
+    count_by_code,
+    count_by_point,
+    industry_rows,
+)
+from selectlib.geo.errors import GeoError
+from selectlib.geo.qualify import Firms, check_options, firm_frame, firm_xy, industry_label
+from selectlib.geo.spatial import (
+    METRIC_CRS,
+    area_codes,
+    area_frame,
+    assign_units,
+    neighbours,
+    points_in_polygon,
+)
+from selectlib.geo.thresholds import (
+    AREA_TYPES,
+    DEFAULT_THRESHOLDS,
+    AreaTypeOf,
+    area_types_of,
+    threshold_vector,
+)
 
 __all__ = ["MODES", "LocationCheck", "check_location"]
 

@@ -34,7 +34,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .errors import GeoError
+from selectlib.geo.errors import GeoError
 
 __all__ = [
     "AMBIGUOUS",

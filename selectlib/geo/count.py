@@ -22,8 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from .errors import GeoError
-from .qualify import (
+from selectlib.geo.errors import GeoError
+from selectlib.geo.qualify import (
     Firms,
     Qualified,
     check_options,
@@ -33,8 +33,8 @@ from .qualify import (
     qualify,
     unit_codes,
 )
-from .report import REPORT_COLUMNS, Reason, ValidationReport
-from .spatial import (
+from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
+from selectlib.geo.spatial import (
     area_codes,
     area_frame,
     area_geometries,
@@ -44,7 +44,7 @@ from .spatial import (
     located_issues,
     points_in_polygon,
 )
-from .thresholds import DEFAULT_THRESHOLDS, discover, sweep
+from selectlib.geo.thresholds import DEFAULT_THRESHOLDS, discover, sweep
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

@@ -19,12 +19,12 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .codes import AreaTypePolicy, area_types
-from .count import ClusterCounts, count_by_code, count_by_point, count_within_radius
-from .errors import GeoError
-from .ksic import industry_key, normalize_ksic
-from .qualify import Firms
-from .spatial import assign_units
+from selectlib.geo.codes import AreaTypePolicy, area_types
+from selectlib.geo.count import ClusterCounts, count_by_code, count_by_point, count_within_radius
+from selectlib.geo.errors import GeoError
+from selectlib.geo.ksic import industry_key, normalize_ksic
+from selectlib.geo.qualify import Firms
+from selectlib.geo.spatial import assign_units
 
 __all__ = ["ClusterDerivation", "GeoContext"]
 

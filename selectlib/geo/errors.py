@@ -8,7 +8,7 @@ so the caller learns at once what to change.
 
 from __future__ import annotations
 
-from ..errors import SelectlibError
+from selectlib.errors import SelectlibError
 
 __all__ = ["GeoError"]
 

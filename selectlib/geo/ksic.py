@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import GeoError
+from selectlib.geo.errors import GeoError
 
 __all__ = [
     "LEVELS",

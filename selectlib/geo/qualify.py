@@ -16,9 +16,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import GeoError
-from .ksic import LEVELS, URBAN_MICRO_EXCLUDED, normalize_ksic
-from .report import REPORT_COLUMNS, Reason
+from selectlib.geo.errors import GeoError
+from selectlib.geo.ksic import LEVELS, URBAN_MICRO_EXCLUDED, normalize_ksic
+from selectlib.geo.report import REPORT_COLUMNS, Reason
 
 __all__ = [
     "UNITS",

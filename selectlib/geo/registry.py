@@ -31,13 +31,13 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError
-from .codes import (
+from selectlib.errors import InputError
+from selectlib.geo.codes import (
     normalize_codes,
 )
-from .ksic import normalize_ksic
-from .report import Reason, ValidationReport
-from .sources import (
+from selectlib.geo.ksic import normalize_ksic
+from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.sources import (
     Issues,
     classify_codes,
     find_column,

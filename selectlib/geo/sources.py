@@ -20,16 +20,16 @@ import numpy.typing as npt
 import pandas as pd
 import pyproj
 
-from ..errors import InputError
-from ..io import read_csv
-from .codes import (
+from selectlib.errors import InputError
+from selectlib.geo.codes import (
     AMBIGUOUS,
     CODE_CHANGES,
     UNKNOWN,
     CodeChange,
     code_systems,
 )
-from .report import REPORT_COLUMNS, Reason, ValidationReport
+from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
+from selectlib.io.tables import read_csv
 
 __all__ = [
     "KOREA_LAT",

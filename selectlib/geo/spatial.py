@@ -23,8 +23,8 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from .errors import GeoError
-from .report import REPORT_COLUMNS, Reason
+from selectlib.geo.errors import GeoError
+from selectlib.geo.report import REPORT_COLUMNS, Reason
 
 __all__ = [
     "METRIC_CRS",

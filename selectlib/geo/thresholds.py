@@ -22,10 +22,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import GeoError
+from selectlib.geo.errors import GeoError
 
 if TYPE_CHECKING:
-    from .count import ClusterCounts
+    from selectlib.geo.count import ClusterCounts
 
 __all__ = [
     "AREA_TYPES",

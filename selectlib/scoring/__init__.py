@@ -5,9 +5,10 @@ pure vectorized layer on numpy arrays (:mod:`.aggregate`, :mod:`.stage`, :mod:`.
 :mod:`.portfolio`), and the pipeline that runs a whole selection from score sheets.
 Spreadsheet and statistics libraries load only when a function needs them.
 
-:mod:`selectlib.model` imports this package (the evaluation section is part of a
-profile), so no module here may import ``selectlib.model`` or ``selectlib.profile`` when
-it is imported; type-only imports go under ``TYPE_CHECKING``.
+:mod:`selectlib.profile.model` imports this package (the evaluation section is part of a
+profile), so no module here may import ``selectlib.profile.model`` or
+``selectlib.profile.compiled`` when it is imported; type-only imports go under
+``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .aggregate import (
+from selectlib.scoring.aggregate import (
     AGGREGATES,
     TRIM_MIN_SCORES,
     Aggregate,
@@ -24,8 +25,8 @@ from .aggregate import (
     median,
     trimmed_mean,
 )
-from .errors import EvaluationInputError, InputProblem, ScoringError
-from .inputs import (
+from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.inputs import (
     Evaluator,
     Recusal,
     parse_evaluators,
@@ -33,16 +34,16 @@ from .inputs import (
     read_evaluators,
     read_recusals,
 )
-from .pipeline import (
+from selectlib.scoring.pipeline import (
     EvaluationResult,
     StageOutcome,
     evaluate_selection,
     run_evaluation,
     stage_candidates,
 )
-from .portfolio import BalancedSelection, Group, select_balanced
-from .prepare import Prepared, StageCube, prepare_evaluation
-from .ranking import (
+from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
+from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
+from selectlib.scoring.ranking import (
     AtLine,
     Ranking,
     Selection,
@@ -53,7 +54,7 @@ from .ranking import (
     select,
     top,
 )
-from .spec import (
+from selectlib.scoring.spec import (
     RECUSAL_KINDS,
     Adjustment,
     Advancement,
@@ -65,13 +66,19 @@ from .spec import (
     Stage,
     TieBreakRule,
 )
-from .stage import StageCriterion, StageResult, StageRules, score_stage, weighted_total
+from selectlib.scoring.stage import (
+    StageCriterion,
+    StageResult,
+    StageRules,
+    score_stage,
+    weighted_total,
+)
 
 if TYPE_CHECKING:
-    from .readback import read_scores
-    from .report import report_data, write_report
-    from .robust import RobustnessReport, robustness
-    from .sheets import write_sheets
+    from selectlib.scoring.readback import read_scores
+    from selectlib.scoring.report import report_data, write_report
+    from selectlib.scoring.robust import RobustnessReport, robustness
+    from selectlib.scoring.sheets import write_sheets
 
 _LAZY = {
     "RobustnessReport": "robust",

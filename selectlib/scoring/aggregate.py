@@ -28,8 +28,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ScoringError
-from .exact import Exact, from_decimals, ratio
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.exact import Exact, from_decimals, ratio
 
 __all__ = [
     "AGGREGATES",

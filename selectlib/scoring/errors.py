@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..errors import ArgumentError, SelectlibError
+from selectlib.errors import ArgumentError, SelectlibError
 
 __all__ = ["EvaluationInputError", "InputProblem", "ScoringError"]
 

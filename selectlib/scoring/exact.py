@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ScoringError
+from selectlib.scoring.errors import ScoringError
 
 __all__ = [
     "LIMIT",

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .spec import RECUSAL_KINDS, Stage
+from selectlib.scoring.spec import RECUSAL_KINDS, Stage
 
 if TYPE_CHECKING:
-    from .pipeline import EvaluationResult, StageOutcome
+    from selectlib.scoring.pipeline import EvaluationResult, StageOutcome
 
 __all__ = ["RESULT_LABELS", "STATUS_LABELS", "Explainer"]
 

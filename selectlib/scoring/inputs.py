@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 import attrs
 import pandas as pd
 
-from ..io import read_table
-from .errors import EvaluationInputError, InputProblem
-from .spec import RECUSAL_KINDS
+from selectlib.io.tables import read_table
+from selectlib.scoring.errors import EvaluationInputError, InputProblem
+from selectlib.scoring.spec import RECUSAL_KINDS
 
 __all__ = [
     "Evaluator",

@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .pipeline import EvaluationResult
-from .ranking import rank
+from selectlib.scoring.pipeline import EvaluationResult
+from selectlib.scoring.ranking import rank
 
 __all__ = [
     "AGREEMENT_BANDS",

@@ -18,20 +18,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..dates import DateLike
-from .aggregate import AGGREGATES
-from .errors import EvaluationInputError, InputProblem, ScoringError
-from .exact import Exact
-from .explain import Explainer
-from .inputs import Evaluator, Recusal
-from .portfolio import BalancedSelection, Group, select_balanced
-from .prepare import Prepared, StageCube, prepare_evaluation
-from .ranking import Ranking, TieBreak, rank, top
-from .spec import EvaluationSpec, Stage
-from .stage import score_stage, weighted_total
+from selectlib.dates import DateLike
+from selectlib.scoring.aggregate import AGGREGATES
+from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.exact import Exact
+from selectlib.scoring.explain import Explainer
+from selectlib.scoring.inputs import Evaluator, Recusal
+from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
+from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
+from selectlib.scoring.ranking import Ranking, TieBreak, rank, top
+from selectlib.scoring.spec import EvaluationSpec, Stage
+from selectlib.scoring.stage import score_stage, weighted_total
 
-if TYPE_CHECKING:  # the scoring package is imported by selectlib.model: no import cycle
-    from ..profile import Profile
+if TYPE_CHECKING:  # the scoring package is imported by selectlib.profile.model: no import cycle
+    from selectlib.profile.compiled import Profile
 
 __all__ = [
     "EvaluationResult",

@@ -29,8 +29,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ScoringError
-from .ranking import AtLine, Ranking, rank, top
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.ranking import AtLine, Ranking, rank, top
 
 __all__ = ["BalancedSelection", "Group", "select_balanced"]
 

@@ -19,14 +19,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..dates import DateLike, as_date
-from .errors import EvaluationInputError, InputProblem, ScoringError
-from .exact import MAX_PLACES, Exact, common, off_step, places_of
-from .inputs import Evaluator, Recusal, text_cell
-from .spec import EvaluationSpec, Stage
+from selectlib.dates import DateLike, as_date
+from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.exact import MAX_PLACES, Exact, common, off_step, places_of
+from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
+from selectlib.scoring.spec import EvaluationSpec, Stage
 
-if TYPE_CHECKING:  # the scoring package is imported by selectlib.model: no import cycle
-    from ..profile import Profile
+if TYPE_CHECKING:  # the scoring package is imported by selectlib.profile.model: no import cycle
+    from selectlib.profile.compiled import Profile
 
 __all__ = ["SCORE_COLUMNS", "Prepared", "StageCube", "prepare_evaluation"]
 

@@ -25,8 +25,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ScoringError
-from .exact import fraction
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.exact import fraction
 
 __all__ = [
     "AtLine",

@@ -21,12 +21,12 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import InputError
-from ..io import read_csv
-from .errors import EvaluationInputError, InputProblem
-from .exact import off_step
-from .inputs import text_cell
-from .sheets import (
+from selectlib.errors import InputError
+from selectlib.io.tables import read_csv
+from selectlib.scoring.errors import EvaluationInputError, InputProblem
+from selectlib.scoring.exact import off_step
+from selectlib.scoring.inputs import text_cell
+from selectlib.scoring.sheets import (
     FORMAT,
     ID_COLUMNS,
     ID_HEADER,
@@ -38,7 +38,7 @@ from .sheets import (
     criterion_header,
     points_text,
 )
-from .spec import EvaluationSpec, ScoreCriterion
+from selectlib.scoring.spec import EvaluationSpec, ScoreCriterion
 
 __all__ = ["read_scores"]
 

@@ -21,12 +21,12 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from .explain import RESULT_LABELS
-from .spec import RECUSAL_KINDS, EvaluationSpec, Stage
+from selectlib.errors import InputError
+from selectlib.scoring.explain import RESULT_LABELS
+from selectlib.scoring.spec import RECUSAL_KINDS, EvaluationSpec, Stage
 
 if TYPE_CHECKING:
-    from .pipeline import EvaluationResult
+    from selectlib.scoring.pipeline import EvaluationResult
 
 __all__ = ["REPORT_FORMATS", "RobustnessLike", "report_data", "write_report"]
 
@@ -357,11 +357,11 @@ def write_report(
         )
     data = report_data(result, robustness)
     if suffix == ".xlsx":
-        from .reportxlsx import write_xlsx
+        from selectlib.scoring.reportxlsx import write_xlsx
 
         write_xlsx(data, target, lang)
     elif suffix == ".html":
-        from .reporthtml import html_report
+        from selectlib.scoring.reporthtml import html_report
 
         target.write_text(html_report(data, lang), encoding="utf-8")
     else:

@@ -8,8 +8,8 @@ from typing import Any
 
 import attrs
 
-from .explain import RESULT_LABELS, STATUS_LABELS
-from .report import (
+from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
+from selectlib.scoring.report import (
     ELIGIBILITY_LABELS,
     HEADERS,
     ROBUSTNESS_LABELS,
@@ -18,7 +18,7 @@ from .report import (
     Record,
     pick,
 )
-from .spec import RECUSAL_KINDS
+from selectlib.scoring.spec import RECUSAL_KINDS
 
 __all__ = ["Grid", "example_warning", "layout", "robustness_title", "stage_labels", "stage_rows"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from .report import (
+from selectlib.scoring.report import (
     AGGREGATE_LABELS,
     HEADERS,
     SHEETS,
@@ -16,7 +16,14 @@ from .report import (
     Record,
     pick,
 )
-from .reportgrid import Grid, example_warning, layout, robustness_title, stage_labels, stage_rows
+from selectlib.scoring.reportgrid import (
+    Grid,
+    example_warning,
+    layout,
+    robustness_title,
+    stage_labels,
+    stage_rows,
+)
 
 CSS = """
 @page { size: A4 landscape; margin: 12mm; }

@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .report import (
+from selectlib.scoring.report import (
     SHEETS,
     Record,
     pick,
 )
-from .reportgrid import Grid, example_warning, layout, robustness_title, stage_labels
+from selectlib.scoring.reportgrid import (
+    Grid,
+    example_warning,
+    layout,
+    robustness_title,
+    stage_labels,
+)
 
 _FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
 

@@ -21,12 +21,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .aggregate import AGGREGATES, TRIM_MIN_SCORES
-from .exact import Exact, from_decimals, ratio
-from .pipeline import EvaluationResult
-from .prepare import StageCube
-from .spec import Final
-from .stage import score_stage, weighted_total
+from selectlib.scoring.aggregate import AGGREGATES, TRIM_MIN_SCORES
+from selectlib.scoring.exact import Exact, from_decimals, ratio
+from selectlib.scoring.pipeline import EvaluationResult
+from selectlib.scoring.prepare import StageCube
+from selectlib.scoring.spec import Final
+from selectlib.scoring.stage import score_stage, weighted_total
 
 __all__ = [
     "Simulation",

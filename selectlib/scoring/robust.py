@@ -26,11 +26,17 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from ..text import Text
-from .errors import ScoringError
-from .panels import LENIENCY_SHARE, agreement, leniency, normalised
-from .pipeline import EvaluationResult
-from .resample import bootstrap_table, leave_one_out_draws, panel_draws, real_quorum, simulate
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.panels import LENIENCY_SHARE, agreement, leniency, normalised
+from selectlib.scoring.pipeline import EvaluationResult
+from selectlib.scoring.resample import (
+    bootstrap_table,
+    leave_one_out_draws,
+    panel_draws,
+    real_quorum,
+    simulate,
+)
+from selectlib.text import Text
 
 __all__ = ["QuorumLoss", "RobustnessReport", "robustness"]
 

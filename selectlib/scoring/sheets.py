@@ -23,11 +23,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..io import write_table
-from ..text import Text
-from .errors import ScoringError
-from .inputs import Evaluator, Recusal, text_cell
-from .spec import RECUSAL_KINDS, EvaluationSpec, ScoreCriterion, Stage
+from selectlib.io.tables import write_table
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
+from selectlib.scoring.spec import RECUSAL_KINDS, EvaluationSpec, ScoreCriterion, Stage
+from selectlib.text import Text
 
 __all__ = ["Layout", "criterion_header", "points_text", "write_sheets"]
 

@@ -26,11 +26,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..text import Text
-from .aggregate import AGGREGATES
-from .exact import MAX_PLACES, fraction, places_of
-from .ranking import AtLine, advance_count
-from .stage import StageCriterion, StageRules
+from selectlib.scoring.aggregate import AGGREGATES
+from selectlib.scoring.exact import MAX_PLACES, fraction, places_of
+from selectlib.scoring.ranking import AtLine, advance_count
+from selectlib.scoring.stage import StageCriterion, StageRules
+from selectlib.text import Text
 
 __all__ = [
     "DEFAULT_STEP",

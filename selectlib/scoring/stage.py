@@ -34,8 +34,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ScoringError
-from .exact import Exact, common, fraction, from_decimals
+from selectlib.scoring.errors import ScoringError
+from selectlib.scoring.exact import Exact, common, fraction, from_decimals
 
 __all__ = ["StageCriterion", "StageResult", "StageRules", "score_stage", "weighted_total"]
 

@@ -1,6 +1,6 @@
 """The ``selectlib clusters`` command: nationwide cluster discovery from a firm registry.
 
-Kept apart from :mod:`selectlib.cli` so that the geo stack (geopandas, shapely, scipy,
+Kept apart from :mod:`selectlib.cli.app` so that the geo stack (geopandas, shapely, scipy,
 folium) is imported only when a geo command runs.
 """
 
@@ -16,11 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import InputError
+from selectlib.errors import InputError
 
 if TYPE_CHECKING:
-    from .geo.areas import Areas
-    from .geo.registry import Registry
+    from selectlib.geo.areas import Areas
+    from selectlib.geo.registry import Registry
 
 __all__ = ["clusters", "geo_context"]
 
@@ -50,15 +50,15 @@ def _unit(text: str) -> tuple[str, float | None]:
 
 def read_geo(firms: Path, areas: Path | None) -> tuple[Registry, Areas | None]:
     """The registry and areas files, read and checked."""
-    from .geo.areas import read_areas
-    from .geo.registry import read_firms
+    from selectlib.geo.areas import read_areas
+    from selectlib.geo.registry import read_firms
 
     return read_firms(firms), (read_areas(areas) if areas is not None else None)
 
 
 def geo_context(firms: Path, areas: Path | None) -> Any:
     """A :class:`selectlib.geo.GeoContext` for ``check --firms --areas``."""
-    from .geo.derive import GeoContext
+    from selectlib.geo.derive import GeoContext
 
     registry, polygons = read_geo(firms, areas)
     return GeoContext(registry, polygons)
@@ -66,7 +66,7 @@ def geo_context(firms: Path, areas: Path | None) -> Any:
 
 def _system(registry: Registry, areas: Areas | None) -> str:
     """The code system the units are in: the areas' when counting by point."""
-    from .geo.derive import GeoContext
+    from selectlib.geo.derive import GeoContext
 
     return GeoContext(registry, areas).code_system()
 
@@ -82,11 +82,11 @@ def _radius_clusters(
     policy: Any,
 ) -> pd.DataFrame:
     """Each qualifying firm as a center: those whose neighbourhood reaches its threshold."""
-    from .geo.codes import area_types
-    from .geo.count import count_within_radius, qualifying
-    from .geo.ksic import industry_key
-    from .geo.spatial import assign_units
-    from .geo.thresholds import DEFAULT_THRESHOLDS
+    from selectlib.geo.codes import area_types
+    from selectlib.geo.count import count_within_radius, qualifying
+    from selectlib.geo.ksic import industry_key
+    from selectlib.geo.spatial import assign_units
+    from selectlib.geo.thresholds import DEFAULT_THRESHOLDS
 
     frame = registry.frame
     ok = qualifying(registry, level, limit, exclude) & frame["x"].notna().to_numpy()
@@ -183,12 +183,12 @@ def clusters(
     sejong: Annotated[str, typer.Option(help="Sejong's area type: metro or city.")] = "metro",
 ) -> None:
     """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
-    from .dates import as_date
-    from .geo.codes import AreaTypePolicy, area_types
-    from .geo.count import count_by_code, count_by_point
-    from .geo.errors import GeoError
-    from .geo.thresholds import discover
-    from .io import write_table
+    from selectlib.dates import as_date
+    from selectlib.geo.codes import AreaTypePolicy, area_types
+    from selectlib.geo.count import count_by_code, count_by_point
+    from selectlib.geo.errors import GeoError
+    from selectlib.geo.thresholds import discover
+    from selectlib.io.tables import write_table
 
     console = Console(highlight=False)
     kind, radius = _unit(unit)

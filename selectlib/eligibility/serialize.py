@@ -13,17 +13,17 @@ from typing import Any
 
 from cattrs.gen import make_dict_unstructure_fn
 
-from .benefits.line import BenefitLine
-from .convert import converter
-from .decision import (
+from selectlib.benefits.line import BenefitLine
+from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
     Decision,
     FieldProblem,
     Outcome,
 )
-from .model import Text
-from .profile import Profile
+from selectlib.profile.compiled import Profile
+from selectlib.profile.convert import converter
+from selectlib.profile.model import Text
 
 __all__ = ["converter", "decision_from_dict", "decision_to_dict"]
 

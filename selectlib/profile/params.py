@@ -9,8 +9,8 @@ from typing import Any
 
 import attrs
 
-from .errors import ParameterError
-from .model import Dated, Parameter, ParamValue, Table
+from selectlib.errors import ParameterError
+from selectlib.profile.model import Dated, Parameter, ParamValue, Table
 
 __all__ = ["Env", "native", "resolve"]
 

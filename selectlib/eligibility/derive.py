@@ -21,10 +21,10 @@ from typing import Any, Final, Protocol
 import attrs
 import pandas as pd
 
-from .errors import ProfileProblem
-from .model import Derivation, ProfileSpec
-from .params import Env
-from .yamlsource import KeyPath, SourceMap
+from selectlib.errors import ProfileProblem
+from selectlib.profile.model import Derivation, ProfileSpec
+from selectlib.profile.params import Env
+from selectlib.profile.source import KeyPath, SourceMap
 
 __all__ = [
     "KINDS",

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from .batch import as_frame, categorical
+from selectlib.eligibility.batch import as_frame, categorical
 
 if TYPE_CHECKING:
-    from .dates import DateLike
-    from .profile import Profile
+    from selectlib.dates import DateLike
+    from selectlib.profile.compiled import Profile
 
 __all__ = ["CHANGES", "compare", "summarize_comparison"]
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pandas as pd
 
-from .batch import as_frame, evaluate_table
-from .benefits.budget import Method, Ties
-from .dates import DateLike, as_date
-from .decision import Decision
-from .derive import derive_one, derive_table
-from .engine import Engine, as_record
-from .errors import (
+from selectlib.benefits.budget import Method, Ties
+from selectlib.dates import DateLike, as_date
+from selectlib.eligibility.batch import as_frame, evaluate_table
+from selectlib.eligibility.decision import Decision
+from selectlib.eligibility.derive import derive_one, derive_table
+from selectlib.eligibility.engine import Engine, as_record
+from selectlib.errors import (
     InputError,
     ParameterError,
     ProfileError,
@@ -26,14 +26,14 @@ from .errors import (
     ProfileProblem,
     ValidityError,
 )
-from .loader import parse_profile
-from .model import Criterion, Field, Parameter, ProfileSpec, Text
-from .params import Env, resolve
+from selectlib.profile.loader import parse_profile
+from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Text
+from selectlib.profile.params import Env, resolve
 
 if TYPE_CHECKING:
-    from .benefits.funding import Funding
+    from selectlib.benefits.funding import Funding
 
-__all__ = ["Profile", "list_profiles", "load_profile", "profiles_dir"]
+__all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
 
 
 @attrs.frozen(eq=False)
@@ -156,7 +156,7 @@ class Profile:
         profile's; ``ties="row_order"`` funds rows tied in the order in row order
         instead of refusing. See :func:`selectlib.benefits.funding.fund`.
         """
-        from .benefits.funding import fund
+        from selectlib.benefits.funding import fund
 
         return fund(
             self,
@@ -176,7 +176,7 @@ class Profile:
         ``since`` the new value replaces the whole history; with it, the value takes
         effect on that date and earlier values stay.
         """
-        from .reform import reformed_spec
+        from selectlib.profile.reform import reformed_spec
 
         day = None if since is None else as_date(since)
         spec = reformed_spec(self.spec, self.engine, changes, day)
@@ -185,7 +185,7 @@ class Profile:
     # -- JSON --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The profile as JSON-ready data in the profile file's shape."""
-        from .convert import converter
+        from selectlib.profile.convert import converter
 
         return converter.unstructure(self.spec)  # type: ignore[no-any-return]
 
@@ -247,7 +247,7 @@ def profiles_dir() -> Path:
     packaged = Path(str(resources.files("selectlib"))) / "scoring_profiles"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "scoring_profiles"
+    return Path(__file__).resolve().parents[2] / "scoring_profiles"
 
 
 def list_profiles() -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any
 
 import jsonschema
 
-from .errors import ProfileProblem
-from .yamlsource import KeyPath, SourceMap
+from selectlib.errors import ProfileProblem
+from selectlib.profile.source import KeyPath, SourceMap
 
 __all__ = ["PROFILE_SCHEMA", "SCHEMA_ID", "schema_problems"]
 

@@ -16,10 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .decision import Outcome
-from .model import FieldKind, ParamValue
-from .model import Table as ParamTable
-from .profile import Profile
+from selectlib.eligibility.decision import Outcome
+from selectlib.profile.compiled import Profile
+from selectlib.profile.model import FieldKind, ParamValue
+from selectlib.profile.model import Table as ParamTable
 
 __all__ = [
     "changes_line",

@@ -15,12 +15,11 @@ from typing import Any, Final
 
 import cattrs
 
-from .benefits.plan import BenefitPlan, compile_benefits
-from .coerce import LARGEST
-from .derive import derivation_problems
-from .domains import check_domains
-from .errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
-from .expr import (
+from selectlib.benefits.plan import BenefitPlan, compile_benefits
+from selectlib.eligibility.coerce import LARGEST
+from selectlib.eligibility.derive import derivation_problems
+from selectlib.errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
+from selectlib.expr import (
     CompiledCriterion,
     DomainCheck,
     Kind,
@@ -29,10 +28,11 @@ from .expr import (
     Type,
     compile_condition,
 )
-from .model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
-from .schema import schema_problems
-from .scoring.spec import evaluation_problems
-from .yamlsource import KeyPath, SourceMap, read_yaml
+from selectlib.profile.domains import check_domains
+from selectlib.profile.model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
+from selectlib.profile.schema import schema_problems
+from selectlib.profile.source import KeyPath, SourceMap, read_yaml
+from selectlib.scoring.spec import evaluation_problems
 
 __all__ = [
     "check_domains",
@@ -304,7 +304,7 @@ def parse_profile(
     text: str, file: str | None = None
 ) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...], BenefitPlan | None]:
     """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem."""
-    from .convert import converter
+    from selectlib.profile.convert import converter
 
     data, source, problems = read_yaml(text, file)
     if problems:
@@ -342,7 +342,7 @@ def _problems_elsewhere(
     criteria) are checked and compiled as usual. If a whole section is broken there
     is nothing sound to check, and only the schema problems are reported.
     """
-    from .convert import converter
+    from selectlib.profile.convert import converter
 
     if any(len(path) < 2 and (not path or path[0] in _SECTIONS) for path in bad_paths):
         return []

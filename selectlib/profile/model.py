@@ -1,7 +1,7 @@
 """The values a profile is made of: frozen attrs classes, structured by cattrs.
 
-These classes only hold data. Loading and validation live in :mod:`selectlib.loader`,
-evaluation in :mod:`selectlib.profile`.
+These classes only hold data. Loading and validation live in :mod:`selectlib.profile.loader`,
+evaluation in :mod:`selectlib.profile.compiled`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import enum
 
 import attrs
 
-from .benefits.spec import BenefitsSpec
-from .scoring.spec import EvaluationSpec
-from .text import Text
+from selectlib.benefits.spec import BenefitsSpec
+from selectlib.scoring.spec import EvaluationSpec
+from selectlib.text import Text
 
 __all__ = [
     "Choice",
@@ -167,7 +167,7 @@ class OutcomeLabels:
 class Derivation:
     """Input fields computed from outside data (a firm registry and maps) instead of read.
 
-    ``kind`` names a computation registered in :mod:`selectlib.derive`; ``inputs``,
+    ``kind`` names a computation registered in :mod:`selectlib.eligibility.derive`; ``inputs``,
     ``outputs`` and ``parameters`` map the roles that computation knows to this
     profile's field and parameter names, as (role, name) pairs.
     """

@@ -19,7 +19,7 @@ from typing import Final
 
 import pandas as pd
 
-from .errors import InputError
+from selectlib.errors import InputError
 
 __all__ = [
     "READ_FORMATS",
@@ -41,7 +41,7 @@ def sample_data_dir() -> Path:
     packaged = Path(str(resources.files("selectlib"))) / "sample_data"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "sample_data"
+    return Path(__file__).resolve().parents[2] / "sample_data"
 
 
 # -- reading -------------------------------------------------------------------------------

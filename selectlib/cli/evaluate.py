@@ -1,6 +1,6 @@
 """The ``selectlib evaluate`` and ``selectlib sheets`` commands, and the demo's selection.
 
-Kept apart from :mod:`selectlib.cli` so the spreadsheet and statistics libraries load
+Kept apart from :mod:`selectlib.cli.app` so the spreadsheet and statistics libraries load
 only when an evaluation command runs.
 """
 
@@ -16,15 +16,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import InputError
-from .io import read_table, sample_data_dir
-from .profile import Profile, load_profile
-from .render import cell, say
-from .scoring.explain import RESULT_LABELS, STATUS_LABELS
+from selectlib.cli.render import cell, say
+from selectlib.errors import InputError
+from selectlib.io.tables import read_table, sample_data_dir
+from selectlib.profile.compiled import Profile, load_profile
+from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
-    from .scoring import EvaluationResult
-    from .scoring.robust import RobustnessReport
+    from selectlib.scoring import EvaluationResult
+    from selectlib.scoring.robust import RobustnessReport
 
 __all__ = ["evaluate", "run_demo_selection", "sheets"]
 
@@ -83,7 +83,7 @@ def _score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
 def _context(firms: Path | None, areas: Path | None) -> Any:
     if firms is None:
         return None
-    from .geocli import geo_context
+    from selectlib.cli.geo import geo_context
 
     return geo_context(firms, areas)
 
@@ -172,7 +172,7 @@ def show_result(
 
 
 def _write(result: EvaluationResult, robust: RobustnessReport | None, out: Path, lang: str) -> Path:
-    from .scoring.report import write_report
+    from selectlib.scoring.report import write_report
 
     if out.suffix.lower() not in REPORTS:
         raise InputError(f"--out {out}: write a report as {', '.join(REPORTS)}")
@@ -190,7 +190,7 @@ def run_selection(
     context: Any = None,
 ) -> EvaluationResult:
     """Read the evaluation's files and run it."""
-    from .scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
+    from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
 
     frame = read_table(applicants)
     spec = profile.spec.evaluation
@@ -232,8 +232,8 @@ def evaluate(
     lang: Annotated[str, typer.Option("--lang", help="ko or en.")] = "ko",
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
-    from .dates import as_date
-    from .scoring.robust import robustness
+    from selectlib.dates import as_date
+    from selectlib.scoring.robust import robustness
 
     console = Console(highlight=False)
     result = run_selection(
@@ -269,8 +269,8 @@ def sheets(
     areas: AreasOpt = None,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
-    from .dates import as_date
-    from .scoring import (
+    from selectlib.dates import as_date
+    from selectlib.scoring import (
         prepare_evaluation,
         read_evaluators,
         read_recusals,
@@ -315,7 +315,7 @@ def sheets(
 def run_demo_selection(console: Console, out: Path, lang: str) -> list[Path]:
     """The demo's selection: the flagship's example evaluation on the sample committee,
     with eligibility computed from the sample firm registry; writes the reports."""
-    from .scoring.robust import robustness
+    from selectlib.scoring.robust import robustness
 
     profile = load_profile("micro_manufacturer_center_2024")
     folder = sample_data_dir() / "evaluation"

@@ -8,14 +8,14 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from .coerce import scalar_coercer
-from .columns import Column, coerce_column, missing_column
-from .decision import CriterionStatus, Outcome
-from .engine import Engine, wide_names
-from .errors import InputError
-from .expr import Compiled, Kind
-from .model import Field, FieldKind, Text
-from .params import Env
+from selectlib.eligibility.coerce import scalar_coercer
+from selectlib.eligibility.columns import Column, coerce_column, missing_column
+from selectlib.eligibility.decision import CriterionStatus, Outcome
+from selectlib.eligibility.engine import Engine, wide_names
+from selectlib.errors import InputError
+from selectlib.expr import Compiled, Kind
+from selectlib.profile.model import Field, FieldKind, Text
+from selectlib.profile.params import Env
 
 __all__ = ["STATUS_CATEGORIES", "as_frame", "evaluate_table"]
 

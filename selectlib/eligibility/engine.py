@@ -8,20 +8,20 @@ from typing import Any, Final
 
 import attrs
 
-from .benefits.line import BenefitLine
-from .benefits.plan import BenefitPlan
-from .coerce import MISSING, Coercer, Invalid, scalar_coercer
-from .decision import (
+from selectlib.benefits.line import BenefitLine
+from selectlib.benefits.plan import BenefitPlan
+from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
+from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
     Decision,
     FieldProblem,
     Outcome,
 )
-from .errors import InputError
-from .expr import CompiledCriterion, Condition
-from .model import Field, FieldKind, Text
-from .params import Env
+from selectlib.errors import InputError
+from selectlib.expr import CompiledCriterion, Condition
+from selectlib.profile.model import Field, FieldKind, Text
+from selectlib.profile.params import Env
 
 __all__ = ["Engine", "as_record", "wide_names"]
 

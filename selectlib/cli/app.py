@@ -20,18 +20,18 @@ import yaml
 from rich.console import Console
 from rich.progress import Progress
 
-from . import render
-from .benefitcli import benefits
-from .cliopts import Format, Lang, option_day, output_format
-from .errors import ProfileError, SelectlibError
-from .evalcli import evaluate, sheets
-from .geocli import AreasOpt, clusters, geo_context
-from .io import json_text, read_table, sample_data_dir, write_table
-from .profile import Profile, list_profiles, load_profile
-from .render import say
-from .schema import PROFILE_SCHEMA
-from .simulate import compare as compare_profiles
-from .simulate import summarize_comparison
+from selectlib.cli import render
+from selectlib.cli.benefits import benefits
+from selectlib.cli.evaluate import evaluate, sheets
+from selectlib.cli.geo import AreasOpt, clusters, geo_context
+from selectlib.cli.options import Format, Lang, option_day, output_format
+from selectlib.cli.render import say
+from selectlib.errors import ProfileError, SelectlibError
+from selectlib.io.tables import json_text, read_table, sample_data_dir, write_table
+from selectlib.profile.compiled import Profile, list_profiles, load_profile
+from selectlib.profile.schema import PROFILE_SCHEMA
+from selectlib.simulate.compare import compare as compare_profiles
+from selectlib.simulate.compare import summarize_comparison
 
 __all__ = ["app", "main"]
 
@@ -242,7 +242,7 @@ def demo(
     lang: LangOpt = Lang.EN,
 ) -> None:
     """Run the flagship program on the sample data: eligibility, a reform, the selection."""
-    from .evalcli import run_demo_selection
+    from selectlib.cli.evaluate import run_demo_selection
 
     console = Console(highlight=False)
     profile = load_profile(DEMO_PROFILE)

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import yaml
 
-from .errors import ProfileProblem
+from selectlib.errors import ProfileProblem
 
 __all__ = ["KeyPath", "SourceMap", "format_path", "read_yaml"]
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import attrs
 
-from .benefits.plan import reform_problems
-from .convert import _structure_param_value
-from .engine import Engine
-from .errors import ParameterError
-from .loader import check_domains, param_type
-from .model import Dated, Parameter, ParamValue, ProfileSpec, Table
+from selectlib.benefits.plan import reform_problems
+from selectlib.eligibility.engine import Engine
+from selectlib.errors import ParameterError
+from selectlib.profile.convert import _structure_param_value
+from selectlib.profile.loader import check_domains, param_type
+from selectlib.profile.model import Dated, Parameter, ParamValue, ProfileSpec, Table
 
 __all__ = ["reformed_spec"]
 
@@ -100,7 +100,7 @@ def reformed_spec(
 
 
 def _keyed_checks(spec: ProfileSpec) -> list[Any]:
-    from .expr import DomainCheck
+    from selectlib.expr import DomainCheck
 
     fields = {f.name: f for f in spec.fields}
     return [

@@ -1,6 +1,6 @@
 """Turning a whole column of raw values into a typed :class:`Column`, without a row loop.
 
-The meaning comes from :mod:`selectlib.coerce`: the general path runs its scalar
+The meaning comes from :mod:`selectlib.eligibility.coerce`: the general path runs its scalar
 coercer once per *distinct* value, and the fast paths (native numeric dtypes, Arrow
 text matched against category codes) give the same answers in one vectorized pass
 and hand any value they cannot settle to the general path, which alone words problems.
@@ -14,8 +14,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .coerce import LARGEST, MISSING, Coercer, Invalid, scalar_coercer
-from .model import Field, FieldKind
+from selectlib.eligibility.coerce import LARGEST, MISSING, Coercer, Invalid, scalar_coercer
+from selectlib.profile.model import Field, FieldKind
 
 __all__ = ["Column", "coerce_column", "missing_column"]
 

@@ -1,6 +1,6 @@
 """Command-line options shared by the ``selectlib`` commands: language, output format, --on.
 
-Kept apart from :mod:`selectlib.cli` so each command module can use them without
+Kept apart from :mod:`selectlib.cli.app` so each command module can use them without
 importing the application that registers it.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import typer
 
-from .dates import as_date
-from .errors import InputError
-from .io import format_of
+from selectlib.dates import as_date
+from selectlib.errors import InputError
+from selectlib.io.tables import format_of
 
 __all__ = ["Format", "Lang", "option_day", "output_format"]
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
-from .benefits.line import BenefitLine
-from .errors import CriterionNotFoundError
-from .model import Text
+from selectlib.benefits.line import BenefitLine
+from selectlib.errors import CriterionNotFoundError
+from selectlib.profile.model import Text
 
 __all__ = [
     "CriterionInfo",

@@ -18,13 +18,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .benefits.budget import Method
-from .benefits.funding import FUNDING_STATUSES, Funding
-from .cliopts import Format, Lang, option_day, output_format
-from .decision import Outcome
-from .io import json_text, read_table, write_table
-from .profile import Profile, load_profile
-from .render import OUTCOME_STYLES, absent_fields_note, cell, say
+from selectlib.benefits.budget import Method
+from selectlib.benefits.funding import FUNDING_STATUSES, Funding
+from selectlib.cli.options import Format, Lang, option_day, output_format
+from selectlib.cli.render import OUTCOME_STYLES, absent_fields_note, cell, say
+from selectlib.eligibility.decision import Outcome
+from selectlib.io.tables import json_text, read_table, write_table
+from selectlib.profile.compiled import Profile, load_profile
 
 __all__ = ["benefits", "parse_won"]
 

@@ -14,9 +14,9 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from .benefits.money import Rounding
-from .benefits.spec import AmountSpec, Average, BenefitsSpec, Ref
-from .model import (
+from selectlib.benefits.money import Rounding
+from selectlib.benefits.spec import AmountSpec, Average, BenefitsSpec, Ref
+from selectlib.profile.model import (
     Choice,
     Criterion,
     Dated,
@@ -32,7 +32,7 @@ from .model import (
     Table,
     Text,
 )
-from .scoring.spec import EvaluationSpec, Final, Stage
+from selectlib.scoring.spec import EvaluationSpec, Final, Stage
 
 __all__ = ["converter"]
 

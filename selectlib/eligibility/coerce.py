@@ -1,7 +1,7 @@
 """Turning one raw input value into a typed value: the scalar side of reading inputs.
 
 One definition per field kind: :func:`scalar_coercer` builds the per-value function,
-and :mod:`selectlib.columns` applies exactly that function to the distinct values of
+and :mod:`selectlib.eligibility.columns` applies exactly that function to the distinct values of
 a column, so the scalar and batch paths cannot disagree. Missing (None, NaN, empty
 text) is never an error here: it becomes :data:`MISSING`; a value of the wrong type
 becomes :class:`Invalid`.
@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .model import Field, FieldKind
+from selectlib.profile.model import Field, FieldKind
 
 __all__ = ["LARGEST", "MISSING", "Coercer", "Invalid", "scalar_coercer"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .expr import DomainCheck
-from .model import Parameter, Table
+from selectlib.expr import DomainCheck
+from selectlib.profile.model import Parameter, Table
 
 __all__ = ["check_domains"]
 

@@ -1,0 +1,25 @@
+"""Reading and writing tables: CSV (UTF-8 or CP949), xlsx, Parquet and JSON."""
+
+from __future__ import annotations
+
+from selectlib.io.tables import (
+    READ_FORMATS,
+    WRITE_FORMATS,
+    format_of,
+    json_text,
+    read_csv,
+    read_table,
+    sample_data_dir,
+    write_table,
+)
+
+__all__ = [
+    "READ_FORMATS",
+    "WRITE_FORMATS",
+    "format_of",
+    "json_text",
+    "read_csv",
+    "read_table",
+    "sample_data_dir",
+    "write_table",
+]

@@ -1,0 +1,7 @@
+"""Simulating rule changes: a baseline profile against a reform over the same applicants."""
+
+from __future__ import annotations
+
+from selectlib.simulate.compare import CHANGES, compare, summarize_comparison
+
+__all__ = ["CHANGES", "compare", "summarize_comparison"]
