@@ -1,0 +1,122 @@
+"""The layout's rules, checked on the source (docs/architecture.md).
+
+The core (profile, expr, eligibility, io) imports no feature (geo, scoring, benefits,
+simulate, cli); nothing but ``__main__`` imports the cli; no import cycle, counting
+imports inside functions and under ``TYPE_CHECKING``; no module over 400 lines and no
+function over 80; at most 6 plain modules at the package's top level.
+
+The ``KNOWN_*`` lists are the debts still being paid off: each test fails on a new
+violation, and also when a listed one is gone, so the lists only ever shrink.
+"""
+
+from __future__ import annotations
+
+import architecture
+
+CORE = ("selectlib.profile", "selectlib.expr", "selectlib.eligibility", "selectlib.io")
+FEATURES = (
+    "selectlib.geo",
+    "selectlib.scoring",
+    "selectlib.benefits",
+    "selectlib.simulate",
+    "selectlib.cli",
+)
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+MAX_TOP_LEVEL_MODULES = 6
+
+KNOWN_FEATURE_IMPORTS = {
+    ("selectlib.eligibility.decision", "selectlib.benefits.line"),
+    ("selectlib.eligibility.engine", "selectlib.benefits.line"),
+    ("selectlib.eligibility.engine", "selectlib.benefits.plan"),
+    ("selectlib.eligibility.serialize", "selectlib.benefits.line"),
+    ("selectlib.profile.compiled", "selectlib.benefits.budget"),
+    ("selectlib.profile.compiled", "selectlib.benefits.funding"),
+    ("selectlib.profile.convert", "selectlib.benefits.money"),
+    ("selectlib.profile.convert", "selectlib.benefits.spec"),
+    ("selectlib.profile.convert", "selectlib.scoring.spec"),
+    ("selectlib.profile.loader", "selectlib.benefits.plan"),
+    ("selectlib.profile.loader", "selectlib.scoring.spec"),
+    ("selectlib.profile.model", "selectlib.benefits.spec"),
+    ("selectlib.profile.model", "selectlib.scoring.spec"),
+    ("selectlib.profile.reform", "selectlib.benefits.plan"),
+}
+KNOWN_CYCLES = [
+    ["selectlib.benefits.funding", "selectlib.profile.compiled"],
+    ["selectlib.expr.compiler", "selectlib.expr.functions"],
+    ["selectlib.geo.count", "selectlib.geo.thresholds"],
+    ["selectlib.scoring.explain", "selectlib.scoring.pipeline"],
+    [
+        "selectlib.scoring.report",
+        "selectlib.scoring.reportgrid",
+        "selectlib.scoring.reporthtml",
+        "selectlib.scoring.reportxlsx",
+    ],
+]
+KNOWN_LONG_MODULES = {
+    "selectlib.benefits.plan",
+    "selectlib.expr.compiler",
+    "selectlib.geo.codes",
+    "selectlib.geo.registry",
+    "selectlib.profile.schema",
+    "selectlib.scoring.explain",
+    "selectlib.scoring.pipeline",
+    "selectlib.scoring.prepare",
+    "selectlib.scoring.readback",
+    "selectlib.scoring.resample",
+}
+KNOWN_LONG_FUNCTIONS = {
+    "selectlib.benefits.funding:fund",
+    "selectlib.geo.areas:read_areas",
+    "selectlib.geo.registry:read_firms",
+    "selectlib.profile.loader:compile_spec",
+    "selectlib.scoring.explain:Explainer._final_text",
+    "selectlib.scoring.prepare:_cube",
+}
+
+EDGES = architecture.graph()
+
+
+def test_the_core_imports_no_feature() -> None:
+    found = {
+        (module, target)
+        for module, targets in EDGES.items()
+        if module.startswith(CORE)
+        for target in targets
+        if target.startswith(FEATURES)
+    }
+    assert found == KNOWN_FEATURE_IMPORTS
+
+
+def test_nothing_but_main_imports_the_cli() -> None:
+    found = {
+        (module, target)
+        for module, targets in EDGES.items()
+        if not module.startswith(("selectlib.cli", "selectlib.__main__"))
+        for target in targets
+        if target.startswith("selectlib.cli")
+    }
+    assert found == set()
+
+
+def test_no_import_cycles() -> None:
+    assert architecture.cycles(EDGES) == KNOWN_CYCLES
+
+
+def test_no_module_over_400_lines() -> None:
+    lines = architecture.module_lines()
+    assert {m for m, n in lines.items() if n > MAX_MODULE_LINES} == KNOWN_LONG_MODULES
+
+
+def test_no_function_over_80_lines() -> None:
+    lines = architecture.function_lines()
+    assert {f for f, n in lines.items() if n > MAX_FUNCTION_LINES} == KNOWN_LONG_FUNCTIONS
+
+
+def test_few_plain_modules_at_the_top_level() -> None:
+    assert len(architecture.top_level_modules()) <= MAX_TOP_LEVEL_MODULES
+
+
+def test_the_cycle_finder_finds_a_cycle_and_ignores_a_package_reexport() -> None:
+    edges = {"p": {"p.a"}, "p.a": {"p.b"}, "p.b": {"p.a"}, "q": set()}
+    assert architecture.cycles(edges) == [["p.a", "p.b"]]
