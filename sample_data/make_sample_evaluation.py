@@ -37,10 +37,12 @@ import numpy.typing as npt
 import pandas as pd
 
 import selectlib
+from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring import (
     AGGREGATES,
     Ranking,
     StageResult,
+    StageRules,
     TieBreak,
     rank,
     score_stage,
@@ -48,7 +50,6 @@ from selectlib.scoring import (
     weighted_total,
 )
 from selectlib.scoring.exact import Exact
-from selectlib.scoring.spec import EvaluationSpec, Stage
 
 HERE = Path(__file__).resolve().parent
 PROFILE = "micro_manufacturer_center_2024"
@@ -263,7 +264,7 @@ def run_stage(
     aggregate = AGGREGATES[stage.panel.aggregate](scores)
     bonus = points(table, candidates, stage.bonus.field) if stage.bonus else 0.0
     penalty = points(table, candidates, stage.penalty.field) if stage.penalty else 0.0
-    result = score_stage(stage.rules(), aggregate.exact, bonus=bonus, penalty=penalty)
+    result = score_stage(StageRules.of(stage), aggregate.exact, bonus=bonus, penalty=penalty)
     ranking = rank(result.exact_totals.numerators, eligible=result.passed)
     if stage.advance is None:
         advanced = result.passed

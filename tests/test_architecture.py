@@ -34,11 +34,8 @@ KNOWN_FEATURE_IMPORTS = {
     ("selectlib.profile.compiled", "selectlib.benefits.funding"),
     ("selectlib.profile.convert", "selectlib.benefits.money"),
     ("selectlib.profile.convert", "selectlib.benefits.spec"),
-    ("selectlib.profile.convert", "selectlib.scoring.spec"),
     ("selectlib.profile.loader", "selectlib.benefits.plan"),
-    ("selectlib.profile.loader", "selectlib.scoring.spec"),
     ("selectlib.profile.model", "selectlib.benefits.spec"),
-    ("selectlib.profile.model", "selectlib.scoring.spec"),
     ("selectlib.profile.reform", "selectlib.benefits.plan"),
 }
 KNOWN_CYCLES = [

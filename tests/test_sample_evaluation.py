@@ -21,9 +21,11 @@ import pytest
 
 import selectlib
 from selectlib.io import read_table, sample_data_dir
+from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring import (
     Ranking,
     StageResult,
+    StageRules,
     TieBreak,
     rank,
     score_stage,
@@ -33,7 +35,6 @@ from selectlib.scoring import (
 )
 from selectlib.scoring.exact import Exact
 from selectlib.scoring.inputs import Evaluator, Recusal, read_evaluators, read_recusals
-from selectlib.scoring.spec import EvaluationSpec, Stage
 
 FOLDER = sample_data_dir() / "evaluation"
 FILES = ("evaluators.csv", "recusals.csv", "scores.csv")
@@ -205,7 +206,7 @@ def _stage(
 
     criteria = trimmed_mean(cube).exact
     result = score_stage(
-        stage.rules(),
+        StageRules.of(stage),
         criteria,
         bonus=points(stage.bonus.field) if stage.bonus else 0.0,
         penalty=points(stage.penalty.field) if stage.penalty else 0.0,

@@ -160,3 +160,9 @@ def test_raising_one_score_never_lowers_any_aggregate(
 
 def test_module_doctests() -> None:
     assert doctest.testmod(aggregate).failed == 0
+
+
+def test_the_aggregates_are_the_ones_a_profile_may_name() -> None:
+    from selectlib.profile.evaluation import AGGREGATE_NAMES
+
+    assert sorted(AGGREGATES) == sorted(AGGREGATE_NAMES)

@@ -16,6 +16,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from selectlib.benefits.money import Rounding
 from selectlib.benefits.spec import AmountSpec, Average, BenefitsSpec, Ref
+from selectlib.profile.evaluation import EvaluationSpec, Final, Stage
 from selectlib.profile.model import (
     Choice,
     Criterion,
@@ -32,7 +33,6 @@ from selectlib.profile.model import (
     Table,
     Text,
 )
-from selectlib.scoring.spec import EvaluationSpec, Final, Stage
 
 __all__ = ["converter"]
 

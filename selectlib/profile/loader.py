@@ -29,10 +29,10 @@ from selectlib.expr import (
     compile_condition,
 )
 from selectlib.profile.domains import check_domains
+from selectlib.profile.evaluation import evaluation_problems
 from selectlib.profile.model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
 from selectlib.profile.schema import schema_problems
 from selectlib.profile.source import KeyPath, SourceMap, read_yaml
-from selectlib.scoring.spec import evaluation_problems
 
 __all__ = [
     "check_domains",

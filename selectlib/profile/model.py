@@ -12,7 +12,7 @@ import enum
 import attrs
 
 from selectlib.benefits.spec import BenefitsSpec
-from selectlib.scoring.spec import EvaluationSpec
+from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.text import Text
 
 __all__ = [

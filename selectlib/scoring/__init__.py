@@ -1,14 +1,10 @@
 """Panel scoring: aggregate evaluators' scores, total a stage, rank and select.
 
-The three-stage evaluation: the profile's ``evaluation:`` section (:mod:`.spec`), the
-pure vectorized layer on numpy arrays (:mod:`.aggregate`, :mod:`.stage`, :mod:`.ranking`,
-:mod:`.portfolio`), and the pipeline that runs a whole selection from score sheets.
-Spreadsheet and statistics libraries load only when a function needs them.
-
-:mod:`selectlib.profile.model` imports this package (the evaluation section is part of a
-profile), so no module here may import ``selectlib.profile.model`` or
-``selectlib.profile.compiled`` when it is imported; type-only imports go under
-``TYPE_CHECKING``.
+The three-stage evaluation of a profile's ``evaluation:`` section (its data lives with the
+profile, in :mod:`selectlib.profile.evaluation`): the pure vectorized layer on numpy arrays
+(:mod:`.exact`, :mod:`.aggregate`, :mod:`.stage`, :mod:`.ranking`, :mod:`.portfolio`), and
+the pipeline that runs a whole selection from score sheets. Spreadsheet and statistics
+libraries load only when a function needs them.
 """
 
 from __future__ import annotations
@@ -16,6 +12,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from selectlib.profile.evaluation import (
+    Adjustment,
+    Advancement,
+    Constraint,
+    EvaluationSpec,
+    Final,
+    Panel,
+    ScoreCriterion,
+    Stage,
+    TieBreakRule,
+)
 from selectlib.scoring.aggregate import (
     AGGREGATES,
     TRIM_MIN_SCORES,
@@ -27,6 +34,7 @@ from selectlib.scoring.aggregate import (
 )
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.inputs import (
+    RECUSAL_KINDS,
     Evaluator,
     Recusal,
     parse_evaluators,
@@ -53,18 +61,6 @@ from selectlib.scoring.ranking import (
     rank,
     select,
     top,
-)
-from selectlib.scoring.spec import (
-    RECUSAL_KINDS,
-    Adjustment,
-    Advancement,
-    Constraint,
-    EvaluationSpec,
-    Final,
-    Panel,
-    ScoreCriterion,
-    Stage,
-    TieBreakRule,
 )
 from selectlib.scoring.stage import (
     StageCriterion,

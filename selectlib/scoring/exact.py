@@ -27,18 +27,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib.decimals import MAX_PLACES, fraction, places_of
 from selectlib.scoring.errors import ScoringError
 
 __all__ = [
     "LIMIT",
-    "MAX_PLACES",
     "Exact",
     "common",
     "decimal_places",
-    "fraction",
     "from_decimals",
     "off_step",
-    "places_of",
     "ratio",
 ]
 
@@ -46,32 +44,6 @@ FloatArray = npt.NDArray[np.float64]
 
 LIMIT = 2**53
 """Numerators must stay below this in magnitude: float64 holds such integers exactly."""
-MAX_PLACES = 6
-"""The most decimal places a score, bonus or rule number may have."""
-
-
-def fraction(value: float | int | str | Fraction) -> Fraction:
-    """The decimal a number stands for: ``0.1`` is one tenth, not the float nearest it.
-
-    A float is read by its shortest representation (``repr``), which is how it was
-    written in the profile or score sheet.
-    """
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ScoringError("number", [f"must be finite (got {value!r})"])
-        return Fraction(repr(value))
-    return Fraction(value)
-
-
-def places_of(value: Fraction) -> int:
-    """Decimal places of a decimal fraction; ``MAX_PLACES + 1`` when it has more (or is not
-    a decimal, like one third)."""
-    for places in range(MAX_PLACES + 1):
-        if (value * 10**places).denominator == 1:
-            return places
-    return MAX_PLACES + 1
 
 
 def decimal_places(values: npt.ArrayLike) -> int:

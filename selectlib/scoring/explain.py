@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from selectlib.scoring.spec import RECUSAL_KINDS, Stage
+from selectlib.profile.evaluation import Stage
+from selectlib.scoring.inputs import RECUSAL_KINDS
 
 if TYPE_CHECKING:
     from selectlib.scoring.pipeline import EvaluationResult, StageOutcome

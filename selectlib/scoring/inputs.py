@@ -24,9 +24,10 @@ import pandas as pd
 
 from selectlib.io.tables import read_table
 from selectlib.scoring.errors import EvaluationInputError, InputProblem
-from selectlib.scoring.spec import RECUSAL_KINDS
+from selectlib.text import Text
 
 __all__ = [
+    "RECUSAL_KINDS",
     "Evaluator",
     "Recusal",
     "parse_evaluators",
@@ -35,6 +36,13 @@ __all__ = [
     "read_recusals",
     "text_cell",
 ]
+
+RECUSAL_KINDS: dict[str, Text] = {
+    "exclusion": Text("제척", "exclusion (mandatory: a party, a relative, or an adviser)"),
+    "challenge": Text("기피", "challenge (asked by the applicant, decided by the committee)"),
+    "avoidance": Text("회피", "avoidance (the evaluator steps aside)"),
+}
+"""The three kinds of recusal in Korean evaluation rules, by code."""
 
 T = TypeVar("T")
 

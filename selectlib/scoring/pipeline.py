@@ -11,7 +11,7 @@ Running from prepared inputs is what the robustness report does to leave an eval
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -19,6 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from selectlib.dates import DateLike
+from selectlib.profile.compiled import Profile
+from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.aggregate import AGGREGATES
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.exact import Exact
@@ -27,11 +29,7 @@ from selectlib.scoring.inputs import Evaluator, Recusal
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
 from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
 from selectlib.scoring.ranking import Ranking, TieBreak, rank, top
-from selectlib.scoring.spec import EvaluationSpec, Stage
-from selectlib.scoring.stage import score_stage, weighted_total
-
-if TYPE_CHECKING:  # the scoring package is imported by selectlib.profile.model: no import cycle
-    from selectlib.profile.compiled import Profile
+from selectlib.scoring.stage import StageRules, score_stage, weighted_total
 
 __all__ = [
     "EvaluationResult",
@@ -252,7 +250,9 @@ def _run_stage(
     values = aggregate.exact
     bonus, penalty = prepared.adjustments[stage.id]
     rows = np.flatnonzero(quorate)
-    result = score_stage(stage.rules(), values[rows], bonus=bonus[rows], penalty=penalty[rows])
+    result = score_stage(
+        StageRules.of(stage), values[rows], bonus=bonus[rows], penalty=penalty[rows]
+    )
     failed_floor = np.full(count, -1, np.int64)
     failed_floor[rows] = result.failed_floor
     below_mark = np.zeros(count, bool)

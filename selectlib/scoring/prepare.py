@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -20,13 +20,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from selectlib.dates import DateLike, as_date
+from selectlib.decimals import MAX_PLACES, places_of
+from selectlib.profile.compiled import Profile
+from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
-from selectlib.scoring.exact import MAX_PLACES, Exact, common, off_step, places_of
+from selectlib.scoring.exact import Exact, common, off_step
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
-from selectlib.scoring.spec import EvaluationSpec, Stage
-
-if TYPE_CHECKING:  # the scoring package is imported by selectlib.profile.model: no import cycle
-    from selectlib.profile.compiled import Profile
 
 __all__ = ["SCORE_COLUMNS", "Prepared", "StageCube", "prepare_evaluation"]
 

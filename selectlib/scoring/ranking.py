@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib.profile.evaluation import Advancement, AtLine
 from selectlib.scoring.errors import ScoringError
-from selectlib.scoring.exact import fraction
 
 __all__ = [
     "AtLine",
@@ -42,8 +41,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-AtLine = Literal["include", "exclude"]
-"""Ties at a cut line: ``"include"`` every tied applicant, or ``"exclude"`` them all."""
 
 TOP = -1
 """``decided_by`` value of applicants with nobody ranked above them."""
@@ -188,7 +185,7 @@ def advance_count(slots: int, multiple: float) -> int:
     """
     if slots < 0 or not math.isfinite(multiple) or multiple <= 0:
         raise ScoringError("multiple", [f"need slots >= 0 and multiple > 0 ({slots}, {multiple})"])
-    return math.ceil(slots * fraction(multiple))
+    return Advancement(multiple=multiple).size(slots)
 
 
 def advance(ranking: Ranking, slots: int, multiple: float, at_line: AtLine) -> BoolArray:

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from selectlib.errors import InputError
 from selectlib.io.tables import read_csv
+from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion
 from selectlib.scoring.errors import EvaluationInputError, InputProblem
 from selectlib.scoring.exact import off_step
 from selectlib.scoring.inputs import text_cell
@@ -38,7 +39,6 @@ from selectlib.scoring.sheets import (
     criterion_header,
     points_text,
 )
-from selectlib.scoring.spec import EvaluationSpec, ScoreCriterion
 
 __all__ = ["read_scores"]
 

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from selectlib.errors import InputError
+from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.explain import RESULT_LABELS
-from selectlib.scoring.spec import RECUSAL_KINDS, EvaluationSpec, Stage
+from selectlib.scoring.inputs import RECUSAL_KINDS
 
 if TYPE_CHECKING:
     from selectlib.scoring.pipeline import EvaluationResult

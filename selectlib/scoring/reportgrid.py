@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
+from selectlib.scoring.inputs import RECUSAL_KINDS
 from selectlib.scoring.report import (
     ELIGIBILITY_LABELS,
     HEADERS,
@@ -18,7 +19,6 @@ from selectlib.scoring.report import (
     Record,
     pick,
 )
-from selectlib.scoring.spec import RECUSAL_KINDS
 
 __all__ = ["Grid", "example_warning", "layout", "robustness_title", "stage_labels", "stage_rows"]
 

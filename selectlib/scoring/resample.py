@@ -21,12 +21,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib.profile.evaluation import Final
 from selectlib.scoring.aggregate import AGGREGATES, TRIM_MIN_SCORES
 from selectlib.scoring.exact import Exact, from_decimals, ratio
 from selectlib.scoring.pipeline import EvaluationResult
 from selectlib.scoring.prepare import StageCube
-from selectlib.scoring.spec import Final
-from selectlib.scoring.stage import score_stage, weighted_total
+from selectlib.scoring.stage import StageRules, score_stage, weighted_total
 
 __all__ = [
     "Simulation",
@@ -241,7 +241,7 @@ def _stage_draws(
     count, seats = draw.shape[0], scores.shape[1]
     shared = math.lcm(1, *range(1, draw.shape[1] + 1)) * 2 * units.denominator
     bonus, penalty = (points[cols] for points in result.prepared.adjustments[stage.id])
-    rules = stage.rules()
+    rules = StageRules.of(stage)
     totals = np.full(candidates.shape, np.nan)
     denominator = 1
     passed = np.zeros(candidates.shape, bool)

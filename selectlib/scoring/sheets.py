@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from selectlib.io.tables import write_table
+from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion, Stage
 from selectlib.scoring.errors import ScoringError
-from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
-from selectlib.scoring.spec import RECUSAL_KINDS, EvaluationSpec, ScoreCriterion, Stage
+from selectlib.scoring.inputs import RECUSAL_KINDS, Evaluator, Recusal, text_cell
 from selectlib.text import Text
 
 __all__ = ["Layout", "criterion_header", "points_text", "write_sheets"]

@@ -34,8 +34,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib.decimals import fraction
+from selectlib.profile.evaluation import Stage
 from selectlib.scoring.errors import ScoringError
-from selectlib.scoring.exact import Exact, common, fraction, from_decimals
+from selectlib.scoring.exact import Exact, common, from_decimals
 
 __all__ = ["StageCriterion", "StageResult", "StageRules", "score_stage", "weighted_total"]
 
@@ -126,6 +128,16 @@ class StageRules:
     def max_total(self) -> float:
         """The most points the criteria can give, before any bonus."""
         return float(sum(c.max_points for c in self.criteria))
+
+    @classmethod
+    def of(cls, stage: Stage) -> StageRules:
+        """The rules of a profile's stage."""
+        return cls(
+            criteria=tuple(StageCriterion(c.id, c.max_points, c.floor) for c in stage.criteria),
+            pass_mark=stage.pass_mark,
+            bonus_cap=stage.bonus.cap if stage.bonus else None,
+            penalty_cap=stage.penalty.cap if stage.penalty else None,
+        )
 
 
 @attrs.frozen(eq=False)

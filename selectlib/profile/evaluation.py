@@ -21,22 +21,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from selectlib.scoring.aggregate import AGGREGATES
-from selectlib.scoring.exact import MAX_PLACES, fraction, places_of
-from selectlib.scoring.ranking import AtLine, advance_count
-from selectlib.scoring.stage import StageCriterion, StageRules
+from selectlib.decimals import MAX_PLACES, fraction, places_of
 from selectlib.text import Text
 
 __all__ = [
+    "AGGREGATE_NAMES",
     "DEFAULT_STEP",
-    "RECUSAL_KINDS",
     "Adjustment",
     "Advancement",
+    "AtLine",
     "Constraint",
     "EvaluationSpec",
     "Final",
@@ -52,12 +51,10 @@ KeyPath = tuple[str | int, ...]
 Problem = tuple[KeyPath, str, str]
 """A problem in the section: key path under ``evaluation``, message, hint to fix it."""
 
-RECUSAL_KINDS: dict[str, Text] = {
-    "exclusion": Text("제척", "exclusion (mandatory: a party, a relative, or an adviser)"),
-    "challenge": Text("기피", "challenge (asked by the applicant, decided by the committee)"),
-    "avoidance": Text("회피", "avoidance (the evaluator steps aside)"),
-}
-"""The three kinds of recusal in Korean evaluation rules, by code."""
+AGGREGATE_NAMES = ("trimmed_mean", "mean", "median")
+"""The panel aggregates a stage may name (:data:`selectlib.scoring.AGGREGATES` has them)."""
+AtLine = Literal["include", "exclude"]
+"""Ties at a cut line: ``"include"`` every tied applicant, or ``"exclude"`` them all."""
 
 
 @attrs.frozen
@@ -117,7 +114,8 @@ class Advancement:
         """How many advance, given the final slots."""
         if self.count is not None:
             return self.count
-        return advance_count(slots, self.multiple if self.multiple is not None else 1.0)
+        multiple = self.multiple if self.multiple is not None else 1.0
+        return math.ceil(slots * fraction(multiple))
 
 
 @attrs.frozen
@@ -162,15 +160,6 @@ class Stage:
     def criterion_ids(self) -> tuple[str, ...]:
         """The criterion ids in order (the columns of the score arrays)."""
         return tuple(c.id for c in self.criteria)
-
-    def rules(self) -> StageRules:
-        """The stage's rules for :func:`selectlib.scoring.score_stage`."""
-        return StageRules(
-            criteria=tuple(StageCriterion(c.id, c.max_points, c.floor) for c in self.criteria),
-            pass_mark=self.pass_mark,
-            bonus_cap=self.bonus.cap if self.bonus else None,
-            penalty_cap=self.penalty.cap if self.penalty else None,
-        )
 
 
 @attrs.frozen
@@ -274,11 +263,11 @@ def _stage_problems(stage: Stage) -> Iterator[Problem]:
             "lower the pass mark or raise the criteria's points",
         )
     panel = stage.panel
-    if panel.aggregate not in AGGREGATES:
+    if panel.aggregate not in AGGREGATE_NAMES:
         yield (
             (*path, "panel", "aggregate"),
             f"unknown aggregate {panel.aggregate!r}",
-            f"use one of {', '.join(sorted(AGGREGATES))}",
+            f"use one of {', '.join(sorted(AGGREGATE_NAMES))}",
         )
     if not 0 <= panel.min_external_share <= 1:
         yield (
