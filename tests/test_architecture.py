@@ -43,12 +43,6 @@ KNOWN_CYCLES = [
     ["selectlib.expr.compiler", "selectlib.expr.functions"],
     ["selectlib.geo.count", "selectlib.geo.thresholds"],
     ["selectlib.scoring.explain", "selectlib.scoring.pipeline"],
-    [
-        "selectlib.scoring.report",
-        "selectlib.scoring.reportgrid",
-        "selectlib.scoring.reporthtml",
-        "selectlib.scoring.reportxlsx",
-    ],
 ]
 KNOWN_LONG_MODULES = {
     "selectlib.benefits.plan",

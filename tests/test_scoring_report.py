@@ -46,7 +46,7 @@ import selectlib
 from selectlib.errors import InputError
 from selectlib.scoring import EvaluationResult, Evaluator, Recusal, evaluate_selection
 from selectlib.scoring.report import report_data, write_report
-from selectlib.scoring.reportxlsx import sheet_name
+from selectlib.scoring.report.xlsx import sheet_name
 
 SCRIPT_NAME = '<script>alert("x")</script> 수원산업진흥원'
 PROGRAMS = "survey;workforce;shared_facilities;funding_support;roadmap"

@@ -10,7 +10,7 @@ import attrs
 
 from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
 from selectlib.scoring.inputs import RECUSAL_KINDS
-from selectlib.scoring.report import (
+from selectlib.scoring.report.labels import (
     ELIGIBILITY_LABELS,
     HEADERS,
     ROBUSTNESS_LABELS,

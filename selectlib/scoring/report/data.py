@@ -1,4 +1,4 @@
-"""Evaluation reports: an xlsx workbook, a printable HTML page, or JSON, from one result.
+"""The content of an evaluation report, as plain JSON-ready data.
 
 :func:`report_data` turns an :class:`~selectlib.scoring.EvaluationResult` (and optionally
 a robustness report) into plain JSON-ready content. The xlsx and HTML writers only lay
@@ -11,31 +11,21 @@ in HTML and cleaned of control characters in xlsx.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
 import pandas as pd
 
-from selectlib.errors import InputError
 from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.explain import RESULT_LABELS
 from selectlib.scoring.inputs import RECUSAL_KINDS
+from selectlib.scoring.pipeline import EvaluationResult
+from selectlib.scoring.report.labels import Record, text_of
 
-if TYPE_CHECKING:
-    from selectlib.scoring.pipeline import EvaluationResult
-
-__all__ = ["REPORT_FORMATS", "RobustnessLike", "report_data", "write_report"]
-
-Record = dict[str, Any]
-Pair = tuple[str, str]
-"""A label in Korean and English."""
-
-REPORT_FORMATS = (".xlsx", ".html", ".json")
+__all__ = ["RobustnessLike", "report_data"]
 
 
 class RobustnessLike(Protocol):
@@ -50,89 +40,6 @@ class RobustnessLike(Protocol):
     def tables(self) -> Mapping[str, pd.DataFrame]: ...
 
     def summary(self, lang: str = "ko") -> str: ...
-
-
-ELIGIBILITY_LABELS: dict[str, Pair] = {
-    "eligible": ("적격", "eligible"),
-    **{k: RESULT_LABELS[k] for k in ("ineligible", "incomplete", "invalid")},
-}
-ROBUSTNESS_LABELS: dict[str, Pair] = {
-    "leave_one_out": ("평가위원 제외 분석", "Leave one evaluator out"),
-    "bootstrap": ("재표본 선정확률", "Selection probability"),
-    "leniency": ("평가위원 관대·엄격", "Evaluator leniency"),
-    "agreement": ("평가 일치도", "Agreement"),
-    "normalised": ("표준화 순위", "Normalised ranking"),
-}
-SHEETS: dict[str, Pair] = {
-    "summary": ("요약", "Summary"),
-    "applicants": ("신청기관", "Applicants"),
-    "breakdown": ("세부점수", "Breakdown"),
-    "scores": ("원점수", "Raw scores"),
-    "recusals": ("제척·기피·회피", "Recusals"),
-}
-AGGREGATE_LABELS: dict[str, Pair] = {
-    "trimmed_mean": ("최고·최저 점수 1개씩 제외 후 평균", "mean without the highest and lowest"),
-    "mean": ("평균", "mean"),
-    "median": ("중앙값", "median"),
-}
-HEADERS: dict[str, Pair] = {
-    "applicant_id": ("신청기관 ID", "Applicant ID"),
-    "applicant_name": ("기관명", "Name"),
-    "eligibility": ("지원 요건", "Eligibility"),
-    "final_score": ("최종 점수", "Final score"),
-    "rank": ("순위", "Rank"),
-    "decided_by": ("순위 결정 규칙", "Decided by"),
-    "result": ("결과", "Result"),
-    "reserve_rank": ("예비 순위", "Reserve no."),
-    "margin": ("선정선과의 차이", "Margin to the line"),
-    "reason": ("사유", "Reason"),
-    "status": ("결과", "Status"),
-    "panel_size": ("평가위원 수", "Panel size"),
-    "external_members": ("외부위원 수", "External members"),
-    "raw_total": ("합계(가감점 전)", "Raw total"),
-    "bonus": ("가점", "Bonus"),
-    "penalty": ("감점", "Penalty"),
-    "total": ("단계 점수", "Stage total"),
-    "stage_rank": ("단계 순위", "Stage rank"),
-    "stage": ("단계", "Stage"),
-    "criterion": ("평가항목", "Criterion"),
-    "max_points": ("배점", "Points"),
-    "floor": ("과락 기준", "Floor"),
-    "scores": ("위원별 점수", "Scores"),
-    "dropped_high": ("제외(최고점)", "Dropped (highest)"),
-    "dropped_low": ("제외(최저점)", "Dropped (lowest)"),
-    "aggregate": ("항목 점수", "Aggregate"),
-    "stage_raw_total": ("단계 합계(가감점 전)", "Stage raw total"),
-    "stage_total": ("단계 점수", "Stage total"),
-    "weight": ("가중치", "Weight"),
-    "evaluator_id": ("평가위원 ID", "Evaluator ID"),
-    "evaluator_name": ("평가위원", "Evaluator"),
-    "external": ("외부위원", "External"),
-    "score": ("점수", "Score"),
-    "counted": ("반영", "Counted"),
-    "excluded": ("제외 사유", "Why not counted"),
-    "where": ("위치", "Where"),
-    "kind": ("유형", "Kind"),
-    "accepted": ("적용", "Applied"),
-    "region": ("시·도", "Region"),
-    "industry": ("업종", "Industry"),
-    "received_no": ("접수 번호", "Receipt no."),
-    "count": ("기관 수", "Applicants"),
-}
-STAGE_STATUSES = frozenset(
-    ("advanced", "passed", "failed_floor", "failed_pass_mark", "not_in_top", "no_quorum")
-)
-"""Statuses of applicants who were at a stage (the others had left or never entered)."""
-
-
-def pick(pair: Pair, lang: str) -> str:
-    """The Korean or the English half of a label."""
-    return pair[0] if lang == "ko" else pair[1]
-
-
-def text_of(text: Any) -> Record | None:
-    """A :class:`~selectlib.text.Text` as ``{"ko", "en"}``."""
-    return None if text is None else {"ko": text.ko, "en": text.en}
 
 
 # -- the content -----------------------------------------------------------------------------
@@ -327,44 +234,3 @@ def report_data(result: EvaluationResult, robustness: RobustnessLike | None = No
         "scores": _records(result.scores()),
         "robustness": None if robustness is None else _robustness_data(robustness),
     }
-
-
-def write_report(
-    result: EvaluationResult,
-    path: str | Path,
-    *,
-    robustness: RobustnessLike | None = None,
-    lang: str = "ko",
-) -> Path:
-    """Write the report as ``.xlsx``, ``.html`` or ``.json`` (by the extension); the path.
-
-    ``lang`` (``ko`` or ``en``) is the main language of the xlsx and HTML layouts; the
-    JSON holds both languages.
-    """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in REPORT_FORMATS:
-        raise InputError(
-            f"cannot tell the report format from {target.name!r}: "
-            f"name it {', '.join(REPORT_FORMATS)}",
-            file=str(target),
-        )
-    if lang not in ("ko", "en"):
-        raise InputError(f"unknown report language {lang!r}; use ko or en")
-    if not target.parent.is_dir():
-        raise InputError(
-            f"cannot write: the folder {str(target.parent)!r} does not exist; create it first",
-            file=str(target),
-        )
-    data = report_data(result, robustness)
-    if suffix == ".xlsx":
-        from selectlib.scoring.reportxlsx import write_xlsx
-
-        write_xlsx(data, target, lang)
-    elif suffix == ".html":
-        from selectlib.scoring.reporthtml import html_report
-
-        target.write_text(html_report(data, lang), encoding="utf-8")
-    else:
-        target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return target

@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from selectlib.scoring.report import (
-    SHEETS,
-    Record,
-    pick,
-)
-from selectlib.scoring.reportgrid import (
+from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
     layout,
     robustness_title,
     stage_labels,
+)
+from selectlib.scoring.report.labels import (
+    SHEETS,
+    Record,
+    pick,
 )
 
 _FORBIDDEN = str.maketrans("", "", "[]:*?/\\")

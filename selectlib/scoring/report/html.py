@@ -8,21 +8,21 @@ from typing import Any
 
 import attrs
 
-from selectlib.scoring.report import (
-    AGGREGATE_LABELS,
-    HEADERS,
-    SHEETS,
-    Pair,
-    Record,
-    pick,
-)
-from selectlib.scoring.reportgrid import (
+from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
     layout,
     robustness_title,
     stage_labels,
     stage_rows,
+)
+from selectlib.scoring.report.labels import (
+    AGGREGATE_LABELS,
+    HEADERS,
+    SHEETS,
+    Pair,
+    Record,
+    pick,
 )
 
 CSS = """
