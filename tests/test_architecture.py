@@ -40,8 +40,6 @@ KNOWN_FEATURE_IMPORTS = {
 }
 KNOWN_CYCLES = [
     ["selectlib.benefits.funding", "selectlib.profile.compiled"],
-    ["selectlib.expr.compiler", "selectlib.expr.functions"],
-    ["selectlib.geo.count", "selectlib.geo.thresholds"],
     ["selectlib.scoring.explain", "selectlib.scoring.pipeline"],
 ]
 KNOWN_LONG_MODULES = {

@@ -34,14 +34,13 @@ from selectlib.geo.count import (
     count_by_point,
     count_in_polygon,
     count_within_radius,
-    discover,
     qualifying,
-    sweep,
 )
 from selectlib.geo.errors import GeoError
 from selectlib.geo.ksic import manufacturing_classes, normalize_ksic
 from selectlib.geo.report import Reason
 from selectlib.geo.spatial import locate_points
+from selectlib.geo.thresholds import discover, sweep
 
 OX, OY = 950_000.0, 1_950_000.0  # central Seoul in EPSG:5179
 THRESHOLD = {"metro": 50, "city": 40, "county": 20}

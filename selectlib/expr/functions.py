@@ -10,21 +10,31 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias
 
 import numpy as np
 
 from selectlib.eligibility.coerce import MISSING
+from selectlib.errors import ExpressionError
 from selectlib.expr.ops import cached, code_mask, map1, map2, union
 from selectlib.expr.types import Compiled, Kind, Type, VectorValue
 from selectlib.profile.params import Env
 
-if TYPE_CHECKING:
-    from selectlib.expr.compiler import Compiler
+__all__ = ["FUNCTIONS", "Compiler", "FunctionSpec"]
 
-__all__ = ["FUNCTIONS", "FunctionSpec"]
 
-FunctionSpec: TypeAlias = Callable[["Compiler", ast.Call, list[Compiled]], Compiled]
+class Compiler(Protocol):
+    """What a function needs of the compiler that hands it its arguments: a way to fail
+    with the position, and the compiler's own checks of kinds and codes."""
+
+    def fail(self, node: ast.AST | None, message: str) -> ExpressionError: ...
+
+    def require(self, node: ast.AST, compiled: Compiled, kind: Kind, where: str) -> None: ...
+
+    def check_codes(self, node: ast.AST, values: Compiled, against: Compiled) -> None: ...
+
+
+FunctionSpec: TypeAlias = Callable[[Compiler, ast.Call, list[Compiled]], Compiled]
 """A named function: checks its call's arguments, then compiles the call."""
 
 

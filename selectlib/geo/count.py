@@ -44,19 +44,15 @@ from selectlib.geo.spatial import (
     located_issues,
     points_in_polygon,
 )
-from selectlib.geo.thresholds import DEFAULT_THRESHOLDS, discover, sweep
 
 __all__ = [
-    "DEFAULT_THRESHOLDS",
     "ClusterCounts",
     "assign_units",
     "count_by_code",
     "count_by_point",
     "count_in_polygon",
     "count_within_radius",
-    "discover",
     "qualifying",
-    "sweep",
 ]
 
 IntArray = npt.NDArray[np.int64]

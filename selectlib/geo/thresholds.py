@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib.geo.count import ClusterCounts
 from selectlib.geo.errors import GeoError
-
-if TYPE_CHECKING:
-    from selectlib.geo.count import ClusterCounts
 
 __all__ = [
     "AREA_TYPES",
