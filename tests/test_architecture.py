@@ -40,7 +40,6 @@ KNOWN_FEATURE_IMPORTS = {
 }
 KNOWN_CYCLES = [
     ["selectlib.benefits.funding", "selectlib.profile.compiled"],
-    ["selectlib.scoring.explain", "selectlib.scoring.pipeline"],
 ]
 KNOWN_LONG_MODULES = {
     "selectlib.benefits.plan",
@@ -48,8 +47,6 @@ KNOWN_LONG_MODULES = {
     "selectlib.geo.codes",
     "selectlib.geo.registry",
     "selectlib.profile.schema",
-    "selectlib.scoring.explain",
-    "selectlib.scoring.pipeline",
     "selectlib.scoring.prepare",
     "selectlib.scoring.readback",
     "selectlib.scoring.resample",
@@ -59,7 +56,6 @@ KNOWN_LONG_FUNCTIONS = {
     "selectlib.geo.areas:read_areas",
     "selectlib.geo.registry:read_firms",
     "selectlib.profile.loader:compile_spec",
-    "selectlib.scoring.explain:Explainer._final_text",
     "selectlib.scoring.prepare:_cube",
 }
 

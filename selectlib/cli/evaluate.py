@@ -20,7 +20,7 @@ from selectlib.cli.render import cell, say
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table, sample_data_dir
 from selectlib.profile.compiled import Profile, load_profile
-from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
+from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
     from selectlib.scoring import EvaluationResult

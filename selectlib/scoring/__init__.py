@@ -42,13 +42,7 @@ from selectlib.scoring.inputs import (
     read_evaluators,
     read_recusals,
 )
-from selectlib.scoring.pipeline import (
-    EvaluationResult,
-    StageOutcome,
-    evaluate_selection,
-    run_evaluation,
-    stage_candidates,
-)
+from selectlib.scoring.pipeline import evaluate_selection, run_evaluation, stage_candidates
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
 from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
 from selectlib.scoring.ranking import (
@@ -62,6 +56,7 @@ from selectlib.scoring.ranking import (
     select,
     top,
 )
+from selectlib.scoring.result import EvaluationResult, StageOutcome
 from selectlib.scoring.stage import (
     StageCriterion,
     StageResult,

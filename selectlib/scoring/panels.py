@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from selectlib.scoring.pipeline import EvaluationResult
 from selectlib.scoring.ranking import rank
+from selectlib.scoring.result import EvaluationResult
 
 __all__ = [
     "AGREEMENT_BANDS",

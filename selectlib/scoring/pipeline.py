@@ -13,27 +13,24 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from selectlib.dates import DateLike
 from selectlib.profile.compiled import Profile
-from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.aggregate import AGGREGATES
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.exact import Exact
-from selectlib.scoring.explain import Explainer
 from selectlib.scoring.inputs import Evaluator, Recusal
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
 from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
-from selectlib.scoring.ranking import Ranking, TieBreak, rank, top
+from selectlib.scoring.ranking import TieBreak, rank, top
+from selectlib.scoring.result import EvaluationResult, StageOutcome
 from selectlib.scoring.stage import StageRules, score_stage, weighted_total
+from selectlib.scoring.tables import Views
 
 __all__ = [
-    "EvaluationResult",
-    "StageOutcome",
     "evaluate_selection",
     "run_evaluation",
     "stage_candidates",
@@ -42,152 +39,6 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-
-
-@attrs.frozen(eq=False)
-class StageOutcome:
-    """What happened at one stage, one entry per applicant of the table.
-
-    ``status`` is ``advanced``/``passed`` (the last stage), ``failed_floor``,
-    ``failed_pass_mark``, ``not_in_top``, ``no_quorum``, or ``not_reached`` for applicants
-    who were not at this stage. The ``exact_*`` arrays hold the numbers exactly
-    (:mod:`.exact`), ``NaN`` where the applicant was not scored; the float properties of
-    the same names without ``exact_`` are for display.
-    """
-
-    stage: Stage
-    candidates: BoolArray
-    status: npt.NDArray[np.object_]
-    panel_size: IntArray
-    external_members: IntArray
-    exact_values: Exact
-    dropped: npt.NDArray[np.object_]
-    exact_raw_totals: Exact
-    exact_bonus: Exact
-    exact_penalty: Exact
-    exact_totals: Exact
-    ranking: Ranking
-    go_on: BoolArray
-    cut: int | None
-    failed_floor: IntArray
-
-    @property
-    def values(self) -> FloatArray:
-        """The panel's aggregate per criterion ``(applicants, criteria)``, for display."""
-        return self.exact_values.values
-
-    @property
-    def raw_totals(self) -> FloatArray:
-        """The sum of the aggregates, for display."""
-        return self.exact_raw_totals.values
-
-    @property
-    def bonus(self) -> FloatArray:
-        """The bonus counted (after its cap), for display."""
-        return self.exact_bonus.values
-
-    @property
-    def penalty(self) -> FloatArray:
-        """The penalty counted (after its cap), for display."""
-        return self.exact_penalty.values
-
-    @property
-    def totals(self) -> FloatArray:
-        """The stage total after bonus and penalty, for display."""
-        return self.exact_totals.values
-
-
-@attrs.frozen(eq=False)
-class EvaluationResult:
-    """The outcome of a whole evaluation; one row per applicant in every table.
-
-    ``ranking`` and ``selection`` are over the applicants table's rows (finalists only
-    are ranked); ``tie_breaks`` holds the chain's exact keys. Tables are built on request
-    by :meth:`table`, :meth:`stage_table`, :meth:`breakdown`; texts by :meth:`explain` and
-    :meth:`why_not`.
-    """
-
-    prepared: Prepared
-    stages: tuple[StageOutcome, ...]
-    finalists: BoolArray
-    exact_final: Exact
-    tie_breaks: tuple[TieBreak, ...]
-    ranking: Ranking
-    selection: BalancedSelection
-    results: npt.NDArray[np.object_]
-    left_out: tuple[str, ...] = ()
-
-    @property
-    def final_scores(self) -> FloatArray:
-        """The final scores of the finalists (``NaN`` for the others), for display."""
-        return self.exact_final.values
-
-    @property
-    def spec(self) -> EvaluationSpec:
-        """The evaluation section the result was computed with."""
-        return self.prepared.spec
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """The applicant ids, in the applicants table's order."""
-        return self.prepared.ids
-
-    @property
-    def selected_ids(self) -> tuple[str, ...]:
-        """The selected applicants, best first."""
-        return self._in_rank_order(self.selection.selected)
-
-    @property
-    def reserve_ids(self) -> tuple[str, ...]:
-        """The reserve list, first reserve first."""
-        return self._in_rank_order(self.selection.reserve)
-
-    def _in_rank_order(self, mask: BoolArray) -> tuple[str, ...]:
-        rows = np.flatnonzero(mask)
-        order = np.argsort(self.ranking.ranks[rows], kind="stable")
-        return tuple(self.ids[r] for r in rows[order])
-
-    def stage_outcome(self, stage_id: str) -> StageOutcome:
-        """The outcome of one stage; ``KeyError`` for an unknown stage."""
-        for outcome in self.stages:
-            if outcome.stage.id == stage_id:
-                return outcome
-        raise KeyError(stage_id)
-
-    def row(self, applicant_id: str) -> int:
-        """The row of an applicant; ``KeyError`` naming the id if it is unknown."""
-        try:
-            return self.ids.index(str(applicant_id))
-        except ValueError:
-            raise KeyError(f"no applicant {applicant_id!r} in this evaluation") from None
-
-    # -- text ------------------------------------------------------------------------------
-    def explain(self, applicant_id: str, lang: str = "ko") -> str:
-        """Why an applicant got its result: rank, margin to the line, deciding rule."""
-        return Explainer(self).explain(self.row(applicant_id), lang)
-
-    def why_not(self, applicant_id: str, other_id: str | None = None, lang: str = "ko") -> str:
-        """Why ``applicant_id`` ranks below ``other_id`` (default: the one just above it)."""
-        explainer = Explainer(self)
-        other = None if other_id is None else self.row(other_id)
-        return explainer.why_not(self.row(applicant_id), other, lang)
-
-    # -- tables ----------------------------------------------------------------------------
-    def table(self) -> pd.DataFrame:
-        """One row per applicant: eligibility, each stage's status and total, the result."""
-        return Explainer(self).table()
-
-    def stage_table(self, stage_id: str) -> pd.DataFrame:
-        """One row per applicant at a stage: panel, criterion scores, totals, status."""
-        return Explainer(self).stage_table(self.stage_outcome(stage_id))
-
-    def breakdown(self) -> pd.DataFrame:
-        """Long table: applicant × stage × criterion, raw scores → trimmed → aggregate."""
-        return Explainer(self).breakdown()
-
-    def scores(self) -> pd.DataFrame:
-        """The raw scores, each with whether it counted and why not."""
-        return Explainer(self).scores()
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -404,6 +255,7 @@ def run_evaluation(prepared: Prepared, *, without: Collection[str] = ()) -> Eval
         ranking=ranking,
         selection=selection,
         results=_results(prepared, outcomes, finalists, selection),
+        views=Views,
         left_out=tuple(without),
     )
 

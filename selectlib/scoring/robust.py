@@ -28,7 +28,6 @@ import pandas as pd
 
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.panels import LENIENCY_SHARE, agreement, leniency, normalised
-from selectlib.scoring.pipeline import EvaluationResult
 from selectlib.scoring.resample import (
     bootstrap_table,
     leave_one_out_draws,
@@ -36,6 +35,7 @@ from selectlib.scoring.resample import (
     real_quorum,
     simulate,
 )
+from selectlib.scoring.result import EvaluationResult
 from selectlib.text import Text
 
 __all__ = ["QuorumLoss", "RobustnessReport", "robustness"]

@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 
 from selectlib.profile.evaluation import EvaluationSpec, Stage
-from selectlib.scoring.explain import RESULT_LABELS
 from selectlib.scoring.inputs import RECUSAL_KINDS
-from selectlib.scoring.pipeline import EvaluationResult
 from selectlib.scoring.report.labels import Record, text_of
+from selectlib.scoring.result import RESULT_LABELS, EvaluationResult
 
 __all__ = ["RobustnessLike", "report_data"]
 

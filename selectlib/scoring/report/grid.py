@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 
-from selectlib.scoring.explain import RESULT_LABELS, STATUS_LABELS
 from selectlib.scoring.inputs import RECUSAL_KINDS
 from selectlib.scoring.report.labels import (
     ELIGIBILITY_LABELS,
@@ -19,6 +18,7 @@ from selectlib.scoring.report.labels import (
     Record,
     pick,
 )
+from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
 __all__ = ["Grid", "example_warning", "layout", "robustness_title", "stage_labels", "stage_rows"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from selectlib.scoring.explain import RESULT_LABELS
+from selectlib.scoring.result import RESULT_LABELS
 
 __all__ = [
     "AGGREGATE_LABELS",

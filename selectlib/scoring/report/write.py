@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from selectlib.errors import InputError
-from selectlib.scoring.pipeline import EvaluationResult
 from selectlib.scoring.report.data import RobustnessLike, report_data
 from selectlib.scoring.report.html import html_report
 from selectlib.scoring.report.xlsx import write_xlsx
+from selectlib.scoring.result import EvaluationResult
 
 __all__ = ["REPORT_FORMATS", "write_report"]
 
