@@ -72,7 +72,7 @@ def main() -> None:
 
     batch_s = best(lambda: profile.evaluate_many(table, ON), args.repeat)
     plain_s = best(lambda: plain.evaluate_many(table, ON), args.repeat)
-    fund_s = best(lambda: profile.fund(table, ON), args.repeat)
+    fund_s = best(lambda: selectlib.fund(profile, table, ON), args.repeat)
     singles = []
     for record in records:
         start = time.perf_counter()
@@ -80,7 +80,7 @@ def main() -> None:
         singles.append(time.perf_counter() - start)
     single_us = statistics.median(singles) * 1e6
 
-    funding = profile.fund(table, ON)
+    funding = selectlib.fund(profile, table, ON)
     check = profile.evaluate_many(table.head(args.single), ON)["benefit"]
     scalar = [profile.evaluate(r, ON).benefit_total for r in records]
     agree = [None if pd.isna(v) else int(v) for v in check] == scalar

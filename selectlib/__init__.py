@@ -13,7 +13,7 @@ at numpy speed, and funds a table under a budget.
 """
 
 from selectlib.benefits import BenefitError, BenefitLine, Rounding
-from selectlib.benefits.funding import Funding, Pot
+from selectlib.benefits.funding import Funding, Pot, fund
 from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionResult,
@@ -73,6 +73,7 @@ __all__ = [
     "converter",
     "decision_from_dict",
     "decision_to_dict",
+    "fund",
     "list_profiles",
     "load_profile",
     "summarize_comparison",

@@ -15,6 +15,7 @@ import attrs
 
 __all__ = [
     "ArgumentError",
+    "BenefitError",
     "CriterionNotFoundError",
     "ExpressionError",
     "InputError",
@@ -52,6 +53,11 @@ class ArgumentError(SelectlibError, ValueError):
             lines += [f"  - {p}" for p in self.problems]
             text = "\n".join(lines)
         super().__init__(text)
+
+
+class BenefitError(ArgumentError):
+    """A benefit or budget function was given an argument it cannot use (``argument``,
+    ``problems``)."""
 
 
 @attrs.frozen

@@ -163,14 +163,14 @@ def pl_rows(premiums: list[int], received: list[int]) -> pd.DataFrame:
 
 def test_seoul_pl_capacity_357_firms_in_2021() -> None:
     # 100,000,000 / 280,000 = 357.14 → 357 (000: 357개사)
-    funding = selectlib.load_profile(PL).fund(pl_rows([5_000_000], [1]), on="2021-04-01")
+    funding = selectlib.fund(selectlib.load_profile(PL), pl_rows([5_000_000], [1]), on="2021-04-01")
     (pot,) = funding.pots
     assert (pot.budget, pot.capacity) == (100_000_000, 357)
 
 
 def test_seoul_pl_2018_budget_without_an_average() -> None:
     # The 0.28 million average is the 2021 plan's: no capacity before 2021.
-    funding = selectlib.load_profile(PL).fund(pl_rows([5_000_000], [1]), on="2018-04-01")
+    funding = selectlib.fund(selectlib.load_profile(PL), pl_rows([5_000_000], [1]), on="2018-04-01")
     (pot,) = funding.pots
     assert (pot.budget, pot.capacity) == (20_000_000, None)
 
@@ -179,7 +179,7 @@ def test_seoul_pl_budget_goes_by_receipt_number() -> None:
     # 2018 budget 20,000,000; 21 firms asking 1,000,000 each, received in reverse row
     # order: the last row (received 1st) to row 1 (20th) are paid in full, row 0 gets nothing.
     rows = pl_rows([5_000_000] * 21, list(range(21, 0, -1)))
-    funding = selectlib.load_profile(PL).fund(rows, on="2018-06-01")
+    funding = selectlib.fund(selectlib.load_profile(PL), rows, on="2018-06-01")
     table = funding.table
     assert table["requested"].tolist() == [1_000_000] * 21
     assert table["granted"].tolist() == [0] + [1_000_000] * 20
@@ -191,7 +191,7 @@ def test_seoul_pl_partial_grant_and_ineligible_rows() -> None:
     # Budget 2,500,000: received 1 and 2 get 1,000,000; received 3 gets the 500,000 left.
     rows = pl_rows([5_000_000, 5_000_000, 5_000_000, 5_000_000], [3, 1, 4, 2])
     rows.loc[2, "located_in_seoul"] = False
-    funding = selectlib.load_profile(PL).fund(rows, on="2021-04-01", budget=2_500_000)
+    funding = selectlib.fund(selectlib.load_profile(PL), rows, on="2021-04-01", budget=2_500_000)
     table = funding.table
     assert table["requested"].tolist() == [1_000_000, 1_000_000, 0, 1_000_000]
     assert table["granted"].tolist() == [500_000, 1_000_000, 0, 1_000_000]
@@ -300,7 +300,7 @@ def test_regional_budgets_are_separate_pots() -> None:
             "received_no": [11, *range(1, 11), 12, 13, 14],
         }
     )
-    funding = selectlib.load_profile(REGIONS).fund(rows, on=IN_2020)
+    funding = selectlib.fund(selectlib.load_profile(REGIONS), rows, on=IN_2020)
     by_key = pots(funding)
     assert {key: pot.budget for key, pot in by_key.items() if pot.budget} == REGION_BUDGETS
     assert len(by_key) == 17
@@ -460,7 +460,7 @@ def test_interest_capacity_454_firms_in_seoul_2021() -> None:
             "received_no": 1,
         }
     ]
-    funding = selectlib.load_profile(INTEREST).fund(rows, on="2021-03-01")
+    funding = selectlib.fund(selectlib.load_profile(INTEREST), rows, on="2021-03-01")
     seoul = pots(funding)["seoul"]
     assert (seoul.budget, seoul.capacity, seoul.granted) == (200_000_000, 454, 2_000_000)
     assert funding.table["pot"].tolist() == ["seoul"]
@@ -604,7 +604,9 @@ def coop_rows(count: int, amount: int) -> pd.DataFrame:
 
 def test_coop_2021_budget_funds_30_average_grants() -> None:
     # 31 trades of 70,000,000 → 7,000,000 each; 210,000,000 pays 30 (capacity 30).
-    funding = selectlib.load_profile(COOP).fund(coop_rows(31, 70_000_000), on="2021-05-01")
+    funding = selectlib.fund(
+        selectlib.load_profile(COOP), coop_rows(31, 70_000_000), on="2021-05-01"
+    )
     (pot,) = funding.pots
     assert (pot.budget, pot.capacity, pot.funded_full, pot.unfunded) == (210_000_000, 30, 30, 1)
     assert funding.table["funding"].tolist() == ["full"] * 30 + ["none"]
@@ -612,8 +614,12 @@ def test_coop_2021_budget_funds_30_average_grants() -> None:
 
 def test_coop_rank_allocation_on_request() -> None:
     # Ranked in reverse row order: rank 1 (the last row) is paid first.
-    funding = selectlib.load_profile(COOP).fund(
-        coop_rows(3, 70_000_000), on="2021-05-01", budget=10_000_000, method="rank"
+    funding = selectlib.fund(
+        selectlib.load_profile(COOP),
+        coop_rows(3, 70_000_000),
+        on="2021-05-01",
+        budget=10_000_000,
+        method="rank",
     )
     assert funding.table["granted"].tolist() == [0, 3_000_000, 7_000_000]
     assert funding.table["funding"].tolist() == ["none", "partial", "full"]
@@ -807,7 +813,9 @@ def guro_rows(fees: list[int]) -> pd.DataFrame:
 def test_guro_budget_funds_about_ten_firms() -> None:
     # 15,000,000 / 1,500,000 = 10 (10개사 내외); at 1,750,000 each, 8 full (14,000,000),
     # the 9th gets the 1,000,000 left, the 10th nothing.
-    funding = selectlib.load_profile(GURO).fund(guro_rows([3_500_000] * 10), on="2018-05-01")
+    funding = selectlib.fund(
+        selectlib.load_profile(GURO), guro_rows([3_500_000] * 10), on="2018-05-01"
+    )
     (pot,) = funding.pots
     assert (pot.budget, pot.capacity) == (15_000_000, 10)
     assert funding.table["granted"].tolist() == [1_750_000] * 8 + [1_000_000, 0]

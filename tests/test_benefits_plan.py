@@ -453,7 +453,7 @@ def premium_rows(count: int, premium: int = 1_400_000) -> list[dict[str, Any]]:
 
 def test_the_dated_budget_funds_by_arrival(program: selectlib.Profile) -> None:
     rows = premium_rows(400)  # 20 % of 1,400,000 = 280,000 each
-    funding = program.fund(rows, on="2021-03-02")
+    funding = selectlib.fund(program, rows, on="2021-03-02")
     (pot,) = funding.pots
     # 100,000,000 / 280,000 = 357.14: 357 funded in full, the 358th gets 40,000, 42 get nothing
     assert (pot.budget, pot.funded_full, pot.funded_partly, pot.unfunded) == (10**8, 357, 1, 42)
@@ -466,7 +466,7 @@ def test_the_dated_budget_funds_by_arrival(program: selectlib.Profile) -> None:
         "none",
     ]
     # the 2018 budget is 20,000,000 and no average support is given for 2018
-    early = program.fund(rows, on="2018-06-01")
+    early = selectlib.fund(program, rows, on="2018-06-01")
     assert (early.budget, early.pots[0].capacity, early.pots[0].funded_full) == (
         2 * 10**7,
         None,
@@ -477,7 +477,7 @@ def test_the_dated_budget_funds_by_arrival(program: selectlib.Profile) -> None:
 def test_arrival_follows_the_receipt_numbers_not_the_rows(program: selectlib.Profile) -> None:
     rows = premium_rows(3, premium=5_000_000)  # 1,000,000 each
     rows[0]["received_no"], rows[2]["received_no"] = 9, 1
-    funding = program.fund(rows, on=ON, budget=1_500_000)
+    funding = selectlib.fund(program, rows, on=ON, budget=1_500_000)
     assert funding.table["granted"].tolist() == [0, 500_000, 1_000_000]
 
 
@@ -496,7 +496,7 @@ def test_every_row_comes_back_with_its_funding(program: selectlib.Profile) -> No
             received_no=5,
         ),
     ]
-    funding = program.fund(rows, on=ON, budget=10**7)
+    funding = selectlib.fund(program, rows, on=ON, budget=10**7)
     table = funding.table
     assert table["applicant_id"].tolist() == ["ok", "busan", "nowhere", "bad", "smart"]
     assert table["funding"].tolist() == [
@@ -519,9 +519,9 @@ def test_pro_rata_and_rank(program: selectlib.Profile) -> None:
     rows = premium_rows(3, premium=5_000_000)
     for row, rank in zip(rows, (3, 1, 2), strict=True):
         row["rank"] = rank
-    by_rank = program.fund(rows, on=ON, budget=1_500_000, method="rank")
+    by_rank = selectlib.fund(program, rows, on=ON, budget=1_500_000, method="rank")
     assert by_rank.table["granted"].tolist() == [0, 1_000_000, 500_000]
-    pro_rata = program.fund(rows, on=ON, budget=1_500_000, method="pro_rata")
+    pro_rata = selectlib.fund(program, rows, on=ON, budget=1_500_000, method="pro_rata")
     assert pro_rata.table["granted"].tolist() == [500_000] * 3
     assert pro_rata.table["funding"].tolist() == ["partial"] * 3
 
@@ -530,15 +530,15 @@ def test_funding_refuses_what_it_cannot_do_fairly(program: selectlib.Profile) ->
     rows = premium_rows(3, premium=5_000_000)
     rows[1]["received_no"] = rows[2]["received_no"] = 2
     with pytest.raises(BenefitError, match=r"rows \['A001', 'A002'\] share arrival key 2 "):
-        program.fund(rows, on=ON, budget=1_500_000)
-    in_row_order = program.fund(rows, on=ON, budget=1_500_000, ties="row_order")
+        selectlib.fund(program, rows, on=ON, budget=1_500_000)
+    in_row_order = selectlib.fund(program, rows, on=ON, budget=1_500_000, ties="row_order")
     assert in_row_order.table["granted"].tolist() == [1_000_000, 500_000, 0]
     rows[1].pop("received_no")
     with pytest.raises(selectlib.InputError, match=r"rows \['A001'\] are eligible but have no"):
-        program.fund(rows, on=ON, budget=1_500_000)
+        selectlib.fund(program, rows, on=ON, budget=1_500_000)
     flagship = selectlib.load_profile("micro_manufacturer_center_2024")
     with pytest.raises(BenefitError, match="no 'benefits' section"):
-        flagship.fund([{}], on="2024-05-01")
+        selectlib.fund(flagship, [{}], on="2024-05-01")
 
 
 def test_a_budget_kept_per_region(program: selectlib.Profile) -> None:
@@ -554,7 +554,7 @@ def test_a_budget_kept_per_region(program: selectlib.Profile) -> None:
         applicant(applicant_id="s2", base=5_000_000, received_no=2),
         applicant(applicant_id="j1", region="jeju", base=1_250_000, received_no=3),
     ]
-    funding = regional.fund(rows, on=ON)
+    funding = selectlib.fund(regional, rows, on=ON)
     assert [(p.key, p.budget, p.granted) for p in funding.pots] == [
         ("seoul", 1_000_000, 1_000_000),
         ("jeju", 3_000_000, 1_000_000),
@@ -583,7 +583,7 @@ funding_rows = st.lists(
 def test_funding_never_exceeds_the_budget_and_accounts_for_every_row(
     program: selectlib.Profile, rows: list[dict[str, Any]], budget: int, method: Any
 ) -> None:
-    funding = program.fund(rows, on=ON, budget=budget, method=method)
+    funding = selectlib.fund(program, rows, on=ON, budget=budget, method=method)
     table = funding.table
     assert len(table) == len(rows)
     granted = table["granted"].to_numpy(np.int64)
@@ -628,7 +628,7 @@ def test_a_null_budget_entry_funds_nobody_and_says_so(program: selectlib.Profile
         applicant(applicant_id="s1", base=1_000_000, received_no=1),
         applicant(applicant_id="j1", region="jeju", base=1_000_000, received_no=2),
     ]
-    funding = selectlib.Profile.from_dict(data).fund(rows, on=ON)
+    funding = selectlib.fund(selectlib.Profile.from_dict(data), rows, on=ON)
     assert funding.table["funding"].tolist() == ["full", "missing"]
     jeju = next(pot for pot in funding.pots if pot.key == "jeju")
     assert (jeju.budget, jeju.remaining, jeju.requested, jeju.granted) == (None, None, 800_000, 0)
@@ -639,9 +639,9 @@ def test_payments_follow_the_rows_and_errors_name_applicants(
     program: selectlib.Profile,
 ) -> None:
     rows = pd.DataFrame(premium_rows(3, premium=5_000_000), index=[30, 20, 10])
-    funding = program.fund(rows, on=ON, budget=10**7)
+    funding = selectlib.fund(program, rows, on=ON, budget=10**7)
     assert funding.payments["row"].tolist() == [30, 20, 10]
     assert funding.payments["applicant"].tolist() == ["A000", "A001", "A002"]
     rows["rank"] = [1, 0, 2]
     with pytest.raises(BenefitError, match="row A001: rank 0"):
-        program.fund(rows, on=ON, budget=10**7, method="rank")
+        selectlib.fund(program, rows, on=ON, budget=10**7, method="rank")

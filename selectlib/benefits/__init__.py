@@ -6,16 +6,14 @@ calculation, and :mod:`.budget` spreads a budget over applicants by rank, by arr
 or pro rata, and plans how many a budget can fund. It imports nothing of the profile
 machinery.
 
-The profile layer: :mod:`.spec` is a profile's ``benefits`` section as data,
-:mod:`.refs` and :mod:`.plan` check and compile it, :mod:`.line` is one amount of a
-decision, and :mod:`.funding` funds a whole table under a budget. ``plan`` and
-``funding`` build on :mod:`selectlib.profile.model`, which itself holds a :class:`BenefitsSpec`,
-so they are imported on first use.
+The profile layer: a profile's ``benefits`` section is data of the profile
+(:mod:`selectlib.profile.benefits`), :mod:`.refs` and :mod:`.plan` check and compile it
+(registered with the core here, see :mod:`selectlib.profile.sections`), one amount of a
+decision is a :class:`~selectlib.BenefitLine` (:mod:`selectlib.eligibility.amounts`), and
+:mod:`.funding` funds a whole table under a budget (:func:`fund`).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 from selectlib.benefits.budget import (
     METHODS,
@@ -27,7 +25,7 @@ from selectlib.benefits.budget import (
     capacity,
     target,
 )
-from selectlib.benefits.line import LINE_STATUSES, BenefitLine, LineStatus
+from selectlib.benefits.funding import FUNDING_STATUSES, Funding, Pot, fund
 from selectlib.benefits.money import (
     FLOOR_WON,
     ROUNDING_MODES,
@@ -52,10 +50,12 @@ from selectlib.benefits.numbers import (
     chunwon,
     percent,
 )
-from selectlib.benefits.spec import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
+from selectlib.benefits.plan import compile_benefits
+from selectlib.eligibility.amounts import LINE_STATUSES, BenefitLine, LineStatus
+from selectlib.profile.benefits import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
+from selectlib.profile.sections import register_benefits
 
-if TYPE_CHECKING:
-    from selectlib.benefits.funding import FUNDING_STATUSES, Funding, Pot, fund
+register_benefits(compile_benefits)  # the core compiles benefits sections through this
 
 __all__ = [
     "FLOOR_WON",
@@ -99,13 +99,3 @@ __all__ = [
     "percent",
     "target",
 ]
-
-_LAZY = frozenset({"FUNDING_STATUSES", "Funding", "Pot", "fund"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from selectlib.benefits import funding
-
-        return getattr(funding, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from selectlib.benefits.money import Rounding, RoundingMode
 from selectlib.benefits.numbers import (
     MAX_SHOWN,
     BenefitError,
@@ -34,6 +33,7 @@ from selectlib.benefits.numbers import (
     as_amounts,
     as_rate,
 )
+from selectlib.profile.benefits import METHODS, Method, Rounding, RoundingMode, Ties
 
 __all__ = [
     "METHODS",
@@ -47,11 +47,6 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
-Method = Literal["rank", "arrival", "pro_rata"]
-METHODS: tuple[Method, ...] = ("rank", "arrival", "pro_rata")
-Ties = Literal["refuse", "row_order"]
-"""Applicants tied in the funding order: ``"refuse"`` when the tie decides who is funded,
-or fund them in ``"row_order"``."""
 Remainder = Literal["keep", "largest"]
 """Won left over by pro-rata rounding: ``"keep"`` it unallocated, or give it a unit at a
 time to the ``"largest"`` remainders."""

@@ -10,7 +10,7 @@ is granted and why.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -24,10 +24,8 @@ from selectlib.dates import DateLike, as_date
 from selectlib.eligibility.batch import as_frame, categorical
 from selectlib.eligibility.columns import coerce_column, missing_column
 from selectlib.errors import InputError
+from selectlib.profile.compiled import Profile
 from selectlib.profile.model import FieldKind
-
-if TYPE_CHECKING:
-    from selectlib.profile.compiled import Profile
 
 __all__ = ["FUNDING_STATUSES", "Funding", "Pot", "fund"]
 
@@ -109,7 +107,7 @@ class Funding:
 
 def _plan_of(profile: Profile) -> BenefitPlan:
     plan = profile.engine.benefits
-    if plan is None:
+    if not isinstance(plan, BenefitPlan):  # None: the profile has no benefits section
         raise BenefitError(
             "profile", [f"{profile.id!r} has no 'benefits' section, so there is nothing to fund"]
         )

@@ -21,7 +21,6 @@ Fraction(1000001, 1)
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -35,6 +34,13 @@ from selectlib.benefits.numbers import (
     as_amounts,
     as_rate,
     as_share,
+)
+from selectlib.profile.benefits import (
+    FLOOR_WON,
+    ROUNDING_MODES,
+    Bound,
+    Rounding,
+    RoundingMode,
 )
 
 __all__ = [
@@ -53,80 +59,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-Bound = Literal["cap", "minimum"]
-RoundingMode = Literal["floor", "half_up", "ceil"]
-ROUNDING_MODES: tuple[RoundingMode, ...] = ("floor", "half_up", "ceil")
-
-
-def _check_unit(_: object, __: object, value: object) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < 1
-        or value != 10 ** (len(str(value)) - 1)
-    ):
-        raise BenefitError("unit", [f"must be 1, 10, 100, 1000 ... won (got {value!r})"])
-
-
-def _check_mode(_: object, __: object, value: object) -> None:
-    if value not in ROUNDING_MODES:
-        raise BenefitError("mode", [f"must be one of {', '.join(ROUNDING_MODES)} (got {value!r})"])
-
-
-@overload
-def _round_ratio(numerator: int, denominator: int, unit: int, mode: RoundingMode) -> int: ...
-@overload
-def _round_ratio(
-    numerator: IntArray, denominator: int, unit: int, mode: RoundingMode
-) -> IntArray: ...
-def _round_ratio(numerator: Any, denominator: int, unit: int, mode: RoundingMode) -> Any:
-    """``numerator / denominator`` (non-negative) rounded to a multiple of ``unit``.
-
-    One definition for a Python int and an ``int64`` array: only integer division and
-    comparison, so nothing is ever approximated.
-    """
-    step = denominator * unit
-    whole, rest = divmod(numerator, step)
-    if mode == "half_up":
-        whole = whole + (2 * rest >= step)
-    elif mode == "ceil":
-        whole = whole + (rest > 0)
-    return whole * unit
-
-
-@attrs.frozen
-class Rounding:
-    """How an exact amount becomes whole won: to a ``unit`` (1, 10, 100, 1,000 won) by a ``mode``.
-
-    Grant rules nearly always cut off what is below the unit (원 미만 절사, ``"floor"``):
-    the payer never pays a fraction it did not owe. ``"half_up"`` (사사오입: a half goes
-    up) and ``"ceil"`` (절상) are for rules that say so.
-
-    >>> Rounding(unit=10).apply(Fraction(9_999_999, 10))
-    999990
-    >>> Rounding(mode="half_up").apply(Fraction(1, 2)), Rounding(mode="ceil").apply(Fraction(1, 3))
-    (1, 1)
-    """
-
-    unit: int = attrs.field(default=1, validator=_check_unit)
-    mode: RoundingMode = attrs.field(default="floor", validator=_check_mode)
-
-    def apply(self, amount: Fraction | int) -> int:
-        """Round one exact, non-negative amount."""
-        exact = Fraction(amount)
-        if exact < 0:
-            raise BenefitError("amount", [f"must not be negative (got {exact})"])
-        return _round_ratio(exact.numerator, exact.denominator, self.unit, self.mode)
-
-    def apply_ratio(self, numerator: IntArray, denominator: int) -> IntArray:
-        """Round ``numerator / denominator`` row by row: :meth:`apply` on an array."""
-        return _round_ratio(numerator, denominator, self.unit, self.mode)
-
-
-FLOOR_WON = Rounding()
-"""The default rounding: down to the won (원 미만 절사)."""
-
-
 # -- benefits ------------------------------------------------------------------------
 
 
@@ -210,7 +142,7 @@ def bound_one(
     without numpy's per-call cost; the tests check that both agree on every input.
     Its arguments are trusted: checked amounts, a non-negative ``raw``.
     """
-    rounded = min(_round_ratio(raw.numerator, raw.denominator, rounding.unit, rounding.mode), base)
+    rounded = min(rounding.apply(raw), base)
     amount = rounded
     bound: Bound | None = None
     if minimum is not None and rounded < min(base, minimum):

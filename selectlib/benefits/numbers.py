@@ -16,7 +16,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from selectlib.errors import ArgumentError
+from selectlib.eligibility.amounts import percent
+from selectlib.errors import BenefitError
 
 __all__ = [
     "INT64_MAX",
@@ -43,11 +44,6 @@ bound keeps every product of an amount and a rate exact in ``int64``."""
 INT64_MAX = int(np.iinfo(np.int64).max)
 MAX_SHOWN = 10
 """The most bad rows a :class:`BenefitError` lists (then a count of the rest)."""
-
-
-class BenefitError(ArgumentError):
-    """A benefit or budget function was given an argument it cannot use (``argument``,
-    ``problems``)."""
 
 
 # -- exact numbers -------------------------------------------------------------------
@@ -80,15 +76,6 @@ def _exact(value: object, what: str) -> Fraction:
                 what, [f"{value!r} is not a number; write e.g. '20%', '0.2' or '1/5'"]
             ) from None
     raise BenefitError(what, [f"must be a number (got {value!r} of type {type(value).__name__})"])
-
-
-def percent(value: Fraction) -> str:
-    """``Fraction(1, 5)`` as ``"20 %"``; a non-terminating fraction as ``"100/3 %"``."""
-    scaled = value * 100
-    if scaled.denominator == 1:
-        return f"{scaled.numerator} %"
-    text = f"{float(scaled):g}"
-    return f"{text} %" if Fraction(Decimal(text)) == scaled else f"{scaled} %"
 
 
 def as_rate(value: Number, *, maximum: Fraction | None = Fraction(1)) -> Fraction:

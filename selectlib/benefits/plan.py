@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from selectlib.benefits.line import BenefitLine, LineStatus
 from selectlib.benefits.money import (
     BenefitTrace,
     Bound,
@@ -38,10 +37,11 @@ from selectlib.benefits.refs import (
     resolve_ref,
     value_problems,
 )
-from selectlib.benefits.spec import AmountSpec, BenefitsSpec
+from selectlib.eligibility.amounts import BenefitLine, LineStatus
 from selectlib.eligibility.coerce import MISSING
 from selectlib.errors import ExpressionError
 from selectlib.expr import Condition, DomainCheck, Symbols, compile_condition
+from selectlib.profile.benefits import AmountSpec, BenefitsSpec
 from selectlib.profile.domains import check_domains
 from selectlib.profile.model import Field, FieldKind, Parameter
 from selectlib.profile.params import Env
@@ -113,6 +113,10 @@ class BenefitPlan:
     fields: Mapping[str, Field]
     budget: ValueRef | None
     checks: tuple[DomainCheck, ...] = ()
+
+    def reform_problems(self, parameters: Mapping[str, Parameter]) -> list[tuple[str, str]]:
+        """(parameter, problem) for reformed values the amounts cannot use."""
+        return reform_problems(self, parameters)
 
     # -- one record ------------------------------------------------------------------
     def lines(

@@ -1,7 +1,7 @@
 """The ``selectlib benefits`` command: who is granted how much under a program's budget.
 
 Evaluates a table of applicants with a profile that has a ``benefits`` section, spreads
-the budget with :meth:`Profile.fund <selectlib.Profile.fund>` and shows the pots and the
+the budget with :func:`selectlib.fund` and shows the pots and the
 applicants, or writes every row (and the payments and pots beside it) to files.
 """
 
@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selectlib.benefits.budget import Method
-from selectlib.benefits.funding import FUNDING_STATUSES, Funding
+from selectlib.benefits.funding import FUNDING_STATUSES, Funding, fund
 from selectlib.cli.options import Format, Lang, option_day, output_format
 from selectlib.cli.render import OUTCOME_STYLES, absent_fields_note, cell, say
 from selectlib.eligibility.decision import Outcome
@@ -305,7 +305,8 @@ def benefits(
     note = absent_fields_note(rules, list(frame.columns), False)
     if note:
         say(Console(stderr=True), note)
-    funding = rules.fund(
+    funding = fund(
+        rules,
         frame,
         day,
         budget=money,

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from selectlib.benefits.line import BenefitLine
+from selectlib.eligibility.amounts import BenefitLine
 from selectlib.errors import CriterionNotFoundError
 from selectlib.profile.model import Text
 

@@ -8,8 +8,7 @@ from typing import Any, Final
 
 import attrs
 
-from selectlib.benefits.line import BenefitLine
-from selectlib.benefits.plan import BenefitPlan
+from selectlib.eligibility.amounts import BenefitLine
 from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
 from selectlib.eligibility.decision import (
     CriterionInfo,
@@ -22,6 +21,7 @@ from selectlib.errors import InputError
 from selectlib.expr import CompiledCriterion, Condition
 from selectlib.profile.model import Field, FieldKind, Text
 from selectlib.profile.params import Env
+from selectlib.profile.sections import BenefitsPlan
 
 __all__ = ["Engine", "as_record", "wide_names"]
 
@@ -57,7 +57,7 @@ class Engine:
     fields: tuple[Field, ...]
     criteria: tuple[CompiledCriterion, ...]
     identifier: str | None = None
-    benefits: BenefitPlan | None = None
+    benefits: BenefitsPlan | None = None
     _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
     _steps: tuple[Step, ...] = attrs.field(init=False)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from cattrs.gen import make_dict_unstructure_fn
 
-from selectlib.benefits.line import BenefitLine
+from selectlib.eligibility.amounts import BenefitLine
 from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,

@@ -7,12 +7,11 @@ import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pandas as pd
 
-from selectlib.benefits.budget import Method, Ties
 from selectlib.dates import DateLike, as_date
 from selectlib.eligibility.batch import as_frame, evaluate_table
 from selectlib.eligibility.decision import Decision
@@ -29,9 +28,6 @@ from selectlib.errors import (
 from selectlib.profile.loader import parse_profile
 from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Text
 from selectlib.profile.params import Env, resolve
-
-if TYPE_CHECKING:
-    from selectlib.benefits.funding import Funding
 
 __all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
 
@@ -136,38 +132,6 @@ class Profile:
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
         return evaluate_table(self.engine, table, env, explain)
-
-    def fund(
-        self,
-        table: Any,
-        on: DateLike = None,
-        *,
-        budget: int | None = None,
-        method: Method | None = None,
-        average_support: int | None = None,
-        ties: Ties = "refuse",
-        context: Any = None,
-    ) -> Funding:
-        """Decide every row and spread the budget over the eligible ones.
-
-        Uses the profile's ``benefits`` section: each eligible row asks for its benefit
-        total, and the budget funds the rows by rank, by arrival or pro rata, never
-        beyond the budget. ``budget``, ``method`` and ``average_support`` replace the
-        profile's; ``ties="row_order"`` funds rows tied in the order in row order
-        instead of refusing. See :func:`selectlib.benefits.funding.fund`.
-        """
-        from selectlib.benefits.funding import fund
-
-        return fund(
-            self,
-            table,
-            on,
-            budget=budget,
-            method=method,
-            average_support=average_support,
-            ties=ties,
-            context=context,
-        )
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

@@ -14,8 +14,7 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from selectlib.benefits.money import Rounding
-from selectlib.benefits.spec import AmountSpec, Average, BenefitsSpec, Ref
+from selectlib.profile.benefits import AmountSpec, Average, BenefitsSpec, Ref, Rounding
 from selectlib.profile.evaluation import EvaluationSpec, Final, Stage
 from selectlib.profile.model import (
     Choice,

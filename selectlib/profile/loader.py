@@ -15,7 +15,6 @@ from typing import Any, Final
 
 import cattrs
 
-from selectlib.benefits.plan import BenefitPlan, compile_benefits
 from selectlib.eligibility.coerce import LARGEST
 from selectlib.eligibility.derive import derivation_problems
 from selectlib.errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
@@ -32,6 +31,7 @@ from selectlib.profile.domains import check_domains
 from selectlib.profile.evaluation import evaluation_problems
 from selectlib.profile.model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
 from selectlib.profile.schema import schema_problems
+from selectlib.profile.sections import BenefitsPlan, benefits_compiler
 from selectlib.profile.source import KeyPath, SourceMap, read_yaml
 
 __all__ = [
@@ -183,7 +183,7 @@ def compile_spec(
     *,
     positions: Sequence[int] | None = None,
     absent: frozenset[str] = frozenset(),
-) -> tuple[tuple[CompiledCriterion, ...], BenefitPlan | None]:
+) -> tuple[tuple[CompiledCriterion, ...], BenefitsPlan | None]:
     """Check a structured profile and compile its criteria and its benefits.
 
     Raises ProfileError listing every problem found. ``positions`` gives each
@@ -280,7 +280,7 @@ def compile_spec(
     plan = None
     if spec.benefits is not None:
         parameters = {p.name: p for p in spec.parameters if p.name in params}
-        plan, found = compile_benefits(
+        plan, found = benefits_compiler()(
             spec.benefits, symbols.fields, parameters, symbols, frozenset(broken)
         )
         problems += [
@@ -302,7 +302,7 @@ def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProble
 
 def parse_profile(
     text: str, file: str | None = None
-) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...], BenefitPlan | None]:
+) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...], BenefitsPlan | None]:
     """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem."""
     from selectlib.profile.convert import converter
 

@@ -11,7 +11,7 @@ import enum
 
 import attrs
 
-from selectlib.benefits.spec import BenefitsSpec
+from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.text import Text
 

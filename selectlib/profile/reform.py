@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 
-from selectlib.benefits.plan import reform_problems
 from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
 from selectlib.profile.convert import _structure_param_value
@@ -94,7 +93,7 @@ def reformed_spec(
     for name, index, problem in check_domains(new_spec.parameters, checks):
         raise ParameterError(name, f"{problem} (entry {index + 1})")
     if engine.benefits is not None:
-        for name, problem in reform_problems(engine.benefits, updated):
+        for name, problem in engine.benefits.reform_problems(updated):
             raise ParameterError(name, problem)
     return new_spec
 

@@ -1,19 +1,18 @@
-"""One amount of a decision, with the whole calculation that produced it."""
+"""One amount of a decision (a benefit), with the whole calculation that produced it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 import attrs
 
-from selectlib.benefits.money import Bound, Rounding
-from selectlib.benefits.numbers import percent
-from selectlib.benefits.spec import Formula
+from selectlib.profile.benefits import Bound, Formula, Rounding
 from selectlib.text import Text
 
-__all__ = ["LINE_STATUSES", "BenefitLine", "LineStatus"]
+__all__ = ["LINE_STATUSES", "BenefitLine", "LineStatus", "percent"]
 
 LineStatus = Literal["paid", "not_applicable", "missing"]
 LINE_STATUSES: tuple[LineStatus, ...] = ("paid", "not_applicable", "missing")
@@ -107,3 +106,12 @@ def _won(value: Fraction) -> str:
     if value.denominator == 1:
         return f"{value.numerator:,}"
     return f"{value.numerator // value.denominator:,}.{(value % 1) * 100 // 1:02}…"
+
+
+def percent(value: Fraction) -> str:
+    """``Fraction(1, 5)`` as ``"20 %"``; a non-terminating fraction as ``"100/3 %"``."""
+    scaled = value * 100
+    if scaled.denominator == 1:
+        return f"{scaled.numerator} %"
+    text = f"{float(scaled):g}"
+    return f"{text} %" if Fraction(Decimal(text)) == scaled else f"{scaled} %"
