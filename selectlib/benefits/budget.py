@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import IntArray
 from selectlib.benefits.numbers import (
     MAX_SHOWN,
     BenefitError,
@@ -46,7 +47,6 @@ __all__ = [
     "target",
 ]
 
-IntArray = npt.NDArray[np.int64]
 Remainder = Literal["keep", "largest"]
 """Won left over by pro-rata rounding: ``"keep"`` it unallocated, or give it a unit at a
 time to the ``"largest"`` remainders."""

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import TableLike
 from selectlib.benefits.budget import METHODS, Method, Ties, allocate
 from selectlib.benefits.numbers import MAX_SHOWN, BenefitError, as_amount
 from selectlib.benefits.plan import BenefitPlan
@@ -204,7 +205,7 @@ def _labels(profile: Profile, frame: pd.DataFrame) -> list[object]:
 
 def fund(
     profile: Profile,
-    table: Any,
+    table: TableLike,
     on: DateLike = None,
     *,
     budget: int | None = None,

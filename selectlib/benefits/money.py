@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray, IntArray
 from selectlib.benefits.numbers import (
     INT64_MAX,
     BenefitError,
@@ -57,8 +58,6 @@ __all__ = [
     "matching",
 ]
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 # -- benefits ------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import IntArray
 from selectlib.eligibility.amounts import percent
 from selectlib.errors import BenefitError
 
@@ -34,7 +35,6 @@ __all__ = [
     "percent",
 ]
 
-IntArray = npt.NDArray[np.int64]
 Number: TypeAlias = int | Fraction | Decimal | float | str
 """An exact number: an int, a Fraction, a Decimal, a short-decimal float or text."""
 

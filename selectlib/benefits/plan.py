@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import IntArray
 from selectlib.benefits.money import (
     BenefitTrace,
     Bound,
@@ -49,7 +50,6 @@ from selectlib.profile.params import Env
 __all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
 
 Problem = tuple[tuple[str | int, ...], str, str]
-IntArray = npt.NDArray[np.int64]
 PAID, NOT_APPLICABLE, MISSING_LINE, NO_LINE = 0, 1, 2, 3
 _OPTIONAL_REFS: Final = ("cap", "minimum", "days")
 _SEE_LANGUAGE: Final = "see the condition language in docs/profile-format.md"

@@ -8,6 +8,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from selectlib._typing import TableLike
 from selectlib.eligibility.coerce import scalar_coercer
 from selectlib.eligibility.columns import Column, coerce_column, missing_column
 from selectlib.eligibility.decision import CriterionStatus, Outcome
@@ -30,7 +31,7 @@ _FIXED_DTYPES: Final = {
 }
 
 
-def as_frame(table: Any) -> pd.DataFrame:
+def as_frame(table: TableLike) -> pd.DataFrame:
     """A DataFrame from a DataFrame, a mapping of columns, or a list of record mappings.
 
     Columns built from Python values keep each value's own type: a column of ints
@@ -291,7 +292,9 @@ def _explanations(engine: Engine, vectors: Mapping[str, Any], env: Env, n: int) 
     return columns
 
 
-def evaluate_table(engine: Engine, table: Any, env: Env, explain: bool = False) -> pd.DataFrame:
+def evaluate_table(
+    engine: Engine, table: TableLike, env: Env, explain: bool = False
+) -> pd.DataFrame:
     """Evaluate every row of ``table``; one output row per input row, same index and order.
 
     A profile with benefits adds ``benefit`` (the total) and ``benefit.<id>`` columns.

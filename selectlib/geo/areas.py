@@ -27,11 +27,11 @@ from typing import Final, Literal
 import attrs
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyproj
 import shapely
 
+from selectlib._typing import BoolArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import normalize_codes
 from selectlib.geo.errors import GeoError
@@ -44,8 +44,6 @@ Level = Literal["dong", "sigungu"]
 LEVELS: Final = ("dong", "sigungu")
 """읍면동 (7-digit KOSTAT / 10-digit MOIS codes) and 시군구 (5 digits, or MOIS …00000)."""
 
-ObjArray = npt.NDArray[np.object_]
-BoolArray = npt.NDArray[np.bool_]
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 _LEVEL_KO = {"dong": "읍면동", "sigungu": "시군구"}
 
@@ -101,7 +99,7 @@ def _typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
-def _level_of(codes: ObjArray, valid: BoolArray) -> ObjArray:
+def _level_of(codes: ObjectArray, valid: BoolArray) -> ObjectArray:
     """``"dong"``, ``"sigungu"`` or None, from the length of each valid code.
 
     7 digits (KOSTAT) or 10 (MOIS) are 읍면동, except MOIS 10-digit codes ending in five
@@ -129,8 +127,8 @@ def _source_crs(frame: gpd.GeoDataFrame, file: str, notes: list[str]) -> pyproj.
 
 
 def _repair(
-    geoms: ObjArray, issues: Issues, *, done: BoolArray | None = None, when: str = ""
-) -> tuple[ObjArray, BoolArray]:
+    geoms: ObjectArray, issues: Issues, *, done: BoolArray | None = None, when: str = ""
+) -> tuple[ObjectArray, BoolArray]:
     """Polygons made valid (``make_valid``, structure method), and which rows were repaired.
 
     Parts a repair leaves that are not polygons are dropped; a row with nothing polygonal
@@ -257,13 +255,13 @@ def read_areas(
     return Areas(_typed(frame), report, source_crs.to_string(), tuple(notes))
 
 
-def _sigungu(codes: ObjArray, levels: ObjArray) -> ObjArray:
+def _sigungu(codes: ObjectArray, levels: ObjectArray) -> ObjectArray:
     """The first five digits of each code that has a level."""
     text = pd.Series(codes, dtype=object).astype("str").str[:5].to_numpy(dtype=object)
     return _where(pd.notna(levels), text)
 
 
-def _where(mask: BoolArray, values: ObjArray) -> ObjArray:
+def _where(mask: BoolArray, values: ObjectArray) -> ObjectArray:
     """``values`` where ``mask`` holds, None elsewhere."""
     result = np.full(len(values), None, dtype=object)
     result[mask] = values[mask]

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from selectlib._typing import BoolArray, IntArray, ObjectArray
 from selectlib.geo.errors import GeoError
 from selectlib.geo.qualify import (
     Firms,
@@ -55,9 +56,6 @@ __all__ = [
     "qualifying",
 ]
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-ObjectArray = npt.NDArray[np.object_]
 _DENSE_MIN = 1 << 16  # bincount over all keys when there are few, or not many more than rows
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import IntArray
 from selectlib.geo.errors import GeoError
 from selectlib.geo.ksic import LEVELS, URBAN_MICRO_EXCLUDED, normalize_ksic
 from selectlib.geo.report import REPORT_COLUMNS, Reason
@@ -33,8 +34,6 @@ __all__ = [
 ]
 
 UNITS = ("dong", "sigungu")
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 _REQUIRED = ("firm_id", "ksic", "employees")
 
 

@@ -26,11 +26,11 @@ from typing import Final
 import attrs
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyproj
 import shapely
 
+from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import (
     normalize_codes,
@@ -51,9 +51,6 @@ from selectlib.geo.sources import (
 
 __all__ = ["Registry", "read_firms"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-ObjArray = npt.NDArray[np.object_]
 
 _XY_NAMES: Final = (
     ("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"), ("long", "lat"),
@@ -97,7 +94,7 @@ class _Points:
 
     x: FloatArray
     y: FloatArray
-    missing: ObjArray  # why a row has no point, or None
+    missing: ObjectArray  # why a row has no point, or None
     empty: BoolArray
     crs: pyproj.CRS | None
     where: str
@@ -114,12 +111,12 @@ def _numbers(series: pd.Series) -> tuple[FloatArray, BoolArray]:
     return values, np.isnan(values) & text.notna().to_numpy()
 
 
-def _ids(series: pd.Series) -> ObjArray:
+def _ids(series: pd.Series) -> ObjectArray:
     """Firm ids as text (integers without '.0', blanks stripped); missing ones None."""
     kind = pd.api.types.infer_dtype(series)
     if pd.api.types.is_integer_dtype(series.dtype) or kind in ("string", "empty"):
         text = series.astype("str").str.strip()
-        ids: ObjArray = text.to_numpy(dtype=object)
+        ids: ObjectArray = text.to_numpy(dtype=object)
         ids[(series.isna() | (text == "")).to_numpy()] = None
         return ids
     return np.asarray(normalize_codes(series.to_numpy(dtype=object)), dtype=object)
@@ -260,7 +257,7 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
 def _locate(
     points: _Points,
     crs: object,
-    codes: ObjArray,
+    codes: ObjectArray,
     has_code: BoolArray,
     issues: Issues,
     notes: list[str],

@@ -16,10 +16,10 @@ from typing import Final
 import attrs
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyproj
 
+from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import (
     AMBIGUOUS,
@@ -51,10 +51,6 @@ TARGET_CRS: Final = "EPSG:5179"
 KOREA_LON: Final = (124.0, 132.0)
 KOREA_LAT: Final = (33.0, 39.0)
 """A box around South Korea in degrees: how swapped or mislabelled coordinates are told apart."""
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-ObjArray = npt.NDArray[np.object_]
 
 
 # -- reading files -----------------------------------------------------
@@ -237,7 +233,7 @@ class Issues:
         return ValidationReport.from_issues(rows_in, self.frames)
 
 
-def classify_codes(codes: ObjArray, issues: Issues) -> tuple[ObjArray, BoolArray]:
+def classify_codes(codes: ObjectArray, issues: Issues) -> tuple[ObjectArray, BoolArray]:
     """Each code's system (None if unknown or undecided) and whether it can locate a row.
 
     Codes only one system can produce decide; codes valid in both follow the file's
@@ -275,7 +271,7 @@ def classify_codes(codes: ObjArray, issues: Issues) -> tuple[ObjArray, BoolArray
     return system, pd.notna(found) & ~unknown
 
 
-def _vintage_detail(codes: ObjArray, change: CodeChange) -> Callable[[int], str]:
+def _vintage_detail(codes: ObjectArray, change: CodeChange) -> Callable[[int], str]:
     return lambda r: (
         f"MOIS code {codes[r]} is of another date than most: codes {change.old}… became "
         f"{change.new}… on {change.since.isoformat()} ({change.note}); give every code as of "

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from selectlib._typing import FloatArray, IntArray, ObjectArray
 from selectlib.geo.errors import GeoError
 from selectlib.geo.report import REPORT_COLUMNS, Reason
 
@@ -43,9 +44,6 @@ __all__ = [
 METRIC_CRS = 5179
 """EPSG:5179 (KGD2002 Unified CS): every distance and point here is in its metres."""
 
-FloatArray = npt.NDArray[np.float64]
-ObjectArray = npt.NDArray[np.object_]
-IntArray = npt.NDArray[np.int64]
 
 # Grid tuning, measured on the 500,000-firm benchmark (benchmarks/bench_clusters.py).
 _START_CELLS_PER_SIDE = 1.0  # first grid step = sqrt(typical area holding points) / this

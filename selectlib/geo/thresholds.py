@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import ObjectArray
 from selectlib.geo.count import ClusterCounts
 from selectlib.geo.errors import GeoError
 
@@ -40,7 +41,6 @@ DEFAULT_THRESHOLDS: Mapping[str, int] = MappingProxyType({"metro": 50, "city": 4
 """Firms needed for a cluster by area type (DOMAIN.md §1: 특별·광역시 50, 시 40, 군 20)."""
 
 AreaTypeOf = Mapping[str, str | None] | Callable[[npt.NDArray[np.object_]], Any]
-ObjectArray = npt.NDArray[np.object_]
 
 
 def _is_pair(result: object, n: int) -> bool:

@@ -13,9 +13,8 @@ from fractions import Fraction
 from typing import Any, Literal, overload
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
+from selectlib._typing import IntArray
 from selectlib.errors import BenefitError
 from selectlib.text import Text
 
@@ -37,7 +36,6 @@ __all__ = [
     "Ties",
 ]
 
-IntArray = npt.NDArray[np.int64]
 Method = Literal["rank", "arrival", "pro_rata"]
 METHODS: tuple[Method, ...] = ("rank", "arrival", "pro_rata")
 Ties = Literal["refuse", "row_order"]

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from selectlib._typing import TableLike
 from selectlib.dates import DateLike, as_date
 from selectlib.eligibility.batch import as_frame, evaluate_table
 from selectlib.eligibility.decision import Decision
@@ -117,7 +118,7 @@ class Profile:
         return self.engine.evaluate(record, env)
 
     def evaluate_many(
-        self, table: Any, on: DateLike = None, *, explain: bool = False, context: Any = None
+        self, table: TableLike, on: DateLike = None, *, explain: bool = False, context: Any = None
     ) -> pd.DataFrame:
         """Decide every row of a table (DataFrame, mapping of columns, list of records).
 

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray
 from selectlib.decimals import MAX_PLACES, fraction, places_of
 from selectlib.text import Text
 
@@ -46,7 +47,6 @@ __all__ = [
     "evaluation_problems",
 ]
 
-BoolArray = npt.NDArray[np.bool_]
 KeyPath = tuple[str | int, ...]
 Problem = tuple[KeyPath, str, str]
 """A problem in the section: key path under ``evaluation``, message, hint to fix it."""

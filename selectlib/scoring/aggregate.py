@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.exact import Exact, from_decimals, ratio
 
@@ -42,9 +43,6 @@ __all__ = [
     "trimmed_mean",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 TRIM_MIN_SCORES = 3
 """The fewest scores the trimmed mean trims; with fewer it is the plain mean."""

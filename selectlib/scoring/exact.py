@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import FloatArray
 from selectlib.decimals import MAX_PLACES, fraction, places_of
 from selectlib.scoring.errors import ScoringError
 
@@ -40,7 +41,6 @@ __all__ = [
     "ratio",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 LIMIT = 2**53
 """Numerators must stay below this in magnitude: float64 holds such integers exactly."""

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.scoring.ranking import rank
 from selectlib.scoring.result import EvaluationResult
 
@@ -29,9 +30,6 @@ __all__ = [
     "normalised",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 LENIENCY_SHARE = 0.05
 """An evaluator is lenient (severe) when its mean deviation from the rest of the panel is

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.dates import DateLike
 from selectlib.profile.compiled import Profile
 from selectlib.scoring.aggregate import AGGREGATES
@@ -35,10 +36,6 @@ __all__ = [
     "run_evaluation",
     "stage_candidates",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 
 # -- running ---------------------------------------------------------------------------------

@@ -29,13 +29,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray, IntArray
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.ranking import AtLine, Ranking, rank, top
 
 __all__ = ["BalancedSelection", "Group", "select_balanced"]
-
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 
 @attrs.frozen(eq=False)

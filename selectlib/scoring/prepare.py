@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import BoolArray, FloatArray
 from selectlib.dates import DateLike, as_date
 from selectlib.decimals import MAX_PLACES, places_of
 from selectlib.profile.compiled import Profile
@@ -29,8 +30,6 @@ from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
 
 __all__ = ["SCORE_COLUMNS", "Prepared", "StageCube", "prepare_evaluation"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 SCORE_COLUMNS = ("stage", "evaluator_id", "applicant_id", "criterion", "score")
 

@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray, IntArray
 from selectlib.profile.evaluation import Advancement, AtLine
 from selectlib.scoring.errors import ScoringError
 
@@ -39,8 +40,6 @@ __all__ = [
     "top",
 ]
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 TOP = -1
 """``decided_by`` value of applicants with nobody ranked above them."""

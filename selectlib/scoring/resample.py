@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.profile.evaluation import Final
 from selectlib.scoring.aggregate import AGGREGATES, TRIM_MIN_SCORES
 from selectlib.scoring.exact import Exact, from_decimals, ratio
@@ -40,9 +41,6 @@ __all__ = [
     "simulate",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 CHUNK_BYTES = 100_000_000
 """About the most memory one chunk of redrawn score panels may take (with its copies)."""

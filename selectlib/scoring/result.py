@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.exact import Exact
 from selectlib.scoring.portfolio import BalancedSelection
@@ -31,9 +32,6 @@ __all__ = [
     "pick",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 RESULT_LABELS = {
     "selected": ("선정", "selected"),

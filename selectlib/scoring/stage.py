@@ -34,16 +34,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.decimals import fraction
 from selectlib.profile.evaluation import Stage
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.exact import Exact, common, from_decimals
 
 __all__ = ["StageCriterion", "StageResult", "StageRules", "score_stage", "weighted_total"]
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
 
 
 def _finite_non_negative(_: object, attribute: attrs.Attribute[float], value: object) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from selectlib._typing import TableLike
 from selectlib.eligibility.batch import as_frame, categorical
 
 if TYPE_CHECKING:
@@ -21,7 +22,12 @@ CHANGES: Final = ["unchanged", "gained", "lost", "other"]
 
 
 def compare(
-    baseline: Profile, reform: Profile, table: Any, on: DateLike = None, *, context: Any = None
+    baseline: Profile,
+    reform: Profile,
+    table: TableLike,
+    on: DateLike = None,
+    *,
+    context: Any = None,
 ) -> pd.DataFrame:
     """Evaluate ``table`` under both profiles and say who flips, which way, and why.
 
