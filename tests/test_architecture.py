@@ -30,9 +30,6 @@ KNOWN_LONG_MODULES = {
     "selectlib.expr.compiler",
     "selectlib.geo.codes",
     "selectlib.geo.registry",
-    "selectlib.profile.schema",
-    "selectlib.scoring.prepare",
-    "selectlib.scoring.readback",
     "selectlib.scoring.resample",
 }
 KNOWN_LONG_FUNCTIONS = {
@@ -40,7 +37,6 @@ KNOWN_LONG_FUNCTIONS = {
     "selectlib.geo.areas:read_areas",
     "selectlib.geo.registry:read_firms",
     "selectlib.profile.loader:compile_spec",
-    "selectlib.scoring.prepare:_cube",
 }
 
 EDGES = architecture.graph()

@@ -12,261 +12,19 @@ from typing import Any
 import jsonschema
 
 from selectlib.errors import ProfileProblem
+from selectlib.profile.schema_parts import (
+    BENEFITS,
+    DATE,
+    EVALUATION,
+    NAME,
+    TEXT,
+    VALUE,
+)
 from selectlib.profile.source import KeyPath, SourceMap
 
 __all__ = ["PROFILE_SCHEMA", "SCHEMA_ID", "schema_problems"]
 
 SCHEMA_ID = "https://selectlib.invalid/schema/profile-1.json"
-
-_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_TEXT = {
-    "type": "object",
-    "description": "A phrase in Korean and English.",
-    "required": ["ko", "en"],
-    "additionalProperties": False,
-    "properties": {
-        "ko": {"type": "string", "minLength": 1},
-        "en": {"type": "string", "minLength": 1},
-    },
-}
-_VALUE = {
-    "description": "A number, yes/no, text, a list of codes, or a table keyed by category.",
-    "oneOf": [
-        {"type": ["number", "boolean", "string"]},
-        {"type": "array", "items": {"type": ["string", "number"]}, "maxItems": 500},
-        {
-            "type": "object",
-            "minProperties": 1,
-            "additionalProperties": {"type": ["number", "boolean", "string", "null"]},
-        },
-    ],
-}
-
-_REF = {
-    "type": ["string", "number"],
-    "description": (
-        "A literal ('20%', 0.2, '6:4', 1000000), a parameter's name, or parameter[field]: "
-        "a table looked up by a category field."
-    ),
-}
-_WON = {"type": "integer", "minimum": 0, "maximum": 10**15}
-_AMOUNT = {
-    "type": "object",
-    "required": ["label", "source", "formula", "base"],
-    "additionalProperties": False,
-    "properties": {
-        "label": _TEXT,
-        "source": {"type": "string", "minLength": 1, "description": "Source clause."},
-        "formula": {
-            "enum": ["rate", "matching", "interest"],
-            "description": (
-                "rate: base × rate; matching: the supported share of a cost ('6:4'); "
-                "interest: principal × rate × days / year_days."
-            ),
-        },
-        "base": {"type": "string", "description": "The integer field of won the rate applies to."},
-        "rate": _REF,
-        "ratio": _REF,
-        "cap": {**_REF, "description": "The most paid (whole won, a parameter or a lookup)."},
-        "minimum": {**_REF, "description": "The least paid (rate formula only)."},
-        "days": {**_REF, "description": "Interest only: the integer field of loan days, or days."},
-        "year_days": {"type": "integer", "minimum": 1, "maximum": 366},
-        "when": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 1000,
-            "description": "A condition: the amount applies only where it holds.",
-        },
-        "beneficiary": {"type": "string", "description": "The field naming who receives it."},
-    },
-}
-_BENEFITS = {
-    "type": "object",
-    "description": "What eligible applicants receive, how it is rounded, and the budget.",
-    "required": ["rounding", "amounts"],
-    "additionalProperties": False,
-    "properties": {
-        "rounding": {
-            "type": "object",
-            "required": ["unit", "mode"],
-            "additionalProperties": False,
-            "properties": {
-                "unit": {"enum": [1, 10, 100, 1000, 10000]},
-                "mode": {"enum": ["floor", "half_up", "ceil"]},
-            },
-        },
-        "amounts": {
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 20,
-            "propertyNames": _NAME,
-            "additionalProperties": _AMOUNT,
-        },
-        "budget": {"type": "string", "description": "The parameter holding the budget (won)."},
-        "average_support": {
-            "type": "object",
-            "description": "Dated average support per applicant (won), for capacity planning.",
-            "propertyNames": _DATE,
-            "additionalProperties": {
-                "oneOf": [
-                    {**_WON, "minimum": 1},
-                    {
-                        "type": "object",
-                        "description": "One average per budget code, for the codes known.",
-                        "minProperties": 1,
-                        "propertyNames": _NAME,
-                        "additionalProperties": {**_WON, "minimum": 1},
-                    },
-                ]
-            },
-        },
-        "allocation": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "method": {"enum": ["rank", "arrival", "pro_rata"]},
-                "rank": {"type": "string", "description": "The integer field of ranks."},
-                "arrival": {"type": "string", "description": "The field of arrival keys."},
-                "partial": {"type": "boolean"},
-                "unit": {"enum": [1, 10, 100, 1000, 10000]},
-            },
-        },
-    },
-}
-
-_POINTS = {"type": "number", "minimum": 0}
-_AT_LINE = {
-    "enum": ["include", "exclude"],
-    "description": "A tie across the line: include every tied applicant, or none of them.",
-}
-_ADJUSTMENT = {
-    "type": "object",
-    "required": ["field"],
-    "additionalProperties": False,
-    "properties": {
-        "field": {"type": "string", "minLength": 1, "description": "Column of the applicants."},
-        "cap": {**_POINTS, "description": "The most points counted (8 with a cap of 5: 5)."},
-    },
-}
-_STAGE = {
-    "type": "object",
-    "required": ["label", "criteria"],
-    "additionalProperties": False,
-    "properties": {
-        "label": _TEXT,
-        "criteria": {
-            "type": "object",
-            "description": "Scored criteria keyed by id, in sheet order.",
-            "minProperties": 1,
-            "maxProperties": 50,
-            "propertyNames": _NAME,
-            "additionalProperties": {
-                "type": "object",
-                "required": ["ko", "en", "max_points"],
-                "additionalProperties": False,
-                "properties": {
-                    "ko": {"type": "string", "minLength": 1},
-                    "en": {"type": "string", "minLength": 1},
-                    "max_points": {**_POINTS, "exclusiveMinimum": 0},
-                    "floor": {**_POINTS, "description": "과락: below it the applicant fails."},
-                    "guide": _TEXT,
-                },
-            },
-        },
-        "panel": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "aggregate": {"enum": ["trimmed_mean", "mean", "median"]},
-                "min_size": {"type": "integer", "minimum": 1},
-                "min_external_share": {"type": "number", "minimum": 0, "maximum": 1},
-            },
-        },
-        "step": {
-            "type": "number",
-            "exclusiveMinimum": 0,
-            "description": "The smallest unit of a score (e.g. 0.5 or 0.1); default 0.01.",
-        },
-        "pass_mark": _POINTS,
-        "bonus": _ADJUSTMENT,
-        "penalty": _ADJUSTMENT,
-        "advance": {
-            "type": "object",
-            "description": "Who goes on: the top 'multiple'x of the final slots, or 'count'.",
-            "additionalProperties": False,
-            "properties": {
-                "multiple": {"type": "number", "exclusiveMinimum": 0},
-                "count": {"type": "integer", "minimum": 1},
-                "at_line": _AT_LINE,
-            },
-        },
-    },
-}
-_EVALUATION = {
-    "type": "object",
-    "description": "The scored evaluation after eligibility: stages in order, then selection.",
-    "required": ["stages", "final"],
-    "additionalProperties": False,
-    "properties": {
-        "example": {"type": "boolean", "description": "An example to edit, not a notice's."},
-        "note": _TEXT,
-        "stages": {
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 10,
-            "propertyNames": _NAME,
-            "additionalProperties": _STAGE,
-        },
-        "final": {
-            "type": "object",
-            "required": ["slots"],
-            "additionalProperties": False,
-            "properties": {
-                "slots": {"type": "integer", "minimum": 1},
-                "reserves": {"type": "integer", "minimum": 0},
-                "weights": {
-                    "type": "object",
-                    "description": "Relative weight per stage id; absent: the last stage alone.",
-                    "propertyNames": _NAME,
-                    "additionalProperties": _POINTS,
-                },
-                "tie_breaks": {
-                    "type": "array",
-                    "maxItems": 10,
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "stage": _NAME,
-                            "criterion": {
-                                "type": "string",
-                                "pattern": r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$",
-                            },
-                            "field": {"type": "string", "minLength": 1},
-                            "order": {"enum": ["higher", "lower"]},
-                            "label": _TEXT,
-                        },
-                    },
-                },
-                "constraints": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["field", "at_most"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "field": {"type": "string", "minLength": 1},
-                            "at_most": {"type": "integer", "minimum": 1},
-                            "label": _TEXT,
-                        },
-                    },
-                },
-                "reserve_at_line": _AT_LINE,
-            },
-        },
-    },
-}
 
 PROFILE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -276,8 +34,8 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "roles": {
             "type": "object",
             "description": "Role of the computation → name of this profile's field or parameter.",
-            "propertyNames": _NAME,
-            "additionalProperties": _NAME,
+            "propertyNames": NAME,
+            "additionalProperties": NAME,
         }
     },
     "description": "One support program's eligibility rules, as data.",
@@ -285,12 +43,12 @@ PROFILE_SCHEMA: dict[str, Any] = {
     "required": ["id", "name", "valid_from", "fields", "parameters", "criteria"],
     "additionalProperties": False,
     "properties": {
-        "id": {**_NAME, "description": "Stable identifier; the file name without .yaml."},
+        "id": {**NAME, "description": "Stable identifier; the file name without .yaml."},
         "version": {"type": "string"},
-        "name": _TEXT,
-        "description": _TEXT,
-        "valid_from": {**_DATE, "description": "First day the rules apply."},
-        "valid_to": {"oneOf": [_DATE, {"type": "null"}], "description": "Last day, if known."},
+        "name": TEXT,
+        "description": TEXT,
+        "valid_from": {**DATE, "description": "First day the rules apply."},
+        "valid_to": {"oneOf": [DATE, {"type": "null"}], "description": "Last day, if known."},
         "sources": {
             "type": "array",
             "items": {
@@ -299,27 +57,27 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "id": {"type": "string", "minLength": 1},
-                    "title": _TEXT,
-                    "issued": _DATE,
+                    "title": TEXT,
+                    "issued": DATE,
                     "file": {"type": "string"},
                     "url": {"type": "string"},
                 },
             },
         },
-        "identifier": {**_NAME, "description": "The input field that identifies an applicant."},
-        "notes": {"type": "array", "items": _TEXT},
+        "identifier": {**NAME, "description": "The input field that identifies an applicant."},
+        "notes": {"type": "array", "items": TEXT},
         "fields": {
             "type": "object",
             "description": "The input schema: one entry per input field, keyed by name.",
             "minProperties": 1,
-            "propertyNames": _NAME,
+            "propertyNames": NAME,
             "additionalProperties": {
                 "type": "object",
                 "required": ["kind", "description"],
                 "additionalProperties": False,
                 "properties": {
                     "kind": {"enum": ["integer", "number", "boolean", "category", "set", "text"]},
-                    "description": _TEXT,
+                    "description": TEXT,
                     "required": {"type": "boolean"},
                     "unit": {"type": "string"},
                     "minimum": {"type": "number"},
@@ -346,18 +104,18 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "parameters": {
             "type": "object",
             "description": "Named values, each fixed (value) or dated (history).",
-            "propertyNames": _NAME,
+            "propertyNames": NAME,
             "additionalProperties": {
                 "type": "object",
                 "required": ["description"],
                 "additionalProperties": False,
                 "properties": {
-                    "description": _TEXT,
+                    "description": TEXT,
                     "unit": {"type": "string"},
-                    "keyed_by": {**_NAME, "description": "The category field a table is keyed by."},
-                    "value": _VALUE,
+                    "keyed_by": {**NAME, "description": "The category field a table is keyed by."},
+                    "value": VALUE,
                     "since": {
-                        **_DATE,
+                        **DATE,
                         "description": "When `value` took effect (default valid_from).",
                     },
                     "history": {
@@ -365,7 +123,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "description": "Values by the date they took effect (YYYY-MM-DD).",
                         "minProperties": 1,
                         "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                        "additionalProperties": _VALUE,
+                        "additionalProperties": VALUE,
                     },
                 },
                 "oneOf": [
@@ -390,8 +148,8 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "required": ["id", "label", "source", "condition", "messages"],
                 "additionalProperties": False,
                 "properties": {
-                    "id": _NAME,
-                    "label": _TEXT,
+                    "id": NAME,
+                    "label": TEXT,
                     "source": {
                         "type": "string",
                         "minLength": 1,
@@ -402,7 +160,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["passed", "failed", "missing"],
                         "additionalProperties": False,
-                        "properties": {"passed": _TEXT, "failed": _TEXT, "missing": _TEXT},
+                        "properties": {"passed": TEXT, "failed": TEXT, "missing": TEXT},
                     },
                 },
             },
@@ -413,31 +171,31 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "Input fields computed from outside data (e.g. a firm registry and maps) "
                 "when evaluation is given that data; keyed by a name."
             ),
-            "propertyNames": _NAME,
+            "propertyNames": NAME,
             "additionalProperties": {
                 "type": "object",
                 "required": ["kind", "description", "outputs"],
                 "additionalProperties": False,
                 "properties": {
                     "kind": {"enum": ["cluster"], "description": "The computation to run."},
-                    "description": _TEXT,
+                    "description": TEXT,
                     "inputs": {"$ref": "#/$defs/roles"},
                     "outputs": {"$ref": "#/$defs/roles"},
                     "parameters": {"$ref": "#/$defs/roles"},
                 },
             },
         },
-        "evaluation": _EVALUATION,
-        "benefits": _BENEFITS,
+        "evaluation": EVALUATION,
+        "benefits": BENEFITS,
         "outcome": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
                 "rule": {"enum": ["all"]},
-                "eligible": _TEXT,
-                "ineligible": _TEXT,
-                "incomplete": _TEXT,
-                "invalid": _TEXT,
+                "eligible": TEXT,
+                "ineligible": TEXT,
+                "incomplete": TEXT,
+                "invalid": TEXT,
             },
         },
     },

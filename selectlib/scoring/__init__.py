@@ -32,6 +32,7 @@ from selectlib.scoring.aggregate import (
     median,
     trimmed_mean,
 )
+from selectlib.scoring.cube import StageCube
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.inputs import (
     RECUSAL_KINDS,
@@ -44,7 +45,7 @@ from selectlib.scoring.inputs import (
 )
 from selectlib.scoring.pipeline import evaluate_selection, run_evaluation, stage_candidates
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
-from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
+from selectlib.scoring.prepare import Prepared, prepare_evaluation
 from selectlib.scoring.ranking import (
     AtLine,
     Ranking,

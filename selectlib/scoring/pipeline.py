@@ -21,11 +21,12 @@ from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.dates import DateLike
 from selectlib.profile.compiled import Profile
 from selectlib.scoring.aggregate import AGGREGATES
+from selectlib.scoring.cube import StageCube
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.exact import Exact
 from selectlib.scoring.inputs import Evaluator, Recusal
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
-from selectlib.scoring.prepare import Prepared, StageCube, prepare_evaluation
+from selectlib.scoring.prepare import Prepared, prepare_evaluation
 from selectlib.scoring.ranking import TieBreak, rank, top
 from selectlib.scoring.result import EvaluationResult, StageOutcome
 from selectlib.scoring.stage import StageRules, score_stage, weighted_total

@@ -19,36 +19,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from selectlib._typing import BoolArray, FloatArray
+from selectlib._typing import BoolArray
 from selectlib.dates import DateLike, as_date
 from selectlib.decimals import MAX_PLACES, places_of
 from selectlib.profile.compiled import Profile
-from selectlib.profile.evaluation import EvaluationSpec, Stage
+from selectlib.profile.evaluation import EvaluationSpec
+from selectlib.scoring.cube import StageCube, score_frame, stage_cube
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
-from selectlib.scoring.exact import Exact, common, off_step
+from selectlib.scoring.exact import Exact, common
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
 
-__all__ = ["SCORE_COLUMNS", "Prepared", "StageCube", "prepare_evaluation"]
-
-
-SCORE_COLUMNS = ("stage", "evaluator_id", "applicant_id", "criterion", "score")
-
-
-@attrs.frozen(eq=False)
-class StageCube:
-    """One stage's raw scores over every applicant: ``(applicants, panel, criteria)``.
-
-    ``scores`` is ``NaN`` where no score was given; ``recused`` is ``(applicants, panel)``,
-    ``True`` where a recusal removes the evaluator for that applicant at this stage.
-    ``where`` holds the location of each score (or of the blank cell) for messages.
-    """
-
-    stage: Stage
-    evaluator_ids: tuple[str, ...]
-    external: BoolArray
-    scores: FloatArray
-    recused: BoolArray
-    where: npt.NDArray[np.object_]
+__all__ = ["Prepared", "prepare_evaluation"]
 
 
 @attrs.frozen(eq=False)
@@ -217,148 +198,6 @@ def _panel_problems(spec: EvaluationSpec, evaluators: Sequence[Evaluator]) -> li
     return problems
 
 
-def _score_frame(scores: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
-    if missing:
-        raise EvaluationInputError(
-            [
-                InputProblem(
-                    "scores",
-                    f"no column {', '.join(missing)}",
-                    "use the long format stage, evaluator_id, applicant_id, criterion, score",
-                )
-            ]
-        )
-    frame = pd.DataFrame(
-        {column: _id_texts(scores[column]) for column in SCORE_COLUMNS[:4]}
-        | {"score": pd.to_numeric(scores["score"], errors="coerce").to_numpy(np.float64)}
-    )
-    frame["where"] = (
-        scores["where"].to_numpy(dtype=object)
-        if "where" in scores.columns
-        else np.char.add("scores, row ", np.arange(2, len(frame) + 2).astype(str)).astype(object)
-    )
-    return frame
-
-
-def _id_texts(column: pd.Series) -> npt.NDArray[np.object_]:
-    """A column of ids as clean text, each distinct value cleaned once (ids repeat a lot)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    cleaned = np.array([text_cell(u) for u in uniques] + [""], dtype=object)
-    return cleaned[codes]
-
-
-def _placement_problem(
-    stage: Stage, evaluators: Sequence[Evaluator], record: Sequence[Any], kind: int
-) -> InputProblem:
-    """Why a score row has no place in the stage's cube: ``kind`` 0 applicant, 1 evaluator,
-    2 criterion."""
-    applicant, evaluator, criterion, at = record
-    if kind == 0:
-        return InputProblem(at, f"unknown applicant {applicant!r}", "check the id")
-    if kind == 1:
-        if any(x.id == evaluator for x in evaluators):
-            return InputProblem(
-                at,
-                f"evaluator {evaluator!r} does not sit on {stage.id}",
-                "check the evaluators table (its stages column)",
-            )
-        return InputProblem(
-            at, f"unknown evaluator {evaluator!r}", "add the evaluator to the evaluators table"
-        )
-    return InputProblem(
-        at,
-        f"stage {stage.id} has no criterion {criterion!r}",
-        f"use one of {', '.join(stage.criterion_ids)}",
-    )
-
-
-def _cube(
-    stage: Stage,
-    frame: pd.DataFrame,
-    ids: Sequence[str],
-    evaluators: Sequence[Evaluator],
-    recusals: Sequence[Recusal],
-    problems: list[InputProblem],
-) -> StageCube:
-    """The stage's scores placed in an ``(applicants, panel, criteria)`` array, vectorized."""
-    panel = [e for e in evaluators if e.sits_on(stage.id)]
-    panel_ids = [e.id for e in panel]
-    shape = (len(ids), len(panel), len(stage.criteria))
-    cube = np.full(shape, np.nan)
-    where = np.full(shape, "", dtype=object)
-    rows = frame[frame["stage"] == stage.id]
-    index = np.stack(
-        [
-            pd.Index(ids).get_indexer(pd.Index(rows["applicant_id"])),
-            pd.Index(panel_ids).get_indexer(pd.Index(rows["evaluator_id"])),
-            pd.Index(stage.criterion_ids).get_indexer(pd.Index(rows["criterion"])),
-        ]
-    )
-    records = rows[["applicant_id", "evaluator_id", "criterion", "where"]].to_numpy()
-    unplaced = (index < 0).any(axis=0)
-    for row in np.flatnonzero(unplaced).tolist():
-        kind = int(np.argmax(index[:, row] < 0))
-        problems.append(_placement_problem(stage, evaluators, records[row], kind))
-    placed = np.flatnonzero(~unplaced)
-    flat = np.ravel_multi_index(tuple(index[:, placed]), shape) if placed.size else placed
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    starts = np.ones(order.size, bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    first = placed[order][np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
-    for row, original in zip(placed[order][~starts].tolist(), first[~starts].tolist(), strict=True):
-        problems.append(
-            InputProblem(
-                records[row][3],
-                f"a second score for the same cell (first at {records[original][3]})",
-                "keep one score per evaluator, applicant and criterion",
-            )
-        )
-    repeat = np.zeros(placed.size, bool)
-    repeat[order[~starts]] = True
-    keep = placed[~repeat]
-    maxima = np.array([c.max_points for c in stage.criteria])
-    values = rows["score"].to_numpy(dtype=np.float64)
-    bad = ~np.isnan(values) & ((values < 0) | (values > maxima[np.maximum(index[2], 0)]))
-    for row in np.flatnonzero(bad & ~unplaced).tolist():
-        criterion = stage.criteria[int(index[2, row])]
-        problems.append(
-            InputProblem(
-                records[row][3],
-                f"{values[row]:g} is outside 0–{criterion.max_points:g} ({criterion.id})",
-                f"write a score from 0 to {criterion.max_points:g}",
-            )
-        )
-    for row in np.flatnonzero(off_step(values, stage.step) & ~bad & ~unplaced).tolist():
-        problems.append(
-            InputProblem(
-                records[row][3],
-                f"{values[row]!r} is not a whole number of steps of {stage.step:g} "
-                f"({stage.criteria[int(index[2, row])].id})",
-                f"round the score to a multiple of {stage.step:g}",
-            )
-        )
-    cube.flat[flat[~repeat]] = rows["score"].to_numpy(dtype=np.float64)[keep]
-    where.flat[flat[~repeat]] = records[keep, 3]
-    recused = np.zeros(shape[:2], bool)
-    applicant_index = {a: i for i, a in enumerate(ids)}
-    evaluator_index = {x: i for i, x in enumerate(panel_ids)}
-    for recusal in recusals:
-        row = applicant_index.get(recusal.applicant_id, -1)
-        seat = evaluator_index.get(recusal.evaluator_id, -1)
-        if recusal.applies(stage.id) and row >= 0 and seat >= 0:
-            recused[row, seat] = True
-    return StageCube(
-        stage=stage,
-        evaluator_ids=tuple(panel_ids),
-        external=np.array([x.external for x in panel], dtype=bool),
-        scores=cube,
-        recused=recused,
-        where=where,
-    )
-
-
 def _recusal_problems(
     spec: EvaluationSpec,
     recusals: Sequence[Recusal],
@@ -427,7 +266,7 @@ def prepare_evaluation(
     tie_keys, groups = _field_keys(spec, applicants, eligible, problems)
     problems += _panel_problems(spec, evaluators)
     problems += _recusal_problems(spec, recusals, set(ids), evaluators)
-    frame = _score_frame(scores)
+    frame = score_frame(scores)
     unknown = sorted(set(frame["stage"].unique()) - set(spec.stage_ids))
     for name in unknown:
         first = frame.loc[frame["stage"] == name, "where"].iloc[0]
@@ -436,7 +275,9 @@ def prepare_evaluation(
         )
     if len({e.id for e in evaluators}) < len(evaluators):
         raise EvaluationInputError(problems)  # the scores cannot be placed by evaluator
-    cubes = tuple(_cube(stage, frame, ids, evaluators, recusals, problems) for stage in spec.stages)
+    cubes = tuple(
+        stage_cube(stage, frame, ids, evaluators, recusals, problems) for stage in spec.stages
+    )
     if problems:
         raise EvaluationInputError(problems)
     return Prepared(

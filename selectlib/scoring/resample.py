@@ -24,8 +24,8 @@ import pandas as pd
 from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.profile.evaluation import Final
 from selectlib.scoring.aggregate import AGGREGATES, TRIM_MIN_SCORES
+from selectlib.scoring.cube import StageCube
 from selectlib.scoring.exact import Exact, from_decimals, ratio
-from selectlib.scoring.prepare import StageCube
 from selectlib.scoring.result import EvaluationResult
 from selectlib.scoring.stage import StageRules, score_stage, weighted_total
 
