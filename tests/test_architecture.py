@@ -36,7 +36,6 @@ KNOWN_LONG_FUNCTIONS = {
     "selectlib.benefits.funding:fund",
     "selectlib.geo.areas:read_areas",
     "selectlib.geo.registry:read_firms",
-    "selectlib.profile.loader:compile_spec",
 }
 
 EDGES = architecture.graph()

@@ -18,8 +18,8 @@ from strategies import examples
 import selectlib
 from selectlib.eligibility.coerce import MISSING
 from selectlib.expr import Kind, ParamInfo, Symbols, Type, compile_condition
-from selectlib.profile.loader import param_type
 from selectlib.profile.model import Choice, Field, FieldKind, Text
+from selectlib.profile.paramcheck import param_type
 from selectlib.profile.params import Env
 
 AREAS = ("metro", "city", "county")

@@ -8,101 +8,37 @@ from __future__ import annotations
 
 import datetime as dt
 import keyword
-import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import cattrs
 
-from selectlib.eligibility.coerce import LARGEST
 from selectlib.eligibility.derive import derivation_problems
 from selectlib.errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
 from selectlib.expr import (
     CompiledCriterion,
-    DomainCheck,
-    Kind,
     ParamInfo,
     Symbols,
-    Type,
     compile_condition,
 )
 from selectlib.profile.domains import check_domains
 from selectlib.profile.evaluation import evaluation_problems
-from selectlib.profile.model import FieldKind, Parameter, ParamValue, ProfileSpec, Table
+from selectlib.profile.model import (
+    Criterion,
+    FieldKind,
+    ProfileSpec,
+)
+from selectlib.profile.paramcheck import history_path, parameter_problems
 from selectlib.profile.schema import schema_problems
 from selectlib.profile.sections import BenefitsPlan, benefits_compiler
 from selectlib.profile.source import KeyPath, SourceMap, read_yaml
 
-__all__ = [
-    "check_domains",
-    "compile_spec",
-    "param_type",
-    "parse_profile",
-]
+__all__ = ["compile_spec", "parse_profile"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en", "problems"})
 MAX_CRITERIA = 31
-
-
-def param_type(parameter: Parameter) -> tuple[Type | None, str]:
-    """The static type a parameter's values share, or None and why they do not."""
-    if any(_too_large(entry.value) for entry in parameter.history):
-        return None, (
-            f"has a number that is not finite or lies beyond ±{LARGEST:,} (2**53), "
-            "where numbers stop being exact"
-        )
-    types = {_value_type(entry.value) for entry in parameter.history}
-    if None in types:
-        return None, (
-            "mixes text and numbers in one list or table, or holds a list or table inside one"
-        )
-    kinds = {(t.kind, t.item) for t in types if t is not None}
-    if len(kinds) > 1:
-        return None, "its dated values do not all have the same shape (number, list or table)"
-    ((kind, item),) = kinds
-    return Type(kind, None, item), ""
-
-
-def _too_large(value: ParamValue) -> bool:
-    items = (
-        value.as_dict().values()
-        if isinstance(value, Table)
-        else (value if isinstance(value, tuple) else (value,))
-    )
-    return any(
-        isinstance(v, int | float)
-        and not isinstance(v, bool)
-        and not (math.isfinite(v) and abs(v) <= LARGEST)
-        for v in items
-    )
-
-
-def _value_type(value: object) -> Type | None:
-    if isinstance(value, bool):
-        return Type(Kind.BOOL)
-    if isinstance(value, int | float):
-        return Type(Kind.NUMBER)
-    if isinstance(value, str):
-        return Type(Kind.STRING)
-    if isinstance(value, tuple):
-        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
-            return None
-        items = {Kind.STRING if isinstance(v, str) else Kind.NUMBER for v in value}
-        if len(items) > 1:
-            return None
-        return Type(Kind.LIST, None, items.pop() if items else Kind.STRING)
-    if not isinstance(value, Table):  # a reform may pass anything
-        return None
-    entries = [v for _, v in value.entries if v is not None]
-    if not all(isinstance(v, str | int | float) for v in entries):
-        return None
-    kinds = {_value_type(v) for v in entries}
-    if len(kinds) > 1:
-        return None
-    inner = kinds.pop() if kinds else Type(Kind.NUMBER)
-    return Type(Kind.TABLE, None, inner.kind if inner else None)
 
 
 def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
@@ -132,49 +68,98 @@ def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfilePro
             yield source.problem((*path, "minimum"), "minimum is above maximum")
 
 
-def _parameter_problems(
-    spec: ProfileSpec, source: SourceMap
-) -> Iterator[ProfileProblem | tuple[str, ParamInfo]]:
-    fields = {f.name: f for f in spec.fields}
-    for parameter in spec.parameters:
-        path: KeyPath = ("parameters", parameter.name)
-        if keyword.iskeyword(parameter.name) or parameter.name in ("true", "false"):
-            yield source.problem(
-                path, f"{parameter.name!r} is a word of the condition language", "rename it"
+def _header_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+    """The identifier, the validity window and the number of criteria."""
+    if spec.identifier in RESERVED:
+        yield source.problem(
+            ("identifier",),
+            f"{spec.identifier!r} is the name of a results column",
+            f"avoid {', '.join(sorted(RESERVED))}",
+        )
+    if spec.identifier is not None and spec.identifier not in {f.name for f in spec.fields}:
+        yield source.problem(
+            ("identifier",), f"no field named {spec.identifier!r}", "name one of the fields"
+        )
+    if spec.valid_to is not None and spec.valid_to < spec.valid_from:
+        yield source.problem(
+            ("valid_to",),
+            "valid_to is before valid_from",
+            "make valid_to the same day as valid_from or later, or null",
+        )
+    if len(spec.criteria) > MAX_CRITERIA:
+        yield source.problem(
+            ("criteria",), f"more than {MAX_CRITERIA} criteria", "split the profile"
+        )
+
+
+def _criterion(
+    spec: ProfileSpec,
+    criterion: Criterion,
+    path: KeyPath,
+    symbols: Symbols,
+    broken: set[str],
+    source: SourceMap,
+    problems: list[ProfileProblem],
+) -> CompiledCriterion | None:
+    """One criterion compiled, or None after adding its problems to ``problems``."""
+    if criterion.id in RESERVED:
+        problems.append(
+            source.problem(
+                (*path, "id"),
+                f"{criterion.id!r} is a reserved name",
+                f"avoid {', '.join(sorted(RESERVED))}",
             )
-        if parameter.name in fields:
-            yield source.problem(
-                path, f"{parameter.name!r} is both a field and a parameter", "rename one of them"
-            )
-        type_, why = param_type(parameter)
-        if type_ is None:
-            yield source.problem(path, why, "make every dated value the same kind")
-            continue
-        if parameter.keyed_by is not None:
-            keyed = fields.get(parameter.keyed_by)
-            if keyed is None or keyed.kind is not FieldKind.CATEGORY:
-                yield source.problem(
-                    (*path, "keyed_by"),
-                    f"{parameter.keyed_by!r} is not a category field",
-                    "name a field of kind category",
+        )
+    try:
+        condition = compile_condition(criterion.condition, symbols)
+    except ExpressionError as exc:
+        if not broken & set(_NAME.findall(criterion.condition)):  # else: reported once already
+            problems.append(
+                source.problem(
+                    (*path, "condition"),
+                    str(exc),
+                    "see the expression reference in docs/profile-format.md",
                 )
-            elif type_.kind is Kind.TABLE:
-                check = DomainCheck(parameter.name, keyed.codes, keyed.name, "keys-cover")
-                for _, index, problem in check_domains([parameter], [check]):
-                    yield source.problem(
-                        _history_path(source, parameter, index),
-                        problem,
-                        "add an entry for every code",
-                    )
-        yield parameter.name, ParamInfo(parameter.name, type_)
+            )
+        return None
+    for name, entry, problem in check_domains(spec.parameters, condition.checks):
+        parameter = next(p for p in spec.parameters if p.name == name)
+        problems.append(
+            source.problem(
+                history_path(source, parameter, entry),
+                problem,
+                f"used by criterion {criterion.id!r}",
+            )
+        )
+    return CompiledCriterion(criterion, condition)
 
 
-def _history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPath:
-    """Where a parameter's ``index``-th dated value is written: under history, or value."""
-    base: KeyPath = ("parameters", parameter.name)
-    if (*base, "value") in source.lines:
-        return (*base, "value")
-    return (*base, "history", parameter.history[index].since.isoformat())
+def _criteria(
+    spec: ProfileSpec,
+    symbols: Symbols,
+    broken: set[str],
+    source: SourceMap,
+    positions: Sequence[int] | None,
+    problems: list[ProfileProblem],
+) -> tuple[CompiledCriterion, ...]:
+    """Every criterion compiled; the problems of those that cannot be, added."""
+    compiled = []
+    seen: set[str] = set()
+    for index, criterion in enumerate(spec.criteria):
+        path: KeyPath = ("criteria", index if positions is None else positions[index])
+        if criterion.id in seen:
+            problems.append(
+                source.problem(
+                    (*path, "id"),
+                    f"duplicate criterion id {criterion.id!r}",
+                    "give each criterion its own id",
+                )
+            )
+        seen.add(criterion.id)
+        one = _criterion(spec, criterion, path, symbols, broken, source, problems)
+        if one is not None:
+            compiled.append(one)
+    return tuple(compiled)
 
 
 def compile_spec(
@@ -199,84 +184,15 @@ def compile_spec(
             for path, message, hint in evaluation_problems(spec.evaluation)
         ]
     params: dict[str, ParamInfo] = {}
-    for item in _parameter_problems(spec, source):
+    for item in parameter_problems(spec, source):
         if isinstance(item, ProfileProblem):
             problems.append(item)
         else:
             params[item[0]] = item[1]
-    names = {f.name for f in spec.fields}
-    if spec.identifier in RESERVED:
-        problems.append(
-            source.problem(
-                ("identifier",),
-                f"{spec.identifier!r} is the name of a results column",
-                f"avoid {', '.join(sorted(RESERVED))}",
-            )
-        )
-    if spec.identifier is not None and spec.identifier not in names:
-        problems.append(
-            source.problem(
-                ("identifier",), f"no field named {spec.identifier!r}", "name one of the fields"
-            )
-        )
-    if spec.valid_to is not None and spec.valid_to < spec.valid_from:
-        problems.append(
-            source.problem(
-                ("valid_to",),
-                "valid_to is before valid_from",
-                "make valid_to the same day as valid_from or later, or null",
-            )
-        )
-    if len(spec.criteria) > MAX_CRITERIA:
-        problems.append(
-            source.problem(("criteria",), f"more than {MAX_CRITERIA} criteria", "split the profile")
-        )
+    problems += _header_problems(spec, source)
     symbols = Symbols({f.name: f for f in spec.fields}, params)
     broken = ({p.name for p in spec.parameters} - set(params)) | absent
-    compiled = []
-    seen: set[str] = set()
-    for index, criterion in enumerate(spec.criteria):
-        path: KeyPath = ("criteria", index if positions is None else positions[index])
-        if criterion.id in seen:
-            problems.append(
-                source.problem(
-                    (*path, "id"),
-                    f"duplicate criterion id {criterion.id!r}",
-                    "give each criterion its own id",
-                )
-            )
-        if criterion.id in RESERVED:
-            problems.append(
-                source.problem(
-                    (*path, "id"),
-                    f"{criterion.id!r} is a reserved name",
-                    f"avoid {', '.join(sorted(RESERVED))}",
-                )
-            )
-        seen.add(criterion.id)
-        try:
-            condition = compile_condition(criterion.condition, symbols)
-        except ExpressionError as exc:
-            if broken & set(_NAME.findall(criterion.condition)):
-                continue  # it uses a parameter already reported as broken: say it once
-            problems.append(
-                source.problem(
-                    (*path, "condition"),
-                    str(exc),
-                    "see the expression reference in docs/profile-format.md",
-                )
-            )
-            continue
-        for name, entry, problem in check_domains(spec.parameters, condition.checks):
-            parameter = next(p for p in spec.parameters if p.name == name)
-            problems.append(
-                source.problem(
-                    _history_path(source, parameter, entry),
-                    problem,
-                    f"used by criterion {criterion.id!r}",
-                )
-            )
-        compiled.append(CompiledCriterion(criterion, condition))
+    compiled = _criteria(spec, symbols, broken, source, positions, problems)
     plan = None
     if spec.benefits is not None:
         parameters = {p.name: p for p in spec.parameters if p.name in params}
@@ -290,7 +206,7 @@ def compile_spec(
         # one problem can be found twice (a keyed table, and a criterion using it): say it once
         unique = {(p.path, p.message): p for p in reversed(problems)}
         raise ProfileError(sorted(unique.values(), key=problems.index))
-    return tuple(compiled), plan
+    return compiled, plan
 
 
 def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProblem]:

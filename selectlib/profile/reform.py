@@ -11,8 +11,9 @@ import attrs
 from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
 from selectlib.profile.convert import _structure_param_value
-from selectlib.profile.loader import check_domains, param_type
+from selectlib.profile.domains import check_domains
 from selectlib.profile.model import Dated, Parameter, ParamValue, ProfileSpec, Table
+from selectlib.profile.paramcheck import param_type
 
 __all__ = ["reformed_spec"]
 

@@ -1,0 +1,135 @@
+"""Checking parameters when a profile loads: one kind of value across a history, numbers
+within exact range, names free of the language's words, keyed tables covering their codes.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Iterator
+
+from selectlib.eligibility.coerce import LARGEST
+from selectlib.errors import ProfileProblem
+from selectlib.expr import (
+    DomainCheck,
+    Kind,
+    ParamInfo,
+    Type,
+)
+from selectlib.profile.domains import check_domains
+from selectlib.profile.model import (
+    FieldKind,
+    Parameter,
+    ParamValue,
+    ProfileSpec,
+    Table,
+)
+from selectlib.profile.source import KeyPath, SourceMap
+
+__all__ = ["history_path", "param_type", "parameter_problems"]
+
+
+def param_type(parameter: Parameter) -> tuple[Type | None, str]:
+    """The static type a parameter's values share, or None and why they do not."""
+    if any(_too_large(entry.value) for entry in parameter.history):
+        return None, (
+            f"has a number that is not finite or lies beyond ±{LARGEST:,} (2**53), "
+            "where numbers stop being exact"
+        )
+    types = {_value_type(entry.value) for entry in parameter.history}
+    if None in types:
+        return None, (
+            "mixes text and numbers in one list or table, or holds a list or table inside one"
+        )
+    kinds = {(t.kind, t.item) for t in types if t is not None}
+    if len(kinds) > 1:
+        return None, "its dated values do not all have the same shape (number, list or table)"
+    ((kind, item),) = kinds
+    return Type(kind, None, item), ""
+
+
+def _too_large(value: ParamValue) -> bool:
+    items = (
+        value.as_dict().values()
+        if isinstance(value, Table)
+        else (value if isinstance(value, tuple) else (value,))
+    )
+    return any(
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and not (math.isfinite(v) and abs(v) <= LARGEST)
+        for v in items
+    )
+
+
+def _value_type(value: object) -> Type | None:
+    if isinstance(value, bool):
+        return Type(Kind.BOOL)
+    if isinstance(value, int | float):
+        return Type(Kind.NUMBER)
+    if isinstance(value, str):
+        return Type(Kind.STRING)
+    if isinstance(value, tuple):
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
+            return None
+        items = {Kind.STRING if isinstance(v, str) else Kind.NUMBER for v in value}
+        if len(items) > 1:
+            return None
+        return Type(Kind.LIST, None, items.pop() if items else Kind.STRING)
+    if not isinstance(value, Table):  # a reform may pass anything
+        return None
+    entries = [v for _, v in value.entries if v is not None]
+    if not all(isinstance(v, str | int | float) for v in entries):
+        return None
+    kinds = {_value_type(v) for v in entries}
+    if len(kinds) > 1:
+        return None
+    inner = kinds.pop() if kinds else Type(Kind.NUMBER)
+    return Type(Kind.TABLE, None, inner.kind if inner else None)
+
+
+def parameter_problems(
+    spec: ProfileSpec, source: SourceMap
+) -> Iterator[ProfileProblem | tuple[str, ParamInfo]]:
+    """Each parameter's problems (names, kinds of values, keyed tables), then its typed
+    symbol if it has a type."""
+    fields = {f.name: f for f in spec.fields}
+    for parameter in spec.parameters:
+        path: KeyPath = ("parameters", parameter.name)
+        if keyword.iskeyword(parameter.name) or parameter.name in ("true", "false"):
+            yield source.problem(
+                path, f"{parameter.name!r} is a word of the condition language", "rename it"
+            )
+        if parameter.name in fields:
+            yield source.problem(
+                path, f"{parameter.name!r} is both a field and a parameter", "rename one of them"
+            )
+        type_, why = param_type(parameter)
+        if type_ is None:
+            yield source.problem(path, why, "make every dated value the same kind")
+            continue
+        if parameter.keyed_by is not None:
+            keyed = fields.get(parameter.keyed_by)
+            if keyed is None or keyed.kind is not FieldKind.CATEGORY:
+                yield source.problem(
+                    (*path, "keyed_by"),
+                    f"{parameter.keyed_by!r} is not a category field",
+                    "name a field of kind category",
+                )
+            elif type_.kind is Kind.TABLE:
+                check = DomainCheck(parameter.name, keyed.codes, keyed.name, "keys-cover")
+                for _, index, problem in check_domains([parameter], [check]):
+                    yield source.problem(
+                        history_path(source, parameter, index),
+                        problem,
+                        "add an entry for every code",
+                    )
+        yield parameter.name, ParamInfo(parameter.name, type_)
+
+
+def history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPath:
+    """Where a parameter's ``index``-th dated value is written: under history, or value."""
+    base: KeyPath = ("parameters", parameter.name)
+    if (*base, "value") in source.lines:
+        return (*base, "value")
+    return (*base, "history", parameter.history[index].since.isoformat())
