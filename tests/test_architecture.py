@@ -33,7 +33,6 @@ KNOWN_LONG_MODULES = {
     "selectlib.scoring.resample",
 }
 KNOWN_LONG_FUNCTIONS = {
-    "selectlib.benefits.funding:fund",
     "selectlib.geo.areas:read_areas",
     "selectlib.geo.registry:read_firms",
 }

@@ -230,12 +230,7 @@ def fund(
     chosen: Method = method or plan.spec.allocation.method
     if chosen not in METHODS:
         raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {chosen!r})"])
-    dated = plan.spec.average_on(day)
-    average: int | dict[str, int] | None = dict(dated) if isinstance(dated, tuple) else dated
-    if average_support is not None:
-        average = as_amount(average_support, "average_support")
-        if average == 0:
-            raise BenefitError("average_support", ["must be more than 0 won"])
+    average = _average(plan, day, average_support)
     total = results["benefit"]
     eligible = results["eligible"].fillna(False).to_numpy(bool)
     known = eligible & total.notna().to_numpy()
@@ -248,39 +243,13 @@ def fund(
     # an eligible row with no budget key (no pot) cannot be funded: its information is missing
     status = np.where(eligible, np.where(taking, _NONE, _MISSING), _NOT_ELIGIBLE).astype(np.int8)
     summaries = []
-    allocation = plan.spec.allocation
     for index, (key, money) in enumerate(pots):
         rows = np.flatnonzero(taking & (pot == index))
-        asked = requested[rows]
-        if money is None:  # no budget set for this code: its rows cannot be funded yet
-            status[rows] = _MISSING
-            summaries.append(Pot(key, None, int(asked.sum()), 0, 0, 0, 0))
-            continue
-        got = allocate(
-            asked,
-            money,
-            method=chosen,
-            order=None if keys is None else keys[rows],
-            partial=allocation.partial if chosen != "pro_rata" else True,
-            ties=ties,
-            unit=allocation.unit,
-            labels=[labels[r] for r in rows],
-        ).granted
-        granted[rows] = got
-        state = np.where(got == asked, _FULL, np.where(got == 0, _NONE, _PARTIAL))
-        status[rows] = state
-        summaries.append(
-            Pot(
-                key=key,
-                budget=money,
-                requested=int(asked.sum()),
-                granted=int(got.sum()),
-                funded_full=int((state == _FULL).sum()),
-                funded_partly=int((state == _PARTIAL).sum()),
-                unfunded=int((state == _NONE).sum()),
-                capacity=_capacity(money, average, key),
-            )
+        ask = _Ask(requested[rows], None if keys is None else keys[rows], [labels[r] for r in rows])
+        granted[rows], status[rows], summary = _fund_pot(
+            plan, key, money, ask, chosen, ties, average
         )
+        summaries.append(summary)
     out = results.copy()
     out["requested"] = pd.array(np.where(eligible, requested, 0), dtype="Int64")
     out["granted"] = pd.array(granted, dtype="Int64")
@@ -296,6 +265,67 @@ def fund(
         table=out,
         payments=_payments(profile, plan, frame, results, granted, known),
     )
+
+
+def _average(
+    plan: BenefitPlan, day: dt.date, average_support: int | None
+) -> int | dict[str, int] | None:
+    """The average support per applicant in force (one, or one per budget code)."""
+    if average_support is not None:
+        average = as_amount(average_support, "average_support")
+        if average == 0:
+            raise BenefitError("average_support", ["must be more than 0 won"])
+        return average
+    dated = plan.spec.average_on(day)
+    return dict(dated) if isinstance(dated, tuple) else dated
+
+
+@attrs.frozen(eq=False)
+class _Ask:
+    """What the rows of one pot ask for: amounts, their funding order, their labels."""
+
+    amounts: npt.NDArray[np.int64]
+    order: npt.NDArray[Any] | None
+    labels: list[object]
+
+
+def _fund_pot(
+    plan: BenefitPlan,
+    key: str | None,
+    money: int | None,
+    ask: _Ask,
+    method: Method,
+    ties: Ties,
+    average: int | dict[str, int] | None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8], Pot]:
+    """One pot's grants, the rows' funding statuses, and the pot's summary."""
+    asked = ask.amounts
+    if money is None:  # no budget set for this code: its rows cannot be funded yet
+        missing = np.full(asked.size, _MISSING, np.int8)
+        return np.zeros(asked.size, np.int64), missing, Pot(key, None, int(asked.sum()), 0, 0, 0, 0)
+    allocation = plan.spec.allocation
+    got = allocate(
+        asked,
+        money,
+        method=method,
+        order=ask.order,
+        partial=allocation.partial if method != "pro_rata" else True,
+        ties=ties,
+        unit=allocation.unit,
+        labels=ask.labels,
+    ).granted
+    state = np.where(got == asked, _FULL, np.where(got == 0, _NONE, _PARTIAL)).astype(np.int8)
+    summary = Pot(
+        key=key,
+        budget=money,
+        requested=int(asked.sum()),
+        granted=int(got.sum()),
+        funded_full=int((state == _FULL).sum()),
+        funded_partly=int((state == _PARTIAL).sum()),
+        unfunded=int((state == _NONE).sum()),
+        capacity=_capacity(money, average, key),
+    )
+    return got, state, summary
 
 
 def _payments(
