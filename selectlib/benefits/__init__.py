@@ -25,6 +25,7 @@ from selectlib.benefits.budget import (
     capacity,
     target,
 )
+from selectlib.benefits.compile import compile_benefits
 from selectlib.benefits.funding import FUNDING_STATUSES, Funding, Pot, fund
 from selectlib.benefits.money import (
     FLOOR_WON,
@@ -50,7 +51,6 @@ from selectlib.benefits.numbers import (
     chunwon,
     percent,
 )
-from selectlib.benefits.plan import compile_benefits
 from selectlib.eligibility.amounts import LINE_STATUSES, BenefitLine, LineStatus
 from selectlib.profile.benefits import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
 from selectlib.profile.sections import register_benefits

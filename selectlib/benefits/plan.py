@@ -1,7 +1,7 @@
 """A profile's benefits compiled: the amounts of one decision, or of a whole table at once.
 
-:func:`compile_benefits` checks the ``benefits`` section against the profile's fields
-and parameters when the profile loads, and returns a :class:`BenefitPlan`. The plan
+:func:`~selectlib.benefits.compile.compile_benefits` checks the ``benefits`` section
+when the profile loads and returns a :class:`BenefitPlan`. The plan
 works out each amount with :mod:`selectlib.benefits.money` (exact, integer won) for
 one typed record (:meth:`BenefitPlan.lines`) or for every row of a table
 (:meth:`BenefitPlan.columns`); both give the same amounts.
@@ -9,9 +9,9 @@ one typed record (:meth:`BenefitPlan.lines`) or for every row of a table
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import numpy as np
@@ -31,28 +31,21 @@ from selectlib.benefits.numbers import MAX_WON, BenefitError
 from selectlib.benefits.refs import (
     MAX_DAYS,
     Exact,
-    RefKind,
     ValueRef,
     minimum_above_cap,
     refs_used,
-    resolve_ref,
     value_problems,
 )
 from selectlib.eligibility.amounts import BenefitLine, LineStatus
 from selectlib.eligibility.coerce import MISSING
-from selectlib.errors import ExpressionError
-from selectlib.expr import Condition, DomainCheck, Symbols, compile_condition
+from selectlib.expr import Condition, DomainCheck
 from selectlib.profile.benefits import AmountSpec, BenefitsSpec
-from selectlib.profile.domains import check_domains
-from selectlib.profile.model import Field, FieldKind, Parameter
+from selectlib.profile.model import Field, Parameter
 from selectlib.profile.params import Env
 
-__all__ = ["AmountPlan", "BenefitPlan", "compile_benefits", "reform_problems"]
+__all__ = ["AmountPlan", "BenefitPlan", "reform_problems"]
 
-Problem = tuple[tuple[str | int, ...], str, str]
 PAID, NOT_APPLICABLE, MISSING_LINE, NO_LINE = 0, 1, 2, 3
-_OPTIONAL_REFS: Final = ("cap", "minimum", "days")
-_SEE_LANGUAGE: Final = "see the condition language in docs/profile-format.md"
 
 
 @attrs.frozen(eq=False)
@@ -310,131 +303,6 @@ def _days(
 
 
 # -- compiling ---------------------------------------------------------------------
-
-
-def _amount_problems(
-    spec: AmountSpec,
-    fields: Mapping[str, Field],
-    parameters: Mapping[str, Parameter],
-    symbols: Symbols,
-    broken: frozenset[str],
-) -> Iterator[Problem | AmountPlan]:
-    path: tuple[str | int, ...] = ("amounts", spec.id)
-    base = fields.get(spec.base)
-    if base is None or base.kind is not FieldKind.INTEGER:
-        yield ((*path, "base"), f"{spec.base!r} is not an integer field", "name the field of won")
-    elif base.minimum is None or base.minimum < 0:
-        yield (
-            (*path, "base"),
-            f"the base field {spec.base!r} may be negative",
-            f"give {spec.base!r} 'minimum: 0' so a negative amount is refused as invalid input",
-        )
-    wants, unwanted = ("ratio", "rate") if spec.formula == "matching" else ("rate", "ratio")
-    if getattr(spec, unwanted) is not None:
-        yield (
-            (*path, unwanted),
-            f"formula {spec.formula!r} takes {wants!r}, not {unwanted!r}",
-            f"write {wants}: ...",
-        )
-    if (spec.days is not None) != (spec.formula == "interest"):
-        yield (
-            (*path, "days"),
-            "days belongs to the interest formula, and the interest formula needs it",
-            "give days with formula: interest only",
-        )
-    if spec.minimum is not None and spec.formula != "rate":
-        yield ((*path, "minimum"), "a minimum applies to the rate formula only", "remove it")
-    if spec.beneficiary is not None and spec.beneficiary not in fields:
-        yield (
-            (*path, "beneficiary"),
-            f"no field named {spec.beneficiary!r}",
-            "name the field saying who receives the amount",
-        )
-    share_kind: RefKind = "share" if wants == "ratio" else "rate"
-    resolved: dict[str, ValueRef | None] = {}
-    kinds: tuple[tuple[str, RefKind], ...] = (
-        (wants, share_kind),
-        ("cap", "amount"),
-        ("minimum", "amount"),
-        ("days", "days"),
-    )
-    for key, kind in kinds:
-        ref = getattr(spec, key)
-        if ref is None:
-            resolved[key] = None
-            continue
-        if isinstance(ref, str) and ref.split("[")[0].strip() in broken:
-            return  # its parameter is already reported as broken
-        value, problems = resolve_ref(ref, kind, fields, parameters)
-        for problem in problems:
-            yield ((*path, key), problem, "see 'benefits' in docs/profile-format.md")
-        resolved[key] = value
-    share = resolved[wants]
-    if share is None:
-        if getattr(spec, wants) is None:
-            yield (path, f"formula {spec.formula!r} needs {wants!r}", f"add {wants}: ...")
-        return
-    when = None
-    if spec.when is not None:
-        try:
-            when = compile_condition(spec.when, symbols)
-        except ExpressionError as exc:
-            yield ((*path, "when"), str(exc), _SEE_LANGUAGE)
-            return
-    if any(resolved[k] is None and getattr(spec, k) is not None for k in _OPTIONAL_REFS):
-        return
-    for problem in minimum_above_cap(resolved["cap"], resolved["minimum"], parameters):
-        yield ((*path, "minimum"), problem, "keep every minimum at or below its cap")
-        return
-    if when is not None:
-        for name, index, problem in check_domains(parameters.values(), when.checks):
-            yield ((*path, "when"), f"{name!r} (entry {index + 1}): {problem}", _SEE_LANGUAGE)
-    yield AmountPlan(spec, share, resolved["cap"], resolved["minimum"], resolved["days"], when)
-
-
-def compile_benefits(
-    spec: BenefitsSpec,
-    fields: Mapping[str, Field],
-    parameters: Mapping[str, Parameter],
-    symbols: Symbols,
-    broken: frozenset[str] = frozenset(),
-) -> tuple[BenefitPlan | None, list[Problem]]:
-    """Check a ``benefits`` section; the compiled plan, or None and every problem."""
-    problems: list[Problem] = []
-    plans: list[AmountPlan] = []
-    for amount in spec.amounts:
-        for item in _amount_problems(amount, fields, parameters, symbols, broken):
-            if isinstance(item, AmountPlan):
-                plans.append(item)
-            else:
-                problems.append(item)
-    budget = None
-    if spec.budget is not None:
-        budget, found = resolve_ref(spec.budget, "amount", fields, parameters)
-        if spec.budget.split("[")[0] not in parameters:
-            budget, found = None, [f"no parameter named {spec.budget!r}"]
-        problems += [(("budget",), p, "name a parameter of whole won") for p in found]
-    allocation = spec.allocation
-    orderable = (FieldKind.INTEGER, FieldKind.NUMBER, FieldKind.TEXT, FieldKind.CATEGORY)
-    for key, kinds in (("rank", (FieldKind.INTEGER,)), ("arrival", orderable)):
-        name = getattr(allocation, key)
-        field = fields.get(name) if name is not None else None
-        if name is not None and (field is None or field.kind not in kinds):
-            what = "an integer field" if key == "rank" else "a number, text or category field"
-            problems.append((("allocation", key), f"{name!r} is not {what}", "name an input field"))
-    if allocation.method == "rank" and allocation.rank is None:
-        problems.append(
-            (("allocation", "rank"), "method 'rank' needs the field of ranks", "add rank: <field>")
-        )
-    if problems:
-        return None, problems
-    checks = tuple(
-        DomainCheck(ref.param, fields[ref.key].codes, ref.key, "keys-cover")
-        for plan in plans
-        for ref in (plan.share, plan.cap, plan.minimum)
-        if ref is not None and ref.param is not None and ref.key is not None
-    ) + tuple(check for plan in plans if plan.when is not None for check in plan.when.checks)
-    return BenefitPlan(spec, tuple(plans), fields, budget, checks), []
 
 
 def reform_problems(
