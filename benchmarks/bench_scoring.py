@@ -36,7 +36,8 @@ from selectlib.scoring import (
     prepare_evaluation,
     run_evaluation,
 )
-from selectlib.scoring.resample import bootstrap_table, panel_draws
+from selectlib.scoring.draws import panel_draws
+from selectlib.scoring.resample import bootstrap_table
 
 SLOTS = 20
 RESERVES = 5

@@ -29,7 +29,6 @@ KNOWN_LONG_MODULES = {
     "selectlib.expr.compiler",
     "selectlib.geo.codes",
     "selectlib.geo.registry",
-    "selectlib.scoring.resample",
 }
 KNOWN_LONG_FUNCTIONS = {
     "selectlib.geo.areas:read_areas",

@@ -36,15 +36,10 @@ from selectlib.scoring import (
     run_evaluation,
 )
 from selectlib.scoring.aggregate import mean, trimmed_mean
+from selectlib.scoring.closedform import closed_form, extreme_tables
+from selectlib.scoring.draws import identity_draws, leave_one_out_draws
 from selectlib.scoring.panels import kendall_w
-from selectlib.scoring.resample import (
-    Simulation,
-    closed_form,
-    extreme_tables,
-    identity_draws,
-    leave_one_out_draws,
-    simulate,
-)
+from selectlib.scoring.resample import Simulation, simulate
 from selectlib.scoring.robust import robustness
 
 FloatArray = npt.NDArray[np.float64]

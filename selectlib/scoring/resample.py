@@ -1,19 +1,19 @@
 """The panel bootstrap: each stage's panel redrawn, the stages and the selection re-run.
 
-A draw is, per stage, the cube's seats that sit: drawn with replacement (:func:`panel_draws`,
-seeded), every member once (:func:`identity_draws`: the actual result), or all but one
-(:func:`leave_one_out_draws`, ``-1`` an empty seat). :func:`simulate` re-runs the stages
+A draw is, per stage, the cube's seats that sit (:mod:`.draws`: drawn with replacement,
+every member once, or all but one). :func:`simulate` re-runs the stages
 and the selection for all draws at once. The draws measure score uncertainty, not the
 quorum, a rule about the real committee applied once by the pipeline: who lacks a quorum
-with the real panel (:func:`real_quorum`) stays out of that stage in every draw. Drawn
-members recused for an applicant do not count for it; an applicant with no drawn member
-left, or with one who never scored it, is *unscorable* in that draw and drops out.
+with the real panel (:func:`~selectlib.scoring.draws.real_quorum`) stays out of that
+stage in every draw. Drawn members recused for an applicant do not count for it; an
+applicant with no drawn member left, or with one who never scored it, is *unscorable* in
+that draw and drops out.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -23,31 +23,21 @@ import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.profile.evaluation import Final
-from selectlib.scoring.aggregate import AGGREGATES, TRIM_MIN_SCORES
+from selectlib.scoring.aggregate import AGGREGATES
+from selectlib.scoring.closedform import TABLE_SEATS, closed_form, extreme_tables
 from selectlib.scoring.cube import StageCube
-from selectlib.scoring.exact import Exact, from_decimals, ratio
+from selectlib.scoring.draws import real_quorum
+from selectlib.scoring.exact import Exact, from_decimals
 from selectlib.scoring.result import EvaluationResult
 from selectlib.scoring.stage import StageRules, score_stage, weighted_total
 
-__all__ = [
-    "Simulation",
-    "bootstrap_table",
-    "closed_form",
-    "extreme_tables",
-    "identity_draws",
-    "leave_one_out_draws",
-    "panel_draws",
-    "real_quorum",
-    "simulate",
-]
+__all__ = ["Simulation", "bootstrap_table", "simulate"]
 
 
 CHUNK_BYTES = 100_000_000
 """About the most memory one chunk of redrawn score panels may take (with its copies)."""
 COPIES = 6
 """Working copies an aggregate makes of its input (gather, mask, sort, keep, where, sum)."""
-TABLE_SEATS = 8
-"""The most seats one table of highest and lowest scores covers (2**8 entries per cell)."""
 
 
 @attrs.frozen(eq=False)
@@ -65,54 +55,6 @@ class Simulation:
     selected: BoolArray
     credit: FloatArray
     unscorable: BoolArray
-
-
-def _seats(result: EvaluationResult, cube: StageCube) -> IntArray:
-    """The panel seats a draw picks from: the stage's members not left out."""
-    return np.array(
-        [i for i, e in enumerate(cube.evaluator_ids) if e not in result.left_out], np.int64
-    )
-
-
-def panel_draws(result: EvaluationResult, resamples: int, seed: int) -> tuple[IntArray, ...]:
-    """Per stage, ``(resamples, panel size)`` seats drawn with replacement (seeded)."""
-    rng = np.random.default_rng(seed)
-    draws = []
-    for cube in result.prepared.cubes:
-        seats = _seats(result, cube)
-        picks = rng.integers(0, max(seats.size, 1), size=(resamples, seats.size))
-        draws.append(seats[picks])
-    return tuple(draws)
-
-
-def identity_draws(result: EvaluationResult, count: int = 1) -> tuple[IntArray, ...]:
-    """Every stage's panel once, in order: re-running it must give the actual result."""
-    return tuple(np.tile(_seats(result, cube), (count, 1)) for cube in result.prepared.cubes)
-
-
-def leave_one_out_draws(
-    result: EvaluationResult, evaluator_ids: Sequence[str]
-) -> tuple[IntArray, ...]:
-    """One draw per evaluator: every stage's panel with that evaluator's seat empty (-1)."""
-    draws = []
-    for cube in result.prepared.cubes:
-        seats = _seats(result, cube)
-        names = np.array([cube.evaluator_ids[s] for s in seats.tolist()], dtype=object)
-        leaving = np.array(evaluator_ids, dtype=object)[:, None] == names[None, :]
-        draws.append(np.where(leaving, -1, seats[None, :]).astype(np.int64))
-    return tuple(draws)
-
-
-def real_quorum(
-    result: EvaluationResult, cube: StageCube, without: Collection[str] = ()
-) -> BoolArray:
-    """Per applicant: whether the real panel (minus ``without`` and the members left out
-    of ``result``) still has a quorum after recusals, by the stage's panel rule."""
-    away = {*result.left_out, *without}
-    sitting = np.array([e not in away for e in cube.evaluator_ids], dtype=bool)
-    active = ~cube.recused & sitting[None, :]
-    external = (active & cube.external[None, :]).sum(axis=1)
-    return cube.stage.panel.quorate(active.sum(axis=1), external)
 
 
 def _competition(keys: Sequence[npt.NDArray[Any]], valid: BoolArray) -> tuple[IntArray, IntArray]:
@@ -143,67 +85,6 @@ def _advance(totals: FloatArray, passed: BoolArray, cut: int, at_line: str) -> B
         return passed
     line = key[:, edge : edge + 1]
     return passed & ((-totals <= line) if at_line == "include" else (-totals < line))
-
-
-def extreme_tables(
-    scores: FloatArray, active: BoolArray, seats: Sequence[int]
-) -> tuple[FloatArray, FloatArray]:
-    """The highest and lowest active score for every subset of ``seats``: ``(2**k, N, C)``.
-
-    Entry ``m`` covers the seats whose bits are set in ``m``; recusals are applied per
-    applicant, so a draw only needs the bit pattern of the seats it drew.
-    """
-    shape = (1 << len(seats), *scores[:, 0, :].shape)
-    high = np.full(shape, -np.inf)
-    low = np.full(shape, np.inf)
-    for subset in range(1, shape[0]):
-        seat = seats[(subset & -subset).bit_length() - 1]
-        rest = subset & (subset - 1)
-        here = active[:, seat, None]
-        np.maximum(high[rest], np.where(here, scores[:, seat, :], -np.inf), out=high[subset])
-        np.minimum(low[rest], np.where(here, scores[:, seat, :], np.inf), out=low[subset])
-    return high, low
-
-
-def closed_form(
-    trimmed: bool,
-    units: FloatArray,
-    unit: int,
-    active: BoolArray,
-    weights: FloatArray,
-    rows: IntArray,
-    tables: Sequence[tuple[Sequence[int], FloatArray, FloatArray]],
-) -> Exact:
-    """The trimmed mean (or mean) of drawn panels, ``(draws, rows, criteria)``, exactly.
-
-    ``units`` are the stage's scores in integer units of ``1 / unit`` (zero where blank),
-    ``active`` its seats not recused, ``weights`` how often each seat was drawn, ``rows``
-    the applicants wanted. The sum is a weighted sum over the seats (integers: exact);
-    the highest and lowest drawn scores are looked up in :func:`extreme_tables` by the
-    pattern of seats drawn.
-    """
-    present = active[rows]
-    # einsum's own loops, not BLAS: the products are tiny (7 seats) and BLAS threads that
-    # spin between calls slow everything else down on a busy machine
-    count: FloatArray = np.einsum("re,ae->ra", weights, present.astype(np.float64))[:, :, None]
-    counted = (units[rows] * present[:, :, None]).transpose(1, 0, 2).reshape(units.shape[1], -1)
-    total: FloatArray = np.einsum("re,ex->rx", weights, counted).reshape(*count.shape[:2], -1)
-    count = np.broadcast_to(count, total.shape)
-    if not trimmed:
-        return ratio(total, count, unit)
-    criteria = units.shape[2]
-    cells = (rows[:, None] * criteria + np.arange(criteria)).reshape(1, rows.size, criteria)
-    high = np.full(total.shape, -np.inf)
-    low = np.full(total.shape, np.inf)
-    for group, group_high, group_low in tables:
-        pattern = (weights[:, group] > 0).astype(np.int64) @ (1 << np.arange(len(group)))
-        flat = pattern.reshape(-1, 1, 1) * (units.shape[0] * criteria) + cells
-        np.maximum(high, np.take(group_high, flat), out=high)
-        np.minimum(low, np.take(group_low, flat), out=low)
-    trim = count >= TRIM_MIN_SCORES
-    with np.errstate(invalid="ignore"):  # -inf + inf where nobody was drawn: not used
-        trimmed_total = np.where(trim, total - high - low, total)
-    return ratio(trimmed_total, np.where(trim, count - 2, count), unit)
 
 
 def _stage_draws(

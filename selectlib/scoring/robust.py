@@ -26,15 +26,10 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from selectlib.scoring.draws import leave_one_out_draws, panel_draws, real_quorum
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.panels import LENIENCY_SHARE, agreement, leniency, normalised
-from selectlib.scoring.resample import (
-    bootstrap_table,
-    leave_one_out_draws,
-    panel_draws,
-    real_quorum,
-    simulate,
-)
+from selectlib.scoring.resample import bootstrap_table, simulate
 from selectlib.scoring.result import EvaluationResult
 from selectlib.text import Text
 
