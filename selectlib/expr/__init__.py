@@ -17,7 +17,7 @@ named functions) and :mod:`.compiler` (parsing, checking, assembling). Import fr
 here; the submodules may move.
 """
 
-from selectlib.expr.compiler import CompiledCriterion, Condition, compile_condition
+from selectlib.expr.condition import CompiledCriterion, Condition, compile_condition
 from selectlib.expr.functions import FUNCTIONS
 from selectlib.expr.syntax import parse
 from selectlib.expr.types import MAX_LENGTH, Compiled, DomainCheck, Kind, ParamInfo, Symbols, Type

@@ -14,13 +14,12 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import attrs
 import numpy as np
 
 from selectlib.errors import ExpressionError
 from selectlib.expr import ops
 from selectlib.expr.functions import FUNCTIONS
-from selectlib.expr.syntax import describe_rejected, op_text, parse
+from selectlib.expr.syntax import describe_rejected, op_text
 from selectlib.expr.types import (
     MAX_DEPTH,
     MAX_ITEMS,
@@ -32,12 +31,11 @@ from selectlib.expr.types import (
     Symbols,
     Type,
 )
-from selectlib.profile.model import Criterion
 
-__all__ = ["CompiledCriterion", "Compiler", "Condition", "compile_condition"]
+__all__ = ["COMPARE", "SYMBOL_OF", "Compiler"]
 
 
-_COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
+COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
     ast.Gt: operator.gt,
@@ -194,7 +192,7 @@ class Compiler:
         if isinstance(op, _ORDERING):
             self.require(left_node, left, Kind.NUMBER, SYMBOL_OF[type(op)])
             self.require(right_node, right, Kind.NUMBER, SYMBOL_OF[type(op)])
-            function = _COMPARE[type(op)]
+            function = COMPARE[type(op)]
             return ops.map2(left, right, Type(Kind.BOOL), function, function)
         if isinstance(op, ast.Eq | ast.NotEq):
             return self._equality(left_node, left, right_node, right, isinstance(op, ast.NotEq))
@@ -346,57 +344,3 @@ def _literal_strings(compiled: Compiled) -> frozenset[str] | None:
     if isinstance(value, frozenset):
         return value
     return None
-
-
-_SCALAR_OPS: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], bool]]] = {
-    **_COMPARE,
-    ast.In: lambda x, c: x in c,
-    ast.NotIn: lambda x, c: x not in c,
-}
-
-
-@attrs.frozen(eq=False)
-class Condition:
-    """A compiled condition, and for ``value OP threshold`` its two sides and operator.
-
-    The two sides are what an explanation shows: the value seen and the threshold
-    applied. Applying ``op`` to them gives the same answer as ``whole``.
-    """
-
-    whole: Compiled
-    value: Compiled | None = None
-    threshold: Compiled | None = None
-    op: Callable[[Any, Any], bool] | None = None
-    symbol: str | None = None
-    checks: tuple[DomainCheck, ...] = ()
-
-
-def compile_condition(source: str, symbols: Symbols) -> Condition:
-    """Parse, check and compile a condition; raise :class:`ExpressionError` if it is not valid."""
-    tree = parse(source)
-    compiler = Compiler(source, symbols)
-    try:
-        whole = compiler.compile(tree)
-        compiler.require(tree, whole, Kind.BOOL, "a condition")
-        checks = tuple(dict.fromkeys(compiler.checks))
-        if isinstance(tree, ast.Compare) and len(tree.ops) == 1:
-            op = type(tree.ops[0])
-            return Condition(
-                whole,
-                compiler.compile(tree.left),
-                compiler.compile(tree.comparators[0]),
-                _SCALAR_OPS[op],
-                SYMBOL_OF[op],
-                checks,
-            )
-    except RecursionError:
-        raise ExpressionError("expression nested too deeply", source[:60]) from None
-    return Condition(whole, checks=checks)
-
-
-@attrs.frozen(eq=False)
-class CompiledCriterion:
-    """A criterion with its compiled condition."""
-
-    criterion: Criterion
-    condition: Condition

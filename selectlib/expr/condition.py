@@ -1,0 +1,72 @@
+"""A compiled condition, ready to evaluate on one record or a whole table, and the
+criterion it belongs to: :func:`compile_condition` is the language's entry point."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from selectlib.errors import ExpressionError
+from selectlib.expr.compiler import COMPARE, SYMBOL_OF, Compiler
+from selectlib.expr.syntax import parse
+from selectlib.expr.types import Compiled, DomainCheck, Kind, Symbols
+from selectlib.profile.model import Criterion
+
+__all__ = ["CompiledCriterion", "Condition", "compile_condition"]
+
+
+_SCALAR_OPS: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], bool]]] = {
+    **COMPARE,
+    ast.In: lambda x, c: x in c,
+    ast.NotIn: lambda x, c: x not in c,
+}
+
+
+@attrs.frozen(eq=False)
+class Condition:
+    """A compiled condition, and for ``value OP threshold`` its two sides and operator.
+
+    The two sides are what an explanation shows: the value seen and the threshold
+    applied. Applying ``op`` to them gives the same answer as ``whole``.
+    """
+
+    whole: Compiled
+    value: Compiled | None = None
+    threshold: Compiled | None = None
+    op: Callable[[Any, Any], bool] | None = None
+    symbol: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+
+
+def compile_condition(source: str, symbols: Symbols) -> Condition:
+    """Parse, check and compile a condition; raise :class:`ExpressionError` if it is not valid."""
+    tree = parse(source)
+    compiler = Compiler(source, symbols)
+    try:
+        whole = compiler.compile(tree)
+        compiler.require(tree, whole, Kind.BOOL, "a condition")
+        checks = tuple(dict.fromkeys(compiler.checks))
+        if isinstance(tree, ast.Compare) and len(tree.ops) == 1:
+            op = type(tree.ops[0])
+            return Condition(
+                whole,
+                compiler.compile(tree.left),
+                compiler.compile(tree.comparators[0]),
+                _SCALAR_OPS[op],
+                SYMBOL_OF[op],
+                checks,
+            )
+    except RecursionError:
+        raise ExpressionError("expression nested too deeply", source[:60]) from None
+    return Condition(whole, checks=checks)
+
+
+@attrs.frozen(eq=False)
+class CompiledCriterion:
+    """A criterion with its compiled condition."""
+
+    criterion: Criterion
+    condition: Condition
