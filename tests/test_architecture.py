@@ -26,7 +26,6 @@ MAX_FUNCTION_LINES = 80
 MAX_TOP_LEVEL_MODULES = 6
 
 KNOWN_LONG_MODULES = {
-    "selectlib.geo.codes",
     "selectlib.geo.registry",
 }
 KNOWN_LONG_FUNCTIONS = {

@@ -25,9 +25,7 @@ from strategies import examples
 import selectlib
 from selectlib.geo import codes
 from selectlib.geo.codes import (
-    SIDOS,
     AreaTypePolicy,
-    CodeSystem,
     area_types,
     code_systems,
     current_code,
@@ -39,6 +37,7 @@ from selectlib.geo.codes import (
     sigungu_of,
 )
 from selectlib.geo.errors import GeoError
+from selectlib.geo.sidos import SIDOS, CodeSystem
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "geo" / "real"
 MUNICIPALITIES = REAL / "skorea-municipalities-2018-topo-simple.json"

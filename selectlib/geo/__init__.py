@@ -11,7 +11,7 @@ light; geopandas, shapely and scipy are loaded here, never by the core.
 
 from selectlib.geo.areas import Areas, read_areas
 from selectlib.geo.check import LocationCheck, check_location
-from selectlib.geo.codes import AreaTypePolicy, CodeSystem, area_types, current_code, detect_system
+from selectlib.geo.codes import AreaTypePolicy, area_types, current_code, detect_system
 from selectlib.geo.count import (
     ClusterCounts,
     count_by_code,
@@ -30,6 +30,7 @@ from selectlib.geo.ksic import (
 )
 from selectlib.geo.registry import Registry, read_firms
 from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.sidos import CodeSystem
 from selectlib.geo.spatial import assign_units
 from selectlib.geo.thresholds import DEFAULT_THRESHOLDS, discover, sweep
 

@@ -32,9 +32,7 @@ import shapely
 
 from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
-from selectlib.geo.codes import (
-    normalize_codes,
-)
+from selectlib.geo.codes import normalize_codes
 from selectlib.geo.ksic import normalize_ksic
 from selectlib.geo.report import Reason, ValidationReport
 from selectlib.geo.sources import (

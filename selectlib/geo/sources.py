@@ -21,14 +21,9 @@ import pyproj
 
 from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
-from selectlib.geo.codes import (
-    AMBIGUOUS,
-    CODE_CHANGES,
-    UNKNOWN,
-    CodeChange,
-    code_systems,
-)
+from selectlib.geo.codes import code_systems
 from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
+from selectlib.geo.sidos import AMBIGUOUS, CODE_CHANGES, UNKNOWN, CodeChange
 from selectlib.io.tables import read_csv
 
 __all__ = [
