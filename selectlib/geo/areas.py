@@ -165,6 +165,47 @@ def _repair(
     return repaired, fix
 
 
+def _levels(
+    codes: ObjectArray, valid: BoolArray, level: Level | None, issues: Issues
+) -> ObjectArray:
+    """Each code's level (``dong`` or ``sigungu``), None where it has none or is not the
+    ``level`` asked for; every such code reported."""
+    levels = _level_of(codes, valid)
+    issues.add(pd.isna(codes), Reason.UNKNOWN_CODE, lambda r: "no code: left out")
+    issues.add(
+        valid & pd.isna(levels),
+        Reason.UNKNOWN_CODE,
+        lambda r: f"{codes[r]} is no 읍면동 or 시군구 code: left out",
+    )
+    if level is not None:
+        other = pd.notna(levels) & (levels != level)
+        issues.add(
+            other,
+            Reason.UNKNOWN_CODE,
+            lambda r: f"{codes[r]} is a {_LEVEL_KO[levels[r]]} code and level={level!r}: left out",
+        )
+        levels[other] = None
+    return levels
+
+
+def _polygons(geoms: ObjectArray, source_crs: pyproj.CRS, issues: Issues) -> ObjectArray:
+    """The polygons in EPSG:5179, repaired before and after projecting; missing and empty
+    geometries reported."""
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    issues.add(missing, Reason.MISSING_GEOMETRY, lambda r: "no geometry: left out")
+    issues.add(empty, Reason.EMPTY_GEOMETRY, lambda r: "empty geometry: left out")
+    repaired, done = _repair(geoms, issues)
+    projected = gpd.GeoSeries(repaired, crs=source_crs).to_crs(TARGET_CRS)
+    final, _ = _repair(
+        np.asarray(projected.array, dtype=object),
+        issues,
+        done=done,
+        when=" (after projecting to EPSG:5179)",
+    )
+    return final
+
+
 def read_areas(
     source: str | Path | gpd.GeoDataFrame,
     *,
@@ -209,36 +250,9 @@ def read_areas(
         else np.full(n, None, dtype=object)
     )
     system, valid = classify_codes(codes, issues)
-    levels = _level_of(codes, valid)
-    issues.add(pd.isna(codes), Reason.UNKNOWN_CODE, lambda r: "no code: left out")
-    issues.add(
-        valid & pd.isna(levels),
-        Reason.UNKNOWN_CODE,
-        lambda r: f"{codes[r]} is no 읍면동 or 시군구 code: left out",
-    )
-    if level is not None:
-        other = pd.notna(levels) & (levels != level)
-        issues.add(
-            other,
-            Reason.UNKNOWN_CODE,
-            lambda r: f"{codes[r]} is a {_LEVEL_KO[levels[r]]} code and level={level!r}: left out",
-        )
-        levels[other] = None
-
+    levels = _levels(codes, valid, level, issues)
     source_crs = _source_crs(table, file, notes)
-    geoms = np.asarray(table.geometry.array, dtype=object)
-    missing = shapely.is_missing(geoms)
-    empty = ~missing & shapely.is_empty(geoms)
-    issues.add(missing, Reason.MISSING_GEOMETRY, lambda r: "no geometry: left out")
-    issues.add(empty, Reason.EMPTY_GEOMETRY, lambda r: "empty geometry: left out")
-    repaired, done = _repair(geoms, issues)
-    projected = gpd.GeoSeries(repaired, crs=source_crs).to_crs(TARGET_CRS)
-    final, _ = _repair(
-        np.asarray(projected.array, dtype=object),
-        issues,
-        done=done,
-        when=" (after projecting to EPSG:5179)",
-    )
+    final = _polygons(np.asarray(table.geometry.array, dtype=object), source_crs, issues)
     usable = pd.notna(levels) & ~shapely.is_missing(final) & ~shapely.is_empty(final)
     frame = gpd.GeoDataFrame(
         {

@@ -35,6 +35,8 @@ __all__ = [
     "find_column",
     "guess_crs",
     "in_korea",
+    "num_text",
+    "numbers",
     "parse_crs",
     "read_source",
     "take_column",
@@ -272,3 +274,18 @@ def _vintage_detail(codes: ObjectArray, change: CodeChange) -> Callable[[int], s
         f"{change.new}… on {change.since.isoformat()} ({change.note}); give every code as of "
         "one date"
     )
+
+
+def numbers(series: pd.Series) -> tuple[FloatArray, BoolArray]:
+    """Numbers from a column, and where a non-blank value was not a number."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(series), bool)
+    text = series.astype("str").str.strip().str.replace(",", "", regex=False)
+    text = text.where(series.notna() & (text != ""))
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return values, np.isnan(values) & text.notna().to_numpy()
+
+
+def num_text(value: float) -> str:
+    """A number for a message: 1950000, 127.031, -2."""
+    return f"{value:.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:.6g}"
