@@ -22,7 +22,7 @@ from selectlib.eligibility.decision import (
     FieldProblem,
     Outcome,
 )
-from selectlib.eligibility.serialize import converter, decision_from_dict, decision_to_dict
+from selectlib.eligibility.serialize import decision_from_dict, decision_to_dict, make_converter
 from selectlib.errors import (
     CriterionNotFoundError,
     ExpressionError,
@@ -36,6 +36,7 @@ from selectlib.errors import (
 )
 from selectlib.profile.compiled import Profile, list_profiles, load_profile
 from selectlib.profile.model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
+from selectlib.profile.params import Env
 from selectlib.simulate.compare import compare, summarize_comparison
 
 __version__ = "0.1.0"
@@ -49,6 +50,7 @@ __all__ = [
     "CriterionResult",
     "CriterionStatus",
     "Decision",
+    "Env",
     "ExpressionError",
     "Field",
     "FieldKind",
@@ -70,11 +72,11 @@ __all__ = [
     "ValidityError",
     "__version__",
     "compare",
-    "converter",
     "decision_from_dict",
     "decision_to_dict",
     "fund",
     "list_profiles",
     "load_profile",
+    "make_converter",
     "summarize_comparison",
 ]
