@@ -38,7 +38,8 @@ import pandas as pd
 
 import selectlib
 from selectlib.profile.evaluation import EvaluationSpec, Stage
-from selectlib.scoring import (
+from selectlib.scoring.exact import Exact
+from selectlib.scoring.primitives import (
     AGGREGATES,
     Ranking,
     StageResult,
@@ -49,7 +50,6 @@ from selectlib.scoring import (
     top,
     weighted_total,
 )
-from selectlib.scoring.exact import Exact
 
 HERE = Path(__file__).resolve().parent
 PROFILE = "micro_manufacturer_center_2024"

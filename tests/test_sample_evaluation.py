@@ -22,7 +22,9 @@ import pytest
 import selectlib
 from selectlib.io import read_table, sample_data_dir
 from selectlib.profile.evaluation import EvaluationSpec, Stage
-from selectlib.scoring import (
+from selectlib.scoring.exact import Exact
+from selectlib.scoring.inputs import Evaluator, Recusal, read_evaluators, read_recusals
+from selectlib.scoring.primitives import (
     Ranking,
     StageResult,
     StageRules,
@@ -33,8 +35,6 @@ from selectlib.scoring import (
     trimmed_mean,
     weighted_total,
 )
-from selectlib.scoring.exact import Exact
-from selectlib.scoring.inputs import Evaluator, Recusal, read_evaluators, read_recusals
 
 FOLDER = sample_data_dir() / "evaluation"
 FILES = ("evaluators.csv", "recusals.csv", "scores.csv")

@@ -13,7 +13,8 @@ from strategies import examples
 
 import selectlib.scoring.aggregate as aggregate
 from selectlib.errors import SelectlibError
-from selectlib.scoring import AGGREGATES, ScoringError, mean, median, trimmed_mean
+from selectlib.scoring import ScoringError
+from selectlib.scoring.primitives import AGGREGATES, mean, median, trimmed_mean
 
 NAN = np.nan
 

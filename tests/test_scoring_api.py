@@ -26,10 +26,19 @@ def test_all_lists_each_public_name_once_and_every_name_resolves() -> None:
 
 
 def test_importing_scoring_loads_neither_openpyxl_nor_scipy() -> None:
-    # the profile model includes the evaluation section, so `import selectlib` imports
-    # selectlib.scoring; spreadsheets and statistics load only when used
+    # spreadsheets and statistics load only when a function needs them
     code = (
         "import selectlib, selectlib.scoring, sys; "
         "loaded = {'openpyxl', 'scipy'} & set(sys.modules); assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_building_blocks_are_apart_from_the_workflow() -> None:
+    from selectlib.scoring import primitives
+
+    assert not set(primitives.__all__) & set(scoring.__all__)
+    for name in primitives.__all__:
+        assert hasattr(primitives, name), name
+    assert {"evaluate_selection", "read_scores", "write_report"} <= set(scoring.__all__)
+    assert {"rank", "score_stage", "trimmed_mean", "Exact"} <= set(primitives.__all__)

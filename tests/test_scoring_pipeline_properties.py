@@ -18,15 +18,8 @@ from hypothesis import strategies as st
 from strategies import examples
 from test_scoring_pipeline import EVALUATION, make_profile
 
-from selectlib.scoring import (
-    Evaluator,
-    Group,
-    Recusal,
-    evaluate_selection,
-    rank,
-    select,
-    select_balanced,
-)
+from selectlib.scoring import Evaluator, Recusal, evaluate_selection
+from selectlib.scoring.primitives import Group, rank, select, select_balanced
 
 BALANCED = make_profile(
     {

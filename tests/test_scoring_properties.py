@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import examples
 
-from selectlib.scoring import (
+from selectlib.scoring.primitives import (
     AGGREGATES,
     StageCriterion,
     StageRules,

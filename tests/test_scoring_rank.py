@@ -7,16 +7,8 @@ import doctest
 import numpy as np
 import pytest
 
-from selectlib.scoring import (
-    ScoringError,
-    TieBreak,
-    advance,
-    advance_count,
-    rank,
-    ranking,
-    select,
-    top,
-)
+from selectlib.scoring import ScoringError, ranking
+from selectlib.scoring.primitives import TieBreak, advance, advance_count, rank, select, top
 
 # Five applicants, all with a final score of 80, and the notice's chain: higher
 # presentation score, then higher capability criterion, then earlier application.

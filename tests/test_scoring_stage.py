@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 
 import selectlib.scoring.stage as stage
-from selectlib.scoring import (
-    ScoringError,
-    StageCriterion,
-    StageRules,
-    score_stage,
-    weighted_total,
-)
+from selectlib.scoring import ScoringError
+from selectlib.scoring.primitives import StageCriterion, StageRules, score_stage, weighted_total
 
 RULES = StageRules(
     criteria=(
@@ -176,7 +171,7 @@ def test_equal_points_tie_whatever_the_order_they_are_added_in() -> None:
     # Both panels' trimmed means add up to exactly 353/6 points, but summing the three
     # float aggregates gives 58.83333333333333 and 58.83333333333334: totals are exact
     # fractions, so the tie is a tie and the tie-break chain decides it.
-    from selectlib.scoring import trimmed_mean
+    from selectlib.scoring.primitives import trimmed_mean
 
     first = [[13.5, 21.0, 26.0], [17.0, 13.5, 19.5], [11.5, 14.0, 27.0], [23.0, 27.0, 26.5],
              [27.5, 16.0, 19.0]]  # fmt: skip

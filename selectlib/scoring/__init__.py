@@ -1,10 +1,12 @@
 """Panel scoring: aggregate evaluators' scores, total a stage, rank and select.
 
 The three-stage evaluation of a profile's ``evaluation:`` section (its data lives with the
-profile, in :mod:`selectlib.profile.evaluation`): the pure vectorized layer on numpy arrays
-(:mod:`.exact`, :mod:`.aggregate`, :mod:`.stage`, :mod:`.ranking`, :mod:`.portfolio`), and
-the pipeline that runs a whole selection from score sheets. Spreadsheet and statistics
-libraries load only when a function needs them.
+profile, in :mod:`selectlib.profile.evaluation`), as a workflow: the committee
+(:func:`read_evaluators`, :func:`read_recusals`), score sheets (:func:`write_sheets`,
+:func:`read_scores`), the whole selection (:func:`evaluate_selection`, or
+:func:`prepare_evaluation` then :func:`run_evaluation`), its robustness and reports. The
+pure vectorized layer on numpy arrays it is built from is :mod:`.primitives`.
+Spreadsheet and statistics libraries load only when a function needs them.
 """
 
 from __future__ import annotations
@@ -23,15 +25,6 @@ from selectlib.profile.evaluation import (
     Stage,
     TieBreakRule,
 )
-from selectlib.scoring.aggregate import (
-    AGGREGATES,
-    TRIM_MIN_SCORES,
-    Aggregate,
-    PanelAggregate,
-    mean,
-    median,
-    trimmed_mean,
-)
 from selectlib.scoring.cube import StageCube
 from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
 from selectlib.scoring.inputs import (
@@ -44,27 +37,8 @@ from selectlib.scoring.inputs import (
     read_recusals,
 )
 from selectlib.scoring.pipeline import evaluate_selection, run_evaluation, stage_candidates
-from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
 from selectlib.scoring.prepare import Prepared, prepare_evaluation
-from selectlib.scoring.ranking import (
-    AtLine,
-    Ranking,
-    Selection,
-    TieBreak,
-    advance,
-    advance_count,
-    rank,
-    select,
-    top,
-)
 from selectlib.scoring.result import EvaluationResult, StageOutcome
-from selectlib.scoring.stage import (
-    StageCriterion,
-    StageResult,
-    StageRules,
-    score_stage,
-    weighted_total,
-)
 
 if TYPE_CHECKING:
     from selectlib.scoring.readback import read_scores
@@ -90,61 +64,37 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "AGGREGATES",
     "RECUSAL_KINDS",
-    "TRIM_MIN_SCORES",
     "Adjustment",
     "Advancement",
-    "Aggregate",
-    "AtLine",
-    "BalancedSelection",
     "Constraint",
     "EvaluationInputError",
     "EvaluationResult",
     "EvaluationSpec",
     "Evaluator",
     "Final",
-    "Group",
     "InputProblem",
     "Panel",
-    "PanelAggregate",
     "Prepared",
-    "Ranking",
     "Recusal",
     "RobustnessReport",
     "ScoreCriterion",
     "ScoringError",
-    "Selection",
     "Stage",
-    "StageCriterion",
     "StageCube",
     "StageOutcome",
-    "StageResult",
-    "StageRules",
-    "TieBreak",
     "TieBreakRule",
-    "advance",
-    "advance_count",
     "evaluate_selection",
-    "mean",
-    "median",
     "parse_evaluators",
     "parse_recusals",
     "prepare_evaluation",
-    "rank",
     "read_evaluators",
     "read_recusals",
     "read_scores",
     "report_data",
     "robustness",
     "run_evaluation",
-    "score_stage",
-    "select",
-    "select_balanced",
     "stage_candidates",
-    "top",
-    "trimmed_mean",
-    "weighted_total",
     "write_report",
     "write_sheets",
 ]

@@ -3,10 +3,10 @@
 The selection walks down the final ranking, one rank at a time. An applicant whose group
 already holds its ``at_most`` selected applicants is **displaced**: skipped, and reported
 with the constraint and the applicants holding the group's seats. Everything else follows
-:func:`selectlib.scoring.select`: a tie across the line (or a tie that would overfill a
+:func:`selectlib.scoring.primitives.select`: a tie across the line (or a tie that would overfill a
 group) is left **unresolved** for the committee, and reserves are the next in rank.
 
-Without constraints the result is exactly :func:`~selectlib.scoring.select`'s.
+Without constraints the result is exactly :func:`~selectlib.scoring.primitives.select`'s.
 
 >>> import numpy as np
 >>> from .ranking import rank
@@ -47,7 +47,7 @@ class Group:
 
 @attrs.frozen(eq=False)
 class BalancedSelection:
-    """A :class:`~selectlib.scoring.Selection` plus who was displaced by which constraint.
+    """A :class:`~selectlib.scoring.primitives.Selection`, and who was displaced and why.
 
     Attributes
     ----------

@@ -74,7 +74,7 @@ def _competition(keys: Sequence[npt.NDArray[Any]], valid: BoolArray) -> tuple[In
 
 
 def _advance(totals: FloatArray, passed: BoolArray, cut: int, at_line: str) -> BoolArray:
-    """:func:`~selectlib.scoring.top` by stage total for every draw, from one sort per draw.
+    """:func:`~selectlib.scoring.primitives.top` by stage total for every draw, one sort each.
 
     Competition rank ≤ ``cut`` means a total at least the ``cut``-th best ("include");
     a tied group ending within the cut means a total above the ``cut + 1``-th ("exclude").
