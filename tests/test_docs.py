@@ -26,12 +26,12 @@ from typing import Any, NamedTuple
 import jsonschema
 import pytest
 import yaml
+from paths import ROOT
 
 import selectlib
 from selectlib.profile.compiled import from_text, profiles_dir
 from selectlib.profile.schema import PROFILE_SCHEMA
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
 FLAGSHIP = "micro_manufacturer_center_2024"

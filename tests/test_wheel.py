@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PROFILE_ID = "micro_manufacturer_center_2024"
 
 pytestmark = pytest.mark.slow

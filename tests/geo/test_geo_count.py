@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -23,6 +22,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import REAL_GEO
 from strategies import examples
 
 from selectlib.geo import count as count_module
@@ -49,7 +49,7 @@ OFFSET = {"metro": 0.0, "city": 10_000.0, "county": 20_000.0}
 AREA_TYPE = {code: kind for kind, codes in SIGUNGU.items() for code in codes}
 INDUSTRY = "25111"
 RADIUS = 300.0
-REAL = Path(__file__).resolve().parents[2] / "shared" / "geo" / "real"
+REAL = REAL_GEO
 
 
 def _areas() -> gpd.GeoDataFrame:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from paths import SAMPLE_GEO
 
 from selectlib.geo.areas import read_areas
 from selectlib.geo.derive import GeoContext
@@ -13,7 +14,7 @@ from selectlib.geo.errors import GeoError
 from selectlib.geo.registry import read_firms
 
 ON = "2024-05-01"
-GEO = Path(__file__).resolve().parent.parent / "sample_data" / "geo"
+GEO = SAMPLE_GEO
 GOOD = {
     "operator_type": "university",
     "has_dedicated_space": True,

@@ -24,19 +24,18 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import FIXTURES, ROOT
 from strategies import examples
 
 import selectlib
 from selectlib.profile.compiled import from_text
 
-BROKEN = Path(__file__).parent / "fixtures" / "broken"
+BROKEN = FIXTURES / "broken"
 BASE = BROKEN / "_base.yaml"
 FIXTURES = sorted(p for p in BROKEN.glob("*.yaml") if not p.name.startswith("_"))
-FLAGSHIP_YAML = (
-    Path(__file__).resolve().parent.parent
-    / "scoring_profiles"
-    / "micro_manufacturer_center_2024.yaml"
-).read_text(encoding="utf-8")
+FLAGSHIP_YAML = (ROOT / "scoring_profiles" / "micro_manufacturer_center_2024.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from paths import REAL_GEO, SAMPLE_GEO
 from pyproj import Transformer
 
 import selectlib.geo.areas
@@ -24,8 +25,8 @@ from selectlib.geo.errors import GeoError
 from selectlib.geo.registry import read_firms
 from selectlib.geo.report import Reason
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "geo"
-REAL = Path(__file__).resolve().parents[2] / "shared" / "geo" / "real"
+SAMPLE = SAMPLE_GEO
+REAL = REAL_GEO
 X0, Y0 = 1_000_000.0, 1_800_000.0
 CODES = ["2101051", "2101052", "2102051", "3101051"]
 COLUMNS = ["code", "name", "level", "sigungu", "system", "geometry"]

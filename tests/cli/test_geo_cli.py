@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from paths import SAMPLE_GEO
 from typer.testing import CliRunner
 
 from selectlib.cli.app import app
 
-GEO = Path(__file__).resolve().parent.parent / "sample_data" / "geo"
+GEO = SAMPLE_GEO
 FIRMS, AREAS = str(GEO / "firms.csv"), str(GEO / "areas.geojson")
 RUNNER = CliRunner()
 

@@ -13,13 +13,13 @@ import doctest
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import REAL_GEO
 from strategies import examples
 
 import selectlib
@@ -39,7 +39,7 @@ from selectlib.geo.codes import (
 from selectlib.geo.errors import GeoError
 from selectlib.geo.sidos import SIDOS, CodeSystem
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "geo" / "real"
+REAL = REAL_GEO
 MUNICIPALITIES = REAL / "skorea-municipalities-2018-topo-simple.json"
 ON = dt.date(2024, 5, 1)
 POLICIES = [

@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import doctest
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import REAL_GEO
 from strategies import examples
 
 import selectlib
@@ -30,7 +30,7 @@ from selectlib.geo.ksic import (
     urban_micro_eligible,
 )
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "geo" / "real"
+REAL = REAL_GEO
 CLASSES = manufacturing_classes()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,12 +19,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import FIXTURES
 from strategies import examples
 
 import selectlib
 from selectlib.benefits import BenefitError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "benefits_program.yaml"
+FIXTURE = FIXTURES / "benefits_program.yaml"
 ON = "2021-03-02"
 
 

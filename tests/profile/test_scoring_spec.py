@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import ROOT
 
 import selectlib
 from selectlib.scoring import EvaluationSpec, Stage
 
-FLAGSHIP = Path(__file__).resolve().parent.parent / "scoring_profiles"
+FLAGSHIP = ROOT / "scoring_profiles"
 FLAGSHIP_YAML = FLAGSHIP / "micro_manufacturer_center_2024.yaml"
 
 
@@ -174,11 +175,7 @@ def test_the_schema_catches_what_is_not_a_stage(
 
 
 def test_the_published_schema_describes_the_section() -> None:
-    schema = yaml.safe_load(
-        (Path(__file__).resolve().parent.parent / "docs" / "profile.schema.json").read_text(
-            encoding="utf-8"
-        )
-    )
+    schema = yaml.safe_load((ROOT / "docs" / "profile.schema.json").read_text(encoding="utf-8"))
     section = schema["properties"]["evaluation"]
     assert section["required"] == ["stages", "final"]
     assert "tie_breaks" in section["properties"]["final"]["properties"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from paths import ROOT
 from typer.testing import CliRunner, Result
 
 import selectlib
@@ -473,9 +474,7 @@ def test_demo_from_an_installed_layout(tmp_path: Path) -> None:
     sample_data/ inside, as pyproject's force-include does) and runs it from another
     directory, so nothing can be found through the source tree.
     """
-    repo = (
-        Path(__file__).resolve().parent.parent
-    )  # the source tree, wherever selectlib is installed
+    repo = ROOT  # the source tree, wherever selectlib is installed
     site = tmp_path / "site"
     package = site / "selectlib"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")

@@ -23,6 +23,7 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import SAMPLE_GEO
 from pyproj import Transformer
 
 import selectlib.geo.registry
@@ -30,7 +31,7 @@ from selectlib.errors import InputError
 from selectlib.geo.registry import Registry, read_firms
 from selectlib.geo.report import Reason
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "geo"
+SAMPLE = SAMPLE_GEO
 X0, Y0 = 1_000_000.0, 1_800_000.0
 LOCAL = [(300, 300), (900, 300), (6300, 300), (20300, 300), (20500, 4500), (25500, 4500)]
 CODES = ["2101051", "2101051", "2102051", "3101051", "3131011", "3131031"]
