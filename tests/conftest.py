@@ -6,9 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from strategies import FLAGSHIP, MANDATORY
+from hypothesis import HealthCheck, settings
+from strategies import FLAGSHIP, MANDATORY, PROFILE
 
 import selectlib
+
+# dev: the default `pytest`, small example counts (strategies.examples); ci: the second
+# run of .ci/run (SELECTLIB_TESTS=ci), today's full counts. Neither has a deadline: the
+# machines are shared, and a property must not fail on a slow moment.
+settings.register_profile("dev", deadline=None)
+settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile(PROFILE)
 
 
 def good_record(**changes: Any) -> dict[str, Any]:

@@ -20,14 +20,16 @@ FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
 """An evaluation date inside the 2024 application window (2024-04-15 .. 2024-05-10)."""
 
-THOROUGH = os.environ.get("SELECTLIB_TESTS") == "thorough"
-"""CI's second run (``SELECTLIB_TESTS=thorough pytest``) tries every property at full size."""
+PROFILE = os.environ.get("SELECTLIB_TESTS", "dev")
+"""The hypothesis settings profile (``dev``, the default, or ``ci``; see conftest.py)."""
+if PROFILE not in ("dev", "ci"):
+    raise ValueError(f"SELECTLIB_TESTS must be dev or ci (got {PROFILE!r})")
 
 
 def examples(count: int) -> int:
-    """Hypothesis examples for a property: ``count`` in the thorough run, a fifth of it (at
-    least 10) in the default run, which must stay well under two minutes."""
-    return count if THOROUGH else max(10, count // 5)
+    """Hypothesis examples for a property: ``count`` in the ``ci`` profile, a fifth of it
+    (at least 10) in ``dev``, whose whole run must stay well under two minutes."""
+    return count if PROFILE == "ci" else max(10, count // 5)
 
 
 AREA_TYPES = ("metro", "city", "county")

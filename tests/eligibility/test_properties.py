@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import (
@@ -77,12 +78,14 @@ def _assert_rows_agree(profile, rows: list[dict[str, Any]], table: pd.DataFrame)
             assert pd.isna(problems), (position, record, problems)
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @PROPERTY
 @given(rows=batches())
 def test_scalar_and_batch_agree_on_a_list_of_records(rows):
     _assert_rows_agree(PROFILE, rows, PROFILE.evaluate_many(rows, on=ON))
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @PROPERTY
 @given(rows=batches())
 def test_scalar_and_batch_agree_on_object_columns(rows):
@@ -118,6 +121,7 @@ indexes = st.one_of(
 )
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @PROPERTY
 @given(data=st.data(), labels=indexes)
 def test_every_row_comes_back_once_in_order_with_its_index(data, labels):
@@ -215,6 +219,7 @@ def test_decisions_round_trip_exactly(record):
     assert selectlib.decision_to_dict(selectlib.decision_from_dict(json.loads(text))) == data
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @settings(max_examples=examples(60), deadline=None)
 @given(changes=param_changes, since=dates)
 def test_profiles_round_trip_exactly(changes, since):

@@ -280,6 +280,7 @@ yaml_data = st.recursive(
 )
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.dictionaries(yaml_keys, yaml_data, max_size=8))
 def test_fuzz_yaml_documents_only_raise_selectlib_errors(data):
@@ -364,6 +365,7 @@ def mutated_flagship(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutated_flagship())
 def test_fuzz_mutated_flagship_only_raises_selectlib_errors(text):

@@ -747,12 +747,13 @@ def committees(draw: st.DrawFn, grid: Grid) -> Case:
 
 
 PROPERTY = settings(
-    max_examples=examples(500),  # 100 by default, 500 with SELECTLIB_TESTS=thorough
+    max_examples=examples(500),  # 100 by default, 500 with SELECTLIB_TESTS=ci
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @PROPERTY
 @given(committees(BINARY))
 def test_the_pipeline_follows_the_rules_on_scores_exact_in_binary(case: Case) -> None:
@@ -760,6 +761,7 @@ def test_the_pipeline_follows_the_rules_on_scores_exact_in_binary(case: Case) ->
     assert_matches(case)
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @PROPERTY
 @given(committees(DECIMAL))
 def test_the_pipeline_follows_the_rules_on_decimal_scores(case: Case) -> None:

@@ -788,6 +788,7 @@ def assert_draws_match(
         assert_same_selection(simulation, index, expected)
 
 
+@pytest.mark.slow  # over 5 s in the ci profile
 @settings(max_examples=examples(60), deadline=None)
 @given(committees())
 def test_any_draw_equals_the_pipeline_run_by_the_drawn_committee(case: dict[str, Any]) -> None:
