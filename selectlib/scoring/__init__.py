@@ -38,7 +38,7 @@ from selectlib.scoring.inputs import (
 )
 from selectlib.scoring.pipeline import evaluate_selection, run_evaluation, stage_candidates
 from selectlib.scoring.prepare import Prepared, prepare_evaluation
-from selectlib.scoring.result import EvaluationResult, StageOutcome
+from selectlib.scoring.result import EvaluationResult, Result, StageOutcome, StageStatus
 
 if TYPE_CHECKING:
     from selectlib.scoring.readback import read_scores
@@ -77,12 +77,14 @@ __all__ = [
     "Panel",
     "Prepared",
     "Recusal",
+    "Result",
     "RobustnessReport",
     "ScoreCriterion",
     "ScoringError",
     "Stage",
     "StageCube",
     "StageOutcome",
+    "StageStatus",
     "TieBreakRule",
     "evaluate_selection",
     "parse_evaluators",

@@ -28,7 +28,7 @@ from selectlib.scoring.inputs import Evaluator, Recusal
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
 from selectlib.scoring.prepare import Prepared, prepare_evaluation
 from selectlib.scoring.ranking import TieBreak, rank, top
-from selectlib.scoring.result import EvaluationResult, StageOutcome
+from selectlib.scoring.result import EvaluationResult, Result, StageOutcome, StageStatus
 from selectlib.scoring.stage import StageRules, score_stage, weighted_total
 from selectlib.scoring.tables import Views
 
@@ -116,11 +116,11 @@ def _run_stage(
         cut = stage.advance.size(prepared.spec.final.slots)
         go_on = top(ranking, cut, stage.advance.at_line)
     status = absent.copy()
-    status[candidates] = "no_quorum"
-    status[quorate & below_mark] = "failed_pass_mark"
-    status[failed_floor >= 0] = "failed_floor"
-    status[passed] = "passed" if last else "not_in_top"
-    status[go_on & ~np.full(count, last)] = "advanced"
+    status[candidates] = StageStatus.NO_QUORUM
+    status[quorate & below_mark] = StageStatus.FAILED_PASS_MARK
+    status[failed_floor >= 0] = StageStatus.FAILED_FLOOR
+    status[passed] = StageStatus.PASSED if last else StageStatus.NOT_IN_TOP
+    status[go_on & ~np.full(count, last)] = StageStatus.ADVANCED
     return StageOutcome(
         stage=stage,
         candidates=candidates,
@@ -179,14 +179,15 @@ def _results(
     selection: BalancedSelection,
 ) -> npt.NDArray[np.object_]:
     outcome = prepared.eligibility["outcome"].astype(str).to_numpy(dtype=object)
-    results = np.where(outcome == "eligible", "eliminated", outcome).astype(object)
+    results = outcome.copy()
+    results[outcome == "eligible"] = Result.ELIMINATED
     for stage in outcomes:
-        results[stage.status == "no_quorum"] = "no_quorum"
-    results[finalists] = "not_selected"
-    results[selection.reserve] = "reserve"
-    results[selection.displaced] = "displaced"
-    results[selection.unresolved] = "unresolved"
-    results[selection.selected] = "selected"
+        results[stage.status == StageStatus.NO_QUORUM] = Result.NO_QUORUM
+    results[finalists] = Result.NOT_SELECTED
+    results[selection.reserve] = Result.RESERVE
+    results[selection.displaced] = Result.DISPLACED
+    results[selection.unresolved] = Result.UNRESOLVED
+    results[selection.selected] = Result.SELECTED
     return results
 
 
@@ -203,7 +204,8 @@ def _stages(
             break
         last = index == len(prepared.cubes) - 1
         outcome = _run_stage(prepared, cube, candidates, absent, last, without)
-        absent = np.where(eligibility == "eligible", "not_reached", eligibility)
+        absent = eligibility.copy()
+        absent[eligibility == "eligible"] = StageStatus.NOT_REACHED
         outcomes.append(outcome)
         candidates = outcome.go_on
     return outcomes, candidates

@@ -8,6 +8,7 @@ methods through the ``views`` it was given, so nothing here imports them.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Protocol
 
@@ -27,10 +28,36 @@ __all__ = [
     "RESULT_LABELS",
     "STATUS_LABELS",
     "EvaluationResult",
+    "Result",
     "StageOutcome",
+    "StageStatus",
     "Views",
     "pick",
 ]
+
+
+class StageStatus(enum.StrEnum):
+    """Where an applicant stands after a stage (or why it was not at it)."""
+
+    ADVANCED = "advanced"
+    PASSED = "passed"  # the last stage: passed, and a finalist
+    FAILED_FLOOR = "failed_floor"
+    FAILED_PASS_MARK = "failed_pass_mark"
+    NOT_IN_TOP = "not_in_top"
+    NO_QUORUM = "no_quorum"
+    NOT_REACHED = "not_reached"  # eliminated at an earlier stage
+
+
+class Result(enum.StrEnum):
+    """An eligible applicant's final result (the others keep their eligibility outcome)."""
+
+    SELECTED = "selected"
+    RESERVE = "reserve"
+    UNRESOLVED = "unresolved"
+    DISPLACED = "displaced"
+    NOT_SELECTED = "not_selected"
+    ELIMINATED = "eliminated"
+    NO_QUORUM = "no_quorum"
 
 
 RESULT_LABELS = {

@@ -42,3 +42,11 @@ def test_the_building_blocks_are_apart_from_the_workflow() -> None:
         assert hasattr(primitives, name), name
     assert {"evaluate_selection", "read_scores", "write_report"} <= set(scoring.__all__)
     assert {"rank", "score_stage", "trimmed_mean", "Exact"} <= set(primitives.__all__)
+
+
+def test_every_status_and_result_has_its_words() -> None:
+    from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
+
+    assert set(scoring.StageStatus) <= set(STATUS_LABELS)
+    assert set(scoring.Result) <= set(RESULT_LABELS)
+    assert scoring.StageStatus.NO_QUORUM == "no_quorum"  # statuses compare as their codes
