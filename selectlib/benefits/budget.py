@@ -18,8 +18,8 @@ runs out among them, unless the caller says the row order breaks the tie.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final, Literal
 
 import attrs
 import numpy as np
@@ -224,6 +224,57 @@ def _pro_rata(
     return granted.astype(np.int64)
 
 
+@attrs.frozen(eq=False)
+class _Request:
+    """One allocation's checked requests and settings, for the allocation methods."""
+
+    wanted: IntArray
+    money: int
+    asked: int
+    order: npt.ArrayLike | None
+    partial: bool
+    ties: Ties
+    remainder: Remainder
+    step: Rounding
+    labels: Sequence[object] | None
+
+
+def _by_share(how: _Request, method: Method) -> IntArray:
+    """``pro_rata``: every row a share of the budget in proportion to its request."""
+    if how.order is not None or not how.partial:
+        raise BenefitError("method", ["pro_rata uses no order and always funds in part"])
+    if how.remainder not in ("keep", "largest"):
+        raise BenefitError("remainder", [f"must be 'keep' or 'largest' (got {how.remainder!r})"])
+    return _pro_rata(how.wanted, how.money, how.asked, how.step.unit, how.remainder)
+
+
+def _in_order(how: _Request, method: Method) -> IntArray:
+    """``rank`` and ``arrival``: rows funded in full, in order, while the budget lasts."""
+    if how.remainder != "keep":
+        raise BenefitError("remainder", [f"applies to pro_rata only (method is {method!r})"])
+    if how.ties not in ("refuse", "row_order"):
+        raise BenefitError("ties", [f"must be 'refuse' or 'row_order' (got {how.ties!r})"])
+    keys = _order_keys(how.order, method, how.wanted.size, how.labels)
+    return _walk(
+        how.wanted,
+        how.money,
+        keys,
+        partial=how.partial,
+        ties=how.ties,
+        unit=how.step,
+        method=method,
+        labels=how.labels,
+    )
+
+
+_ALLOCATORS: Final[Mapping[str, Callable[[_Request, Method], IntArray]]] = {
+    "pro_rata": _by_share,
+    "rank": _in_order,
+    "arrival": _in_order,
+}
+"""The allocation methods by name (:data:`~selectlib.profile.benefits.METHODS`)."""
+
+
 def allocate(
     requests: npt.ArrayLike,
     budget: int,
@@ -266,30 +317,11 @@ def allocate(
     asked = int(np.sum(wanted, dtype=object))
     if asked > _INT64_MAX:
         raise BenefitError("requests", [f"add up to {asked:,} won, too much to allocate"])
-    if method == "pro_rata":
-        if order is not None or not partial:
-            raise BenefitError("method", ["pro_rata uses no order and always funds in part"])
-        if remainder not in ("keep", "largest"):
-            raise BenefitError("remainder", [f"must be 'keep' or 'largest' (got {remainder!r})"])
-        granted = _pro_rata(wanted, money, asked, step.unit, remainder)
-    elif method in ("rank", "arrival"):
-        if remainder != "keep":
-            raise BenefitError("remainder", [f"applies to pro_rata only (method is {method!r})"])
-        if ties not in ("refuse", "row_order"):
-            raise BenefitError("ties", [f"must be 'refuse' or 'row_order' (got {ties!r})"])
-        keys = _order_keys(order, method, wanted.size, labels)
-        granted = _walk(
-            wanted,
-            money,
-            keys,
-            partial=partial,
-            ties=ties,
-            unit=step,
-            method=method,
-            labels=labels,
-        )
-    else:
+    how = _Request(wanted, money, asked, order, partial, ties, remainder, step, labels)
+    allocator = _ALLOCATORS.get(method)
+    if allocator is None:
         raise BenefitError("method", [f"must be one of {', '.join(METHODS)} (got {method!r})"])
+    granted = allocator(how, method)
     return Allocation(requested=wanted, granted=granted, budget=money, method=method)
 
 

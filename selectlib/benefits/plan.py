@@ -9,9 +9,9 @@ one typed record (:meth:`BenefitPlan.lines`) or for every row of a table
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -46,6 +46,44 @@ from selectlib.profile.params import Env
 __all__ = ["AmountPlan", "BenefitPlan", "reform_problems"]
 
 PAID, NOT_APPLICABLE, MISSING_LINE, NO_LINE = 0, 1, 2, 3
+
+
+@attrs.frozen
+class _Bounds:
+    """What bounds an amount: cap, minimum, the days of an interest subsidy, rounding."""
+
+    cap: int | None
+    minimum: int | None
+    days: IntArray | None
+    year_days: int
+    rounding: Rounding
+
+
+def _share_of_base(base: IntArray, share: Fraction, bounds: _Bounds) -> BenefitTrace:
+    """``rate`` and ``matching``: a share of the base, bounded."""
+    return benefit(base, share, cap=bounds.cap, minimum=bounds.minimum, rounding=bounds.rounding)
+
+
+def _interest(base: IntArray, share: Fraction, bounds: _Bounds) -> BenefitTrace:
+    """``interest``: a rate of the loan for the days it ran, over the year's days."""
+    if bounds.days is None:  # a load-time check makes every interest amount name its days
+        raise BenefitError("days", ["an interest subsidy needs the days of the loan"])
+    return interest_subsidy(
+        base,
+        share,
+        bounds.days,
+        year_days=bounds.year_days,
+        cap=bounds.cap,
+        rounding=bounds.rounding,
+    )
+
+
+_FORMULAS: Final[Mapping[str, Callable[[IntArray, Fraction, _Bounds], BenefitTrace]]] = {
+    "rate": _share_of_base,
+    "matching": _share_of_base,
+    "interest": _interest,
+}
+"""How each formula (:data:`~selectlib.profile.benefits.FORMULAS`) works out an amount."""
 
 
 @attrs.frozen(eq=False)
@@ -88,13 +126,9 @@ class AmountPlan:
         days: IntArray | None,
         rounding: Rounding,
     ) -> BenefitTrace:
-        """The amounts of rows sharing one rate and bounds, exactly."""
-        if self.spec.formula == "interest":
-            assert days is not None
-            return interest_subsidy(
-                base, share, days, year_days=self.spec.year_days, cap=cap, rounding=rounding
-            )
-        return benefit(base, share, cap=cap, minimum=minimum, rounding=rounding)
+        """The amounts of rows sharing one rate and bounds, exactly, by the formula."""
+        bounds = _Bounds(cap, minimum, days, self.spec.year_days, rounding)
+        return _FORMULAS[self.spec.formula](base, share, bounds)
 
 
 @attrs.frozen(eq=False)
