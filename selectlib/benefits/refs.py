@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from selectlib.benefits.numbers import BenefitError, as_amount, as_rate, as_share
 from selectlib.eligibility.coerce import MISSING
-from selectlib.profile.model import Field, FieldKind, Parameter, Table
+from selectlib.profile.model import Field, FieldKind, Parameter, ParamTable
 from selectlib.profile.params import Env
 
 __all__ = [
@@ -140,7 +140,7 @@ def _parameter_values(parameter: Parameter) -> Iterator[tuple[int, Any]]:
     """Every value a parameter holds: (history index, value), table entries one by one."""
     for index, entry in enumerate(parameter.history):
         value = entry.value
-        items = value.as_dict().values() if isinstance(value, Table) else (value,)
+        items = value.as_dict().values() if isinstance(value, ParamTable) else (value,)
         for item in items:
             if item is not None:
                 yield index, item
@@ -167,7 +167,7 @@ def resolve_ref(
         parameter = parameters.get(ref.strip())
         if parameter is None:
             return None, [f"no parameter named {ref!r}; name a parameter or write {_WHAT[kind]}"]
-        if isinstance(parameter.history[0].value, Table):
+        if isinstance(parameter.history[0].value, ParamTable):
             if parameter.keyed_by is None:
                 return None, [f"{ref!r} is a table; look it up by a category field: {ref}[field]"]
             return _table_ref(kind, parameter.name, parameter.keyed_by, fields, parameters)
@@ -188,7 +188,7 @@ def _table_ref(
     parameter = parameters.get(name)
     if parameter is None:
         return None, [f"no parameter named {name!r}"]
-    if not isinstance(parameter.history[0].value, Table):
+    if not isinstance(parameter.history[0].value, ParamTable):
         return None, [f"{name!r} is not a table; write just {name}"]
     field = fields.get(key)
     if field is None or field.kind is not FieldKind.CATEGORY:
@@ -196,7 +196,7 @@ def _table_ref(
     problems = [
         f"{name!r} (entry {index + 1}) lacks key(s) {', '.join(lacking)} (codes of {key!r})"
         for index, entry in enumerate(parameter.history)
-        if isinstance(entry.value, Table)
+        if isinstance(entry.value, ParamTable)
         and (lacking := [code for code in field.codes if code not in entry.value.keys])
     ]
     if problems:
@@ -233,7 +233,7 @@ def _values_on(
     parameter = parameters[ref.param]
     entry = (parameter.at(day) if day is not None else None) or parameter.history[0]
     value = entry.value
-    if isinstance(value, Table):
+    if isinstance(value, ParamTable):
         return {k: convert(ref.kind, v) for k, v in value.entries if v is not None}
     return {None: convert(ref.kind, value)}
 

@@ -18,8 +18,7 @@ from rich.text import Text
 
 from selectlib.eligibility.decision import Outcome
 from selectlib.profile.compiled import Profile
-from selectlib.profile.model import FieldKind, ParamValue
-from selectlib.profile.model import Table as ParamTable
+from selectlib.profile.model import FieldKind, ParamTable, ParamValue
 
 __all__ = [
     "changes_line",

@@ -15,7 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from selectlib.profile.benefits import AmountSpec, Average, BenefitsSpec, Ref, Rounding
-from selectlib.profile.evaluation import EvaluationSpec, Final, Stage
+from selectlib.profile.evaluation import EvaluationSpec, FinalRules, Stage
 from selectlib.profile.model import (
     Choice,
     Criterion,
@@ -26,10 +26,10 @@ from selectlib.profile.model import (
     Messages,
     OutcomeLabels,
     Parameter,
+    ParamTable,
     ParamValue,
     ProfileSpec,
     Source,
-    Table,
     Text,
 )
 
@@ -60,14 +60,14 @@ def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
     if isinstance(value, list | tuple):
         return tuple(value)
     if isinstance(value, dict):
-        return Table(tuple((str(key), item) for key, item in value.items()))
-    if isinstance(value, Table):
+        return ParamTable(tuple((str(key), item) for key, item in value.items()))
+    if isinstance(value, ParamTable):
         return value
     raise TypeError(f"a parameter value must be a number, text, list or table, got {value!r}")
 
 
 def _unstructure_param_value(value: ParamValue) -> Any:
-    if isinstance(value, Table):
+    if isinstance(value, ParamTable):
         return value.as_dict()
     if isinstance(value, tuple):
         return list(value)
@@ -76,8 +76,8 @@ def _unstructure_param_value(value: ParamValue) -> Any:
 
 converter.register_structure_hook(ParamValue, _structure_param_value)
 converter.register_unstructure_hook(ParamValue, _unstructure_param_value)
-converter.register_unstructure_hook(Table, _unstructure_param_value)
-converter.register_structure_hook(Table, _structure_param_value)
+converter.register_unstructure_hook(ParamTable, _unstructure_param_value)
+converter.register_structure_hook(ParamTable, _structure_param_value)
 
 
 def _keyed(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -222,11 +222,11 @@ def _structure_stage(data: dict[str, Any], _: type) -> Stage:
 converter.register_unstructure_hook(Stage, _unstructure_stage)
 converter.register_structure_hook(Stage, _structure_stage)
 
-_final_unstructure = make_dict_unstructure_fn(Final, converter, _cattrs_omit_if_default=True)
-_final_structure = make_dict_structure_fn(Final, converter, _cattrs_forbid_extra_keys=True)
+_final_unstructure = make_dict_unstructure_fn(FinalRules, converter, _cattrs_omit_if_default=True)
+_final_structure = make_dict_structure_fn(FinalRules, converter, _cattrs_forbid_extra_keys=True)
 
 
-def _unstructure_final(final: Final) -> dict[str, Any]:
+def _unstructure_final(final: FinalRules) -> dict[str, Any]:
     """Stage weights as a mapping (``weights: {site: 30, presentation: 70}``), as in the file."""
     data = _final_unstructure(final)
     if "weights" in data:
@@ -234,14 +234,14 @@ def _unstructure_final(final: Final) -> dict[str, Any]:
     return data
 
 
-def _structure_final(data: dict[str, Any], _: type) -> Final:
+def _structure_final(data: dict[str, Any], _: type) -> FinalRules:
     if isinstance(data.get("weights"), dict):
         data = {**data, "weights": [[k, v] for k, v in data["weights"].items()]}
-    return _final_structure(data, Final)
+    return _final_structure(data, FinalRules)
 
 
-converter.register_unstructure_hook(Final, _unstructure_final)
-converter.register_structure_hook(Final, _structure_final)
+converter.register_unstructure_hook(FinalRules, _unstructure_final)
+converter.register_structure_hook(FinalRules, _structure_final)
 
 _evaluation_unstructure = make_dict_unstructure_fn(
     EvaluationSpec, converter, _cattrs_omit_if_default=True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from selectlib.expr import DomainCheck
-from selectlib.profile.model import Parameter, Table
+from selectlib.profile.model import Parameter, ParamTable
 
 __all__ = ["check_domains"]
 
@@ -26,7 +26,7 @@ def check_domains(
             continue
         for index, entry in enumerate(parameter.history):
             value = entry.value
-            if check.need == "keys-cover" and isinstance(value, Table):
+            if check.need == "keys-cover" and isinstance(value, ParamTable):
                 lacking = [code for code in check.domain if code not in value.keys]
                 if lacking:
                     what = f"codes of {check.field!r}" if check.field else "keys used"

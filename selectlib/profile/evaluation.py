@@ -39,7 +39,7 @@ __all__ = [
     "AtLine",
     "Constraint",
     "EvaluationSpec",
-    "Final",
+    "FinalRules",
     "Panel",
     "ScoreCriterion",
     "Stage",
@@ -197,7 +197,7 @@ class Constraint:
 
 
 @attrs.frozen
-class Final:
+class FinalRules:
     """The final score and selection.
 
     ``weights`` maps stage ids to relative weights; empty means the last stage alone.
@@ -220,7 +220,7 @@ class EvaluationSpec:
     """
 
     stages: tuple[Stage, ...]
-    final: Final
+    final: FinalRules
     example: bool = False
     note: Text | None = None
 

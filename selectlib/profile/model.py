@@ -24,11 +24,11 @@ __all__ = [
     "FieldKind",
     "Messages",
     "OutcomeLabels",
+    "ParamTable",
     "ParamValue",
     "Parameter",
     "ProfileSpec",
     "Source",
-    "Table",
     "Text",
 ]
 
@@ -84,7 +84,7 @@ class Field:
 
 
 @attrs.frozen
-class Table:
+class ParamTable:
     """A parameter value keyed by category (area type, region, loan type...)."""
 
     entries: tuple[tuple[str, float | int | bool | str | None], ...]
@@ -99,7 +99,7 @@ class Table:
         return tuple(key for key, _ in self.entries)
 
 
-ParamValue = int | float | bool | str | tuple[str, ...] | Table
+ParamValue = int | float | bool | str | tuple[str, ...] | ParamTable
 """A parameter's value on one date: a scalar, a list of codes, or a keyed table."""
 
 

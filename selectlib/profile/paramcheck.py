@@ -20,9 +20,9 @@ from selectlib.profile.domains import check_domains
 from selectlib.profile.model import (
     FieldKind,
     Parameter,
+    ParamTable,
     ParamValue,
     ProfileSpec,
-    Table,
 )
 from selectlib.profile.source import KeyPath, SourceMap
 
@@ -51,7 +51,7 @@ def param_type(parameter: Parameter) -> tuple[Type | None, str]:
 def _too_large(value: ParamValue) -> bool:
     items = (
         value.as_dict().values()
-        if isinstance(value, Table)
+        if isinstance(value, ParamTable)
         else (value if isinstance(value, tuple) else (value,))
     )
     return any(
@@ -76,7 +76,7 @@ def _value_type(value: object) -> Type | None:
         if len(items) > 1:
             return None
         return Type(Kind.LIST, None, items.pop() if items else Kind.STRING)
-    if not isinstance(value, Table):  # a reform may pass anything
+    if not isinstance(value, ParamTable):  # a reform may pass anything
         return None
     entries = [v for _, v in value.entries if v is not None]
     if not all(isinstance(v, str | int | float) for v in entries):

@@ -10,14 +10,14 @@ from typing import Any
 import attrs
 
 from selectlib.errors import ParameterError
-from selectlib.profile.model import Dated, Parameter, ParamValue, Table
+from selectlib.profile.model import Dated, Parameter, ParamTable, ParamValue
 
 __all__ = ["Env", "native", "resolve"]
 
 
 def native(value: ParamValue) -> Any:
     """A parameter value in the form expressions use: tables as dicts, lists as frozensets."""
-    if isinstance(value, Table):
+    if isinstance(value, ParamTable):
         return MappingProxyType(value.as_dict())
     if isinstance(value, tuple):
         return frozenset(value)

@@ -12,20 +12,20 @@ from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
 from selectlib.profile.convert import _structure_param_value
 from selectlib.profile.domains import check_domains
-from selectlib.profile.model import Dated, Parameter, ParamValue, ProfileSpec, Table
+from selectlib.profile.model import Dated, Parameter, ParamTable, ParamValue, ProfileSpec
 from selectlib.profile.paramcheck import param_type
 
 __all__ = ["reformed_spec"]
 
 
-def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> Table:
-    if not isinstance(table, Table):
+def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> ParamTable:
+    if not isinstance(table, ParamTable):
         raise ParameterError(name, f"is not a table, so {name}.{key} cannot be set")
     if key not in table.keys:
         raise ParameterError(name, f"has no key {key!r} (keys: {', '.join(table.keys)})")
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
         raise ParameterError(name, f"{name}.{key} must be a number or text, got {value!r}")
-    return Table(tuple((k, value if k == key else v) for k, v in table.entries))
+    return ParamTable(tuple((k, value if k == key else v) for k, v in table.entries))
 
 
 def _new_history(

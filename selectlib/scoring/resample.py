@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray
-from selectlib.profile.evaluation import Final
+from selectlib.profile.evaluation import FinalRules
 from selectlib.scoring.aggregate import AGGREGATES
 from selectlib.scoring.closedform import TABLE_SEATS, closed_form, extreme_tables
 from selectlib.scoring.cube import StageCube
@@ -178,7 +178,7 @@ def _select_many(
     order: IntArray,
     ranks: IntArray,
     finalists: BoolArray,
-    final: Final,
+    final: FinalRules,
     groups: Sequence[npt.NDArray[np.object_]],
 ) -> tuple[BoolArray, FloatArray]:
     """:func:`~selectlib.scoring.select_balanced` for every draw at once: who is selected,
