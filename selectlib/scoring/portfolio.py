@@ -3,10 +3,11 @@
 The selection walks down the final ranking, one rank at a time. An applicant whose group
 already holds its ``at_most`` selected applicants is **displaced**: skipped, and reported
 with the constraint and the applicants holding the group's seats. Everything else follows
-:func:`selectlib.scoring.primitives.select`: a tie across the line (or a tie that would overfill a
-group) is left **unresolved** for the committee, and reserves are the next in rank.
+:func:`~selectlib.scoring.primitives.select_ranked`: a tie across the line (or a tie that
+would overfill a group) is left **unresolved** for the committee, and reserves are the
+next in rank.
 
-Without constraints the result is exactly :func:`~selectlib.scoring.primitives.select`'s.
+Without constraints the result is exactly :func:`~selectlib.scoring.primitives.select_ranked`'s.
 
 >>> import numpy as np
 >>> from .ranking import rank

@@ -25,7 +25,7 @@ from selectlib.scoring.ranking import (
     advance,
     advance_count,
     rank,
-    select,
+    select_ranked,
     top,
 )
 from selectlib.scoring.stage import (
@@ -57,8 +57,8 @@ __all__ = [
     "median",
     "rank",
     "score_stage",
-    "select",
     "select_balanced",
+    "select_ranked",
     "top",
     "trimmed_mean",
     "weighted_total",

@@ -36,7 +36,7 @@ __all__ = [
     "advance",
     "advance_count",
     "rank",
-    "select",
+    "select_ranked",
     "top",
 ]
 
@@ -219,7 +219,7 @@ class Selection:
     open_slots: int
 
 
-def select(
+def select_ranked(
     ranking: Ranking, slots: int, reserves: int = 0, *, reserve_at_line: AtLine = "include"
 ) -> Selection:
     """Select ``slots`` applicants and a reserve list of ``reserves`` from the rest.

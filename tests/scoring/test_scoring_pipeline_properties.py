@@ -19,7 +19,7 @@ from strategies import examples
 from test_scoring_pipeline import EVALUATION, make_profile
 
 from selectlib.scoring import Evaluator, Recusal, evaluate_selection
-from selectlib.scoring.primitives import Group, rank, select, select_balanced
+from selectlib.scoring.primitives import Group, rank, select_balanced, select_ranked
 
 BALANCED = make_profile(
     {
@@ -132,7 +132,7 @@ def test_without_constraints_balanced_selection_is_plain_selection(
     scores: list[int], slots: int, reserves: int
 ) -> None:
     ranking = rank(scores)
-    plain = select(ranking, slots, reserves)
+    plain = select_ranked(ranking, slots, reserves)
     balanced = select_balanced(ranking, slots, reserves)
     for name in ("selected", "unresolved", "reserve", "reserve_ranks"):
         assert np.array_equal(getattr(plain, name), getattr(balanced, name)), name

@@ -22,7 +22,7 @@ from selectlib.scoring.primitives import (
     TieBreak,
     rank,
     score_stage,
-    select,
+    select_ranked,
     weighted_total,
 )
 
@@ -97,7 +97,7 @@ def evaluate(case: Case) -> dict[str, Any]:
         ],
         eligible=eligible,
     )
-    chosen = select(ranking, case.slots, case.reserves)
+    chosen = select_ranked(ranking, case.slots, case.reserves)
     return {
         "final": final,
         "eligible": eligible,
@@ -185,7 +185,7 @@ def test_selection_with_many_ties_stays_within_slots(
     scores: list[int], slots: int, reserves: int, at_line: Any
 ) -> None:
     ranking = rank(scores)
-    chosen = select(ranking, slots, reserves, reserve_at_line=at_line)
+    chosen = select_ranked(ranking, slots, reserves, reserve_at_line=at_line)
     assert chosen.selected.sum() <= slots
     assert not (chosen.reserve & (chosen.selected | chosen.unresolved)).any()
     # a tie across the line is left to the committee, never cut arbitrarily

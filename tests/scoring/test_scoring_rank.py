@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from selectlib.scoring import ScoringError, ranking
-from selectlib.scoring.primitives import TieBreak, advance, advance_count, rank, select, top
+from selectlib.scoring.primitives import TieBreak, advance, advance_count, rank, select_ranked, top
 
 # Five applicants, all with a final score of 80, and the notice's chain: higher
 # presentation score, then higher capability criterion, then earlier application.
@@ -91,19 +91,19 @@ def test_advance_top_multiple_of_slots() -> None:
 def test_selection_and_reserves_by_hand() -> None:
     #          rows: 0   1   2   3   4   5   6   7
     ranking = rank([95, 90, 88, 88, 70, 60, 60, 50])
-    chosen = select(ranking, slots=3, reserves=2)
+    chosen = select_ranked(ranking, slots=3, reserves=2)
     assert chosen.selected.tolist() == [True, True, False, False, False, False, False, False]
     assert chosen.unresolved.tolist() == [False, False, True, True, False, False, False, False]
     assert chosen.open_slots == 1
     # the reserve list continues after the unresolved group; the tie at its end is kept
     assert chosen.reserve.tolist() == [False] * 4 + [True, True, True, False]
     assert chosen.reserve_ranks.tolist() == [0, 0, 0, 0, 1, 2, 2, 0]
-    strict = select(ranking, slots=3, reserves=2, reserve_at_line="exclude")
+    strict = select_ranked(ranking, slots=3, reserves=2, reserve_at_line="exclude")
     assert strict.reserve.tolist() == [False] * 4 + [True, False, False, False]
 
 
 def test_selection_without_ties_fills_every_slot() -> None:
-    chosen = select(rank([5.0, 4, 3, 2, 1]), slots=2, reserves=2)
+    chosen = select_ranked(rank([5.0, 4, 3, 2, 1]), slots=2, reserves=2)
     assert chosen.selected.tolist() == [True, True, False, False, False]
     assert chosen.reserve_ranks.tolist() == [0, 0, 1, 2, 0]
     assert chosen.open_slots == 0
@@ -125,7 +125,7 @@ def test_selection_without_ties_fills_every_slot() -> None:
         (lambda: top(rank([1]), -1, "include"), "must be >= 0"),
         (lambda: top(rank([1]), 1, "random"), "'include' or 'exclude'"),
         (lambda: advance_count(5, 0), "multiple > 0"),
-        (lambda: select(rank([1]), -1), "must be >= 0"),
+        (lambda: select_ranked(rank([1]), -1), "must be >= 0"),
     ],
 )
 def test_bad_arguments(call: object, fragment: str) -> None:
