@@ -9,7 +9,7 @@ and checks the CRS against Korea's extent, and collects the problems found as re
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -24,7 +24,7 @@ from selectlib.errors import InputError
 from selectlib.geo.codes import code_systems
 from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
 from selectlib.geo.sidos import AMBIGUOUS, CODE_CHANGES, UNKNOWN, CodeChange
-from selectlib.io.tables import read_csv
+from selectlib.io.tables import Readers, read_csv, read_table
 
 __all__ = [
     "KOREA_LAT",
@@ -83,7 +83,7 @@ def _read_ogr(path: Path) -> pd.DataFrame:
         ) from None
 
 
-_READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
+_READERS: Final[Readers] = {
     ".csv": read_csv,
     ".parquet": _read_parquet,
     ".geoparquet": _read_parquet,
@@ -105,23 +105,7 @@ def read_source(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """
     if isinstance(source, pd.DataFrame):
         return source, f"<{type(source).__name__}>"
-    path = Path(source)
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise InputError(
-            f"cannot read {path.suffix or 'files without an extension'}: give a "
-            f"{', '.join(_READERS)} file, or a DataFrame",
-            file=str(path),
-        )
-    if not path.is_file():
-        problem = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise InputError(f"the file {problem}; check the path", file=str(path))
-    try:
-        return reader(path), str(path)
-    except PermissionError:
-        raise InputError(
-            "permission denied; check the file's permissions", file=str(path)
-        ) from None
+    return read_table(source, readers=_READERS), str(source)
 
 
 def parse_crs(value: object, *, file: str | None = None) -> pyproj.CRS:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from selectlib.io.tables import (
     READ_FORMATS,
+    TABLE_READERS,
     WRITE_FORMATS,
+    Readers,
     format_of,
     json_text,
     read_csv,
@@ -15,7 +17,9 @@ from selectlib.io.tables import (
 
 __all__ = [
     "READ_FORMATS",
+    "TABLE_READERS",
     "WRITE_FORMATS",
+    "Readers",
     "format_of",
     "json_text",
     "read_csv",

@@ -23,7 +23,9 @@ from selectlib.errors import InputError
 
 __all__ = [
     "READ_FORMATS",
+    "TABLE_READERS",
     "WRITE_FORMATS",
+    "Readers",
     "format_of",
     "json_text",
     "read_csv",
@@ -144,28 +146,33 @@ def _read_json(path: Path) -> pd.DataFrame:
     return pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
 
 
-_READERS: Final[Mapping[str, Callable[[Path], pd.DataFrame]]] = {
+Readers = Mapping[str, Callable[[Path], pd.DataFrame]]
+"""Table readers by file suffix (``".csv"``): each reads one file or raises InputError."""
+
+TABLE_READERS: Final[Readers] = {
     ".csv": read_csv,
     ".xlsx": _read_xlsx,
     ".parquet": _read_parquet,
     ".json": _read_json,
 }
-READ_FORMATS: Final = tuple(suffix.lstrip(".") for suffix in _READERS)
+"""The readers of applicant and score tables; :mod:`selectlib.geo` has its own for maps."""
+READ_FORMATS: Final = tuple(suffix.lstrip(".") for suffix in TABLE_READERS)
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.DataFrame:
     """Read applicants from a .csv, .xlsx, .parquet or .json file into a DataFrame.
 
     CSV may be UTF-8 (with or without a byte-order mark) or CP949; every cell is read
     as text and only empty cells are missing. JSON is a list of records or an object
-    with an ``"applicants"`` list.
+    with an ``"applicants"`` list. ``readers`` replaces the readers by suffix (the geo
+    package reads maps with its own, through the same checks and messages).
     """
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
+    reader = readers.get(path.suffix.lower())
     if reader is None:
         raise InputError(
             f"cannot read {path.suffix or 'files without an extension'}: "
-            f"give a {', '.join('.' + f for f in READ_FORMATS)} file",
+            f"give a {', '.join(readers)} file",
             file=str(path),
         )
     if not path.is_file():
