@@ -27,6 +27,7 @@ from selectlib.cli.geo import AreasOpt, clusters, geo_context
 from selectlib.cli.options import Format, Lang, option_day, output_format
 from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
+from selectlib.io.safe import csv_frame
 from selectlib.io.tables import json_text, read_table, sample_data_dir, write_table
 from selectlib.profile.compiled import Profile, list_profiles, load_profile
 from selectlib.profile.schema import PROFILE_SCHEMA
@@ -153,7 +154,7 @@ def _emit(frame: pd.DataFrame, chosen: Format, out: Path | None, console: Consol
         write_table(frame, out, chosen.value)
         say(console, f"wrote {len(frame):,} rows to {out}")
     elif chosen is Format.CSV:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(csv_frame(frame).to_csv(index=False), nl=False)
     else:
         typer.echo(json_text(frame), nl=False)
 

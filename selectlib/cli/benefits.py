@@ -23,6 +23,7 @@ from selectlib.benefits.funding import FUNDING_STATUSES, Funding, fund
 from selectlib.cli.options import Format, Lang, option_day, output_format
 from selectlib.cli.render import OUTCOME_STYLES, absent_fields_note, cell, say
 from selectlib.eligibility.decision import Outcome
+from selectlib.io.safe import csv_frame
 from selectlib.io.tables import json_text, read_table, write_table
 from selectlib.profile.compiled import Profile, load_profile
 
@@ -322,6 +323,6 @@ def benefits(
         for path, rows in write_funding(funding, out, chosen):
             say(console, f"wrote {rows:,} rows to {path}")
     elif chosen is Format.CSV:
-        typer.echo(funding.table.to_csv(index=False), nl=False)
+        typer.echo(csv_frame(funding.table).to_csv(index=False), nl=False)
     else:
         typer.echo(json_text(funding.table), nl=False)

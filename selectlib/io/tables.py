@@ -15,11 +15,13 @@ import zipfile
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from selectlib.errors import InputError
+from selectlib.io.safe import csv_frame, csv_unguarded, put_cell
 
 __all__ = [
     "READ_FORMATS",
@@ -81,7 +83,7 @@ def read_csv(path: Path) -> pd.DataFrame:
         )
     try:
         # index_col=False: a trailing delimiter must not turn the first column into an index
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=False
         )
     except (pd.errors.ParserError, ValueError) as exc:
@@ -91,6 +93,7 @@ def read_csv(path: Path) -> pd.DataFrame:
             "header, and cells holding commas or line breaks must be quoted",
             file=name,
         ) from None
+    return csv_unguarded(frame) if "'" in text else frame
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
@@ -190,19 +193,31 @@ def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.Data
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    csv_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _blank(value: Any) -> bool:
+    """Whether a cell has no value (None, NaN, NA, NaT): left empty in a workbook."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array in a cell is a value
+        return False
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    """Excel cannot hold control characters: they are written as U+FFFD, not lost silently."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """Every cell a value, never a formula; control characters written as U+FFFD."""
+    from openpyxl import Workbook
 
-    def clean(value: object) -> object:
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
-
-    text = frame.select_dtypes(include=["object", "string", "category"]).columns
-    cleaned = frame.assign(**{str(c): frame[c].astype(object).map(clean) for c in text})
-    cleaned.to_excel(path, index=False, engine="openpyxl")
+    book = Workbook()
+    sheet = book.active
+    for column, name in enumerate(frame.columns, start=1):
+        put_cell(sheet, 1, column, str(name))
+    for row, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for column, value in enumerate(values, start=1):
+            if _blank(value):
+                continue
+            put_cell(sheet, row, column, value.item() if isinstance(value, np.generic) else value)
+    book.save(path)
 
 
 def json_text(frame: pd.DataFrame) -> str:

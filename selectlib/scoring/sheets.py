@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from selectlib.io.safe import put_cell, xlsx_text
 from selectlib.io.tables import write_table
 from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion, Stage
 from selectlib.scoring.errors import ScoringError
@@ -209,10 +210,9 @@ def _fill_scores(
 ) -> None:
     """The 점수표 sheet: title, instructions, then one row per applicant."""
     sheet.title = SHEET
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"평가위원: {evaluator.name} ({evaluator.id})"
-    sheet["A3"] = INSTRUCTION.format(step=points_text(stage.step))
+    put_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    put_cell(sheet, 2, 1, f"평가위원: {evaluator.name} ({evaluator.id})")
+    put_cell(sheet, 3, 1, INSTRUCTION.format(step=points_text(stage.step)))
     headers = [ID_HEADER, "신청기관명", *map(criterion_header, stage.criteria), "합계", "비고"]
     for column, text in enumerate(headers, 1):
         cell = sheet.cell(HEADER_ROW, column, text)
@@ -221,13 +221,13 @@ def _fill_scores(
         sheet.column_dimensions[cell.column_letter].width = WIDTHS.get(text, 18)
     first, last = "C", get_column_letter(2 + len(stage.criteria))
     for row, (applicant_id, name) in enumerate(rows, FIRST_ROW):
-        sheet.cell(row, 1, applicant_id)
-        sheet.cell(row, 2, name)
+        put_cell(sheet, row, 1, applicant_id)
+        put_cell(sheet, row, 2, name)
         note = recused.get(applicant_id)
         if note is None:
             sheet.cell(row, len(headers) - 1, f"=SUM({first}{row}:{last}{row})")
             continue
-        sheet.cell(row, len(headers), note)
+        put_cell(sheet, row, len(headers), note)
         for column in range(1, len(headers) + 1):
             sheet.cell(row, column).fill = GREY
     end = FIRST_ROW + len(rows) - 1
@@ -239,28 +239,37 @@ def _fill_scores(
     sheet.freeze_panes = f"C{FIRST_ROW}"
 
 
+def _line(sheet: Any, *values: Any) -> None:
+    """Append a row of cells to a sheet, each a value (a text is never a formula)."""
+    sheet.append([xlsx_text(value) for value in values])
+    if values:
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                sheet.cell(sheet.max_row, column).data_type = "s"
+
+
 def _fill_guide(sheet: Any, stage: Stage, evaluator: Evaluator, title: str) -> None:
     """The 안내 sheet: each criterion's range and floor, and what to do, in Korean and English."""
-    sheet.append([f"{title} — 평가 안내 / Instructions ({stage.label.en})"])
+    _line(sheet, f"{title} — 평가 안내 / Instructions ({stage.label.en})")
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"평가위원 / Evaluator: {evaluator.name} ({evaluator.id})"])
+    _line(sheet, f"평가위원 / Evaluator: {evaluator.name} ({evaluator.id})")
     if stage.pass_mark is not None:
         total = points_text(stage.max_points)
-        sheet.append([f"기준점수 / Pass mark: {points_text(stage.pass_mark)} / {total}"])
+        _line(sheet, f"기준점수 / Pass mark: {points_text(stage.pass_mark)} / {total}")
     unit = points_text(stage.step)
-    sheet.append([f"점수 단위 / Step: {unit}점 단위로 입력 / scores in steps of {unit}"])
-    sheet.append([])
-    sheet.append(["평가항목", "Criterion", "배점 / Points", "과락 / Floor", "착안점 / Guide"])
+    _line(sheet, f"점수 단위 / Step: {unit}점 단위로 입력 / scores in steps of {unit}")
+    _line(sheet)
+    _line(sheet, "평가항목", "Criterion", "배점 / Points", "과락 / Floor", "착안점 / Guide")
     for c in stage.criteria:
         floor = "없음 / none"
         if c.floor is not None:
             floor = f"{points_text(c.floor)}점 미만 과락 / below {points_text(c.floor)} fails"
         guide = f"{c.guide.ko} / {c.guide.en}" if c.guide else ""
-        sheet.append([c.ko, c.en, f"0–{points_text(c.max_points)}", floor, guide])
-    sheet.append([])
+        _line(sheet, c.ko, c.en, f"0–{points_text(c.max_points)}", floor, guide)
+    _line(sheet)
     for number, (ko, en) in enumerate(GUIDE_LINES, 1):
-        sheet.append([f"{number}. {ko}"])
-        sheet.append([f"   {en}"])
+        _line(sheet, f"{number}. {ko}")
+        _line(sheet, f"   {en}")
     for column, width in zip("ABCDE", (36, 36, 14, 28, 40), strict=True):
         sheet.column_dimensions[column].width = width
 

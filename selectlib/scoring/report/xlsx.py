@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from selectlib.io.safe import put_cell
 from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
@@ -42,14 +43,6 @@ def _width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _xlsx_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value
-
-
 def _put_row(sheet: Any, row: int, values: Sequence[Any], bold: bool = False) -> None:
     """Write one row of cells; floats get two decimals, empty cells stay empty."""
     from openpyxl.styles import Font
@@ -57,7 +50,7 @@ def _put_row(sheet: Any, row: int, values: Sequence[Any], bold: bool = False) ->
     for column, value in enumerate(values, start=1):
         if value is None:
             continue
-        cell = sheet.cell(row=row, column=column, value=_xlsx_value(value))
+        cell = put_cell(sheet, row, column, value)
         if isinstance(value, float):
             cell.number_format = "0.00"
         if bold:
@@ -104,7 +97,7 @@ def _summary_sheet(sheet: Any, data: Record, lang: str) -> None:
 
     name = pick((data["profile"]["name"]["ko"], data["profile"]["name"]["en"]), lang)
     row = 1
-    sheet.cell(row=row, column=1, value=_xlsx_value(name)).font = Font(bold=True, size=14)
+    put_cell(sheet, row, 1, name).font = Font(bold=True, size=14)
     row += 1
     table_rows: list[list[Any]] = []
 
@@ -119,7 +112,7 @@ def _summary_sheet(sheet: Any, data: Record, lang: str) -> None:
     put([pick(("기준일", "Date"), lang), data["date"]])
     if data["example"]:
         warning = example_warning(data, lang)
-        cell = sheet.cell(row=row, column=1, value=_xlsx_value(warning))
+        cell = put_cell(sheet, row, 1, warning)
         cell.font = Font(bold=True, color="FFC00000")
         row += 1
     if data["left_out"]:
