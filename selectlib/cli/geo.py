@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from selectlib.errors import InputError
+from selectlib.io.safe import html_text
 
 if TYPE_CHECKING:
     from selectlib.geo.areas import Areas
@@ -158,7 +159,9 @@ def _write_map(path: Path, found: pd.DataFrame, areas: Areas | None, registry: R
         ).add_to(figure)
     for row in points.head(5000).itertuples():
         folium.CircleMarker(
-            [row.geometry.y, row.geometry.x], radius=2, tooltip=f"{row.firm_id} {row.ksic}"
+            [row.geometry.y, row.geometry.x],
+            radius=2,
+            tooltip=html_text(f"{row.firm_id} {row.ksic}"),  # ids come from the registry
         ).add_to(figure)
     figure.save(str(path))
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selectlib.eligibility.decision import Outcome
+from selectlib.io.safe import terminal_text
 from selectlib.profile.compiled import Profile
 from selectlib.profile.model import FieldKind, ParamTable, ParamValue
 
@@ -44,17 +45,19 @@ _COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria"})
 
 
 def say(console: Console, text: str) -> None:
-    """Print plain text: no markup, no highlighting, no wrapping of long lines."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    """Print plain text: no markup, no highlighting, no wrapping of long lines, and no
+    terminal control sequence from an input (shown as ``\\x1b`` instead)."""
+    console.print(terminal_text(text), markup=False, highlight=False, soft_wrap=True)
 
 
 def cell(value: Any, style: str = "") -> Text:
     """A table cell showing ``value`` literally; missing values as an empty cell.
 
-    Long words fold onto the next line instead of being cut (Korean text has few spaces).
+    Long words fold onto the next line instead of being cut (Korean text has few spaces);
+    control characters from an input are shown, never sent to the terminal.
     """
     text = "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
-    return Text(text, style, overflow="fold")
+    return Text(terminal_text(text), style, overflow="fold")
 
 
 def _table(title: str | None, *columns: str) -> Table:

@@ -14,11 +14,22 @@ usual guard, shown by spreadsheets as a plain text marker).
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from typing import Any, Final
 
 import pandas as pd
 
-__all__ = ["FORMULA_STARTS", "csv_frame", "csv_text", "csv_unguarded", "put_cell", "xlsx_text"]
+__all__ = [
+    "FORMULA_STARTS",
+    "csv_frame",
+    "csv_text",
+    "csv_unguarded",
+    "html_text",
+    "put_cell",
+    "terminal_text",
+    "xlsx_text",
+]
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula in a CSV cell."""
@@ -67,3 +78,37 @@ def put_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=..." as a formula
     return cell
+
+
+def html_text(value: Any) -> str:
+    """Text safe inside HTML and inside a JavaScript template literal (a map's tooltip):
+    markup escaped, and the backtick and ``$`` that could end or open one written as
+    character references.
+
+    >>> html_text("<img src=x onerror=alert(1)> ${x} `")
+    '&lt;img src=x onerror=alert(1)&gt; &#36;{x} &#96;'
+    """
+    return html.escape(str(value), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+
+
+_BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidirectional overrides: they make a terminal show text in another order than it is."""
+
+
+def _control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" and char != "\n"
+
+
+def terminal_text(value: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences that clear
+    the screen, move the cursor or make links) shown as ``\\x1b``, never sent as they are.
+
+    >>> terminal_text("A1\\x1b[2J\\x1b]8;;http://x\\x07")
+    'A1\\\\x1b[2J\\\\x1b]8;;http://x\\\\x07'
+    """
+    if value.isprintable():
+        return value
+    return "".join(
+        f"\\u{ord(c):04x}" if c in _BIDI else f"\\x{ord(c):02x}" if _control(c) else c
+        for c in value
+    )
