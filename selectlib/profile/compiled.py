@@ -29,6 +29,7 @@ from selectlib.errors import (
 from selectlib.profile.loader import parse_profile
 from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Text
 from selectlib.profile.params import Env, resolve
+from selectlib.profile.source import MAX_BYTES
 
 __all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
 
@@ -247,6 +248,18 @@ def load_profile(name_or_path: str | Path) -> Profile:
     key = (str(path.resolve()), stat.st_size, stat.st_mtime)
     found = _LOADED.get(key)
     if found is None:
+        if stat.st_size > 4 * MAX_BYTES:  # UTF-8: at most 4 bytes a character
+            raise ProfileError(
+                [
+                    ProfileProblem(
+                        "$",
+                        f"the file is {stat.st_size:,} bytes, more than a profile can be "
+                        f"({MAX_BYTES:,} characters); it was not read",
+                        "split it, or check that this is the profile file",
+                        str(path),
+                    )
+                ]
+            )
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

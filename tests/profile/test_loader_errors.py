@@ -391,3 +391,13 @@ def test_unknown_profile_name_lists_the_available_profiles():
 def test_missing_profile_file_is_not_found(tmp_path, name):
     with pytest.raises(selectlib.ProfileNotFoundError):
         selectlib.load_profile(tmp_path / name if name else name)
+
+
+def test_a_huge_profile_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from selectlib.profile.source import MAX_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as file:  # sparse: as big as it claims, without writing it all
+        file.truncate(4 * MAX_BYTES + 1)
+    with pytest.raises(selectlib.ProfileError, match="it was not read"):
+        selectlib.load_profile(huge)
