@@ -20,9 +20,9 @@ __all__ = [
     "ExpressionError",
     "InputError",
     "ParameterError",
+    "Problem",
     "ProfileError",
     "ProfileNotFoundError",
-    "ProfileProblem",
     "SelectlibError",
     "ValidityError",
 ]
@@ -61,29 +61,48 @@ class BenefitError(ArgumentError):
 
 
 @attrs.frozen
-class ProfileProblem:
-    """One problem found in a profile: where it is, what is wrong, how to fix it."""
+class Problem:
+    """One problem found in an input: where it is, what is wrong, how to fix it.
 
-    path: str
+    Every located problem selectlib reports is one of these: in a profile, an applicant
+    record, a score sheet or a registry. ``where`` is the place as a person reads it
+    (``"profile.yaml:12: $.criteria[2].condition"``, ``"document_E01.xlsx, sheet 점수표,
+    cell D7"``, ``"staff"``); ``file``, ``line``, ``key`` (a profile's key path or an
+    applicant's field) and ``value`` (what was given) repeat the parts programs need.
+    """
+
+    where: str
     message: str
     hint: str = ""
-    file: str | None = None
-    line: int | None = None
+    file: str | None = attrs.field(default=None, kw_only=True)
+    line: int | None = attrs.field(default=None, kw_only=True)
+    key: str | None = attrs.field(default=None, kw_only=True)
+    value: str | None = attrs.field(default=None, kw_only=True)
+
+    @classmethod
+    def in_profile(
+        cls,
+        path: str,
+        message: str,
+        hint: str = "",
+        file: str | None = None,
+        line: int | None = None,
+    ) -> Problem:
+        """A problem at key ``path`` (``$.criteria[2].condition``) of a profile file."""
+        place = file or "<profile>"
+        if line is not None:
+            place = f"{place}:{line}"
+        return cls(f"{place}: {path}", message, hint, file=file, line=line, key=path)
 
     def __str__(self) -> str:
-        where = self.file or "<profile>"
-        if self.line is not None:
-            where = f"{where}:{self.line}"
-        text = f"{where}: {self.path}: {self.message}"
-        if self.hint:
-            text += f" (fix: {self.hint})"
-        return text
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text} (fix: {self.hint})" if self.hint else text
 
 
 class ProfileError(SelectlibError, ValueError):
     """A profile could not be loaded; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: Sequence[ProfileProblem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in profile"

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from selectlib.eligibility.amounts import BenefitLine
-from selectlib.errors import CriterionNotFoundError
+from selectlib.errors import CriterionNotFoundError, Problem
 from selectlib.profile.model import Text
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "CriterionResult",
     "CriterionStatus",
     "Decision",
-    "FieldProblem",
     "Outcome",
 ]
 
@@ -95,18 +94,6 @@ def _show(value: Any) -> str:
 
 
 @attrs.frozen
-class FieldProblem:
-    """An input value that could not be used: which field, what was given, what is wrong."""
-
-    field: str
-    value: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.problem}"
-
-
-@attrs.frozen
 class Decision:
     """The eligibility decision for one applicant.
 
@@ -125,7 +112,7 @@ class Decision:
     values: tuple[Any, ...]
     thresholds: tuple[Any, ...]
     messages: tuple[Text, ...]
-    problems: tuple[FieldProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
     missing_fields: tuple[str, ...] = ()
     applicant: str | None = None
     benefits: tuple[BenefitLine, ...] = ()

@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol
 import attrs
 import pandas as pd
 
-from selectlib.errors import ProfileProblem
+from selectlib.errors import Problem
 from selectlib.profile.model import Derivation, ProfileSpec
 from selectlib.profile.params import Env
 from selectlib.profile.source import KeyPath, SourceMap
@@ -136,7 +136,7 @@ def derive_table(
     return out
 
 
-def derivation_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+def derivation_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:
     """Each derivation names roles its kind knows, and fields and parameters that exist."""
     fields = {f.name for f in spec.fields}
     params = {p.name for p in spec.parameters}

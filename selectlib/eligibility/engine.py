@@ -14,10 +14,9 @@ from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
     Decision,
-    FieldProblem,
     Outcome,
 )
-from selectlib.errors import InputError
+from selectlib.errors import InputError, Problem
 from selectlib.expr import CompiledCriterion, Condition
 from selectlib.profile.model import Field, FieldKind, Text
 from selectlib.profile.params import Env
@@ -96,10 +95,10 @@ class Engine:
 
     def typed_record(
         self, record: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], list[FieldProblem], list[str]]:
+    ) -> tuple[dict[str, Any], list[Problem], list[str]]:
         """Coerce a record's fields: typed values, problems, and required fields missing."""
         typed: dict[str, Any] = {}
-        problems: list[FieldProblem] = []
+        problems: list[Problem] = []
         missing: list[str] = []
         get = record.get
         for plan in self._plans:
@@ -115,7 +114,7 @@ class Engine:
                 if value is MISSING and plan.wide:  # a set left empty may come as yes/no keys
                     value = _from_wide(plan, record)
             if value.__class__ is Invalid:
-                problems.append(FieldProblem(name, _show(raw), value.problem))
+                problems.append(Problem(name, value.problem, key=name, value=_show(raw)))
                 value = MISSING
             elif value is MISSING and plan.required:
                 missing.append(name)

@@ -19,9 +19,9 @@ from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
     Decision,
-    FieldProblem,
     Outcome,
 )
+from selectlib.errors import Problem
 from selectlib.profile.compiled import Profile
 from selectlib.profile.convert import converter
 from selectlib.profile.model import Text
@@ -103,7 +103,7 @@ def _structure_decision(data: dict[str, Any], _: type) -> Decision:
         values=tuple(_typed(c["value"]) for c in criteria),
         thresholds=tuple(_typed(c["threshold"]) for c in criteria),
         messages=tuple(converter.structure(c["message"], Text) for c in criteria),
-        problems=tuple(converter.structure(p, FieldProblem) for p in data.get("problems", ())),
+        problems=tuple(converter.structure(p, Problem) for p in data.get("problems", ())),
         missing_fields=tuple(data.get("missing_fields", ())),
         applicant=data.get("applicant"),
         benefits=tuple(converter.structure(b, BenefitLine) for b in data.get("benefits", ())),

@@ -21,9 +21,9 @@ from selectlib.eligibility.engine import Engine, as_record
 from selectlib.errors import (
     InputError,
     ParameterError,
+    Problem,
     ProfileError,
     ProfileNotFoundError,
-    ProfileProblem,
     ValidityError,
 )
 from selectlib.profile.loader import parse_profile
@@ -165,7 +165,7 @@ class Profile:
         if not isinstance(data, Mapping):
             raise ProfileError(
                 [
-                    ProfileProblem(
+                    Problem.in_profile(
                         "$",
                         f"a profile must be a mapping (got {type(data).__name__})",
                         "pass the dict that to_dict() or yaml.safe_load(profile_file) gives, "
@@ -178,7 +178,7 @@ class Profile:
         except (TypeError, ValueError, RecursionError) as error:
             raise ProfileError(
                 [
-                    ProfileProblem(
+                    Problem.in_profile(
                         "$",
                         f"the data is not in a profile file's shape ({error})",
                         "use only mappings with text keys, lists, text, numbers, booleans, "
@@ -251,7 +251,7 @@ def load_profile(name_or_path: str | Path) -> Profile:
         if stat.st_size > 4 * MAX_BYTES:  # UTF-8: at most 4 bytes a character
             raise ProfileError(
                 [
-                    ProfileProblem(
+                    Problem.in_profile(
                         "$",
                         f"the file is {stat.st_size:,} bytes, more than a profile can be "
                         f"({MAX_BYTES:,} characters); it was not read",

@@ -15,7 +15,7 @@ from typing import Any, Final
 import cattrs
 
 from selectlib.eligibility.derive import derivation_problems
-from selectlib.errors import ExpressionError, ParameterError, ProfileError, ProfileProblem
+from selectlib.errors import ExpressionError, ParameterError, Problem, ProfileError
 from selectlib.expr import (
     CompiledCriterion,
     ParamInfo,
@@ -41,7 +41,7 @@ RESERVED = frozenset({"eligible", "outcome", "status", "reasons_ko", "reasons_en
 MAX_CRITERIA = 31
 
 
-def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:
     for field in spec.fields:
         path: KeyPath = ("fields", field.name)
         if keyword.iskeyword(field.name) or field.name in ("true", "false"):
@@ -68,7 +68,7 @@ def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfilePro
             yield source.problem((*path, "minimum"), "minimum is above maximum")
 
 
-def _header_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[ProfileProblem]:
+def _header_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:
     """The identifier, the validity window and the number of criteria."""
     if spec.identifier in RESERVED:
         yield source.problem(
@@ -99,7 +99,7 @@ def _criterion(
     symbols: Symbols,
     broken: set[str],
     source: SourceMap,
-    problems: list[ProfileProblem],
+    problems: list[Problem],
 ) -> CompiledCriterion | None:
     """One criterion compiled, or None after adding its problems to ``problems``."""
     if criterion.id in RESERVED:
@@ -140,7 +140,7 @@ def _criteria(
     broken: set[str],
     source: SourceMap,
     positions: Sequence[int] | None,
-    problems: list[ProfileProblem],
+    problems: list[Problem],
 ) -> tuple[CompiledCriterion, ...]:
     """Every criterion compiled; the problems of those that cannot be, added."""
     compiled = []
@@ -176,7 +176,7 @@ def compile_spec(
     and parameters left out (already reported), whose use is then not reported again.
     """
     source = source or SourceMap(None)
-    problems: list[ProfileProblem] = list(_field_problems(spec, source))
+    problems: list[Problem] = list(_field_problems(spec, source))
     problems += derivation_problems(spec, source)
     if spec.evaluation is not None:
         problems += [
@@ -185,7 +185,7 @@ def compile_spec(
         ]
     params: dict[str, ParamInfo] = {}
     for item in parameter_problems(spec, source):
-        if isinstance(item, ProfileProblem):
+        if isinstance(item, Problem):
             problems.append(item)
         else:
             params[item[0]] = item[1]
@@ -204,12 +204,12 @@ def compile_spec(
         ]
     if problems:
         # one problem can be found twice (a keyed table, and a criterion using it): say it once
-        unique = {(p.path, p.message): p for p in reversed(problems)}
+        unique = {(p.key, p.message): p for p in reversed(problems)}
         raise ProfileError(sorted(unique.values(), key=problems.index))
     return compiled, plan
 
 
-def _structure_problems(exc: Exception, source: SourceMap) -> list[ProfileProblem]:
+def _structure_problems(exc: Exception, source: SourceMap) -> list[Problem]:
     messages = (
         cattrs.transform_error(exc) if isinstance(exc, cattrs.BaseValidationError) else [str(exc)]
     )
@@ -251,7 +251,7 @@ _SECTIONS: Final = ("fields", "parameters", "criteria")
 
 def _problems_elsewhere(
     data: dict[str, Any], source: SourceMap, bad_paths: Sequence[KeyPath]
-) -> list[ProfileProblem]:
+) -> list[Problem]:
     """The other problems of a profile that breaks the schema, so one round shows them all.
 
     Entries that break the schema are left out; the rest (fields, parameters,

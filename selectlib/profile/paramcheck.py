@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterator
 
 from selectlib.eligibility.coerce import LARGEST
-from selectlib.errors import ProfileProblem
+from selectlib.errors import Problem
 from selectlib.expr import (
     DomainCheck,
     Kind,
@@ -90,7 +90,7 @@ def _value_type(value: object) -> Type | None:
 
 def parameter_problems(
     spec: ProfileSpec, source: SourceMap
-) -> Iterator[ProfileProblem | tuple[str, ParamInfo]]:
+) -> Iterator[Problem | tuple[str, ParamInfo]]:
     """Each parameter's problems (names, kinds of values, keyed tables), then its typed
     symbol if it has a type."""
     fields = {f.name: f for f in spec.fields}

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from selectlib.errors import ProfileProblem
+from selectlib.errors import Problem
 from selectlib.profile.schema_parts import (
     BENEFITS,
     DATE,
@@ -257,7 +257,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return str(error.message)
 
 
-def schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, ProfileProblem]]:
+def schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, Problem]]:
     """Every place the document breaks the JSON Schema, with its key path."""
     problems = []
     for error in sorted(

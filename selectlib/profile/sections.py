@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from selectlib.eligibility.amounts import BenefitLine
-from selectlib.errors import ProfileError, ProfileProblem
+from selectlib.errors import Problem, ProfileError
 from selectlib.expr import DomainCheck, Symbols
 from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.model import Field, Parameter
@@ -25,7 +25,7 @@ from selectlib.profile.params import Env
 
 __all__ = ["BenefitsCompiler", "BenefitsPlan", "benefits_compiler", "register_benefits"]
 
-Problem = tuple[tuple[str | int, ...], str, str]
+SectionProblem = tuple[tuple[str | int, ...], str, str]
 """A problem in a section: key path under the section, message, hint to fix it."""
 
 
@@ -56,7 +56,7 @@ class BenefitsPlan(Protocol):
 
 BenefitsCompiler = Callable[
     [BenefitsSpec, Mapping[str, Field], Mapping[str, Parameter], Symbols, frozenset[str]],
-    tuple[BenefitsPlan | None, list[Problem]],
+    tuple[BenefitsPlan | None, list[SectionProblem]],
 ]
 """Checks a ``benefits`` section against the profile; the plan, or None and the problems."""
 
@@ -73,7 +73,7 @@ def benefits_compiler() -> BenefitsCompiler:
     if "benefits" not in _BENEFITS:
         raise ProfileError(
             [
-                ProfileProblem(
+                Problem.in_profile(
                     "$.benefits",
                     "no compiler of benefits sections is registered",
                     "import selectlib (or selectlib.benefits) before loading the profile",

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import yaml
 
-from selectlib.errors import ProfileProblem
+from selectlib.errors import Problem
 
 __all__ = ["KeyPath", "SourceMap", "format_path", "read_yaml"]
 
@@ -40,11 +40,9 @@ class SourceMap:
                 return None
             path = path[:-1]
 
-    def problem(self, path: KeyPath, message: str, hint: str = "") -> ProfileProblem:
+    def problem(self, path: KeyPath, message: str, hint: str = "") -> Problem:
         """A problem located at ``path`` in this document."""
-        return ProfileProblem(
-            path=format_path(path), message=message, hint=hint, file=self.file, line=self.line(path)
-        )
+        return Problem.in_profile(format_path(path), message, hint, self.file, self.line(path))
 
 
 class _Loader(yaml.SafeLoader):
@@ -79,7 +77,7 @@ class _Reader:
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.lines: dict[KeyPath, int] = {}
-        self.problems: list[ProfileProblem] = []
+        self.problems: list[Problem] = []
         self._scalars = _Loader("")
         self._open: set[int] = set()
         self._built = 0
@@ -142,35 +140,37 @@ class _Reader:
 
     def _problem(self, node: yaml.Node, path: KeyPath, message: str, hint: str = "") -> None:
         self.problems.append(
-            ProfileProblem(format_path(path), message, hint, self.file, node.start_mark.line + 1)
+            Problem.in_profile(
+                format_path(path), message, hint, self.file, node.start_mark.line + 1
+            )
         )
 
 
-def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[ProfileProblem]]:
+def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse YAML text safely; return the data, where each key is, and any problems.
 
     Only plain YAML is accepted (no Python tags, no merge keys); duplicate keys are
     reported instead of silently keeping the last one.
     """
     if len(text) > MAX_BYTES:
-        problem = ProfileProblem(
+        problem = Problem.in_profile(
             "$", f"the document is larger than {MAX_BYTES:,} characters", "split it", file
         )
         return None, SourceMap(file), [problem]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:
-        problem = ProfileProblem("$", "the document is nested too deeply", "flatten it", file)
+        problem = Problem.in_profile("$", "the document is nested too deeply", "flatten it", file)
         return None, SourceMap(file), [problem]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = ProfileProblem(
+        problem = Problem.in_profile(
             "$", f"not valid YAML: {exc.problem or exc}", "fix the YAML syntax", file, line
         )
         return None, SourceMap(file), [problem]
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
-        return None, SourceMap(file), [ProfileProblem("$", f"not valid YAML: {exc}", "", file)]
+        return None, SourceMap(file), [Problem.in_profile("$", f"not valid YAML: {exc}", "", file)]
     if node is None:
         return None, SourceMap(file), []
     reader = _Reader(file)
@@ -178,15 +178,15 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
         data = reader.build(node, ())
     except _Unreadable as exc:
         line = exc.node.start_mark.line + 1
-        problem = ProfileProblem("$", exc.message, exc.hint, file, line)
+        problem = Problem.in_profile("$", exc.message, exc.hint, file, line)
         return None, SourceMap(file, reader.lines), [*reader.problems, problem]
     except RecursionError:
-        problem = ProfileProblem("$", "the document is nested too deeply", "flatten it", file)
+        problem = Problem.in_profile("$", "the document is nested too deeply", "flatten it", file)
         return None, SourceMap(file, reader.lines), [*reader.problems, problem]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        problem = ProfileProblem(
+        problem = Problem.in_profile(
             "$", f"unsupported YAML value: {exc.problem}", "use plain values", file, line
         )
         return None, SourceMap(file, reader.lines), [*reader.problems, problem]

@@ -26,7 +26,7 @@ from selectlib.profile.evaluation import (
     TieBreakRule,
 )
 from selectlib.scoring.cube import StageCube
-from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.errors import EvaluationInputError, ScoringError
 from selectlib.scoring.inputs import (
     RECUSAL_KINDS,
     Evaluator,
@@ -73,7 +73,6 @@ __all__ = [
     "EvaluationSpec",
     "Evaluator",
     "FinalRules",
-    "InputProblem",
     "Panel",
     "Prepared",
     "Recusal",

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray, ObjectArray
+from selectlib.errors import Problem
 from selectlib.profile.evaluation import Stage
-from selectlib.scoring.errors import EvaluationInputError, InputProblem
+from selectlib.scoring.errors import EvaluationInputError
 from selectlib.scoring.exact import off_step
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
 
@@ -49,7 +50,7 @@ def score_frame(scores: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise EvaluationInputError(
             [
-                InputProblem(
+                Problem(
                     "scores",
                     f"no column {', '.join(missing)}",
                     "use the long format stage, evaluator_id, applicant_id, criterion, score",
@@ -77,23 +78,23 @@ def _id_texts(column: pd.Series) -> ObjectArray:
 
 def _placement_problem(
     stage: Stage, evaluators: Sequence[Evaluator], record: Sequence[Any], kind: int
-) -> InputProblem:
+) -> Problem:
     """Why a score row has no place in the stage's cube: ``kind`` 0 applicant, 1 evaluator,
     2 criterion."""
     applicant, evaluator, criterion, at = record
     if kind == 0:
-        return InputProblem(at, f"unknown applicant {applicant!r}", "check the id")
+        return Problem(at, f"unknown applicant {applicant!r}", "check the id")
     if kind == 1:
         if any(x.id == evaluator for x in evaluators):
-            return InputProblem(
+            return Problem(
                 at,
                 f"evaluator {evaluator!r} does not sit on {stage.id}",
                 "check the evaluators table (its stages column)",
             )
-        return InputProblem(
+        return Problem(
             at, f"unknown evaluator {evaluator!r}", "add the evaluator to the evaluators table"
         )
-    return InputProblem(
+    return Problem(
         at,
         f"stage {stage.id} has no criterion {criterion!r}",
         f"use one of {', '.join(stage.criterion_ids)}",
@@ -106,7 +107,7 @@ def _placed(
     ids: Sequence[str],
     panel_ids: Sequence[str],
     evaluators: Sequence[Evaluator],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> IntArray:
     """Each score row's (applicant, seat, criterion) index, ``-1`` where it has no place
     (every such row reported)."""
@@ -125,7 +126,7 @@ def _placed(
 
 
 def _repeats(
-    flat: IntArray, placed: IntArray, where: ObjectArray, problems: list[InputProblem]
+    flat: IntArray, placed: IntArray, where: ObjectArray, problems: list[Problem]
 ) -> BoolArray:
     """Per placed row, whether an earlier row already scored its cell (each reported)."""
     order = np.argsort(flat, kind="stable")
@@ -135,7 +136,7 @@ def _repeats(
     first = placed[order][np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
     for row, original in zip(placed[order][~starts].tolist(), first[~starts].tolist(), strict=True):
         problems.append(
-            InputProblem(
+            Problem(
                 where[row],
                 f"a second score for the same cell (first at {where[original]})",
                 "keep one score per evaluator, applicant and criterion",
@@ -148,19 +149,19 @@ def _repeats(
 
 def _value_problems(
     stage: Stage, values: FloatArray, criteria: IntArray, where: ObjectArray
-) -> Iterator[InputProblem]:
+) -> Iterator[Problem]:
     """Placed scores outside the criterion's points, or off the stage's step."""
     maxima = np.array([c.max_points for c in stage.criteria])
     bad = ~np.isnan(values) & ((values < 0) | (values > maxima[criteria]))
     for row in np.flatnonzero(bad).tolist():
         criterion = stage.criteria[int(criteria[row])]
-        yield InputProblem(
+        yield Problem(
             where[row],
             f"{values[row]:g} is outside 0–{criterion.max_points:g} ({criterion.id})",
             f"write a score from 0 to {criterion.max_points:g}",
         )
     for row in np.flatnonzero(off_step(values, stage.step) & ~bad).tolist():
-        yield InputProblem(
+        yield Problem(
             where[row],
             f"{values[row]!r} is not a whole number of steps of {stage.step:g} "
             f"({stage.criteria[int(criteria[row])].id})",
@@ -189,7 +190,7 @@ def stage_cube(
     ids: Sequence[str],
     evaluators: Sequence[Evaluator],
     recusals: Sequence[Recusal],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> StageCube:
     """The stage's scores placed in an ``(applicants, panel, criteria)`` array, vectorized;
     every score without a place, given twice, out of range or off the step reported."""

@@ -17,10 +17,9 @@ import attrs
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from selectlib.errors import InputError
+from selectlib.errors import InputError, Problem
 from selectlib.io.tables import read_csv
 from selectlib.profile.evaluation import EvaluationSpec
-from selectlib.scoring.errors import InputProblem
 from selectlib.scoring.inputs import text_cell
 from selectlib.scoring.sheets import (
     FORMAT,
@@ -70,13 +69,13 @@ def _long_entries(
     name: str,
     columns: Sequence[str],
     rows: Iterable[tuple[str, dict[str, Cell]]],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> list[Entry]:
     """The entries of a long table: one score per row, blank rows skipped."""
     missing = [c for c in LONG_COLUMNS if c not in columns]
     if missing:
         problems.append(
-            InputProblem(
+            Problem(
                 name,
                 f"no column {', '.join(missing)}",
                 f"a score table has the columns {', '.join(LONG_COLUMNS)}",
@@ -97,12 +96,12 @@ def _long_entries(
     ]
 
 
-def csv_entries(path: Path, problems: list[InputProblem]) -> list[Entry]:
+def csv_entries(path: Path, problems: list[Problem]) -> list[Entry]:
     name = path.name
     try:
         frame = read_csv(path)
     except InputError as exc:
-        problems.append(InputProblem(name, exc.reason))
+        problems.append(Problem(name, exc.reason))
         return []
     columns = [str(c).strip().lower() for c in frame.columns]
     rows = (
@@ -118,7 +117,7 @@ def csv_entries(path: Path, problems: list[InputProblem]) -> list[Entry]:
     return _long_entries(name, columns, rows, problems)
 
 
-def _long_xlsx_entries(sheet: Any, name: str, problems: list[InputProblem]) -> list[Entry]:
+def _long_xlsx_entries(sheet: Any, name: str, problems: list[Problem]) -> list[Entry]:
     rows = sheet.iter_rows()
     columns = [text_cell(cell.value).lower() for cell in next(rows, ())]
     at = f"{name}, sheet {sheet.title}, cell "
@@ -147,9 +146,7 @@ def _layout(meta: dict[str, list[str]]) -> Layout:
     )
 
 
-def _header_problems(
-    sheet: Any, layout: Layout, spec: EvaluationSpec, at: str
-) -> list[InputProblem]:
+def _header_problems(sheet: Any, layout: Layout, spec: EvaluationSpec, at: str) -> list[Problem]:
     """Problems with the header row: it must still read what was written for these criteria."""
     expected = [(f"{layout.id_column}{layout.header_row}", ID_HEADER)]
     problems = []
@@ -163,14 +160,14 @@ def _header_problems(
         missing = [c for c in criteria if c not in dict(layout.criteria)]
         if missing:
             problems.append(
-                InputProblem(
+                Problem(
                     f"{at}row {layout.header_row}",
                     f"no column for criterion {', '.join(missing)} of stage {layout.stage!r}",
                     "generate the sheets again from the current profile",
                 )
             )
     problems += [
-        InputProblem(
+        Problem(
             f"{at}cell {cell}",
             f"the header reads {found!r} instead of {text!r}: a column was moved or renamed,"
             " or the profile changed since the sheet was made",
@@ -183,7 +180,7 @@ def _header_problems(
 
 
 def _sheet_rows(
-    sheet: Any, layout: Layout, at: str, ids: tuple[Cell, Cell], problems: list[InputProblem]
+    sheet: Any, layout: Layout, at: str, ids: tuple[Cell, Cell], problems: list[Problem]
 ) -> Iterator[Entry]:
     """The entries of a score sheet's rows; ``ids`` are the stage and evaluator cells."""
     seen: dict[str, str] = {}
@@ -194,12 +191,12 @@ def _sheet_rows(
         if not applicant.value:
             if any(text_cell(c.value) for c in scores):
                 problems.append(
-                    InputProblem(applicant.where, "scores without an applicant id", "restore it")
+                    Problem(applicant.where, "scores without an applicant id", "restore it")
                 )
             continue
         if applicant.value in seen:
             problems.append(
-                InputProblem(
+                Problem(
                     applicant.where,
                     f"applicant {applicant.value!r} is listed twice"
                     f" (also in cell {seen[applicant.value]})",
@@ -215,7 +212,7 @@ def _sheet_rows(
 
 
 def _sheet_entries(
-    book: Any, name: str, spec: EvaluationSpec, problems: list[InputProblem]
+    book: Any, name: str, spec: EvaluationSpec, problems: list[Problem]
 ) -> list[Entry]:
     """The entries of a score sheet written by :func:`write_sheets`."""
     cells = {text_cell(row[0].value): row[1:] for row in book[META].iter_rows() if row}
@@ -226,7 +223,7 @@ def _sheet_entries(
         layout = _layout(meta)
     except (KeyError, IndexError, ValueError):
         problems.append(
-            InputProblem(
+            Problem(
                 f"{name}, sheet {META}",
                 "the hidden sheet that describes the layout is damaged",
                 "generate the sheet again with selectlib and copy the scores into it",
@@ -234,7 +231,7 @@ def _sheet_entries(
         )
         return []
     if layout.sheet not in book.sheetnames:
-        problems.append(InputProblem(name, f"no sheet {layout.sheet!r}", "rename the sheet back"))
+        problems.append(Problem(name, f"no sheet {layout.sheet!r}", "rename the sheet back"))
         return []
     sheet = book[layout.sheet]
     at = f"{name}, sheet {layout.sheet}, "
@@ -251,13 +248,13 @@ def _sheet_entries(
     return list(_sheet_rows(sheet, layout, at, ids, problems))
 
 
-def xlsx_entries(path: Path, spec: EvaluationSpec, problems: list[InputProblem]) -> list[Entry]:
+def xlsx_entries(path: Path, spec: EvaluationSpec, problems: list[Problem]) -> list[Entry]:
     """A score sheet (it has the hidden sheet) or else a long table on the first sheet."""
     try:
         book = openpyxl.load_workbook(path)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         problems.append(
-            InputProblem(
+            Problem(
                 path.name,
                 f"not a readable .xlsx workbook ({exc})",
                 "open it in Excel and save it as 'Excel Workbook (.xlsx)'",
@@ -270,7 +267,7 @@ def xlsx_entries(path: Path, spec: EvaluationSpec, problems: list[InputProblem])
     header = {text_cell(cell.value).lower() for cell in next(first.iter_rows(max_row=1), ())}
     if SHEET in book.sheetnames and not header >= set(LONG_COLUMNS):
         problems.append(
-            InputProblem(
+            Problem(
                 path.name,
                 f"a score sheet without its hidden sheet {META!r}, which says what each column is",
                 "generate the sheet again with selectlib and copy the scores into it",
@@ -280,9 +277,7 @@ def xlsx_entries(path: Path, spec: EvaluationSpec, problems: list[InputProblem])
     return _long_xlsx_entries(first, path.name, problems)
 
 
-def score_files(
-    sources: str | Path | Sequence[str | Path], problems: list[InputProblem]
-) -> list[Path]:
+def score_files(sources: str | Path | Sequence[str | Path], problems: list[Problem]) -> list[Path]:
     """The files to read: the given files, and every .xlsx and .csv of the given folders."""
     given = [sources] if isinstance(sources, str | Path) else list(sources)
     paths: list[Path] = []
@@ -294,12 +289,12 @@ def score_files(
                 if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$")
             )
             if not found:
-                problems.append(InputProblem(str(item), "no .xlsx or .csv file in the folder"))
+                problems.append(Problem(str(item), "no .xlsx or .csv file in the folder"))
             paths += found
         elif not item.is_file():
-            problems.append(InputProblem(str(item), "no such file or folder", "check the path"))
+            problems.append(Problem(str(item), "no such file or folder", "check the path"))
         elif item.suffix.lower() not in SUFFIXES:
-            problems.append(InputProblem(str(item), "not a score file", "give .xlsx or .csv files"))
+            problems.append(Problem(str(item), "not a score file", "give .xlsx or .csv files"))
         else:
             paths.append(item)
     return paths

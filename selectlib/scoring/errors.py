@@ -9,38 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
+from selectlib.errors import ArgumentError, Problem, SelectlibError
 
-from selectlib.errors import ArgumentError, SelectlibError
-
-__all__ = ["EvaluationInputError", "InputProblem", "ScoringError"]
+__all__ = ["EvaluationInputError", "ScoringError"]
 
 
 class ScoringError(ArgumentError):
     """A scoring function was given an argument it cannot use (``argument``, ``problems``)."""
 
 
-@attrs.frozen
-class InputProblem:
-    """One problem in an evaluation input: where it is, what is wrong, how to fix it.
-
-    ``where`` names the file and the sheet and cell, or the row and column, e.g.
-    ``"document_E01.xlsx, sheet 점수표, cell D7"`` or ``"recusals.csv, row 3, column kind"``.
-    """
-
-    where: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{text} (fix: {self.hint})" if self.hint else text
-
-
 class EvaluationInputError(SelectlibError, ValueError):
     """Score sheets, evaluators or recusals that cannot be used; lists every problem."""
 
-    def __init__(self, problems: Sequence[InputProblem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         shown = [f"  - {p}" for p in self.problems[:MAX_SHOWN]]
         if len(self.problems) > MAX_SHOWN:

@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 import attrs
 import pandas as pd
 
+from selectlib.errors import Problem
 from selectlib.io.tables import read_table
-from selectlib.scoring.errors import EvaluationInputError, InputProblem
+from selectlib.scoring.errors import EvaluationInputError
 from selectlib.text import Text
 
 __all__ = [
@@ -142,21 +143,21 @@ def _rows(
     name: str,
     aliases: Mapping[str, str],
     required: Sequence[str],
-    parse: Callable[[dict[str, str], str, list[InputProblem]], T | None],
+    parse: Callable[[dict[str, str], str, list[Problem]], T | None],
 ) -> tuple[T, ...]:
     frame = _columns(frame, aliases)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise EvaluationInputError(
             [
-                InputProblem(
+                Problem(
                     name,
                     f"no column {', '.join(missing)}",
                     f"the columns are {', '.join(map(str, frame.columns))}; add or rename them",
                 )
             ]
         )
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     items = []
     for number, record in enumerate(frame.to_dict("records"), start=2):
         cells = {str(k): text_cell(v) for k, v in record.items()}
@@ -168,15 +169,15 @@ def _rows(
     return tuple(items)
 
 
-def _evaluator(cells: dict[str, str], where: str, problems: list[InputProblem]) -> Evaluator | None:
+def _evaluator(cells: dict[str, str], where: str, problems: list[Problem]) -> Evaluator | None:
     ok = True
     if not cells["evaluator_id"]:
-        problems.append(InputProblem(f"{where}, column evaluator_id", "empty id", "give an id"))
+        problems.append(Problem(f"{where}, column evaluator_id", "empty id", "give an id"))
         ok = False
     flag = cells.get("external", "").lower()
     if flag not in YES | NO:
         problems.append(
-            InputProblem(
+            Problem(
                 f"{where}, column external",
                 f"{cells.get('external', '')!r} is not yes or no",
                 "write yes for an external member, no for an internal one (예/아니오 too)",
@@ -194,15 +195,15 @@ def _evaluator(cells: dict[str, str], where: str, problems: list[InputProblem]) 
     )
 
 
-def _recusal(cells: dict[str, str], where: str, problems: list[InputProblem]) -> Recusal | None:
+def _recusal(cells: dict[str, str], where: str, problems: list[Problem]) -> Recusal | None:
     found = len(problems)
     for column in ("evaluator_id", "applicant_id"):
         if not cells[column]:
-            problems.append(InputProblem(f"{where}, column {column}", "empty", "give the id"))
+            problems.append(Problem(f"{where}, column {column}", "empty", "give the id"))
     kind = KIND_ALIASES.get(cells["kind"].lower()) or KIND_ALIASES.get(cells["kind"])
     if kind is None:
         problems.append(
-            InputProblem(
+            Problem(
                 f"{where}, column kind",
                 f"unknown recusal kind {cells['kind']!r}",
                 "write exclusion (제척), challenge (기피) or avoidance (회피)",
@@ -213,7 +214,7 @@ def _recusal(cells: dict[str, str], where: str, problems: list[InputProblem]) ->
     if kind == "challenge":
         if decision not in DECISIONS:
             problems.append(
-                InputProblem(
+                Problem(
                     f"{where}, column decision",
                     "a challenge (기피) needs the committee's decision"
                     + (f" (got {decision!r})" if decision else ""),
@@ -223,7 +224,7 @@ def _recusal(cells: dict[str, str], where: str, problems: list[InputProblem]) ->
         accepted = DECISIONS.get(decision, True)
     elif decision and not DECISIONS.get(decision, False):
         problems.append(
-            InputProblem(
+            Problem(
                 f"{where}, column decision",
                 f"a {kind} always applies; {decision!r} makes no sense here",
                 "leave the decision empty, or write accepted",
@@ -250,7 +251,7 @@ def parse_evaluators(frame: pd.DataFrame, name: str = "evaluators") -> tuple[Eva
     for number, evaluator in enumerate(evaluators, start=2):
         if evaluator.id in seen:
             problems.append(
-                InputProblem(
+                Problem(
                     f"{name}, row {number}",
                     f"evaluator {evaluator.id!r} is listed twice"
                     f" (first in row {seen[evaluator.id]})",

@@ -19,10 +19,11 @@ import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.dates import DateLike
+from selectlib.errors import Problem
 from selectlib.profile.compiled import Profile
 from selectlib.scoring.aggregate import AGGREGATES
 from selectlib.scoring.cube import StageCube
-from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.errors import EvaluationInputError, ScoringError
 from selectlib.scoring.exact import Exact
 from selectlib.scoring.inputs import Evaluator, Recusal
 from selectlib.scoring.portfolio import BalancedSelection, Group, select_balanced
@@ -87,7 +88,7 @@ def _run_stage(
         for a, e, c in np.argwhere(blank).tolist():
             where = cube.where[a, e, c] or "scores"
             problems.append(
-                InputProblem(
+                Problem(
                     where,
                     f"no {stage.id} score from {cube.evaluator_ids[e]} for {prepared.ids[a]} "
                     f"on {stage.criteria[c].id}",
@@ -160,7 +161,7 @@ def _tie_breaks(
             if missing.any():
                 raise EvaluationInputError(
                     [
-                        InputProblem(
+                        Problem(
                             f"applicants, row {r + 2}, column {rule.field}",
                             f"finalist {prepared.ids[r]} has no {rule.field} for the tie-break",
                             "fill it for every applicant",

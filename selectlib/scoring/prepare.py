@@ -22,10 +22,11 @@ import pandas as pd
 from selectlib._typing import BoolArray
 from selectlib.dates import DateLike, as_date
 from selectlib.decimals import MAX_PLACES, places_of
+from selectlib.errors import Problem
 from selectlib.profile.compiled import Profile
 from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.scoring.cube import StageCube, score_frame, stage_cube
-from selectlib.scoring.errors import EvaluationInputError, InputProblem, ScoringError
+from selectlib.scoring.errors import EvaluationInputError, ScoringError
 from selectlib.scoring.exact import Exact, common
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
 
@@ -54,7 +55,7 @@ class Prepared:
 def _ids(applicants: pd.DataFrame, column: str) -> tuple[str, ...]:
     if column not in applicants.columns:
         raise EvaluationInputError(
-            [InputProblem("applicants", f"no column {column!r}", "add the applicant ids")]
+            [Problem("applicants", f"no column {column!r}", "add the applicant ids")]
         )
     ids = [text_cell(v) for v in applicants[column]]
     problems = []
@@ -62,10 +63,10 @@ def _ids(applicants: pd.DataFrame, column: str) -> tuple[str, ...]:
     for number, value in enumerate(ids, start=2):
         where = f"applicants, row {number}, column {column}"
         if not value:
-            problems.append(InputProblem(where, "empty applicant id", "give every row an id"))
+            problems.append(Problem(where, "empty applicant id", "give every row an id"))
         elif value in seen:
             problems.append(
-                InputProblem(where, f"{value!r} repeats row {seen[value]}", "make ids unique")
+                Problem(where, f"{value!r} repeats row {seen[value]}", "make ids unique")
             )
         seen.setdefault(value, number)
     if problems:
@@ -85,11 +86,11 @@ def _points(text: str) -> Fraction | None:
     return value if ok else None
 
 
-def _number_column(applicants: pd.DataFrame, column: str, problems: list[InputProblem]) -> Exact:
+def _number_column(applicants: pd.DataFrame, column: str, problems: list[Problem]) -> Exact:
     """A column of points ≥ 0 (empty = 0), exactly as written; every bad cell reported."""
     if column not in applicants.columns:
         problems.append(
-            InputProblem("applicants", f"no column {column!r}", "add it (empty cells mean 0)")
+            Problem("applicants", f"no column {column!r}", "add it (empty cells mean 0)")
         )
         return Exact(np.zeros(len(applicants)), 1)
     values: list[Fraction] = []
@@ -98,7 +99,7 @@ def _number_column(applicants: pd.DataFrame, column: str, problems: list[InputPr
         number = _points(text)
         if number is None:
             problems.append(
-                InputProblem(
+                Problem(
                     f"applicants, row {index + 2}, column {column}",
                     f"{text!r} is not a number of points >= 0 "
                     f"with at most {MAX_PLACES} decimal places",
@@ -115,7 +116,7 @@ def _field_keys(
     spec: EvaluationSpec,
     applicants: pd.DataFrame,
     eligible: BoolArray,
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> tuple[tuple[npt.NDArray[Any], ...], tuple[npt.NDArray[np.object_], ...]]:
     """The tie-break field keys and the constraint values, one per applicant.
 
@@ -130,7 +131,7 @@ def _field_keys(
             continue
         if rule.field not in applicants.columns:
             problems.append(
-                InputProblem("applicants", f"no column {rule.field!r}", "the tie-break needs it")
+                Problem("applicants", f"no column {rule.field!r}", "the tie-break needs it")
             )
             keys.append(np.zeros(0))
             continue
@@ -147,16 +148,14 @@ def _field_keys(
     for constraint in spec.final.constraints:
         if constraint.field not in applicants.columns:
             problems.append(
-                InputProblem(
-                    "applicants", f"no column {constraint.field!r}", "the constraint needs it"
-                )
+                Problem("applicants", f"no column {constraint.field!r}", "the constraint needs it")
             )
             groups.append(np.array([""] * len(applicants), dtype=object))
             continue
         values = np.array([text_cell(v) for v in applicants[constraint.field]], dtype=object)
         for row in np.flatnonzero(eligible & (values == "")).tolist():
             problems.append(
-                InputProblem(
+                Problem(
                     f"applicants, row {row + 2}, column {constraint.field}",
                     f"no {constraint.field} for an eligible applicant",
                     f"fill it: the constraint 'at most {constraint.at_most} per "
@@ -167,20 +166,20 @@ def _field_keys(
     return tuple(keys), tuple(groups)
 
 
-def _panel_problems(spec: EvaluationSpec, evaluators: Sequence[Evaluator]) -> list[InputProblem]:
+def _panel_problems(spec: EvaluationSpec, evaluators: Sequence[Evaluator]) -> list[Problem]:
     """Unique evaluator ids, stages that exist, and someone on every stage."""
     problems = []
     seen: set[str] = set()
     for evaluator in evaluators:
         if evaluator.id in seen:
             problems.append(
-                InputProblem("evaluators", f"evaluator {evaluator.id!r} is listed twice", "")
+                Problem("evaluators", f"evaluator {evaluator.id!r} is listed twice", "")
             )
         seen.add(evaluator.id)
         for name in evaluator.stages:
             if name not in spec.stage_ids:
                 problems.append(
-                    InputProblem(
+                    Problem(
                         "evaluators",
                         f"{evaluator.id} sits on {name!r}, which is not a stage",
                         f"use the stage ids {', '.join(spec.stage_ids)}, or leave it empty",
@@ -189,7 +188,7 @@ def _panel_problems(spec: EvaluationSpec, evaluators: Sequence[Evaluator]) -> li
     for stage in spec.stages:
         if evaluators and not any(e.sits_on(stage.id) for e in evaluators):
             problems.append(
-                InputProblem(
+                Problem(
                     "evaluators",
                     f"nobody sits on stage {stage.id}",
                     "add the stage to someone's stages column, or leave the column empty",
@@ -203,22 +202,22 @@ def _recusal_problems(
     recusals: Sequence[Recusal],
     ids: Collection[str],
     evaluators: Sequence[Evaluator],
-) -> list[InputProblem]:
+) -> list[Problem]:
     known = {e.id for e in evaluators}
     problems = []
     for recusal in recusals:
         where = recusal.where or "recusals"
         if recusal.evaluator_id not in known:
             problems.append(
-                InputProblem(where, f"unknown evaluator {recusal.evaluator_id!r}", "check the id")
+                Problem(where, f"unknown evaluator {recusal.evaluator_id!r}", "check the id")
             )
         if recusal.applicant_id not in ids:
             problems.append(
-                InputProblem(where, f"unknown applicant {recusal.applicant_id!r}", "check the id")
+                Problem(where, f"unknown applicant {recusal.applicant_id!r}", "check the id")
             )
         if recusal.stage is not None and recusal.stage not in spec.stage_ids:
             problems.append(
-                InputProblem(
+                Problem(
                     where,
                     f"unknown stage {recusal.stage!r}",
                     f"use one of {', '.join(spec.stage_ids)}, or leave it empty for all",
@@ -247,9 +246,9 @@ def prepare_evaluation(
     date = as_date(on)
     applicants = applicants.reset_index(drop=True)
     ids = _ids(applicants, profile.spec.identifier or "applicant_id")
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     if not evaluators:
-        problems.append(InputProblem("evaluators", "no evaluators", "list the committee"))
+        problems.append(Problem("evaluators", "no evaluators", "list the committee"))
     adjustments = {}
     for stage in spec.stages:
         bonus = _number_column(applicants, stage.bonus.field, problems) if stage.bonus else None
@@ -271,7 +270,7 @@ def prepare_evaluation(
     for name in unknown:
         first = frame.loc[frame["stage"] == name, "where"].iloc[0]
         problems.append(
-            InputProblem(first, f"unknown stage {name!r}", f"use {', '.join(spec.stage_ids)}")
+            Problem(first, f"unknown stage {name!r}", f"use {', '.join(spec.stage_ids)}")
         )
     if len({e.id for e in evaluators}) < len(evaluators):
         raise EvaluationInputError(problems)  # the scores cannot be placed by evaluator

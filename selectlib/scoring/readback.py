@@ -17,9 +17,10 @@ from typing import Any
 
 import pandas as pd
 
+from selectlib.errors import Problem
 from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion
 from selectlib.scoring.entries import Cell, Entry, csv_entries, score_files, xlsx_entries
-from selectlib.scoring.errors import EvaluationInputError, InputProblem
+from selectlib.scoring.errors import EvaluationInputError
 from selectlib.scoring.exact import off_step
 from selectlib.scoring.inputs import text_cell
 from selectlib.scoring.sheets import (
@@ -56,7 +57,7 @@ def _number(value: Any) -> float | str:
     return f"{text!r} is not a number"
 
 
-def _score(cell: Cell, place: tuple[ScoreCriterion, float] | None) -> float | InputProblem:
+def _score(cell: Cell, place: tuple[ScoreCriterion, float] | None) -> float | Problem:
     """The score of a cell, checked against the criterion's range and the stage's step
     when they are known (``place`` is the criterion and the step)."""
     if place is None:
@@ -68,15 +69,15 @@ def _score(cell: Cell, place: tuple[ScoreCriterion, float] | None) -> float | In
         hint = f"write a number from 0 to {top} in steps of {points_text(step)}"
     number = _number(cell.value)
     if isinstance(number, str):
-        return InputProblem(cell.where, number, hint)
+        return Problem(cell.where, number, hint)
     if criterion is None or step is None or math.isnan(number):  # a blank is no score
         return number
     if number < 0 or number > criterion.max_points:
         message = f"{number:g} is outside 0–{points_text(criterion.max_points)} ({criterion.id})"
-        return InputProblem(cell.where, message, hint)
+        return Problem(cell.where, message, hint)
     if bool(off_step(number, step)):
         message = f"{number!r} is not a whole number of steps of {points_text(step)}"
-        return InputProblem(cell.where, message, hint)
+        return Problem(cell.where, message, hint)
     return number
 
 
@@ -85,29 +86,29 @@ def _id_problems(
     spec: EvaluationSpec,
     applicants: Collection[str] | None,
     evaluators: Collection[str] | None,
-) -> Iterator[InputProblem]:
+) -> Iterator[Problem]:
     for cell, column in zip(entry.ids, ID_COLUMNS, strict=True):
         if not text_cell(cell.value):
-            yield InputProblem(cell.where, f"no {column}", f"write the {column}")
+            yield Problem(cell.where, f"no {column}", f"write the {column}")
     stage_id, evaluator_id, applicant_id, criterion_id = entry.key
     if stage_id and stage_id not in spec.stage_ids:
-        yield InputProblem(
+        yield Problem(
             entry.stage.where, f"unknown stage {stage_id!r}", f"use {', '.join(spec.stage_ids)}"
         )
     elif stage_id and criterion_id and criterion_id not in spec.stage(stage_id).criterion_ids:
-        yield InputProblem(
+        yield Problem(
             entry.criterion.where,
             f"stage {stage_id!r} has no criterion {criterion_id!r}",
             f"use {', '.join(spec.stage(stage_id).criterion_ids)}",
         )
     if applicants is not None and applicant_id and applicant_id not in applicants:
-        yield InputProblem(
+        yield Problem(
             entry.applicant.where,
             f"unknown applicant {applicant_id!r}",
             "check the id against the applicants table",
         )
     if evaluators is not None and evaluator_id and evaluator_id not in evaluators:
-        yield InputProblem(
+        yield Problem(
             entry.evaluator.where,
             f"unknown evaluator {evaluator_id!r}",
             "check the id against the evaluators table",
@@ -130,21 +131,21 @@ def _check(
     spec: EvaluationSpec,
     applicants: Collection[str] | None,
     evaluators: Collection[str] | None,
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> float | None:
     """The entry's score, or None after adding its problems to ``problems``."""
     found = list(_id_problems(entry, spec, applicants, evaluators))
     stage_id, _, _, criterion_id = entry.key
     score = _score(entry.score, _place(spec, stage_id, criterion_id))
     problems += found
-    if isinstance(score, InputProblem):
+    if isinstance(score, Problem):
         problems.append(score)
         return None
     return None if found else score
 
 
 def _unique(
-    entries: Sequence[Entry], scores: Sequence[float], problems: list[InputProblem]
+    entries: Sequence[Entry], scores: Sequence[float], problems: list[Problem]
 ) -> list[int]:
     """One entry per key, in reading order: a blank gives way to a number, two numbers clash.
 
@@ -160,7 +161,7 @@ def _unique(
             continue
         stage, evaluator, applicant, criterion = entry.key
         problems.append(
-            InputProblem(
+            Problem(
                 entry.where,
                 f"{evaluator}'s score of {applicant} for {stage}.{criterion} is given twice"
                 f" (also at {entries[first].where})",
@@ -188,7 +189,7 @@ def read_scores(
     where (the file and cell or row). Raises :class:`EvaluationInputError` listing
     every problem found.
     """
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     entries: list[Entry] = []
     for path in score_files(sources, problems):
         if path.suffix.lower() == ".csv":

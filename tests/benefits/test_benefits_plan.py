@@ -437,7 +437,7 @@ def test_mistakes_in_benefits_are_reported_where_they_are(
     with pytest.raises(selectlib.ProfileError) as caught:
         selectlib.profile.compiled.from_text(text, "broken.yaml")
     problems = caught.value.problems
-    assert any(p.path.startswith(path) and message in p.message for p in problems), problems
+    assert any(str(p.key).startswith(path) and message in p.message for p in problems), problems
     assert all(p.line is not None for p in problems)
 
 

@@ -169,7 +169,7 @@ def test_an_impossible_date_is_reported_with_its_path(flagship):
     data["valid_from"] = "2024-02-30"
     with pytest.raises(selectlib.ProfileError) as info:
         selectlib.Profile.from_dict(data)
-    assert [p.path for p in info.value.problems] == ["$.valid_from"]
+    assert [p.key for p in info.value.problems] == ["$.valid_from"]
 
 
 def test_a_keyword_cannot_name_a_field():

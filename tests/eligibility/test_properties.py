@@ -46,7 +46,7 @@ def _scalar_view(decision: selectlib.Decision) -> dict[str, Any]:
         "invalid": bool(decision.problems),
         "eligible": decision.eligible,
         **{result.id: result.status.value for result in decision.criteria},
-        "problem_fields": sorted(p.field for p in decision.problems),
+        "problem_fields": sorted(str(p.key) for p in decision.problems),
     }
 
 

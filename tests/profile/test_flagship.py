@@ -304,8 +304,8 @@ def test_wide_columns_with_an_invalid_flag_are_invalid(flagship, good_record):
     record = good_record(mandatory_programs=..., **wide)
     decision = flagship.evaluate(record, on=ON)
     assert decision.outcome is Outcome.INVALID
-    assert [p.field for p in decision.problems] == ["mandatory_programs"]
-    assert "mandatory_programs.survey" in decision.problems[0].problem
+    assert [p.key for p in decision.problems] == ["mandatory_programs"]
+    assert "mandatory_programs.survey" in decision.problems[0].message
     row = flagship.evaluate_many([record], on=ON).iloc[0]
     assert row["status"] == "invalid"
     assert "mandatory_programs.survey" in row["problems"]
@@ -453,8 +453,8 @@ def test_invalid_value_is_invalid_and_named(flagship, good_record, field, value)
     decision = flagship.evaluate(record, on=ON)
     assert decision.outcome is Outcome.INVALID
     assert decision.eligible is None
-    assert [p.field for p in decision.problems] == [field]
-    assert decision.problems[0].problem
+    assert [p.key for p in decision.problems] == [field]
+    assert decision.problems[0].message
     assert field in decision.explain("en")
     row = flagship.evaluate_many([record], on=ON).iloc[0]
     assert row["outcome"] == "invalid"
@@ -469,13 +469,13 @@ def test_invalid_wins_over_failed_and_missing(flagship, good_record):
     assert decision.outcome is Outcome.INVALID
     assert decision.criterion("dedicated_equipment").status is FAILED
     assert decision.criterion("education_program").status is MISSING
-    assert [p.field for p in decision.problems] == ["staff"]
+    assert [p.key for p in decision.problems] == ["staff"]
 
 
 def test_every_invalid_field_is_named(flagship, good_record):
     record = good_record(staff="x", area_type="metroo", has_equipment="maybe")
     decision = flagship.evaluate(record, on=ON)
-    assert [p.field for p in decision.problems] == ["area_type", "has_equipment", "staff"]
+    assert [p.key for p in decision.problems] == ["area_type", "has_equipment", "staff"]
     problems = flagship.evaluate_many([record], on=ON).iloc[0]["problems"]
     for field in ("area_type", "has_equipment", "staff"):
         assert f"{field}: " in problems

@@ -87,12 +87,12 @@ def test_every_fixture_says_what_it_expects():
 def test_broken_profile_reports_file_path_line_and_hint(fixture):
     error = load_error(fixture)
     expected, count = expectations(fixture)
-    reported = [(p.path, p.line, p.message, p.hint) for p in error.problems]
+    reported = [(p.key, p.line, p.message, p.hint) for p in error.problems]
     for want in expected:
         matches = [
             p
             for p in error.problems
-            if p.path == want.path and p.line == want.line and want.message in p.message
+            if p.key == want.path and p.line == want.line and want.message in p.message
         ]
         assert matches, f"{fixture.name}: no problem {want} among {reported}"
         assert any(p.hint and want.hint in p.hint for p in matches), (
@@ -101,7 +101,7 @@ def test_broken_profile_reports_file_path_line_and_hint(fixture):
     for problem in error.problems:
         assert problem.file == str(fixture), problem
         assert problem.line is not None, problem
-        assert problem.path.startswith("$"), problem
+        assert str(problem.key).startswith("$"), problem
     if count is not None:
         assert len(error.problems) == count, reported
     text = str(error)
@@ -112,7 +112,7 @@ def test_broken_profile_reports_file_path_line_and_hint(fixture):
 
 def test_several_problems_are_all_reported_at_once():
     error = load_error(BROKEN / "several_problems.yaml")
-    assert sorted(p.path for p in error.problems) == sorted(
+    assert sorted(str(p.key) for p in error.problems) == sorted(
         [
             "$.identifier",
             "$.valid_to",
@@ -127,7 +127,7 @@ def test_several_problems_are_all_reported_at_once():
 
 def test_several_schema_problems_are_all_reported_at_once():
     error = load_error(BROKEN / "several_schema_problems.yaml")
-    assert sorted(p.path for p in error.problems) == sorted(
+    assert sorted(str(p.key) for p in error.problems) == sorted(
         [
             "$.name",
             "$.fields.staff",
@@ -141,9 +141,9 @@ def test_several_schema_problems_are_all_reported_at_once():
 def test_problems_are_attributes_for_programs():
     error = load_error(BROKEN / "unknown_name_in_condition.yaml")
     (problem,) = error.problems
-    assert isinstance(problem, selectlib.ProfileProblem)
+    assert isinstance(problem, selectlib.Problem)
     assert isinstance(error, ValueError)
-    assert problem.path == "$.criteria[2].condition"
+    assert problem.key == "$.criteria[2].condition"
     assert "unknown name 'staf'" in problem.message
     assert "known:" in problem.message
     assert "staff" in problem.message

@@ -115,7 +115,7 @@ def test_every_mistake_in_the_section_is_reported_at_once_with_its_line(tmp_path
     )
     with pytest.raises(selectlib.ProfileError) as caught:
         selectlib.load_profile(path)
-    found = {(p.path, p.message) for p in caught.value.problems}
+    found = {(p.key, p.message) for p in caught.value.problems}
     expected = {
         ("$.evaluation.stages.paper.criteria.plan.floor", "floor 40.0 is outside 0..30.0"),
         (
@@ -135,10 +135,10 @@ def test_every_mistake_in_the_section_is_reported_at_once_with_its_line(tmp_path
         ("$.evaluation.final.tie_breaks[1].criterion", "no criterion 'talk.luck'"),
     }
     assert expected <= found
-    both = [p for p in caught.value.problems if p.path == "$.evaluation.final.tie_breaks[2]"]
+    both = [p for p in caught.value.problems if p.key == "$.evaluation.final.tie_breaks[2]"]
     assert both
     assert "exactly one of stage, criterion, field" in both[0].message
-    lines = {p.path: p.line for p in caught.value.problems}
+    lines = {p.key: p.line for p in caught.value.problems}
     text = path.read_text(encoding="utf-8").splitlines()
     assert "floor: 40" in text[lines["$.evaluation.stages.paper.criteria.plan.floor"] - 1]
     assert "speech: 70" in text[lines["$.evaluation.final.weights.speech"] - 1]
@@ -171,7 +171,7 @@ def test_the_schema_catches_what_is_not_a_stage(
     with pytest.raises(selectlib.ProfileError) as caught:
         selectlib.load_profile(path)
     assert any(message in p.message for p in caught.value.problems), caught.value.problems
-    assert all(p.path.startswith("$.evaluation.stages.talk") for p in caught.value.problems)
+    assert all(str(p.key).startswith("$.evaluation.stages.talk") for p in caught.value.problems)
 
 
 def test_the_published_schema_describes_the_section() -> None:
