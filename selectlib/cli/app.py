@@ -28,7 +28,8 @@ from selectlib.cli.options import Format, Lang, option_day, output_format
 from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
 from selectlib.io.safe import csv_frame
-from selectlib.io.tables import json_text, read_table, sample_data_dir, write_table
+from selectlib.io.tables import read_table, sample_data_dir
+from selectlib.io.write import json_text, write_table
 from selectlib.profile.compiled import Profile, list_profiles, load_profile
 from selectlib.profile.schema import PROFILE_SCHEMA
 from selectlib.simulate.compare import compare as compare_profiles

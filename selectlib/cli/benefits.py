@@ -24,7 +24,8 @@ from selectlib.cli.options import Format, Lang, option_day, output_format
 from selectlib.cli.render import OUTCOME_STYLES, absent_fields_note, cell, say
 from selectlib.eligibility.decision import Outcome
 from selectlib.io.safe import csv_frame
-from selectlib.io.tables import json_text, read_table, write_table
+from selectlib.io.tables import read_table
+from selectlib.io.write import json_text, write_table
 from selectlib.profile.compiled import Profile, load_profile
 
 __all__ = ["benefits", "parse_won"]

@@ -191,7 +191,7 @@ def clusters(
     from selectlib.geo.count import count_by_code, count_by_point
     from selectlib.geo.errors import GeoError
     from selectlib.geo.thresholds import discover
-    from selectlib.io.tables import write_table
+    from selectlib.io.write import write_table
 
     console = Console(highlight=False)
     kind, radius = _unit(unit)

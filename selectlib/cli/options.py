@@ -14,7 +14,7 @@ import typer
 
 from selectlib.dates import as_date
 from selectlib.errors import InputError
-from selectlib.io.tables import format_of
+from selectlib.io.write import format_of
 
 __all__ = ["Format", "Lang", "option_day", "output_format"]
 

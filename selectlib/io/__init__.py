@@ -5,15 +5,12 @@ from __future__ import annotations
 from selectlib.io.tables import (
     READ_FORMATS,
     TABLE_READERS,
-    WRITE_FORMATS,
     Readers,
-    format_of,
-    json_text,
     read_csv,
     read_table,
     sample_data_dir,
-    write_table,
 )
+from selectlib.io.write import WRITE_FORMATS, format_of, json_text, write_table
 
 __all__ = [
     "READ_FORMATS",

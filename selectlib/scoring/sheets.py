@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from selectlib.io.safe import put_cell, xlsx_text
-from selectlib.io.tables import write_table
+from selectlib.io.write import write_table
 from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion, Stage
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.inputs import RECUSAL_KINDS, Evaluator, Recusal, text_cell
