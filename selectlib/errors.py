@@ -19,6 +19,7 @@ __all__ = [
     "CriterionNotFoundError",
     "ExpressionError",
     "InputError",
+    "OutputError",
     "ParameterError",
     "Problem",
     "ProfileError",
@@ -204,3 +205,12 @@ class InputError(SelectlibError, ValueError):
         ]
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class OutputError(SelectlibError, ValueError):
+    """An output cannot be written there: it is an input, exists, or is a folder (``file``)."""
+
+    def __init__(self, message: str, *, file: str) -> None:
+        self.file = file
+        self.reason = message
+        super().__init__(f"{file}: {message}")

@@ -24,9 +24,18 @@ from selectlib.cli import render
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters, geo_context
-from selectlib.cli.options import Format, Lang, option_day, output_format
+from selectlib.cli.options import (
+    ForceOpt,
+    Format,
+    Lang,
+    RawCsvOpt,
+    check_outputs,
+    option_day,
+    output_format,
+)
 from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
+from selectlib.io.files import check_output, write_file
 from selectlib.io.safe import csv_frame
 from selectlib.io.tables import read_table, sample_data_dir
 from selectlib.io.write import json_text, write_table
@@ -64,7 +73,9 @@ OnOpt = Annotated[
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
 FormatOpt = Annotated[
     Format | None,
-    typer.Option("--format", help="table, csv, json or xlsx (default: from --out, else table)."),
+    typer.Option(
+        "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
+    ),
 ]
 SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
@@ -149,13 +160,15 @@ def _in_chunks(frame: pd.DataFrame, work: Callable[[pd.DataFrame], pd.DataFrame]
     return pd.concat(parts)
 
 
-def _emit(frame: pd.DataFrame, chosen: Format, out: Path | None, console: Console) -> None:
-    """Write ``frame`` to ``out``, or print csv/json to stdout."""
+def _emit(
+    frame: pd.DataFrame, chosen: Format, out: Path | None, console: Console, raw: bool
+) -> None:
+    """Write ``frame`` to ``out`` (checked before the work), or print csv/json to stdout."""
     if out is not None:
-        write_table(frame, out, chosen.value)
+        write_table(frame, out, chosen.value, force=True, raw_csv=raw)
         say(console, f"wrote {len(frame):,} rows to {out}")
     elif chosen is Format.CSV:
-        typer.echo(csv_frame(frame).to_csv(index=False), nl=False)
+        typer.echo((frame if raw else csv_frame(frame)).to_csv(index=False), nl=False)
     else:
         typer.echo(json_text(frame), nl=False)
 
@@ -180,6 +193,8 @@ def check(
     lang: LangOpt = Lang.EN,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
+    force: ForceOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """Evaluate every applicant in INPUT and show or write the decisions.
 
@@ -187,6 +202,7 @@ def check(
     type) are computed from the firm registry and maps instead of read from INPUT.
     """
     chosen = output_format(format, out)
+    check_outputs([out], [input, firms, areas, profile], force)
     rules = _rules(profile, set_)
     day = option_day(on)
     frame = read_table(input)
@@ -202,7 +218,7 @@ def check(
         table = render.decisions_table(results, rules, lang, limit=TABLE_ROWS)
         console.print(table)
     else:
-        _emit(results, chosen, out, console)
+        _emit(results, chosen, out, console, raw_csv)
     if context is not None:
         say(console, f"firm registry: {context.firms.report.summary()}")
     say(console, render.outcomes_line(results))
@@ -217,9 +233,12 @@ def compare(
     on: OnOpt = None,
     out: OutOpt = None,
     format: FormatOpt = None,
+    force: ForceOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
     chosen = output_format(format, out)
+    check_outputs([out], [input, profile], force)
     baseline = load_profile(profile)
     reform = _rules(profile, set_)
     day = option_day(on)
@@ -230,8 +249,12 @@ def compare(
         console.print(render.summary_table(summarize_comparison(result)))
         console.print(render.comparison_table(result, baseline.spec.identifier))
     else:
-        _emit(result, chosen, out, console)
+        _emit(result, chosen, out, console, raw_csv)
     say(console, render.changes_line(result))
+
+
+DEMO_TABLES: Final = ("decisions.csv", "reform.csv")
+"""The demo's tables, written to its --out folder (beside the reports)."""
 
 
 @app.command()
@@ -242,10 +265,12 @@ def demo(
         typer.Option("--out", help="Folder for the decisions, the reform and the reports."),
     ] = Path("selectlib-demo"),
     lang: LangOpt = Lang.EN,
+    force: ForceOpt = False,
 ) -> None:
     """Run the flagship program on the sample data: eligibility, a reform, the selection."""
-    from selectlib.cli.evaluate import run_demo_selection
+    from selectlib.cli.evaluate import DEMO_REPORTS, run_demo_selection
 
+    check_outputs([out / name for name in (*DEMO_TABLES, *DEMO_REPORTS)], [], force)
     console = Console(highlight=False)
     profile = load_profile(DEMO_PROFILE)
     source = sample_data_dir() / "applicants.csv"
@@ -265,10 +290,9 @@ def demo(
     say(console, render.changes_line(result))
     console.print(render.summary_table(summarize_comparison(result)))
     console.print(render.comparison_table(result, identifier, names))
-    out.mkdir(parents=True, exist_ok=True)
     extra = [c for c in ("applicant_name", "note") if c in frame.columns]
-    for name, table in (("decisions.csv", results), ("reform.csv", result)):
-        write_table(table.join(frame[extra]), out / name, "csv")
+    for name, table in zip(DEMO_TABLES, (results, result), strict=True):
+        write_table(table.join(frame[extra]), out / name, "csv", force=True)
         say(console, f"wrote {out / name}")
 
     console.rule("selection: cluster check on the sample map, then document → site → presentation")
@@ -331,13 +355,15 @@ def profiles_validate(
 @_handled
 def profiles_schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write the schema here.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Print the JSON Schema of the profile format."""
     text = json.dumps(PROFILE_SCHEMA, indent=2, ensure_ascii=False)
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        check_output(out, force=force)
+        write_file(out, lambda path: path.write_text(text + "\n", encoding="utf-8"))
         typer.echo(f"wrote {out}")
 
 

@@ -20,7 +20,15 @@ from rich.text import Text
 
 from selectlib.benefits.budget import Method
 from selectlib.benefits.funding import FUNDING_STATUSES, Funding, fund
-from selectlib.cli.options import Format, Lang, option_day, output_format
+from selectlib.cli.options import (
+    ForceOpt,
+    Format,
+    Lang,
+    RawCsvOpt,
+    check_outputs,
+    option_day,
+    output_format,
+)
 from selectlib.cli.render import OUTCOME_STYLES, absent_fields_note, cell, say
 from selectlib.eligibility.decision import Outcome
 from selectlib.io.safe import csv_frame
@@ -233,70 +241,90 @@ def sibling(out: Path, part: str) -> Path:
     return out.with_name(f"{out.stem}_{part}{out.suffix}")
 
 
-def write_funding(funding: Funding, out: Path, chosen: Format) -> list[tuple[Path, int]]:
-    """Every row to ``out``; the payments and the pots beside it. The written files and
-    their row counts."""
-    files = [
-        (out, funding.table),
-        (sibling(out, "payments"), funding.payments),
-        (sibling(out, "pots"), funding.summary()),
-    ]
-    for path, frame in files:
-        write_table(frame, path, chosen.value)
-    return [(path, len(frame)) for path, frame in files]
+FILE_PARTS: Final = ("payments", "pots")
+"""The files written beside ``--out FILE``: ``FILE_payments`` and ``FILE_pots``."""
+
+
+def output_files(out: Path) -> list[Path]:
+    """``--out`` and the files written beside it."""
+    return [out, *(sibling(out, part) for part in FILE_PARTS)]
+
+
+def write_funding(
+    funding: Funding, out: Path, chosen: Format, raw: bool = False
+) -> list[tuple[Path, int]]:
+    """Every row to ``out``; the payments and the pots beside it (paths checked before the
+    work). The written files and their row counts."""
+    frames = [funding.table, funding.payments, funding.summary()]
+    for path, frame in zip(output_files(out), frames, strict=True):
+        write_table(frame, path, chosen.value, force=True, raw_csv=raw)
+    return [(path, len(frame)) for path, frame in zip(output_files(out), frames, strict=True)]
 
 
 # -- the command -----------------------------------------------------------------------------
 
 
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+]
+BudgetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--budget",
+        metavar="WON",
+        help="Budget in won, replacing the profile's (one pot): 100000000 or 100,000,000.",
+    ),
+]
+AllocateOpt = Annotated[
+    Allocate | None,
+    typer.Option("--allocate", help="rank, arrival or pro-rata (default: the profile's)."),
+]
+AverageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--average",
+        metavar="WON",
+        help="Average support per applicant in won, for the capacity of each pot "
+        "(default: the profile's).",
+    ),
+]
+RowOrderOpt = Annotated[
+    bool,
+    typer.Option(
+        "--row-order-ties",
+        help="Fund applicants tied in the funding order in row order instead of refusing.",
+    ),
+]
+FundingOutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write every row here, with FILE_payments and FILE_pots."),
+]
+FundingFormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
+    ),
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
+
+
 def benefits(
     profile: ProfileArg,
     input: InputArg,
-    on: Annotated[
-        str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
-    ] = None,
-    budget: Annotated[
-        str | None,
-        typer.Option(
-            "--budget",
-            metavar="WON",
-            help="Budget in won, replacing the profile's (one pot): 100000000 or 100,000,000.",
-        ),
-    ] = None,
-    allocate: Annotated[
-        Allocate | None,
-        typer.Option("--allocate", help="rank, arrival or pro-rata (default: the profile's)."),
-    ] = None,
-    average: Annotated[
-        str | None,
-        typer.Option(
-            "--average",
-            metavar="WON",
-            help="Average support per applicant in won, for the capacity of each pot "
-            "(default: the profile's).",
-        ),
-    ] = None,
-    row_order: Annotated[
-        bool,
-        typer.Option(
-            "--row-order-ties",
-            help="Fund applicants tied in the funding order in row order instead of refusing.",
-        ),
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write every row here, with FILE_payments and FILE_pots."),
-    ] = None,
-    format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format", help="table, csv, json or xlsx (default: from --out, else table)."
-        ),
-    ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")] = Lang.EN,
+    on: OnOpt = None,
+    budget: BudgetOpt = None,
+    allocate: AllocateOpt = None,
+    average: AverageOpt = None,
+    row_order: RowOrderOpt = False,
+    out: FundingOutOpt = None,
+    format: FundingFormatOpt = None,
+    lang: LangOpt = Lang.EN,
+    force: ForceOpt = False,
+    raw_csv: RawCsvOpt = False,
 ) -> None:
     """Decide every applicant in INPUT and spread the budget: who gets how much, and why."""
     chosen = output_format(format, out)
+    check_outputs(output_files(out) if out is not None else [], [input, profile], force)
     money = parse_won(budget, "--budget")
     mean = parse_won(average, "--average")
     if mean == 0:
@@ -321,9 +349,10 @@ def benefits(
     if chosen is Format.TABLE:
         console.print(applicants_table(rules, funding, lang, SHOWN_ROWS))
     elif out is not None:
-        for path, rows in write_funding(funding, out, chosen):
+        for path, rows in write_funding(funding, out, chosen, raw_csv):
             say(console, f"wrote {rows:,} rows to {path}")
     elif chosen is Format.CSV:
-        typer.echo(csv_frame(funding.table).to_csv(index=False), nl=False)
+        frame = funding.table if raw_csv else csv_frame(funding.table)
+        typer.echo(frame.to_csv(index=False), nl=False)
     else:
         typer.echo(json_text(funding.table), nl=False)

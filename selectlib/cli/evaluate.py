@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from selectlib.cli.options import ForceOpt, check_folder, check_outputs
 from selectlib.cli.render import cell, say
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table, sample_data_dir
@@ -172,12 +173,16 @@ def show_result(
 
 
 def _write(result: EvaluationResult, robust: RobustnessReport | None, out: Path, lang: str) -> Path:
+    """The report at ``out``, whose path was checked before the work."""
     from selectlib.scoring.report import write_report
 
-    if out.suffix.lower() not in REPORTS:
+    return write_report(result, out, robustness=robust, lang=lang, force=True)
+
+
+def _check_report(out: Path | None, inputs: list[Path | str | None], force: bool) -> None:
+    if out is not None and out.suffix.lower() not in REPORTS:
         raise InputError(f"--out {out}: write a report as {', '.join(REPORTS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return write_report(result, out, robustness=robust, lang=lang)
+    check_outputs([out], inputs, force)
 
 
 def run_selection(
@@ -230,10 +235,13 @@ def evaluate(
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="ko or en.")] = "ko",
+    force: ForceOpt = False,
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
     from selectlib.dates import as_date
     from selectlib.scoring.robust import robustness
+
+    _check_report(out, [profile, applicants, scores, evaluators, recusals, firms, areas], force)
 
     console = Console(highlight=False)
     result = run_selection(
@@ -267,6 +275,7 @@ def sheets(
     on: OnOpt = None,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
     from selectlib.dates import as_date
@@ -279,6 +288,7 @@ def sheets(
         write_sheets,
     )
 
+    check_folder(out, [profile, applicants, evaluators, recusals, scores, firms, areas])
     loaded = load_profile(profile)
     spec = loaded.spec.evaluation
     if spec is None:
@@ -305,11 +315,17 @@ def sheets(
     )
     chosen = stage_candidates(prepared, stage)
     rows = frame.reset_index(drop=True).loc[chosen]
-    written = write_sheets(spec, stage, rows, panel, out, recusals=recused, program=loaded.name)
+    written = write_sheets(
+        spec, stage, rows, panel, out, recusals=recused, program=loaded.name, force=force
+    )
     console = Console(highlight=False)
     say(console, f"{len(rows)} applicants to score at {stage}; {len(written) - 1} sheets")
     for path in written:
         say(console, f"wrote {path}")
+
+
+DEMO_REPORTS: Final = ("selection.html", "selection.xlsx")
+"""The demo's selection reports, written to its --out folder."""
 
 
 def run_demo_selection(console: Console, out: Path, lang: str) -> list[Path]:
@@ -331,4 +347,4 @@ def run_demo_selection(console: Console, out: Path, lang: str) -> list[Path]:
     )
     robust = robustness(result, resamples=1000, seed=0)
     show_result(console, result, robust, lang)
-    return [_write(result, robust, out / f"selection.{kind}", lang) for kind in ("html", "xlsx")]
+    return [_write(result, robust, out / name, lang) for name in DEMO_REPORTS]

@@ -7,8 +7,9 @@ folium) is imported only when a geo command runs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from selectlib.cli.options import ForceOpt, check_outputs
 from selectlib.errors import InputError
+from selectlib.io.files import write_file
 from selectlib.io.safe import html_text
 
 if TYPE_CHECKING:
@@ -135,7 +138,19 @@ def _summary(found: pd.DataFrame) -> Table:
     return table
 
 
-def _write_map(path: Path, found: pd.DataFrame, areas: Areas | None, registry: Registry) -> None:
+_ELEMENT_ID: Final = re.compile(r"(?<=_)[0-9a-f]{32}\b")
+
+
+def _seeded_ids(html: str) -> str:
+    """``html`` with folium's random element ids numbered in order of appearance, so the
+    same map is the same file."""
+    numbers: dict[str, str] = {}
+    return _ELEMENT_ID.sub(
+        lambda m: numbers.setdefault(m.group(), f"{len(numbers) + 1:032x}"), html
+    )
+
+
+def _map_html(found: pd.DataFrame, areas: Areas | None, registry: Registry) -> str:
     """An interactive HTML map: cluster areas shaded, firms as dots."""
     import folium
     import geopandas as gpd
@@ -163,7 +178,7 @@ def _write_map(path: Path, found: pd.DataFrame, areas: Areas | None, registry: R
             radius=2,
             tooltip=html_text(f"{row.firm_id} {row.ksic}"),  # ids come from the registry
         ).add_to(figure)
-    figure.save(str(path))
+    return _seeded_ids(figure.get_root().render())
 
 
 def clusters(
@@ -184,6 +199,7 @@ def clusters(
         str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
     ] = "county",
     sejong: Annotated[str, typer.Option(help="Sejong's area type: metro or city.")] = "metro",
+    force: ForceOpt = False,
 ) -> None:
     """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
     from selectlib.dates import as_date
@@ -193,6 +209,7 @@ def clusters(
     from selectlib.geo.thresholds import discover
     from selectlib.io.write import write_table
 
+    check_outputs([out, map_], [firms, areas], force)
     console = Console(highlight=False)
     kind, radius = _unit(unit)
     day = as_date(on)
@@ -222,8 +239,9 @@ def clusters(
     if len(found):
         console.print(_summary(found))
     if out is not None:
-        write_table(found, out)
+        write_table(found, out, force=True)
         console.print(f"wrote {out}", markup=False)
     if map_ is not None:
-        _write_map(map_, found, polygons, registry)
+        html = _map_html(found, polygons, registry)
+        write_file(map_, lambda path: path.write_text(html, encoding="utf-8"))
         console.print(f"wrote {map_}", markup=False)

@@ -1,8 +1,10 @@
-"""Writing tables: CSV for spreadsheets, xlsx and JSON, chosen by format from one registry.
+"""Writing tables: CSV for spreadsheets, xlsx, JSON and Parquet, chosen from one registry.
 
 Every writer stores data, never something a program would run: xlsx cells are text or
 numbers (never formulas) and CSV cells that a spreadsheet would read as a formula get a
-leading ``'`` (see :mod:`selectlib.io.safe`).
+leading ``'`` unless raw CSV is asked for (see :mod:`selectlib.io.safe`). Files are
+written through :mod:`selectlib.io.files`: never over an input or an existing file
+unless asked, never half a file, the same bytes for the same table.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from selectlib.errors import InputError
+from selectlib.errors import InputError, OutputError
+from selectlib.io.files import check_output, save_xlsx, write_file
 from selectlib.io.safe import csv_frame, put_cell
 
-__all__ = ["WRITE_FORMATS", "format_of", "json_text", "write_table"]
+__all__ = ["TABLE_WRITERS", "WRITE_FORMATS", "Writer", "format_of", "json_text", "write_table"]
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    csv_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
+Writer = Callable[[pd.DataFrame, Path, bool], None]
+"""Writes a table to a (temporary) path; the flag asks for formula-guarded CSV cells."""
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, guard: bool) -> None:
+    (csv_frame(frame) if guard else frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _blank(value: Any) -> bool:
@@ -33,7 +40,7 @@ def _blank(value: Any) -> bool:
         return False
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, path: Path, guard: bool) -> None:
     """Every cell a value, never a formula; control characters written as U+FFFD."""
     from openpyxl import Workbook
 
@@ -46,7 +53,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
             if _blank(value):
                 continue
             put_cell(sheet, row, column, value.item() if isinstance(value, np.generic) else value)
-    book.save(path)
+    save_xlsx(book, path)
 
 
 def json_text(frame: pd.DataFrame) -> str:
@@ -56,22 +63,36 @@ def json_text(frame: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_json(frame: pd.DataFrame, path: Path) -> None:
+def _write_json(frame: pd.DataFrame, path: Path, guard: bool) -> None:
     path.write_text(json_text(frame), encoding="utf-8")
 
 
-_WRITERS: Final[Mapping[str, Callable[[pd.DataFrame, Path], None]]] = {
+def _write_parquet(frame: pd.DataFrame, path: Path, guard: bool) -> None:
+    import pyarrow as pa
+
+    try:
+        frame.to_parquet(path, index=False)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise OutputError(
+            f"this table cannot be stored as Parquet ({exc}); write csv, json or xlsx instead",
+            file=str(path),
+        ) from None
+
+
+TABLE_WRITERS: Final[Mapping[str, Writer]] = {
     "csv": _write_csv,
     "xlsx": _write_xlsx,
     "json": _write_json,
+    "parquet": _write_parquet,
 }
-WRITE_FORMATS: Final = tuple(_WRITERS)
+"""The writers of result tables by format name (the file suffix without its dot)."""
+WRITE_FORMATS: Final = tuple(TABLE_WRITERS)
 
 
 def format_of(path: str | Path) -> str:
-    """The output format a file name asks for (``csv``, ``xlsx`` or ``json``)."""
+    """The output format a file name asks for (``csv``, ``xlsx``, ``json`` or ``parquet``)."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in _WRITERS:
+    if suffix not in TABLE_WRITERS:
         raise InputError(
             f"cannot tell the output format from {Path(path).name!r}: "
             f"name it .{', .'.join(WRITE_FORMATS)} or give the format explicitly",
@@ -80,20 +101,24 @@ def format_of(path: str | Path) -> str:
     return suffix
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, format: str | None = None) -> None:
-    """Write ``frame`` (without its index) as csv, xlsx or json; default from the extension.
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    format: str | None = None,
+    *,
+    force: bool = False,
+    raw_csv: bool = False,
+) -> Path:
+    """Write ``frame`` (without its index) as csv, xlsx, json or parquet; the path written.
 
-    CSV is UTF-8 with a byte-order mark so that Excel shows Korean correctly; JSON is a
-    list of records with Korean kept as is.
+    The format defaults to the file's extension. CSV is UTF-8 with a byte-order mark so
+    that Excel shows Korean correctly, and cells a spreadsheet would run as a formula
+    (``= + - @``, tab, carriage return first) start with ``'`` unless ``raw_csv``. An
+    existing file is replaced only with ``force``; missing folders are created.
     """
     chosen = format or format_of(path)
-    writer = _WRITERS.get(chosen)
+    writer = TABLE_WRITERS.get(chosen)
     if writer is None:
         raise InputError(f"unknown output format {chosen!r}; use {', '.join(WRITE_FORMATS)}")
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(
-            f"cannot write: the folder {str(target.parent)!r} does not exist; create it first",
-            file=str(target),
-        )
-    writer(frame, target)
+    target = check_output(path, force=force)
+    return write_file(target, lambda temporary: writer(frame, temporary, not raw_csv))

@@ -11,6 +11,7 @@ criterion columns), so reading never trusts text an evaluator can edit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from selectlib.io.files import check_output, save_xlsx, write_file
 from selectlib.io.safe import put_cell, xlsx_text
 from selectlib.io.write import write_table
 from selectlib.profile.evaluation import EvaluationSpec, ScoreCriterion, Stage
@@ -316,12 +318,14 @@ def write_sheets(
     *,
     recusals: Sequence[Recusal] = (),
     program: Text | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write a score workbook for each evaluator sitting on ``stage_id``, and a CSV template.
 
     ``applicants`` (column ``applicant_id``, optionally ``applicant_name``) are the
     applicants to score, in sheet order. Files are ``{stage}_{evaluator}.xlsx`` and
     ``{stage}_scores_template.csv`` (UTF-8 with BOM, for Excel); returns their paths.
+    Existing files are replaced only with ``force`` (checked for all before writing any).
     """
     if stage_id not in spec.stage_ids:
         raise ScoringError("stage_id", [f"no stage {stage_id!r}; use {', '.join(spec.stage_ids)}"])
@@ -331,12 +335,13 @@ def write_sheets(
     if not panel:
         raise ScoringError("evaluators", [f"no evaluator sits on stage {stage_id!r}"])
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for evaluator, name in zip(panel, _file_names(stage_id, panel), strict=True):
-        recused = _recused(recusals, stage_id, evaluator.id)
-        _workbook(stage, evaluator, rows, recused, program).save(out / name)
-        paths.append(out / name)
+    paths = [out / name for name in _file_names(stage_id, panel)]
     template = out / f"{_safe(stage_id)}_scores_template.csv"
-    write_table(_template(stage, panel, rows), template)
+    for path in (*paths, template):
+        check_output(path, force=force)
+    for evaluator, path in zip(panel, paths, strict=True):
+        recused = _recused(recusals, stage_id, evaluator.id)
+        book = _workbook(stage, evaluator, rows, recused, program)
+        write_file(path, functools.partial(save_xlsx, book))
+    write_table(_template(stage, panel, rows), template, force=True)
     return [*paths, template]

@@ -46,7 +46,7 @@ def assert_error(result: Result, *fragments: str) -> None:
 
 def check_csv(tmp_path: Path, *extra: str) -> pd.DataFrame:
     out = tmp_path / "out.csv"
-    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out, *extra)
+    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out, "--force", *extra)
     assert result.exit_code == 0, result.output
     return read_table(out)
 
@@ -407,10 +407,11 @@ def test_output_format_errors(tmp_path: Path) -> None:
     assert "--out" in result.output
 
 
-def test_output_folder_missing(tmp_path: Path) -> None:
+def test_a_missing_output_folder_is_created(tmp_path: Path) -> None:
     target = tmp_path / "no" / "such" / "dir" / "out.csv"
     result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", target)
-    assert_error(result, str(target), "does not exist")
+    assert result.exit_code == 0, result.output
+    assert len(read_table(target)) == len(read_table(SAMPLE))
 
 
 def test_invalid_profile_file_in_check(tmp_path: Path) -> None:

@@ -239,11 +239,10 @@ def test_json_output_writes_missing_as_null(tmp_path: Path) -> None:
     assert data == [{"eligible": True}, {"eligible": None}]
 
 
-def test_writing_into_a_missing_folder(tmp_path: Path) -> None:
+def test_writing_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "out.json"
-    with pytest.raises(selectlib.InputError, match="does not exist") as info:
-        write_table(pd.DataFrame({"a": [1]}), target)
-    assert info.value.file == str(target)
+    assert write_table(pd.DataFrame({"a": [1]}), target) == target
+    assert json.loads(target.read_text(encoding="utf-8")) == [{"a": 1}]
 
 
 def test_output_format_from_extension() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from selectlib.io.files import save_xlsx
 from selectlib.io.safe import put_cell
 from selectlib.scoring.report.grid import (
     Grid,
@@ -179,4 +180,4 @@ def write_xlsx(data: Record, path: Path, lang: str) -> None:
     _summary_sheet(summary, data, lang)
     for name, grid in _workbook_grids(data, lang):
         _grid_sheet(book.create_sheet(sheet_name(name, used)), grid)
-    book.save(path)
+    save_xlsx(book, path)
