@@ -138,7 +138,7 @@ def _summary(found: pd.DataFrame) -> Table:
     return table
 
 
-_ELEMENT_ID: Final = re.compile(r"(?<=_)[0-9a-f]{32}\b")
+_ELEMENT_ID: Final = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
 
 
 def _seeded_ids(html: str) -> str:

@@ -505,15 +505,3 @@ def test_check_notes_required_fields_the_input_lacks(tmp_path: Path) -> None:
     assert "no input column for cluster_count (did you mean 'cluster_cnt'?)" in result.output
     complete = run("check", FLAGSHIP, SAMPLE, "--on", ON)
     assert "no input column" not in complete.output
-
-
-def test_terminal_escapes_in_an_input_are_shown_not_sent(tmp_path: Path) -> None:
-    rows = read_table(sample_data_dir() / "applicants.csv")
-    rows.loc[0, "applicant_id"] = "A\x1b[2J\x1b]8;;http://evil.invalid\x07link\x1b]8;;\x07"
-    path = tmp_path / "applicants.csv"
-    rows.to_csv(path, index=False)
-    result = run("check", FLAGSHIP, str(path), "--on", "2024-05-01")
-    assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output
-    assert "\x07" not in result.output
-    assert "A\\x1b[2J" in result.output
