@@ -7,9 +7,8 @@ folium) is imported only when a geo command runs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,6 @@ from rich.table import Table
 from selectlib.cli.options import ForceOpt, check_outputs
 from selectlib.errors import InputError
 from selectlib.io.files import write_file
-from selectlib.io.safe import html_text
 
 if TYPE_CHECKING:
     from selectlib.geo.areas import Areas
@@ -138,49 +136,6 @@ def _summary(found: pd.DataFrame) -> Table:
     return table
 
 
-_ELEMENT_ID: Final = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
-
-
-def _seeded_ids(html: str) -> str:
-    """``html`` with folium's random element ids numbered in order of appearance, so the
-    same map is the same file."""
-    numbers: dict[str, str] = {}
-    return _ELEMENT_ID.sub(
-        lambda m: numbers.setdefault(m.group(), f"{len(numbers) + 1:032x}"), html
-    )
-
-
-def _map_html(found: pd.DataFrame, areas: Areas | None, registry: Registry) -> str:
-    """An interactive HTML map: cluster areas shaded, firms as dots."""
-    import folium
-    import geopandas as gpd
-
-    frame = registry.frame[registry.frame["x"].notna()]
-    points = gpd.GeoDataFrame(
-        frame[["firm_id", "ksic"]],
-        geometry=gpd.points_from_xy(frame["x"], frame["y"]),
-        crs=5179,
-    ).to_crs(4326)
-    center = [points.geometry.y.mean(), points.geometry.x.mean()] if len(points) else [36.5, 127.8]
-    figure = folium.Map(location=center, zoom_start=11, tiles=None)
-    if areas is not None and len(found):
-        by_sigungu = len(str(found["unit"].iloc[0])) == 5
-        polygons = areas.dissolve_sigungu().frame if by_sigungu else areas.frame
-        shaded = polygons[polygons["code"].isin(found["unit"])].to_crs(4326)
-        folium.GeoJson(
-            shaded[["code", "geometry"]].to_json(),
-            name="clusters",
-            style_function=lambda _: {"fillColor": "#d62728", "color": "#d62728", "weight": 1},
-        ).add_to(figure)
-    for row in points.head(5000).itertuples():
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x],
-            radius=2,
-            tooltip=html_text(f"{row.firm_id} {row.ksic}"),  # ids come from the registry
-        ).add_to(figure)
-    return _seeded_ids(figure.get_root().render())
-
-
 def clusters(
     firms: FirmsArg,
     areas: AreasOpt = None,
@@ -207,6 +162,7 @@ def clusters(
     from selectlib.geo.count import count_by_code, count_by_point
     from selectlib.geo.errors import GeoError
     from selectlib.geo.thresholds import discover
+    from selectlib.geo.webmap import cluster_map
     from selectlib.io.write import write_table
 
     check_outputs([out, map_], [firms, areas], force)
@@ -242,6 +198,6 @@ def clusters(
         write_table(found, out, force=True)
         console.print(f"wrote {out}", markup=False)
     if map_ is not None:
-        html = _map_html(found, polygons, registry)
+        html = cluster_map(found, polygons, registry)
         write_file(map_, lambda path: path.write_text(html, encoding="utf-8"))
         console.print(f"wrote {map_}", markup=False)

@@ -205,6 +205,9 @@ def test_a_hostile_firm_id_stays_text_in_the_map(tmp_path: Path) -> None:
     parsed = _parse(page.read_text(encoding="utf-8"))
     assert "img" not in parsed.tags
     assert "onerror" not in parsed.attributes
+    assert "link" not in parsed.tags  # offline: Leaflet is inlined, nothing is fetched
+    assert "src" not in parsed.attributes
+    assert "L.map(" in "".join(parsed.scripts)
     script = "".join(parsed.scripts)
     assert "${alert" not in script  # never a live template-literal substitution
     assert "`<img" not in script
