@@ -12,19 +12,38 @@ Missing inputs propagate as :data:`~selectlib.eligibility.coerce.MISSING` (scala
 ``False and missing`` is False and ``True or missing`` is True.
 
 The package is split by role: :mod:`.types` (static types, limits, compiled
-expressions), :mod:`.ops` (the two-path building blocks), :mod:`.functions` (the
-named functions) and :mod:`.compiler` (parsing, checking, assembling). Import from
-here; the submodules may move.
+expressions), :mod:`.lexical` and :mod:`.syntax` (checking the raw text, then
+parsing it), :mod:`.ops` (the two-path building blocks), :mod:`.functions` (the named
+functions) and :mod:`.compiler` (checking and assembling the tree). Import from here;
+the submodules may move.
 """
 
 from selectlib.expr.condition import CompiledCriterion, Condition, compile_condition
 from selectlib.expr.functions import FUNCTIONS
 from selectlib.expr.syntax import parse
-from selectlib.expr.types import MAX_LENGTH, Compiled, DomainCheck, Kind, ParamInfo, Symbols, Type
+from selectlib.expr.types import (
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_LENGTH,
+    MAX_NUMBER,
+    MAX_TEXT,
+    MAX_TOKENS,
+    Compiled,
+    DomainCheck,
+    Kind,
+    ParamInfo,
+    Symbols,
+    Type,
+)
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
     "MAX_LENGTH",
+    "MAX_NUMBER",
+    "MAX_TEXT",
+    "MAX_TOKENS",
     "Compiled",
     "CompiledCriterion",
     "Condition",

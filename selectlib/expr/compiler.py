@@ -19,12 +19,11 @@ import numpy as np
 from selectlib.errors import ExpressionError
 from selectlib.expr import ops
 from selectlib.expr.functions import FUNCTIONS
-from selectlib.expr.syntax import describe_rejected, op_text
+from selectlib.expr.syntax import column_of, describe_rejected, op_text
 from selectlib.expr.types import (
-    MAX_DEPTH,
     MAX_ITEMS,
-    MAX_LENGTH,
     MAX_NUMBER,
+    MAX_TEXT,
     Compiled,
     DomainCheck,
     Kind,
@@ -44,6 +43,13 @@ COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
     ast.NotEq: operator.ne,
 }
 _ORDERING: Final = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_DIRECTION: Final[Mapping[type[ast.cmpop], str]] = {
+    ast.Lt: "up",
+    ast.LtE: "up",
+    ast.Gt: "down",
+    ast.GtE: "down",
+}
+"""Which way an ordering points: a chain of comparisons must keep to one way."""
 _ARITH: Final[Mapping[type[ast.AST], Callable[[Any, Any], Any]]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -75,36 +81,43 @@ class Compiler:
         self.checks: list[DomainCheck] = []
 
     def fail(self, node: ast.AST | None, message: str) -> ExpressionError:
-        column = getattr(node, "col_offset", None)
-        return ExpressionError(message, self.source, None if column is None else column + 1)
+        column = None if node is None else column_of(self.source, node)
+        return ExpressionError(message, self.source, column)
 
     # -- entry -------------------------------------------------------------------
-    def compile(self, node: ast.AST, depth: int = 0) -> Compiled:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"expression nested deeper than {MAX_DEPTH} levels")
+    def compile(self, node: ast.AST) -> Compiled:
+        """Compile ``node``; :func:`~selectlib.expr.syntax.parse` has bounded its depth."""
         handler = self._HANDLERS.get(type(node))
         if handler is None:
             raise self.fail(node, describe_rejected(node))
-        return handler(self, node, depth + 1)
+        return handler(self, node)
 
     # -- leaves ------------------------------------------------------------------
-    def _constant(self, node: ast.Constant, depth: int) -> Compiled:
+    def _constant(self, node: ast.Constant) -> Compiled:
         value = node.value
         if isinstance(value, bool):
             kind = Kind.BOOL
         elif isinstance(value, int | float):
             if not abs(value) <= MAX_NUMBER:
-                raise self.fail(node, f"number {value!r} is too large (limit {MAX_NUMBER:.0e})")
+                raise self.fail(
+                    node,
+                    f"number {value!r} is too large (limit {MAX_NUMBER:.0e}, "
+                    "selectlib.expr.MAX_NUMBER): put large amounts in a parameter",
+                )
             kind = Kind.NUMBER
         elif isinstance(value, str):
-            if len(value) > MAX_LENGTH // 4:
-                raise self.fail(node, "text literal is too long")
+            if len(value) > MAX_TEXT:
+                raise self.fail(
+                    node,
+                    f"text literal longer than {MAX_TEXT} characters (limit "
+                    "selectlib.expr.MAX_TEXT): use a shorter code",
+                )
             kind = Kind.STRING
         else:
             raise self.fail(node, f"literal {value!r} is not allowed: use numbers, text or yes/no")
         return ops.constant(Type(kind), value)
 
-    def _name(self, node: ast.Name, depth: int) -> Compiled:
+    def _name(self, node: ast.Name) -> Compiled:
         name = node.id
         if name in ("true", "false"):
             return ops.constant(Type(Kind.BOOL), name == "true")
@@ -122,15 +135,19 @@ class Compiler:
             f"unknown name {name!r}: not an input field or parameter (known: {', '.join(known)})",
         )
 
-    def _list(self, node: ast.List | ast.Tuple | ast.Set, depth: int) -> Compiled:
+    def _list(self, node: ast.List) -> Compiled:
         if len(node.elts) > MAX_ITEMS:
-            raise self.fail(node, f"list literal has more than {MAX_ITEMS} items")
+            raise self.fail(
+                node,
+                f"list literal has more than {MAX_ITEMS} items (limit selectlib.expr.MAX_ITEMS): "
+                "declare a list parameter",
+            )
         items = []
         kinds = set()
         for element in node.elts:
             if not isinstance(element, ast.Constant) or isinstance(element.value, bool):
                 raise self.fail(element, "a list may only hold text or number literals")
-            compiled = self._constant(element, depth)
+            compiled = self._constant(element)
             kinds.add(compiled.type.kind)
             items.append(element.value)
         if len(kinds) > 1:
@@ -140,27 +157,24 @@ class Compiler:
         return ops.constant(Type(Kind.LIST, domain, item), frozenset(items))
 
     # -- operators ---------------------------------------------------------------
-    def _boolop(self, node: ast.BoolOp, depth: int) -> Compiled:
-        parts = [self.expect(value, Kind.BOOL, depth, "and/or") for value in node.values]
+    def _boolop(self, node: ast.BoolOp) -> Compiled:
+        parts = [self.expect(value, Kind.BOOL, "and/or") for value in node.values]
         combine = ops.kleene_and if isinstance(node.op, ast.And) else ops.kleene_or
-        result = parts[0]
-        for part in parts[1:]:
-            result = combine(result, part)
-        return result
+        return ops.balanced(parts, combine)
 
-    def _unary(self, node: ast.UnaryOp, depth: int) -> Compiled:
+    def _unary(self, node: ast.UnaryOp) -> Compiled:
         if isinstance(node.op, ast.Not):
-            return ops.not_(self.expect(node.operand, Kind.BOOL, depth, "not"))
+            return ops.not_(self.expect(node.operand, Kind.BOOL, "not"))
         if isinstance(node.op, ast.USub | ast.UAdd):
-            inner = self.expect(node.operand, Kind.NUMBER, depth, "a sign")
+            inner = self.expect(node.operand, Kind.NUMBER, "a sign")
             if isinstance(node.op, ast.UAdd):
                 return inner
             return ops.map1(inner, Type(Kind.NUMBER), operator.neg, np.negative)
         raise self.fail(node, "operator '~' is not allowed")
 
-    def _binop(self, node: ast.BinOp, depth: int) -> Compiled:
-        left = self.expect(node.left, Kind.NUMBER, depth, "arithmetic")
-        right = self.expect(node.right, Kind.NUMBER, depth, "arithmetic")
+    def _binop(self, node: ast.BinOp) -> Compiled:
+        left = self.expect(node.left, Kind.NUMBER, "arithmetic")
+        right = self.expect(node.right, Kind.NUMBER, "arithmetic")
         if isinstance(node.op, ast.Div):
             return ops.divide(left, right)
         function = _ARITH.get(type(node.op))
@@ -170,22 +184,25 @@ class Compiler:
             left, right, Type(Kind.NUMBER), ops.in_floats(function), ops.in_floats(function)
         )
 
-    def _compare(self, node: ast.Compare, depth: int) -> Compiled:
+    def _compare(self, node: ast.Compare) -> Compiled:
+        directions = {_DIRECTION.get(type(op)) for op in node.ops}
+        if len(node.ops) > 1 and (None in directions or len(directions) > 1):
+            chain = " ... ".join(SYMBOL_OF[type(op)] for op in node.ops)
+            raise self.fail(
+                node.comparators[0],
+                f"a chain of comparisons ({chain}) may only bound a value from both sides in "
+                "one direction, as in 0 < x <= 10: write the comparisons out, joined with 'and'",
+            )
         parts = []
         left_node = node.left
         for op, right_node in zip(node.ops, node.comparators, strict=True):
-            parts.append(self.compare_pair(left_node, op, right_node, depth))
+            parts.append(self.compare_pair(left_node, op, right_node))
             left_node = right_node
-        result = parts[0]
-        for part in parts[1:]:
-            result = ops.kleene_and(result, part)
-        return result
+        return ops.balanced(parts, ops.kleene_and)
 
-    def compare_pair(
-        self, left_node: ast.AST, op: ast.cmpop, right_node: ast.AST, depth: int
-    ) -> Compiled:
-        left = self.compile(left_node, depth)
-        right = self.compile(right_node, depth)
+    def compare_pair(self, left_node: ast.AST, op: ast.cmpop, right_node: ast.AST) -> Compiled:
+        left = self.compile(left_node)
+        right = self.compile(right_node)
         if isinstance(op, ast.In | ast.NotIn):
             result = self._membership(left_node, left, right_node, right)
             return ops.not_(result) if isinstance(op, ast.NotIn) else result
@@ -259,11 +276,11 @@ class Compiler:
             f"not {rkind.value}",
         )
 
-    def _subscript(self, node: ast.Subscript, depth: int) -> Compiled:
-        table = self.compile(node.value, depth)
+    def _subscript(self, node: ast.Subscript) -> Compiled:
+        table = self.compile(node.value)
         if table.type.kind is not Kind.TABLE:
             raise self.fail(node, "only table parameters can be looked up with [...]")
-        key = self.compile(node.slice, depth)
+        key = self.compile(node.slice)
         self.require(node.slice, key, Kind.STRING, "a table key")
         literal = _literal_strings(key)
         if literal is not None:
@@ -277,7 +294,7 @@ class Compiler:
             self.check_codes(node.value, table, key)
         return ops.lookup(table, key)
 
-    def _call(self, node: ast.Call, depth: int) -> Compiled:
+    def _call(self, node: ast.Call) -> Compiled:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, "only the named functions can be called (e.g. count_in(...))")
         spec = FUNCTIONS.get(node.func.id)
@@ -288,12 +305,12 @@ class Compiler:
             )
         if node.keywords:
             raise self.fail(node, f"{node.func.id}() takes no keyword arguments")
-        args = [self.compile(arg, depth) for arg in node.args]
+        args = [self.compile(arg) for arg in node.args]
         return spec(self, node, args)
 
     # -- helpers -----------------------------------------------------------------
-    def expect(self, node: ast.AST, kind: Kind, depth: int, where: str) -> Compiled:
-        compiled = self.compile(node, depth)
+    def expect(self, node: ast.AST, kind: Kind, where: str) -> Compiled:
+        compiled = self.compile(node)
         self.require(node, compiled, kind, where)
         return compiled
 
@@ -321,12 +338,10 @@ class Compiler:
         need = "keys-cover" if values.type.kind is Kind.TABLE else "within"
         self.checks.extend(DomainCheck(p, domain, field, need) for p in sorted(values.params))
 
-    _HANDLERS: Final[Mapping[type[ast.AST], Callable[[Compiler, Any, int], Compiled]]] = {
+    _HANDLERS: Final[Mapping[type[ast.AST], Callable[[Compiler, Any], Compiled]]] = {
         ast.Constant: _constant,
         ast.Name: _name,
         ast.List: _list,
-        ast.Tuple: _list,
-        ast.Set: _list,
         ast.BoolOp: _boolop,
         ast.UnaryOp: _unary,
         ast.BinOp: _binop,

@@ -9,8 +9,8 @@ from typing import Any, Final
 
 import attrs
 
-from selectlib.errors import ExpressionError
 from selectlib.expr.compiler import COMPARE, SYMBOL_OF, Compiler
+from selectlib.expr.functions import FUNCTIONS
 from selectlib.expr.syntax import parse
 from selectlib.expr.types import Compiled, DomainCheck, Kind, Symbols
 from selectlib.profile.model import Criterion
@@ -23,6 +23,8 @@ _SCALAR_OPS: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], bool]]] = {
     ast.In: lambda x, c: x in c,
     ast.NotIn: lambda x, c: x not in c,
 }
+_WORDS: Final = ("and", "or", "not", "in", "true", "false")
+"""The words of the language itself."""
 
 
 @attrs.frozen(eq=False)
@@ -43,25 +45,27 @@ class Condition:
 
 def compile_condition(source: str, symbols: Symbols) -> Condition:
     """Parse, check and compile a condition; raise :class:`ExpressionError` if it is not valid."""
-    tree = parse(source)
+    tree = parse(source, _names(symbols))
     compiler = Compiler(source, symbols)
-    try:
-        whole = compiler.compile(tree)
-        compiler.require(tree, whole, Kind.BOOL, "a condition")
-        checks = tuple(dict.fromkeys(compiler.checks))
-        if isinstance(tree, ast.Compare) and len(tree.ops) == 1:
-            op = type(tree.ops[0])
-            return Condition(
-                whole,
-                compiler.compile(tree.left),
-                compiler.compile(tree.comparators[0]),
-                _SCALAR_OPS[op],
-                SYMBOL_OF[op],
-                checks,
-            )
-    except RecursionError:
-        raise ExpressionError("expression nested too deeply", source[:60]) from None
+    whole = compiler.compile(tree)
+    compiler.require(tree, whole, Kind.BOOL, "a condition")
+    checks = tuple(dict.fromkeys(compiler.checks))
+    if isinstance(tree, ast.Compare) and len(tree.ops) == 1:
+        op = type(tree.ops[0])
+        return Condition(
+            whole,
+            compiler.compile(tree.left),
+            compiler.compile(tree.comparators[0]),
+            _SCALAR_OPS[op],
+            SYMBOL_OF[op],
+            checks,
+        )
     return Condition(whole, checks=checks)
+
+
+def _names(symbols: Symbols) -> frozenset[str]:
+    """Every name a condition may write, for "did you mean" suggestions."""
+    return frozenset({*symbols.fields, *symbols.params, *FUNCTIONS, *_WORDS})
 
 
 @attrs.frozen(eq=False)

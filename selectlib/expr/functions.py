@@ -16,7 +16,7 @@ import numpy as np
 
 from selectlib.eligibility.coerce import MISSING
 from selectlib.errors import ExpressionError
-from selectlib.expr.ops import cached, code_mask, map1, map2, union
+from selectlib.expr.ops import balanced, cached, code_mask, map1, map2, union
 from selectlib.expr.types import Compiled, Kind, Type, VectorValue
 from selectlib.profile.params import Env
 
@@ -56,10 +56,7 @@ def _fn_min_max(which: str) -> FunctionSpec:
 
     def spec(compiler: Compiler, node: ast.Call, args: list[Compiled]) -> Compiled:
         _numbers(compiler, node, args, 2)
-        result = args[0]
-        for arg in args[1:]:
-            result = map2(result, arg, Type(Kind.NUMBER), fn, vfn)
-        return result
+        return balanced(args, lambda a, b: map2(a, b, Type(Kind.NUMBER), fn, vfn))
 
     return spec
 

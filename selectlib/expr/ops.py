@@ -10,7 +10,7 @@ messages belong to the compiler, which is why nothing here imports it.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -22,6 +22,7 @@ from selectlib.profile.model import Field, FieldKind
 from selectlib.profile.params import Env
 
 __all__ = [
+    "balanced",
     "cached",
     "category_in",
     "code_mask",
@@ -233,6 +234,20 @@ def kleene_or(a: Compiled, b: Compiled) -> Compiled:
         return values, missing
 
     return Compiled(Type(Kind.BOOL), scalar, vector, **union(a, b))
+
+
+def balanced(
+    parts: Sequence[Compiled], combine: Callable[[Compiled, Compiled], Compiled]
+) -> Compiled:
+    """``parts`` combined by an associative ``combine``, as a balanced tree, left to right.
+
+    ``a and b and c ...`` with 200 terms nests 8 deep instead of 200, so evaluating it
+    does not recurse once per term.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return combine(balanced(parts[:middle], combine), balanced(parts[middle:], combine))
 
 
 def not_(a: Compiled) -> Compiled:

@@ -22,6 +22,8 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_LENGTH",
     "MAX_NUMBER",
+    "MAX_TEXT",
+    "MAX_TOKENS",
     "Compiled",
     "DomainCheck",
     "Kind",
@@ -36,9 +38,22 @@ __all__ = [
 ]
 
 MAX_LENGTH: Final = 1000
+"""The most characters a condition may have; a longer rule should be split into criteria."""
+MAX_TOKENS: Final = 400
+"""The most tokens (names, numbers, texts, operators, brackets) a condition may have.
+
+Counted on the raw text before parsing, so the syntax tree Python builds stays small
+whatever the text holds; realistic conditions use a few dozen."""
 MAX_DEPTH: Final = 40
+"""How deeply a condition may nest: open brackets (counted before parsing) and levels of
+its syntax tree (each operator, call or ``not``; counted before compiling). Parsing,
+compiling and evaluating all recurse, so this bounds them; no reviewer reads 40 levels."""
 MAX_NUMBER: Final = 10**15
+"""The largest magnitude of a number literal: exact in float64 and int64 alike."""
 MAX_ITEMS: Final = 200
+"""The most items in a list literal; a longer list belongs in a list parameter."""
+MAX_TEXT: Final = MAX_LENGTH // 4
+"""The most characters in a text literal: codes are short, longer text is a typo."""
 
 Mask = np.ndarray | None
 VectorValue = tuple[Any, Mask]
