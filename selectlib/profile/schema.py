@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from selectlib.errors import Problem
+from selectlib.expr.types import MAX_LENGTH
 from selectlib.profile.schema_parts import (
     BENEFITS,
     DATE,
@@ -155,7 +156,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "minLength": 1,
                         "description": "Source clause, e.g. '004 ②'.",
                     },
-                    "condition": {"type": "string", "minLength": 1, "maxLength": 1000},
+                    "condition": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
                     "messages": {
                         "type": "object",
                         "required": ["passed", "failed", "missing"],
@@ -234,6 +235,8 @@ def _hint(error: jsonschema.ValidationError) -> str:
         return f"write a value of type {error.validator_value}"
     if validator == "format":
         return "write a real date as YYYY-MM-DD"
+    if validator == "maxLength":
+        return "shorten it; split a long condition into several criteria"
     if validator == "pattern":
         return "names are lower-case letters, digits and '_' and start with a letter"
     if validator == "oneOf" and "history" in str(error.schema):
@@ -251,6 +254,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     ):
         given = " and ".join(k for k in ("value", "history") if k in error.instance) or "neither"
         return f"a parameter needs exactly one of 'value' or 'history' (it has {given})"
+    if error.validator == "maxLength":
+        limit = error.validator_value
+        return f"{len(error.instance):,} characters, more than the limit of {limit:,}"
     if error.validator == "oneOf" and error.context:
         best = jsonschema.exceptions.best_match(error.context)
         return str(best.message)

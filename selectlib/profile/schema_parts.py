@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from selectlib.expr.types import MAX_LENGTH
+
 __all__ = [
     "ADJUSTMENT",
     "AMOUNT",
@@ -78,7 +80,7 @@ AMOUNT: dict[str, Any] = {
         "when": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 1000,
+            "maxLength": MAX_LENGTH,
             "description": "A condition: the amount applies only where it holds.",
         },
         "beneficiary": {"type": "string", "description": "The field naming who receives it."},
