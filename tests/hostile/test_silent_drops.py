@@ -15,12 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paths import SAMPLE_GEO
+from paths import FIXTURES, SAMPLE_GEO
 from strategies import examples
 
+import selectlib
 import selectlib.geo as geo
+from selectlib.benefits import BenefitError, benefit, fund, interest_subsidy
+from selectlib.benefits.numbers import MAX_DAYS, MAX_WON
 from selectlib.geo.report import Reason
 
 # -- firm registries ----------------------------------------------------------------------
@@ -208,3 +212,209 @@ def test_the_rule_says_which_limit_left_a_firm_out() -> None:
     assert "not fewer than employee_limit 10" in excluded.loc[1, "detail"]
     assert "C30 is outside 도시형소공인 (exclude_urban)" in excluded.loc[2, "detail"]
     assert status.summary().splitlines()[0] == "4 rows: 1 used, 3 excluded:"
+
+
+# -- benefit amounts ----------------------------------------------------------------------
+
+ON = "2021-03-02"
+BIG = 5 * 10**15  # above MAX_WON, below the 2**53 every integer field accepts
+
+
+@pytest.fixture(scope="module")
+def program() -> selectlib.Profile:
+    return selectlib.load_profile(FIXTURES / "benefits_program.yaml")
+
+
+def applicant(**fields: Any) -> dict[str, Any]:
+    record = {"applicant_id": "A", "region": "seoul", "program": "premium", "base": 1_000_000}
+    return {**record, **fields}
+
+
+def only_line(decision: selectlib.Decision) -> selectlib.BenefitLine:
+    """The one amount of the applicant's program (the others are not applicable)."""
+    (line,) = [line for line in decision.benefits if line.status != "not_applicable"]
+    return line
+
+
+MISSING_CASES = {
+    # name: (applicant, words of the reason in English, in Korean)
+    "base above MAX_WON": (
+        applicant(base=BIG),
+        f"base {BIG:,} won is above MAX_WON = {MAX_WON:,} won",
+        f"MAX_WON {MAX_WON:,}원",
+    ),
+    "days above MAX_DAYS": (
+        applicant(program="loan", base=100_000_000, loan_days=40_000),
+        f"loan_days 40,000 days is above MAX_DAYS = {MAX_DAYS:,} days",
+        f"MAX_DAYS {MAX_DAYS:,}일",
+    ),
+    "no loan days": (applicant(program="loan"), "loan_days is missing", "loan_days 값 없음"),
+    "null rate": (
+        applicant(region="busan"),
+        "premium_rate has no value for region 'busan' (null)",
+        "premium_rate에 region busan의 값이 없음",
+    ),
+    "no project type": (
+        applicant(program="smart", partner_id="P"),
+        "project_type is missing, so smart_ratio[project_type] cannot be looked up",
+        "project_type 값이 없어",
+    ),
+    "no beneficiary": (
+        applicant(program="smart", project_type="a"),
+        "no beneficiary: partner_id is missing",
+        "수혜자(partner_id) 값 없음",
+    ),
+    "no base": (applicant(base=None), "base is missing", "base 값 없음"),
+    "no program": (
+        applicant(program=None),
+        "its condition (program == 'premium') cannot be decided: program missing",
+        "적용 조건(program == 'premium')을 판단할 수 없음",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSING_CASES))
+def test_an_amount_that_cannot_be_worked_out_says_why_in_both_languages(
+    program: selectlib.Profile, case: str
+) -> None:
+    record, english, korean = MISSING_CASES[case]
+    decision = program.evaluate(record, on=ON)
+    assert decision.eligible
+    line = next(line for line in decision.benefits if line.status == "missing")
+    assert line.reason is not None
+    assert english in line.reason.en
+    assert korean in line.reason.ko
+    assert english in decision.explain("en")
+    assert korean in decision.explain("ko")
+    # the table says the same, on the row, and so does the funding table
+    table = program.evaluate_many(pd.DataFrame([record]), on=ON)
+    assert table["benefit"].isna().all()
+    assert table["benefit_problems"].iloc[0].startswith(f"{line.id}: {line.reason.en}")
+    funding = fund(program, pd.DataFrame([{**record, "received_no": 1}]), on=ON)
+    assert funding.table["funding"].iloc[0] == "missing"
+    assert english in funding.table["funding_reason"].iloc[0]
+
+
+def test_a_null_budget_entry_or_no_budget_key_says_why_a_row_is_not_funded() -> None:
+    data = yaml.safe_load((FIXTURES / "benefits_program.yaml").read_text(encoding="utf-8"))
+    data["parameters"]["budget"] = {
+        "description": {"ko": "지역별 예산", "en": "Budget by region"},
+        "unit": "won",
+        "keyed_by": "region",
+        "value": {"seoul": 10_000_000, "jeju": None, "busan": 0},
+    }
+    regional = selectlib.Profile.from_dict(data)
+    rows = pd.DataFrame(
+        [applicant(region="jeju", received_no=1), applicant(region="seoul", received_no=2)]
+    )
+    funding = fund(regional, rows, on=ON)
+    assert funding.table["funding"].tolist() == ["missing", "full"]
+    assert (
+        funding.table["funding_reason"].iloc[0] == "no budget for region 'jeju' (its entry is null)"
+    )
+    assert pd.isna(funding.table["funding_reason"].iloc[1])
+
+
+BOUND_CASES = {
+    # name: (applicant, amount, the end of the calculation in English, in Korean)
+    "cap parameter": (
+        applicant(base=5_000_005),
+        1_000_000,
+        "= 1,000,001 → cap 1,000,000 (premium_cap)",
+        "→ 한도 1,000,000 (premium_cap)",
+    ),
+    "cap table entry": (
+        applicant(program="smart", project_type="a", partner_id="P", base=200_000_000),
+        100_000_000,
+        "→ cap 100,000,000 (smart_cap[a]); firm pays 100,000,000",
+        "→ 한도 100,000,000 (smart_cap[a]); 자부담 100,000,000",
+    ),
+    "cap literal": (
+        applicant(program="loan", base=10**12, loan_days=365),
+        5_000_000,
+        "→ cap 5,000,000 (loan_subsidy.cap)",
+        "→ 한도 5,000,000 (loan_subsidy.cap)",
+    ),
+    "minimum parameter": (
+        applicant(base=30_000),
+        10_000,
+        "= 6,000 → minimum 10,000 (min_support)",
+        "→ 하한 10,000 (min_support)",
+    ),
+    "minimum above the base": (
+        applicant(base=5_000),
+        5_000,
+        "= 1,000 → minimum 10,000 (min_support) → base 5,000 (the minimum is above the base)",
+        "→ 하한 10,000 (min_support) → 기준액 5,000 (하한이 기준액보다 큼)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUND_CASES))
+def test_a_bounded_amount_names_the_bound_and_its_value(
+    program: selectlib.Profile, case: str
+) -> None:
+    record, amount, english, korean = BOUND_CASES[case]
+    line = only_line(program.evaluate(record, on=ON))
+    assert line.amount == amount
+    assert line.formula_text("en").endswith(english), line.formula_text("en")
+    assert line.formula_text("ko").endswith(korean), line.formula_text("ko")
+
+
+def test_an_amount_rounded_up_past_its_base_says_the_base_held_it() -> None:
+    data = yaml.safe_load((FIXTURES / "benefits_program.yaml").read_text(encoding="utf-8"))
+    data["benefits"]["rounding"] = {"unit": 1000, "mode": "ceil"}
+    data["parameters"]["min_support"]["value"] = 0
+    ceil = selectlib.Profile.from_dict(data)
+    line = only_line(ceil.evaluate(applicant(region="jeju", base=1_500), on=ON))
+    assert (line.rounded, line.amount) == (1_500, 1_500)
+    assert line.formula_text("en") == (
+        "80 % × 1,500 = 1,200 → 2,000 (rounded up to 1,000 won) → base 1,500 (never above the base)"
+    )
+    assert "→ 기준액 1,500 (기준액 초과 불가)" in line.formula_text("ko")
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "region": st.sampled_from(["seoul", "jeju", "busan", None]),
+                "program": st.sampled_from(["premium", "smart", "loan", None]),
+                "base": st.sampled_from([0, 5_000, 5_000_005, MAX_WON, MAX_WON + 1, BIG, None]),
+                "project_type": st.sampled_from(["a", "c", None]),
+                "loan_days": st.sampled_from([0, 365, MAX_DAYS, MAX_DAYS + 1, None]),
+                "partner_id": st.sampled_from(["P", None]),
+            }
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_amount_is_worked_out_or_says_why(
+    program: selectlib.Profile, rows: list[dict[str, Any]]
+) -> None:
+    table = pd.DataFrame(rows).assign(applicant_id=[f"A{i}" for i in range(len(rows))])
+    results = program.evaluate_many(table, on=ON)
+    assert len(results) == len(rows)
+    for position, record in enumerate(table.to_dict("records")):
+        decision = program.evaluate(record, on=ON)
+        problems = results["benefit_problems"].iloc[position]
+        missing = [line for line in decision.benefits if line.status == "missing"]
+        assert pd.isna(problems) == (not missing)
+        for line in missing:
+            assert line.reason is not None
+            assert f"{line.id}: {line.reason.en}" in problems
+        for line in decision.benefits:
+            shown = results[f"benefit.{line.id}"].iloc[position]
+            assert pd.isna(shown) == (line.status == "missing")
+    funding = fund(program, table.assign(received_no=range(len(rows))), on=ON)
+    status = funding.table["funding"].astype(str)
+    assert funding.table["funding_reason"].notna().tolist() == (status == "missing").tolist()
+
+
+def test_the_pure_functions_name_the_limit_they_refuse() -> None:
+    with pytest.raises(BenefitError, match=f"is above MAX_WON = {MAX_WON:,}"):
+        benefit([1_000, BIG], "20%")
+    with pytest.raises(BenefitError, match=f"is above MAX_DAYS = {MAX_DAYS:,}"):
+        interest_subsidy([1_000_000], "2%", [MAX_DAYS + 1])
