@@ -29,6 +29,7 @@ __all__ = [
     "no_entry",
     "no_value",
     "ref_name",
+    "repeated_ids",
     "undecided",
 ]
 
@@ -122,3 +123,17 @@ def funding_reasons(
         if budget is None:
             reasons[rest & (pot == index)] = f"no budget for {key} {code!r} (its entry is null)"
     return reasons
+
+
+def repeated_ids(reasons: ObjectArray, ids: pd.Series, name: str) -> ObjectArray:
+    """``reasons`` with a word on every row whose ``name`` (the applicant id) an earlier
+    row has: two rows of one application would be funded twice."""
+    present = ids.notna().to_numpy() & (ids.astype(str).str.strip() != "").to_numpy()
+    first = pd.Series(np.arange(len(ids))).groupby(ids.to_numpy(dtype=object)).transform("min")
+    again = np.flatnonzero(present & (first.to_numpy() != np.arange(len(ids))))
+    out = reasons.copy()
+    for row in again:
+        earlier = ids.index[int(first.iloc[row])]
+        note = f"{name} {ids.iloc[row]!r} repeats row {earlier!r}: funded twice?"
+        out[row] = note if out[row] is None else f"{out[row]}; {note}"
+    return out

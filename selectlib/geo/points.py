@@ -70,6 +70,11 @@ def _geometry_points(frame: gpd.GeoDataFrame, file: str) -> _Points:
     x[point], y[point] = shapely.get_x(geoms[point]), shapely.get_y(geoms[point])
     missing = np.full(len(geoms), None, dtype=object)
     missing[absent] = "no geometry"
+    unbounded = np.flatnonzero(point & ~(np.isfinite(x) & np.isfinite(y)))  # POINT (inf nan)
+    missing[unbounded] = [
+        f"a point at ({number_text(x[r])}, {number_text(y[r])}), not finite" for r in unbounded
+    ]
+    x[unbounded], y[unbounded] = np.nan, np.nan
     crs = None if frame.crs is None else pyproj.CRS.from_user_input(frame.crs)
     return _Points(x, y, missing, empty, crs, f"the geometry column {frame.geometry.name!r}")
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -99,7 +101,7 @@ def areas() -> geo.Areas:
 
 
 @settings(max_examples=examples(50), deadline=None)
-@given(rows=st.lists(firm_rows, min_size=1, max_size=12), exclude_urban=st.booleans())
+@given(rows=st.lists(firm_rows, min_size=1, max_size=8), exclude_urban=st.booleans())
 def test_every_firm_is_used_or_excluded_with_its_reason(
     areas: geo.Areas, rows: list[dict[str, Any]], exclude_urban: bool
 ) -> None:
@@ -305,7 +307,10 @@ def test_a_null_budget_entry_or_no_budget_key_says_why_a_row_is_not_funded() -> 
     }
     regional = selectlib.Profile.from_dict(data)
     rows = pd.DataFrame(
-        [applicant(region="jeju", received_no=1), applicant(region="seoul", received_no=2)]
+        [
+            applicant(region="jeju", received_no=1),
+            applicant(applicant_id="B", region="seoul", received_no=2),
+        ]
     )
     funding = fund(regional, rows, on=ON)
     assert funding.table["funding"].tolist() == ["missing", "full"]
@@ -418,3 +423,28 @@ def test_the_pure_functions_name_the_limit_they_refuse() -> None:
         benefit([1_000, BIG], "20%")
     with pytest.raises(BenefitError, match=f"is above MAX_DAYS = {MAX_DAYS:,}"):
         interest_subsidy([1_000_000], "2%", [MAX_DAYS + 1])
+
+
+def test_an_application_id_seen_twice_is_funded_but_flagged(program: selectlib.Profile) -> None:
+    rows = pd.DataFrame(
+        [applicant(received_no=1), applicant(applicant_id="B", received_no=2), applicant()],
+        index=["r1", "r2", "r3"],
+    ).assign(received_no=[1, 2, 3])
+    funding = fund(program, rows, on=ON)
+    assert funding.table["funding"].tolist() == ["full", "full", "full"]
+    reasons = funding.table["funding_reason"]
+    assert reasons.isna().tolist() == [True, True, False]
+    assert reasons.iloc[2] == "applicant_id 'A' repeats row 'r1': funded twice?"
+
+
+@pytest.mark.parametrize("bad", [(np.inf, 36.2), (np.nan, np.nan), (1e308, 36.2)])
+def test_a_geometry_that_is_no_finite_point_is_reported(bad: tuple[float, float]) -> None:
+    frame = gpd.GeoDataFrame(
+        {"firm_id": ["A", "B"], "ksic": "25924", "employees": [1, 2]},
+        geometry=[shapely.Point(127.5, 36.2), shapely.Point(*bad)],
+        crs=4326,
+    )
+    status = geo.read_firms(frame).status
+    assert status.table["status"].tolist() == ["used", "excluded"]
+    assert status.excluded.loc[0, "reason"] in ("missing_geometry", "outside_areas")
+    assert "no code either" in status.excluded.loc[0, "detail"]
