@@ -40,6 +40,7 @@ from selectlib.benefits.money import (
     matching,
 )
 from selectlib.benefits.numbers import (
+    MAX_DAYS,
     MAX_WON,
     BenefitError,
     Number,
@@ -62,6 +63,7 @@ __all__ = [
     "FORMULAS",
     "FUNDING_STATUSES",
     "LINE_STATUSES",
+    "MAX_DAYS",
     "MAX_WON",
     "METHODS",
     "ROUNDING_MODES",

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Final
 
-from selectlib.benefits.plan import AmountPlan, BenefitPlan
+from selectlib.benefits.amount import AmountPlan
+from selectlib.benefits.plan import BenefitPlan
 from selectlib.benefits.refs import (
     RefKind,
     ValueRef,

@@ -21,6 +21,7 @@ from selectlib._typing import TableLike
 from selectlib.benefits.budget import METHODS, Method, Ties, allocate
 from selectlib.benefits.numbers import MAX_SHOWN, BenefitError, as_amount
 from selectlib.benefits.plan import BenefitPlan
+from selectlib.benefits.why import funding_reasons, repeated_ids
 from selectlib.dates import DateLike, as_date
 from selectlib.eligibility.batch import as_frame, categorical
 from selectlib.eligibility.columns import coerce_column, missing_column
@@ -66,7 +67,9 @@ class Funding:
     ``table`` has one row per input row, in order: the columns of
     :meth:`Profile.evaluate_many <selectlib.Profile.evaluate_many>`, then ``requested``
     (the benefit total; 0 when not eligible), ``granted``, ``funding`` (one of
-    :data:`FUNDING_STATUSES`) and ``pot`` when the budget is kept per code.
+    :data:`FUNDING_STATUSES`), ``funding_reason`` (why a ``missing`` row cannot be
+    funded, and a word on a row whose applicant id an earlier row has; ``NaN``
+    elsewhere) and ``pot`` when the budget is kept per code.
     ``payments`` has one row per paid amount: who receives how much.
     """
 
@@ -254,6 +257,12 @@ def fund(
     out["requested"] = pd.array(np.where(eligible, requested, 0), dtype="Int64")
     out["granted"] = pd.array(granted, dtype="Int64")
     out["funding"] = categorical(status, list(FUNDING_STATUSES))
+    key = plan.budget.key if plan.budget is not None and budget is None else None
+    why = funding_reasons(status == _MISSING, results["benefit_problems"], pot, pots, key)
+    identifier = profile.spec.identifier
+    if identifier is not None and identifier in frame.columns:
+        why = repeated_ids(why, frame[identifier], identifier)
+    out["funding_reason"] = pd.Categorical(why)
     if pots[0][0] is not None:
         out["pot"] = categorical(pot, [str(k) for k, _ in pots])
     return Funding(

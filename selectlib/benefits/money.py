@@ -29,6 +29,7 @@ import numpy.typing as npt
 from selectlib._typing import BoolArray, IntArray
 from selectlib.benefits.numbers import (
     INT64_MAX,
+    MAX_DAYS,
     BenefitError,
     Number,
     as_amount,
@@ -297,7 +298,7 @@ def interest_subsidy(
     """
     principals = as_amounts(principal, "principal")
     share = as_rate(rate)
-    periods = as_amounts(days, "days", maximum=100 * 366)
+    periods = as_amounts(days, "days", maximum=MAX_DAYS)
     if isinstance(year_days, bool) or not isinstance(year_days, int) or year_days < 1:
         raise BenefitError("year_days", [f"must be a positive whole number (got {year_days!r})"])
     if periods.size != 1 and principals.size != 1 and periods.size != principals.size:

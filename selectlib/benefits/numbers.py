@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from selectlib.errors import BenefitError
 
 __all__ = [
     "INT64_MAX",
+    "MAX_DAYS",
     "MAX_SHOWN",
     "MAX_WON",
     "BenefitError",
@@ -38,11 +39,18 @@ __all__ = [
 Number: TypeAlias = int | Fraction | Decimal | float | str
 """An exact number: an int, a Fraction, a Decimal, a short-decimal float or text."""
 
-MAX_WON = 10**15
+MAX_WON: Final = 10**15
 """The largest amount accepted (1,000조 won): anything above is a unit mistake, and the
-bound keeps every product of an amount and a rate exact in ``int64``."""
-INT64_MAX = int(np.iinfo(np.int64).max)
-MAX_SHOWN = 10
+bound keeps every product of an amount and a rate exact in ``int64``. A base above it
+is refused by the pure functions and gives a ``missing`` amount, naming this limit, in
+a profile's decisions and tables."""
+MAX_DAYS: Final = 100 * 366
+"""The longest loan an interest subsidy counts (36,600 days, a century): longer is an
+input mistake. A loan above it gives a ``missing`` amount, naming this limit."""
+_LIMIT_NAMES: Final = {MAX_WON: "MAX_WON", MAX_DAYS: "MAX_DAYS"}
+"""How a refusal names the limit a value is above."""
+INT64_MAX: Final = int(np.iinfo(np.int64).max)
+MAX_SHOWN: Final = 10
 """The most bad rows a :class:`BenefitError` lists (then a count of the rest)."""
 
 
@@ -165,8 +173,10 @@ def as_amounts(values: npt.ArrayLike, what: str = "amount", *, maximum: int = MA
 
     A single number is one row. Floats are refused even when whole: an amount that went
     through a float may already have lost a won, and a missing value (``NaN``) is not an
-    amount. Every bad row is reported at once.
+    amount. Every bad row is reported at once; a value above ``maximum`` is said to be
+    above the named limit (``MAX_WON``, ``MAX_DAYS``).
     """
+    limit = f"{_LIMIT_NAMES[maximum]} = {maximum:,}" if maximum in _LIMIT_NAMES else f"{maximum:,}"
     array = np.asarray(values)
     if array.ndim > 1:
         raise BenefitError(what, [f"must be one amount per row (got shape {array.shape})"])
@@ -177,7 +187,7 @@ def as_amounts(values: npt.ArrayLike, what: str = "amount", *, maximum: int = MA
         too_big = array > maximum
         negative = array < 0
         problems = [f"row {r}: {array[r]} is negative" for r in np.flatnonzero(negative)]
-        problems += [f"row {r}: {array[r]} is above {maximum:,}" for r in np.flatnonzero(too_big)]
+        problems += [f"row {r}: {array[r]} is above {limit}" for r in np.flatnonzero(too_big)]
         if problems:
             raise BenefitError(what, _listed(problems))
         return array.astype(np.int64)
@@ -187,7 +197,7 @@ def as_amounts(values: npt.ArrayLike, what: str = "amount", *, maximum: int = MA
             if isinstance(value, bool) or not isinstance(value, int):
                 problems.append(f"row {row}: {value!r} is not a whole number")
             elif not 0 <= value <= maximum:
-                problems.append(f"row {row}: {value} is outside 0 .. {maximum:,}")
+                problems.append(f"row {row}: {value} is outside 0 .. {limit}")
         if problems:
             raise BenefitError(what, _listed(problems))
         return array.astype(np.int64)
@@ -203,7 +213,7 @@ def as_amount(value: int, what: str = "amount") -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise BenefitError(what, [f"must be whole won (got {value!r})"])
     if not 0 <= value <= MAX_WON:
-        raise BenefitError(what, [f"must be between 0 and {MAX_WON:,} won (got {value})"])
+        raise BenefitError(what, [f"must be between 0 and MAX_WON = {MAX_WON:,} won (got {value})"])
     return int(value)
 
 

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from selectlib.benefits.numbers import BenefitError, as_amount, as_rate, as_share
+from selectlib.benefits.numbers import MAX_DAYS, BenefitError, as_amount, as_rate, as_share
 from selectlib.eligibility.coerce import MISSING
 from selectlib.profile.model import Field, FieldKind, Parameter, ParamTable
 from selectlib.profile.params import Env
@@ -47,13 +47,10 @@ _WHAT = {
 }
 
 
-MAX_DAYS = 100 * 366
-"""The longest loan an interest subsidy counts (a century): longer is an input mistake."""
-
-
 def _days(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
-        raise BenefitError("days", [f"must be a whole number of days (got {value!r})"])
+        limit = f"0 to MAX_DAYS = {MAX_DAYS:,}"
+        raise BenefitError("days", [f"must be a whole number of days, {limit} (got {value!r})"])
     return value
 
 

@@ -7,6 +7,7 @@ light; geopandas, shapely and scipy are loaded here, never by the core.
 >>> firms = geo.read_firms("sample_data/geo/firms.csv")              # doctest: +SKIP
 >>> areas = geo.read_areas("sample_data/geo/areas.geojson")          # doctest: +SKIP
 >>> counts = geo.count_by_point(firms, areas, unit="dong", level=5)  # doctest: +SKIP
+>>> counts.status.excluded  # every firm not counted, with its reason  # doctest: +SKIP
 """
 
 from selectlib.geo.areas import Areas, read_areas
@@ -29,9 +30,10 @@ from selectlib.geo.ksic import (
     urban_micro_eligible,
 )
 from selectlib.geo.registry import Registry, read_firms
-from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.report import Reason, RowStatus, ValidationReport
 from selectlib.geo.sidos import CodeSystem
 from selectlib.geo.spatial import assign_units
+from selectlib.geo.status import radius_status
 from selectlib.geo.thresholds import DEFAULT_THRESHOLDS, discover, sweep
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "LocationCheck",
     "Reason",
     "Registry",
+    "RowStatus",
     "ValidationReport",
     "area_types",
     "assign_units",
@@ -60,6 +63,7 @@ __all__ = [
     "industry_key",
     "normalize_ksic",
     "qualifying",
+    "radius_status",
     "read_areas",
     "read_firms",
     "sweep",

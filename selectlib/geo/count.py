@@ -9,8 +9,9 @@ all: a factorization and one ``bincount``), otherwise by locating each point in 
 :func:`selectlib.geo.check.check_location`). Counts around a point use one KD-tree per
 industry; counts in an applicant's own polygon test only the firms of that industry.
 
-Every input row is accounted for: it is counted (``ClusterCounts.counted``), or it does
-not qualify (:func:`qualifying`), or it is in ``ClusterCounts.report`` with its reason.
+Every input row is accounted for: ``ClusterCounts.status`` says, per row, whether it is
+counted or why not (the registry left it out, it does not qualify, or it could not be
+placed); ``ClusterCounts.report`` lists the problems found while counting.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from selectlib.geo.qualify import (
     qualify,
     unit_codes,
 )
-from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
+from selectlib.geo.report import REPORT_COLUMNS, Reason, RowStatus, ValidationReport
 from selectlib.geo.spatial import (
     area_codes,
     area_frame,
@@ -45,6 +46,7 @@ from selectlib.geo.spatial import (
     located_issues,
     points_in_polygon,
 )
+from selectlib.geo.status import count_status, firm_report
 
 __all__ = [
     "ClusterCounts",
@@ -70,7 +72,8 @@ class ClusterCounts:
     ``units`` are the table's distinct unit codes (sorted) and ``unit_index`` the
     position of each table row's unit in them. ``row_key`` gives, per input row, the
     integer key of the (unit, industry) it is counted in (-1 if none) and ``table_key``
-    the key of each table row; ``firms`` is the registry frame counted.
+    the key of each table row; ``firms`` is the registry frame counted and ``registry``
+    its validation report (None when a plain frame was counted).
     """
 
     table: pd.DataFrame
@@ -84,11 +87,22 @@ class ClusterCounts:
     row_key: IntArray
     table_key: IntArray
     firms: pd.DataFrame
+    registry: ValidationReport | None = None
 
     @property
     def counted(self) -> BoolArray:
         """Per input row: whether it is in one of the counts."""
         return self.row_key >= 0
+
+    @property
+    def status(self) -> RowStatus:
+        """Every input row: ``used`` (counted), or ``excluded`` with the reason.
+
+        ``status.excluded`` is the table of rows left out (to print or write) and
+        ``status.counts`` how many each reason left out; rows in = used + excluded.
+        """
+        rule = (self.level, self.employee_limit, self.exclude_urban)
+        return count_status(self.firms, self.counted, self.registry, self.report, rule)
 
     def _group(self, unit: str, industry: object) -> int:
         label = industry_label(industry, self.level)
@@ -131,13 +145,14 @@ def _tabulate(
     units: ObjectArray,
     found: Qualified,
     issues: list[pd.DataFrame],
-    *,
-    unit_kind: str,
-    level: int,
-    employee_limit: float,
-    exclude_urban: bool,
+    settings: tuple[str, int, float, bool],
+    registry: ValidationReport | None,
 ) -> ClusterCounts:
-    """Count rows per (unit, industry) with one bincount over combined integer keys."""
+    """Count rows per (unit, industry) with one bincount over combined integer keys.
+
+    ``settings`` are the unit kind, KSIC level, employee limit and exclude_urban.
+    """
+    unit_kind, level, employee_limit, exclude_urban = settings
     n_industries = max(len(found.industries), 1)
     size = len(units) * n_industries
     ok = (unit >= 0) & (found.industry >= 0)
@@ -169,6 +184,7 @@ def _tabulate(
         row_key=row_key,
         table_key=keys.astype(np.int64),
         firms=frame,
+        registry=registry,
     )
 
 
@@ -191,17 +207,8 @@ def count_by_code(
     rows = np.flatnonzero(found.industry >= 0)
     per_row = np.full(len(frame), -1, dtype=np.int64)
     per_row[rows], units, issues = unit_codes(frame, unit, rows)
-    return _tabulate(
-        frame,
-        per_row,
-        units,
-        found,
-        issues,
-        unit_kind=unit,
-        level=level,
-        employee_limit=employee_limit,
-        exclude_urban=exclude_urban,
-    )
+    settings = (unit, level, employee_limit, exclude_urban)
+    return _tabulate(frame, per_row, units, found, issues, settings, firm_report(firms))
 
 
 def _area_units(areas: gpd.GeoDataFrame, codes: ObjectArray, unit: str) -> ObjectArray:
@@ -285,17 +292,8 @@ def count_by_point(
     placed, issues = _place_by_code(frame, unit, code_rows, units)
     per_row[code_rows] = placed
     issues += located_issues(px, py, located, codes, point_rows)
-    return _tabulate(
-        frame,
-        per_row,
-        units,
-        found,
-        issues,
-        unit_kind=unit,
-        level=level,
-        employee_limit=employee_limit,
-        exclude_urban=exclude_urban,
-    )
+    settings = (unit, level, employee_limit, exclude_urban)
+    return _tabulate(frame, per_row, units, found, issues, settings, firm_report(firms))
 
 
 def _centers(centers_xy: object) -> npt.NDArray[np.float64]:

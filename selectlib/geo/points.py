@@ -14,13 +14,14 @@ import shapely
 
 from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
-from selectlib.geo.report import Reason
+from selectlib.geo.report import Reason, number_text
 from selectlib.geo.sources import (
+    KOREA_LAT,
+    KOREA_LON,
     Issues,
     find_column,
     guess_crs,
     in_korea,
-    num_text,
     numbers,
     parse_crs,
     take_column,
@@ -69,6 +70,11 @@ def _geometry_points(frame: gpd.GeoDataFrame, file: str) -> _Points:
     x[point], y[point] = shapely.get_x(geoms[point]), shapely.get_y(geoms[point])
     missing = np.full(len(geoms), None, dtype=object)
     missing[absent] = "no geometry"
+    unbounded = np.flatnonzero(point & ~(np.isfinite(x) & np.isfinite(y)))  # POINT (inf nan)
+    missing[unbounded] = [
+        f"a point at ({number_text(x[r])}, {number_text(y[r])}), not finite" for r in unbounded
+    ]
+    x[unbounded], y[unbounded] = np.nan, np.nan
     crs = None if frame.crs is None else pyproj.CRS.from_user_input(frame.crs)
     return _Points(x, y, missing, empty, crs, f"the geometry column {frame.geometry.name!r}")
 
@@ -96,9 +102,10 @@ def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> 
         )
 
     # infinities are no position either: reported with the missing ones, never lost
+    # (said before the values are cleared, so the message shows what was given)
     rows = np.flatnonzero(~np.isfinite(x) | ~np.isfinite(y))
-    x[rows], y[rows] = np.nan, np.nan
     missing[rows] = [why(int(row)) for row in rows]
+    x[rows], y[rows] = np.nan, np.nan
     where = f"columns {x_name!r}, {y_name!r}"
     placeholder = "coordinates (0, 0), a placeholder"
     return _Points(x, y, missing, (x == 0) & (y == 0), None, where, placeholder)
@@ -130,6 +137,7 @@ class _Fixed:
     swapped: BoolArray
     degrees: BoolArray
     impossible: BoolArray
+    abroad: BoolArray
 
 
 def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -> _Fixed:
@@ -138,8 +146,9 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
     A point that lies in Korea as given is never touched. Otherwise, in a geographic CRS
     a (lat, lon) pair inside Korea is swapped back; in a projected CRS, values that are
     lon/lat in Korea (either order) are read as degrees — the CRS was mislabelled — and
-    (y, x) pairs that land in Korea are swapped back. Points that stay outside Korea are
-    kept (later found outside every area); values no CRS position can have are dropped.
+    (y, x) pairs that land in Korea are swapped back. Points that stay outside Korea's
+    box (``abroad``) and values no CRS position can have (``impossible``) are dropped:
+    the firm is then located by its code, if it has one.
     """
     degrees = impossible = np.zeros(len(x), dtype=bool)
     if crs.is_geographic:
@@ -147,6 +156,7 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
         sx, sy = np.where(swapped, y, x), np.where(swapped, x, y)
         with np.errstate(invalid="ignore"):
             impossible = has & ((np.abs(sx) > 180) | (np.abs(sy) > 90))
+        abroad = has & ~impossible & ~in_korea(sx, sy)
         px, py = transformer(crs).transform(sx, sy)
     else:
         back = transformer(crs, "EPSG:4326")
@@ -157,6 +167,7 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
         other = np.flatnonzero(has & ~as_given & ~degrees)
         swapped = reversed_.copy()
         swapped[other] = in_korea(*back.transform(y[other], x[other]))
+        abroad = has & ~as_given & ~degrees & ~swapped
         sx, sy = np.where(swapped, y, x), np.where(swapped, x, y)
         same = crs.to_epsg() == 5179
         px, py = (sx.copy(), sy.copy()) if same else transformer(crs).transform(sx, sy)
@@ -166,13 +177,15 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
         )
     px, py = np.asarray(px, dtype=np.float64), np.asarray(py, dtype=np.float64)
     impossible = impossible | (has & ~(np.isfinite(px) & np.isfinite(py)))
-    keep = has & ~impossible
+    abroad = abroad & ~impossible
+    keep = has & ~impossible & ~abroad
     return _Fixed(
         np.where(keep, px, np.nan),
         np.where(keep, py, np.nan),
         swapped & keep,
         degrees & keep,
         impossible,
+        abroad,
     )
 
 
@@ -203,15 +216,15 @@ def locate(
         fixed.swapped & ~fixed.degrees,
         Reason.SWAPPED_COORDINATES,
         lambda r: (
-            f"{axes[0]} {num_text(x[r])} and {axes[1]} {num_text(y[r])} were swapped ({name}): "
-            f"read as {axes[0]} {num_text(y[r])}, {axes[1]} {num_text(x[r])}"
+            f"{axes[0]} {number_text(x[r])} and {axes[1]} {number_text(y[r])} were swapped "
+            f"({name}): read as {axes[0]} {number_text(y[r])}, {axes[1]} {number_text(x[r])}"
         ),
     )
     issues.add(
         fixed.degrees,
         Reason.DEGREES_AS_METRES,
         lambda r: (
-            f"x {num_text(x[r])}, y {num_text(y[r])} are degrees, not {name} metres: read as "
+            f"x {number_text(x[r])}, y {number_text(y[r])} are degrees, not {name} metres: read as "
             + ("latitude/longitude" if fixed.swapped[r] else "longitude/latitude")
         ),
     )
@@ -221,7 +234,17 @@ def locate(
         fixed.impossible,
         Reason.OUTSIDE_AREAS,
         lambda r: (
-            f"({num_text(x[r])}, {num_text(y[r])}) is no position in {name}{hint}; {fallback[r]}"
+            f"({number_text(x[r])}, {number_text(y[r])}) is no position in {name}{hint}; "
+            f"{fallback[r]}"
+        ),
+    )
+    box = f"longitude {KOREA_LON[0]:g}–{KOREA_LON[1]:g}, latitude {KOREA_LAT[0]:g}–{KOREA_LAT[1]:g}"
+    issues.add(
+        fixed.abroad,
+        Reason.OUTSIDE_AREAS,
+        lambda r: (
+            f"({number_text(x[r])}, {number_text(y[r])}) in {name} lies outside Korea ({box}), "
+            f"in no area; {fallback[r]}"
         ),
     )
     issues.add(

@@ -6,16 +6,20 @@ both. Registries are dirty in known ways — coordinates given the wrong way rou
 in a column declared as metres, missing points, negative or missing employee counts,
 malformed KSIC codes, repeated firm ids, codes of two systems or two vintages in one
 column — and each of those is repaired or left out *and reported*, never dropped in
-silence: :attr:`Registry.frame` keeps every input row, in input order, and
+silence: :attr:`Registry.frame` keeps every input row, in input order,
 :attr:`Registry.report` says which rows needed attention, why, and whether they are
-still counted.
+still counted, and :attr:`Registry.status` gives every row its outcome (used, or
+excluded with its reason).
 
 >>> import pandas as pd
->>> firms = pd.DataFrame({"firm_id": ["F1", "F2"], "ksic": ["C25111", "25111"],
-...                       "employees": [3, -1], "lon": [127.0, 37.5], "lat": [37.5, 127.0]})
+>>> firms = pd.DataFrame({"firm_id": ["F1", "F2", ""], "ksic": ["C25111", "25111", "25111"],
+...                       "employees": [3, -1, 2], "lon": [127.0, 37.5, 127.0],
+...                       "lat": [37.5, 127.0, 37.5]})
 >>> registry = read_firms(firms)
 >>> registry.frame["usable"].tolist(), sorted(registry.report.counts)
-([True, False], ['negative_employees', 'swapped_coordinates'])
+([True, False, False], ['missing_id', 'negative_employees', 'swapped_coordinates'])
+>>> registry.status.excluded[["row", "reason"]].to_dict("records")
+[{'row': 1, 'reason': 'negative_employees'}, {'row': 2, 'reason': 'missing_id'}]
 """
 
 from __future__ import annotations
@@ -32,12 +36,11 @@ from selectlib.errors import InputError
 from selectlib.geo.codes import normalize_codes
 from selectlib.geo.ksic import normalize_ksic
 from selectlib.geo.points import find_points, locate
-from selectlib.geo.report import Reason, ValidationReport
+from selectlib.geo.report import Reason, RowStatus, ValidationReport, number_text
 from selectlib.geo.sources import (
     Issues,
     classify_codes,
     find_column,
-    num_text,
     numbers,
     read_source,
     take_column,
@@ -73,6 +76,13 @@ class Registry:
     source_crs: str | None = None
     notes: tuple[str, ...] = ()
 
+    @property
+    def status(self) -> RowStatus:
+        """Every input row: ``used`` (``usable``), or ``excluded`` with the first reason."""
+        left_out = self.report.issues[~self.report.issues["counted"].astype(bool)]
+        usable = self.frame["usable"].to_numpy(dtype=bool)
+        return RowStatus.build(self.frame["firm_id"], usable, [left_out])
+
 
 # -- points -----------------------------------------------------------------------------------
 
@@ -94,18 +104,27 @@ def _row_problems(
     staff: tuple[FloatArray, BoolArray, ObjectArray],
     ksic: tuple[ObjectArray, BoolArray, ObjectArray],
 ) -> BoolArray:
-    """Report missing or negative employees, missing or malformed KSIC codes and repeated
-    firm ids (each row with its reason); the rows whose id an earlier row has."""
+    """Report missing, unreadable or negative employees, missing or malformed KSIC codes,
+    missing and repeated firm ids (each row with its reason); the rows left out."""
     count, bad_count, raw_count = staff
     ksic5, malformed, raw_ksic = ksic
+    issues.add(ids == None, Reason.MISSING_ID, lambda r: "no firm id")  # noqa: E711
     issues.add(
-        np.isnan(count),
+        ~np.isfinite(count),
         Reason.MISSING_EMPLOYEES,
         lambda r: (
-            f"employees {raw_count[r]!r} is not a number" if bad_count[r] else "no employee count"
+            f"employees {raw_count[r]!r} is not a finite number"
+            if bad_count[r] or not np.isnan(count[r])
+            else "no employee count"
         ),
     )
-    issues.add(count < 0, Reason.NEGATIVE_EMPLOYEES, lambda r: f"employees {num_text(count[r])}")
+    with np.errstate(invalid="ignore"):
+        negative = count < 0
+    issues.add(
+        negative & np.isfinite(count),
+        Reason.NEGATIVE_EMPLOYEES,
+        lambda r: f"employees {number_text(count[r])}",
+    )
     issues.add(
         pd.isna(ksic5),
         Reason.MALFORMED_KSIC,
@@ -120,7 +139,10 @@ def _row_problems(
     issues.add(
         duplicate, Reason.DUPLICATE_ID, lambda r: f"firm id {ids[r]!r} already at row {first[r]}"
     )
-    return duplicate
+    with np.errstate(invalid="ignore"):
+        counted = np.isfinite(count) & (count >= 0)
+    left_out: BoolArray = duplicate | (ids == None) | ~counted  # noqa: E711
+    return left_out
 
 
 def read_firms(
@@ -145,10 +167,12 @@ def read_firms(
     ``adm_cd``, ``dong_code``, ``sigungu``). A registry needs points, codes, or both.
 
     Reported (``counted``: the row is still usable): swapped coordinates and degrees
-    declared as metres (repaired); missing or empty points (the row is located by its
-    code if it has one); employees missing or negative, KSIC missing or malformed, a firm
-    id seen in an earlier row (left out); codes of a second system or date (kept); codes
-    valid in no system (located by the point only).
+    declared as metres (repaired); missing, empty or impossible points (infinite, 1e308,
+    beyond ±180°/±90°: the row is located by its code if it has one); employees missing,
+    not a finite number ("abc", "1e400") or negative, KSIC missing or malformed, no firm
+    id, a firm id seen in an earlier row (left out); codes of a second system or date
+    (kept); codes valid in no system (located by the point only). A row without a firm
+    id is left out: it cannot be cited as evidence, audited or told from a duplicate.
     """
     table, file = read_source(source)
     n = len(table)
@@ -182,11 +206,10 @@ def read_firms(
     else:
         issues.add(~has_code, Reason.MISSING_GEOMETRY, lambda r: "no point and no code")
 
-    duplicate = _row_problems(
+    left_out = _row_problems(
         issues, ids, (staff, staff_bad, raw_staff), (ksic5, malformed, raw_ksic)
     )
-    with np.errstate(invalid="ignore"):
-        usable = pd.notna(ksic5) & (staff >= 0) & ~duplicate & (np.isfinite(px) | has_code)
+    usable = pd.notna(ksic5) & ~left_out & (np.isfinite(px) | has_code)
     frame = pd.DataFrame(
         {
             "firm_id": pd.array(ids, dtype="str"),

@@ -1,9 +1,10 @@
-"""The validation report every geo batch returns: a count per reason and the rows behind it.
+"""What a geo batch says about its input rows: the problems found, and each row's outcome.
 
 Dirty data is expected (swapped coordinates, points at sea, invalid polygons, bad
 industry codes...). Nothing is dropped or miscounted silently: each problem found is
-a row here, with its reason, and whether the row was still counted (after a repair)
-or left out.
+a row of a :class:`ValidationReport`, with its reason, and whether the row was still
+counted (after a repair) or left out; and a :class:`RowStatus` gives every input row
+its outcome, ``used`` or ``excluded`` with the reason, so rows in = rows out.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import enum
 from collections.abc import Iterable
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["Reason", "ValidationReport"]
+from selectlib._typing import BoolArray
+
+__all__ = ["STATUS_COLUMNS", "Reason", "RowStatus", "ValidationReport", "number_text"]
 
 
 class Reason(enum.StrEnum):
@@ -33,9 +38,22 @@ class Reason(enum.StrEnum):
     DUPLICATE_ID = "duplicate_id"  # a firm id seen before: the first row counts
     UNKNOWN_CODE = "unknown_code"  # an administrative code no area has
     MIXED_CODE_SYSTEMS = "mixed_code_systems"  # KOSTAT and MOIS codes (or years) in one file
+    MISSING_ID = "missing_id"  # no firm id: cannot be audited or told apart from a duplicate
+    NOT_USABLE = "not_usable"  # a firm table (not read here) marks the row usable = False
+    TOO_MANY_EMPLOYEES = "too_many_employees"  # not fewer than the employee limit
+    EXCLUDED_INDUSTRY = "excluded_industry"  # outside 도시형소공인 (exclude_urban)
 
 
 REPORT_COLUMNS = ["row", "reason", "counted", "detail"]
+STATUS_COLUMNS = ["row", "firm_id", "status", "reason", "detail"]
+"""The columns of :attr:`RowStatus.table`."""
+
+
+def number_text(value: float) -> str:
+    """A number for a message, short even when absurd: 1950000, 127.031, -2, 1e+308, inf."""
+    if not np.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:.6g}"
+    return f"{value:.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:.6g}"
 
 
 @attrs.frozen(eq=False)
@@ -86,3 +104,77 @@ class ValidationReport:
             kept = int(group["counted"].sum())
             lines.append(f"  {reason}: {len(group):,} rows ({kept:,} still counted)")
         return "\n".join(lines)
+
+
+@attrs.frozen(eq=False)
+class RowStatus:
+    """Every input row's outcome: ``used``, or ``excluded`` with the reason that left it out.
+
+    ``table`` has one row per input row, in input order, with the columns
+    :data:`STATUS_COLUMNS`: ``row`` (position in the input), ``firm_id``, ``status``
+    (``"used"`` or ``"excluded"``), ``reason`` (a :class:`Reason` value, None when used)
+    and ``detail`` (what was seen, in words). A row left out for several reasons shows
+    the first one found, in the order the work runs (reading, then qualifying, then
+    placing); :class:`ValidationReport` has them all.
+    """
+
+    table: pd.DataFrame
+
+    @classmethod
+    def build(
+        cls, firm_ids: npt.ArrayLike, used: BoolArray, reasons: Iterable[pd.DataFrame]
+    ) -> RowStatus:
+        """The status of each row from ``used`` and report-shaped frames of reasons.
+
+        ``reasons`` come in priority order; only their ``row``, ``reason`` and ``detail``
+        are read, and an excluded row takes its first reason.
+        """
+        n = len(used)
+        frames = [frame[["row", "reason", "detail"]] for frame in reasons if len(frame)]
+        reason = np.full(n, None, dtype=object)
+        detail = np.full(n, None, dtype=object)
+        if frames:
+            found = pd.concat(frames, ignore_index=True)
+            found = found[~used[found["row"].to_numpy(dtype=np.int64)]]
+            found = found.drop_duplicates("row", keep="first")
+            rows = found["row"].to_numpy(dtype=np.int64)
+            reason[rows] = found["reason"].astype(str).to_numpy(dtype=object)
+            detail[rows] = found["detail"].to_numpy(dtype=object)
+        table = pd.DataFrame(
+            {
+                "row": np.arange(n, dtype=np.int64),
+                "firm_id": pd.array(np.asarray(firm_ids, dtype=object), dtype="str"),
+                "status": np.where(used, "used", "excluded").astype(object),
+                "reason": reason,
+                "detail": detail,
+            },
+            columns=STATUS_COLUMNS,
+        )
+        return cls(table)
+
+    @property
+    def rows_in(self) -> int:
+        """How many rows came in (= rows out)."""
+        return len(self.table)
+
+    @property
+    def used(self) -> int:
+        """How many rows were used."""
+        return int((self.table["status"] == "used").sum())
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """The rows not used, each with its reason and detail (a table to print or write)."""
+        return self.table[self.table["status"] == "excluded"].reset_index(drop=True)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many rows each reason left out."""
+        found = self.excluded["reason"].value_counts(dropna=False)
+        return {str(k): int(v) for k, v in sorted(found.items(), key=lambda kv: str(kv[0]))}
+
+    def summary(self) -> str:
+        """How many rows were used and, one line per reason, how many were excluded."""
+        head = f"{self.rows_in:,} rows: {self.used:,} used, {self.rows_in - self.used:,} excluded"
+        lines = [f"  {reason}: {count:,} rows" for reason, count in self.counts.items()]
+        return "\n".join([head + (":" if lines else ""), *lines])

@@ -164,7 +164,7 @@ def test_explanations_show_the_calculation(program: selectlib.Profile) -> None:
     decision = program.evaluate(applicant(base=5_000_005), on=ON)
     assert (
         "Premium support (test 2) → A: 1,000,000 won "
-        "[20 % × 5,000,005 = 1,000,001 → cap 1,000,000]" in decision.explain("en")
+        "[20 % × 5,000,005 = 1,000,001 → cap 1,000,000 (premium_cap)]" in decision.explain("en")
     )
     jeju = program.evaluate(applicant(region="jeju", base=1_249_999), on=ON)
     assert "80 % × 1,249,999 = 999,999.20… → 999,999 (1원 미만 절사)" in jeju.explain("ko")
