@@ -187,7 +187,7 @@ class Compiler:
     def _compare(self, node: ast.Compare) -> Compiled:
         directions = {_DIRECTION.get(type(op)) for op in node.ops}
         if len(node.ops) > 1 and (None in directions or len(directions) > 1):
-            chain = " ... ".join(SYMBOL_OF[type(op)] for op in node.ops)
+            chain = " ... ".join(SYMBOL_OF.get(type(op), op_text(op).strip("'")) for op in node.ops)
             raise self.fail(
                 node.comparators[0],
                 f"a chain of comparisons ({chain}) may only bound a value from both sides in "

@@ -111,5 +111,7 @@ def op_text(op: ast.AST) -> str:
         ast.BitAnd: "'&'",
         ast.BitOr: "'|'",
         ast.BitXor: "'^'",
+        ast.Is: "'is'",
+        ast.IsNot: "'is not'",
     }
     return names.get(type(op), type(op).__name__)

@@ -332,7 +332,10 @@ HOSTILE_IN_PROFILE = [
     ("ｓｔａｆｆ >= min_staff", "did you mean 'staff'?"),
     ("staff >= min_staff\u202e", "RIGHT-TO-LEFT OVERRIDE"),
     ("not " * 60 + "staff >= min_staff", "selectlib.expr.MAX_DEPTH"),
-    ("staff >= min_staff and " * 50 + "has_equipment", "more than the limit of 1,000"),  # the profile's schema
+    (
+        "staff >= min_staff and " * 50 + "has_equipment",
+        "more than the limit of 1,000",
+    ),  # the profile's schema
 ]
 
 
