@@ -12,11 +12,10 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Final, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Final, NoReturn, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import Progress
 
@@ -32,6 +31,7 @@ from selectlib.cli.options import (
     check_outputs,
     option_day,
     output_format,
+    parse_set,
 )
 from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
@@ -123,26 +123,9 @@ def _handled(command: Callable[P, R]) -> Callable[P, R]:
 # -- shared steps ----------------------------------------------------------------------------
 
 
-def _changes(items: list[str] | None) -> dict[str, Any]:
-    """``--set KEY=VALUE`` options as a mapping, each VALUE parsed as YAML."""
-    changes: dict[str, Any] = {}
-    for item in items or []:
-        key, equals, text = item.partition("=")
-        if not equals or not key.strip():
-            raise typer.BadParameter(
-                f"{item!r} is not KEY=VALUE (e.g. min_staff=2)", param_hint="--set"
-            )
-        try:
-            changes[key.strip()] = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            problem = getattr(exc, "problem", None) or "not YAML"
-            raise typer.BadParameter(f"{item!r}: {problem}", param_hint="--set") from None
-    return changes
-
-
 def _rules(profile: str, items: list[str] | None) -> Profile:
     loaded = load_profile(profile)
-    changes = _changes(items)
+    changes = parse_set(items)
     return loaded.with_params(changes) if changes else loaded
 
 

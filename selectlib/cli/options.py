@@ -1,4 +1,5 @@
-"""Command-line options shared by the ``selectlib`` commands: language, output format, --on.
+"""Command-line options shared by the ``selectlib`` commands: language, output format, --on,
+--set.
 
 Kept apart from :mod:`selectlib.cli.app` so each command module can use them without
 importing the application that registers it.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Final
 
 import typer
+import yaml
 
 from selectlib.dates import as_date
 from selectlib.errors import InputError, OutputError
@@ -20,6 +22,8 @@ from selectlib.io.files import check_output
 from selectlib.io.write import format_of
 
 __all__ = [
+    "MAX_SET_DEPTH",
+    "MAX_SET_LENGTH",
     "ForceOpt",
     "Format",
     "Lang",
@@ -28,6 +32,7 @@ __all__ = [
     "check_outputs",
     "option_day",
     "output_format",
+    "parse_set",
 ]
 
 ForceOpt = Annotated[
@@ -107,3 +112,86 @@ def check_outputs(
     for out in outputs:
         if out is not None:
             check_output(out, inputs=given, force=force)
+
+
+MAX_SET_LENGTH: Final = 4_000
+"""The longest ``--set KEY=VALUE``, in characters: room for a table of every region, and
+short of the 4,300 digits past which Python refuses to read a whole number."""
+MAX_SET_DEPTH: Final = 4
+"""The deepest nesting of lists and mappings in a ``--set`` value; a parameter's value has
+one level (a list or a table), and ``with_params`` says which shape it needs."""
+
+
+class _SetLoader(yaml.SafeLoader):
+    """Safe YAML that reads a date as the text written, as profile files do."""
+
+
+def _date_as_text(loader: _SetLoader, node: yaml.Node) -> Any:
+    return loader.construct_yaml_str(node)
+
+
+_SetLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
+def _cut(item: str) -> str:
+    """An option as given, cut short for a message."""
+    return repr(item) if len(item) <= 40 else f"{item[:40]!r}..."
+
+
+def _nesting(text: str) -> int:
+    """How deep lists and mappings nest in ``text``, up to MAX_SET_DEPTH + 1, before
+    anything is built: first its brackets as written (quoted or not: a cheap bound, as
+    pure-Python YAML is slow on thousands of ``[``), then YAML events (block nesting)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_SET_DEPTH:
+        return deepest
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=_SetLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_SET_DEPTH:
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
+    """``--set KEY=VALUE`` options as a mapping, each VALUE read as YAML (a date as text).
+
+    The size (MAX_SET_LENGTH) and the nesting (MAX_SET_DEPTH) are checked before a value
+    is built, so a value thousands of digits long or thousands deep costs nothing; a
+    value that is not YAML is a usage error.
+    """
+    changes: dict[str, Any] = {}
+    for item in items or []:
+        key, equals, text = item.partition("=")
+        if not equals or not key.strip():
+            raise typer.BadParameter(
+                f"{_cut(item)} is not KEY=VALUE (e.g. min_staff=2)", param_hint="--set"
+            )
+        if len(item) > MAX_SET_LENGTH:
+            raise InputError(
+                f"--set {_cut(item)} is {len(item):,} characters, more than "
+                f"MAX_SET_LENGTH ({MAX_SET_LENGTH:,}); change a large table in the profile file"
+            )
+        try:
+            deep = _nesting(text) > MAX_SET_DEPTH
+            value = None if deep else yaml.load(text, Loader=_SetLoader)  # a SafeLoader
+        except (yaml.YAMLError, ValueError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc) or "not YAML"
+            raise typer.BadParameter(f"{_cut(item)}: {problem}", param_hint="--set") from None
+        if deep:
+            raise InputError(
+                f"--set {_cut(item)}: lists or mappings nest more than MAX_SET_DEPTH "
+                f"({MAX_SET_DEPTH}) deep; a parameter is a number, text, a list or a table"
+            )
+        changes[key.strip()] = value
+    return changes

@@ -20,7 +20,7 @@ import pandas as pd
 
 from selectlib.profile.model import Field, FieldKind
 
-__all__ = ["LARGEST", "MISSING", "Coercer", "Invalid", "scalar_coercer"]
+__all__ = ["LARGEST", "MISSING", "Coercer", "Invalid", "scalar_coercer", "shown"]
 
 
 class _Missing:
@@ -57,30 +57,51 @@ _BOOLS: Final = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS,
 
 
 def _is_missing(value: Any) -> bool:
-    """None, NaN, NaT, NA (as pandas sees them, so both paths agree) or blank text."""
+    """None, NaN, NaT, NA (as pandas sees them, so both paths agree) or blank text.
+
+    A container (a list, an array, a Series, a DataFrame) is never missing: it is a
+    value, of the wrong type for any field but a set.
+    """
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, list | tuple | set | frozenset | dict | np.ndarray):
         return False
-    return bool(pd.isna(value))
+    found = pd.isna(value)
+    if np.ndim(found) != 0:  # a Series, an Index or another container: one answer per item
+        return False
+    return bool(found)
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+_TEXT_LIMIT: Final = 10**4_000
+"""Whole numbers from here on are not written as text: Python refuses past 4,300 digits."""
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters, for messages; never raises.
+
+    A huge int's repr raises (Python's limit on int-to-text digits), and so may the repr
+    of any object given as a value: then the type stands for the value.
+    """
+    if isinstance(value, int) and abs(value) >= _TEXT_LIMIT:
+        return f"a {value.bit_length():,}-bit integer"
+    try:
+        text = " ".join(repr(value).split())  # a Series' repr has one line per item
+    except Exception:  # whatever an object's __repr__ raises, the message must not
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _number(value: Any) -> float | int | Invalid:
     """A finite number from an int, float or numeric text; Invalid otherwise."""
     if isinstance(value, bool | np.bool_):
-        return Invalid(f"expected a number, got {_show(value)} (a yes/no value)")
+        return Invalid(f"expected a number, got {shown(value)} (a yes/no value)")
     if isinstance(value, np.timedelta64 | np.datetime64):
-        return Invalid(f"expected a number, got {_show(value)} (a time)")
+        return Invalid(f"expected a number, got {shown(value)} (a time)")
     if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating):
         if not math.isfinite(value):
-            return Invalid(f"expected a finite number, got {_show(value)}")
+            return Invalid(f"expected a finite number, got {shown(value)}")
         return float(value)
     if isinstance(value, str):
         text = value.strip()
@@ -88,13 +109,13 @@ def _number(value: Any) -> float | int | Invalid:
             number = float(text)
             if math.isfinite(number):
                 return number
-        return Invalid(f"expected a number, got {_show(value)}")
-    return Invalid(f"expected a number, got {_show(value)} ({type(value).__name__})")
+        return Invalid(f"expected a number, got {shown(value)}")
+    return Invalid(f"expected a number, got {shown(value)} ({type(value).__name__})")
 
 
 def _bounded(field: Field, number: float | int) -> float | int | Invalid:
     if abs(number) > LARGEST:
-        return Invalid(f"{number!r} is too large: the limit is ±{LARGEST:,} (2**53)")
+        return Invalid(f"{shown(number)} is too large: the limit is ±{LARGEST:,} (2**53)")
     if field.minimum is not None and number < field.minimum:
         return Invalid(f"{number:g} is below the minimum {field.minimum:g}")
     if field.maximum is not None and number > field.maximum:
@@ -115,7 +136,7 @@ def _integer_coercer(field: Field) -> Coercer:
             return Invalid(number.problem.replace("a number", "a whole number"))
         if isinstance(number, float):
             if not number.is_integer():
-                return Invalid(f"expected a whole number, got {_show(value)}")
+                return Invalid(f"expected a whole number, got {shown(value)}")
             number = int(number)
         return _bounded(field, number)
 
@@ -148,7 +169,7 @@ def _boolean_coercer(field: Field) -> Coercer:
             found = _BOOLS.get(value.strip().casefold())
             if found is not None:
                 return found
-        return Invalid(f"expected yes/no (true/false, 1/0, 예/아니오), got {_show(value)}")
+        return Invalid(f"expected yes/no (true/false, 1/0, 예/아니오), got {shown(value)}")
 
     return coerce
 
@@ -158,7 +179,7 @@ def _number_as_text(value: Any) -> Any:
     if isinstance(value, bool | np.bool_):
         return value
     if isinstance(value, int | np.integer):
-        return str(int(value))
+        return str(int(value)) if abs(int(value)) < _TEXT_LIMIT else value
     if isinstance(value, float | np.floating) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     return value
@@ -188,7 +209,7 @@ def _category_coercer(field: Field) -> Coercer:
             found = lookup.get(value.strip().casefold())
             if found is not None:
                 return found
-        return Invalid(f"{_show(value)} is not one of {allowed}")
+        return Invalid(f"{shown(value)} is not one of {allowed}")
 
     return coerce
 
@@ -214,13 +235,13 @@ def _set_coercer(field: Field) -> Coercer:
         elif _is_missing(value):
             return MISSING
         else:
-            return Invalid(f"expected a list of codes, got {_show(value)}")
+            return Invalid(f"expected a list of codes, got {shown(value)}")
         found: set[str] = set()
         unknown: list[str] = []
         for item in items:
             code = lookup.get(item.strip().casefold()) if isinstance(item, str) else None
             if code is None:
-                unknown.append(_show(item))
+                unknown.append(shown(item))
             else:
                 found.add(code)
         if unknown:
@@ -240,7 +261,7 @@ def _text_coercer(field: Field) -> Coercer:
         text = _number_as_text(value)
         if isinstance(text, str):
             return text.strip()
-        return Invalid(f"expected text, got {_show(value)}")
+        return Invalid(f"expected text, got {shown(value)}")
 
     return coerce
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 import attrs
 
 from selectlib.eligibility.amounts import BenefitLine
-from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
+from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer, shown
 from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
@@ -114,7 +114,7 @@ class Engine:
                 if value is MISSING and plan.wide:  # a set left empty may come as yes/no keys
                     value = _from_wide(plan, record)
             if value.__class__ is Invalid:
-                problems.append(Problem(name, value.problem, key=name, value=_show(raw)))
+                problems.append(Problem(name, value.problem, key=name, value=shown(raw, 60)))
                 value = MISSING
             elif value is MISSING and plan.required:
                 missing.append(name)
@@ -216,11 +216,6 @@ def _from_wide(plan: _FieldPlan, record: Mapping[str, Any]) -> Any:
     return MISSING if missing else frozenset(chosen)
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def as_record(record: Any) -> Mapping[str, Any]:
     """A record from a mapping or from JSON text of an object; InputError otherwise."""
     if isinstance(record, Mapping):
@@ -234,7 +229,8 @@ def as_record(record: Any) -> Mapping[str, Any]:
             raise InputError("record is JSON nested too deeply to read") from None
         if isinstance(record, Mapping):
             return record
+    hint = " (for a row of a DataFrame, pass row.to_dict())" if hasattr(record, "to_dict") else ""
     raise InputError(
         f"a record must be a mapping of field names to values (or JSON of one), "
-        f"got {type(record).__name__}"
+        f"got {type(record).__name__}{hint}"
     )

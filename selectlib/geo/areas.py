@@ -36,7 +36,14 @@ from selectlib.errors import InputError
 from selectlib.geo.codes import normalize_codes
 from selectlib.geo.errors import GeoError
 from selectlib.geo.report import Reason, ValidationReport
-from selectlib.geo.sources import TARGET_CRS, Issues, classify_codes, guess_crs, read_source
+from selectlib.geo.sources import (
+    TARGET_CRS,
+    Issues,
+    classify_codes,
+    guess_crs,
+    num_text,
+    read_source,
+)
 
 __all__ = ["LEVELS", "Areas", "read_areas"]
 
@@ -115,15 +122,44 @@ def _level_of(codes: ObjectArray, valid: BoolArray) -> ObjectArray:
     return levels
 
 
-def _source_crs(frame: gpd.GeoDataFrame, file: str, notes: list[str]) -> pyproj.CRS:
-    """The file's CRS, or one read from the coordinates (noted), or InputError."""
+def _source_crs(
+    frame: gpd.GeoDataFrame, codes: ObjectArray, file: str, notes: list[str]
+) -> pyproj.CRS:
+    """The file's CRS, or one read from the coordinates (noted), or InputError; GeoError
+    when the file says longitude/latitude and the coordinates cannot be."""
     if frame.crs is not None:
-        return pyproj.CRS.from_user_input(frame.crs)
+        crs = pyproj.CRS.from_user_input(frame.crs)
+        if crs.is_geographic:
+            _check_degrees(frame, codes, crs, file)
+        return crs
     bounds = shapely.bounds(np.asarray(frame.geometry.array, dtype=object))
     x, y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     crs, note = guess_crs(x, y, "the polygons", file)
     notes.append(note)
     return crs
+
+
+def _check_degrees(frame: gpd.GeoDataFrame, codes: ObjectArray, crs: pyproj.CRS, file: str) -> None:
+    """Refuse polygons read as longitude/latitude whose coordinates lie beyond ±180/±90:
+    metres (EPSG:5179 x near 1,000,000) in a file that declares no CRS, most often a
+    GeoJSON file, which is longitude/latitude unless it says otherwise."""
+    bounds = shapely.bounds(np.asarray(frame.geometry.array, dtype=object))
+    with np.errstate(invalid="ignore"):
+        beyond = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
+        beyond |= (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1)
+    if not beyond.any():
+        return
+    first = int(np.flatnonzero(beyond)[0])
+    x, y = bounds[first, 0], bounds[first, 1]
+    more = f", and {int(beyond.sum()) - 1:,} more features" if beyond.sum() > 1 else ""
+    raise GeoError(
+        f"{file}: the coordinates are not longitude/latitude (feature {first}, code "
+        f"{codes[first]!r}: x {num_text(x)}, y {num_text(y)}{more}), yet the file is read as "
+        f"{crs.to_string()} ({crs.name}), as it says or as a GeoJSON file without a 'crs' "
+        "member is. Add the CRS the coordinates are in, e.g. "
+        '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::5179"}}, '
+        "or reproject the file to EPSG:4326"
+    )
 
 
 def _repair(
@@ -251,7 +287,7 @@ def read_areas(
     )
     system, valid = classify_codes(codes, issues)
     levels = _levels(codes, valid, level, issues)
-    source_crs = _source_crs(table, file, notes)
+    source_crs = _source_crs(table, codes, file, notes)
     final = _polygons(np.asarray(table.geometry.array, dtype=object), source_crs, issues)
     usable = pd.notna(levels) & ~shapely.is_missing(final) & ~shapely.is_empty(final)
     frame = gpd.GeoDataFrame(

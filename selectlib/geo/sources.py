@@ -9,6 +9,8 @@ and checks the CRS against Korea's extent, and collects the problems found as re
 from __future__ import annotations
 
 import functools
+import json
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
@@ -18,10 +20,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
+import shapely
 
 from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import code_systems
+from selectlib.geo.errors import GeoError
 from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
 from selectlib.geo.sidos import AMBIGUOUS, CODE_CHANGES, UNKNOWN, CodeChange
 from selectlib.io.tables import Readers, read_csv, read_table
@@ -61,6 +65,11 @@ def _read_parquet(path: Path) -> pd.DataFrame:
             geo: pd.DataFrame = gpd.read_parquet(path)
             return geo
         return pd.read_parquet(path, engine="pyarrow")
+    except shapely.errors.GEOSException as exc:
+        geo_meta = json.loads((pq.read_schema(path).metadata or {})[b"geo"])
+        table = pq.read_table(path).to_pandas()
+        wkb = table.pop(geo_meta.get("primary_column", "geometry")).to_numpy(dtype=object)
+        raise _unbuildable(str(path), wkb, table, exc) from None
     except (ValueError, OSError) as exc:
         raise InputError(
             f"not a readable Parquet file ({exc}); write it again with DataFrame.to_parquet "
@@ -71,9 +80,12 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def _read_ogr(path: Path) -> pd.DataFrame:
     import pyogrio.errors
+    import pyogrio.raw
 
     try:
-        table: pd.DataFrame = gpd.read_file(path, engine="pyogrio")
+        with warnings.catch_warnings():  # an unclosed ring is refused below, by its feature
+            warnings.filterwarnings("ignore", "Non closed ring", RuntimeWarning)
+            table: pd.DataFrame = gpd.read_file(path, engine="pyogrio")
         return table
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise InputError(
@@ -81,6 +93,30 @@ def _read_ogr(path: Path) -> pd.DataFrame:
             "from your GIS (GeoPackage, Shapefile with its .shx/.dbf/.prj, or GeoJSON)",
             file=str(path),
         ) from None
+    except shapely.errors.GEOSException as exc:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Non closed ring", RuntimeWarning)
+            meta, _, wkb, values = pyogrio.raw.read(path)
+        properties = pd.DataFrame(dict(zip(meta["fields"], values, strict=True)))
+        raise _unbuildable(str(path), np.asarray(wkb, dtype=object), properties, exc) from None
+
+
+def _unbuildable(file: str, wkb: ObjectArray, properties: pd.DataFrame, exc: Exception) -> GeoError:
+    """The error for geometries GEOS cannot build (a ring not closed, or under 4 points),
+    naming the first such feature by its position and properties, and how many there are."""
+    built = shapely.from_wkb(wkb, on_invalid="ignore")
+    bad = np.flatnonzero(pd.notna(wkb) & shapely.is_missing(built))
+    if not len(bad):  # pragma: no cover - GEOS failed on a geometry that builds alone
+        return GeoError(f"{file}: a geometry cannot be built ({exc}); repair the file in your GIS")
+    first = int(bad[0])
+    shown = ", ".join(f"{k}={v!r}" for k, v in list(properties.iloc[first].items())[:3])
+    more = f" (and {len(bad) - 1:,} more features)" if len(bad) > 1 else ""
+    reason = str(exc).removeprefix("IllegalArgumentException: ").strip()
+    return GeoError(
+        f"{file}: feature {first} (counting from 0; {shown or 'no properties'}){more} has a "
+        f"polygon ring GEOS cannot build ({reason}): every ring must be closed (its last "
+        "point repeats the first) and have at least 4 points; repair the file in your GIS"
+    )
 
 
 _READERS: Final[Readers] = {

@@ -15,6 +15,7 @@ from typing import Any, Literal, overload
 import attrs
 
 from selectlib._typing import IntArray
+from selectlib.dates import day_of
 from selectlib.errors import BenefitError
 from selectlib.text import Text
 
@@ -181,8 +182,9 @@ class BenefitsSpec:
 
     def average_on(self, on: dt.date) -> Average | None:
         """The average support in force on ``on``, or None before the first entry."""
+        day = day_of(on)
         found = None
         for since, value in self.average_support:
-            if since <= on:
+            if since <= day:
                 found = value
         return found

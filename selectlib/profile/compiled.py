@@ -144,7 +144,7 @@ class Profile:
         """
         from selectlib.profile.reform import reformed_spec
 
-        day = None if since is None else as_date(since)
+        day = None if since is None else as_date(since, "since")
         spec = reformed_spec(self.spec, self.engine, changes, day)
         return Profile(spec, self.engine, self.path)
 

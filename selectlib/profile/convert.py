@@ -14,6 +14,7 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from selectlib.eligibility.coerce import shown
 from selectlib.profile.benefits import AmountSpec, Average, BenefitsSpec, Ref, Rounding
 from selectlib.profile.evaluation import EvaluationSpec, FinalRules, Stage
 from selectlib.profile.model import (
@@ -45,7 +46,7 @@ def _structure_date(value: Any, _: type) -> dt.date:
         return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
-    raise TypeError(f"expected a date (YYYY-MM-DD), got {value!r}")
+    raise TypeError(f"expected a date (YYYY-MM-DD), got {shown(value)}")
 
 
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
@@ -63,7 +64,7 @@ def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
         return ParamTable(tuple((str(key), item) for key, item in value.items()))
     if isinstance(value, ParamTable):
         return value
-    raise TypeError(f"a parameter value must be a number, text, list or table, got {value!r}")
+    raise TypeError(f"a parameter value must be a number, text, list or table, got {shown(value)}")
 
 
 def _unstructure_param_value(value: ParamValue) -> Any:
@@ -270,7 +271,7 @@ converter.register_structure_hook(EvaluationSpec, _structure_evaluation)
 def _structure_ref(value: Any, _: Any) -> Ref:
     """A rate, ratio or amount as written; what it names is checked when the profile loads."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"expected a number, text or a parameter's name, got {value!r}")
+        raise TypeError(f"expected a number, text or a parameter's name, got {shown(value)}")
     return value
 
 

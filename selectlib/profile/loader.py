@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import cattrs
 
+from selectlib.eligibility.coerce import LARGEST
 from selectlib.eligibility.derive import derivation_problems
 from selectlib.errors import ExpressionError, ParameterError, Problem, ProfileError
 from selectlib.expr import (
@@ -26,6 +27,7 @@ from selectlib.profile.domains import check_domains
 from selectlib.profile.evaluation import evaluation_problems
 from selectlib.profile.model import (
     Criterion,
+    Field,
     FieldKind,
     ProfileSpec,
 )
@@ -60,12 +62,26 @@ def _field_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:
             FieldKind.NUMBER,
         ):
             yield source.problem(path, "minimum/maximum only apply to integer and number fields")
+        yield from _bound_problems(field, path, source)
         if (
             field.minimum is not None
             and field.maximum is not None
             and field.minimum > field.maximum
         ):
             yield source.problem((*path, "minimum"), "minimum is above maximum")
+
+
+def _bound_problems(field: Field, path: KeyPath, source: SourceMap) -> Iterator[Problem]:
+    """A minimum or maximum that is not a finite number an input could be compared with."""
+    for bound in ("minimum", "maximum"):
+        number = getattr(field, bound)
+        if number is not None and not abs(number) <= LARGEST:  # false for NaN too
+            yield source.problem(
+                (*path, bound),
+                f"{bound} {number!r} is not a finite number within ±{LARGEST:,} (2**53), "
+                "the range where input numbers are exact",
+                f"write a number between -{LARGEST:,} and {LARGEST:,}, or leave {bound} out",
+            )
 
 
 def _header_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:

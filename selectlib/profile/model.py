@@ -11,6 +11,7 @@ import enum
 
 import attrs
 
+from selectlib.dates import day_of
 from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.text import Text
@@ -123,9 +124,10 @@ class Parameter:
 
     def at(self, on: dt.date) -> Dated | None:
         """The entry in force on ``on``, or None before the first one."""
+        day = day_of(on)
         found = None
         for entry in self.history:
-            if entry.since <= on:
+            if entry.since <= day:
                 found = entry
             else:
                 break

@@ -5,7 +5,6 @@ within exact range, names free of the language's words, keyed tables covering th
 from __future__ import annotations
 
 import keyword
-import math
 from collections.abc import Iterator
 
 from selectlib.eligibility.coerce import LARGEST
@@ -54,10 +53,10 @@ def _too_large(value: ParamValue) -> bool:
         if isinstance(value, ParamTable)
         else (value if isinstance(value, tuple) else (value,))
     )
+    # abs(v) <= LARGEST is false for NaN and infinities, and compares a huge int exactly
+    # (math.isfinite would turn it into a float, and overflow)
     return any(
-        isinstance(v, int | float)
-        and not isinstance(v, bool)
-        and not (math.isfinite(v) and abs(v) <= LARGEST)
+        isinstance(v, int | float) and not isinstance(v, bool) and not abs(v) <= LARGEST
         for v in items
     )
 

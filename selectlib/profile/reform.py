@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from selectlib.eligibility.coerce import shown
 from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
 from selectlib.profile.convert import _structure_param_value
@@ -24,7 +25,7 @@ def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> ParamTabl
     if key not in table.keys:
         raise ParameterError(name, f"has no key {key!r} (keys: {', '.join(table.keys)})")
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float | str)):
-        raise ParameterError(name, f"{name}.{key} must be a number or text, got {value!r}")
+        raise ParameterError(name, f"{name}.{key} must be a number or text, got {shown(value)}")
     return ParamTable(tuple((k, value if k == key else v) for k, v in table.entries))
 
 
@@ -63,7 +64,11 @@ def reformed_spec(
     by_name = {p.name: p for p in spec.parameters}
     updated = dict(by_name)
     for dotted, raw in changes.items():
-        name, _, key = str(dotted).partition(".")
+        if not isinstance(dotted, str):
+            raise ParameterError(
+                shown(dotted), "a parameter is named by text: 'name', or 'name.key' for a table"
+            )
+        name, _, key = dotted.partition(".")
         original = by_name.get(name)
         if original is None:
             raise ParameterError(

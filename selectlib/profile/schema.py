@@ -6,7 +6,6 @@ place a profile breaks it into a problem with the key path, line and a hint.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import jsonschema
@@ -207,19 +206,6 @@ _VALIDATOR = jsonschema.Draft202012Validator(
 )
 
 
-def _jsonable(value: Any) -> Any:
-    """YAML data with dates turned into ISO text, as the JSON Schema sees it."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {
-            (k.isoformat() if isinstance(k, dt.date) else k): _jsonable(v) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def _hint(error: jsonschema.ValidationError) -> str:
     validator = error.validator
     if validator == "required":
@@ -267,7 +253,7 @@ def schema_problems(data: Any, source: SourceMap) -> list[tuple[KeyPath, Problem
     """Every place the document breaks the JSON Schema, with its key path."""
     problems = []
     for error in sorted(
-        _VALIDATOR.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path))
+        _VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
     ):
         path: KeyPath = tuple(error.absolute_path)
         if error.validator == "additionalProperties":

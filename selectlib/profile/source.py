@@ -64,6 +64,7 @@ MAX_NODES = 100_000
 
 
 _NO_ALIASES = "write the values out without such aliases"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Unreadable(Exception):
@@ -106,9 +107,11 @@ class _Reader:
     def _scalar(self, node: yaml.Node) -> Any:
         if len(node.value) > MAX_SCALAR:
             raise _Unreadable(node, f"a value longer than {MAX_SCALAR:,} characters", "shorten it")
+        if node.tag == _TIMESTAMP:  # a date is the text written, as in YAML 1.2 and JSON
+            return node.value
         try:
             value = self._scalars.construct_object(node, deep=True)
-        except ValueError as exc:  # e.g. a date such as 2024-13-01
+        except ValueError as exc:  # a form YAML matches but cannot build, e.g. 0x_
             raise _Unreadable(
                 node, f"{node.value!r} is not a valid value: {exc}", "correct the value"
             ) from None
@@ -150,7 +153,10 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
     """Parse YAML text safely; return the data, where each key is, and any problems.
 
     Only plain YAML is accepted (no Python tags, no merge keys); duplicate keys are
-    reported instead of silently keeping the last one.
+    reported instead of silently keeping the last one. Dates stay the text written
+    (``2024-05-01``), as YAML 1.2 and JSON read them: where a profile expects a date the
+    schema checks the text is one, and where it expects text (a label, an alias, a code)
+    the text is kept as written.
     """
     if len(text) > MAX_BYTES:
         problem = Problem.in_profile(
