@@ -12,6 +12,7 @@ genuine file, raise the constant here.
 | `MAX_TABLE_BYTES` | 512 MiB | a table or score file on disk (`stat`, before reading) |
 | `MAX_CSV_FIELD_CHARS` | 131,072 characters | one CSV cell, header or data |
 | `MAX_XLSX_UNPACKED_BYTES` | 1 GiB | an xlsx file unpacked (its zip directory, before parsing) |
+| `MAX_XLSX_PARTS` | 10,000 | parts listed in an xlsx file's zip directory (its end record) |
 | `MAX_XLSX_ROWS` | 1,048,576 | rows of a sheet read as a table (Excel's grid) |
 | `MAX_XLSX_COLUMNS` | 16,384 (XFD) | columns of a sheet read as a table (Excel's grid) |
 | `MAX_XLSX_CELLS` | 20,000,000 | rows × columns of a sheet read as a table |
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_TABLE_BYTES",
     "MAX_XLSX_CELLS",
     "MAX_XLSX_COLUMNS",
+    "MAX_XLSX_PARTS",
     "MAX_XLSX_ROWS",
     "MAX_XLSX_UNPACKED_BYTES",
     "beyond",
@@ -51,6 +53,10 @@ MAX_CSV_FIELD_CHARS: Final = 131_072
 MAX_XLSX_UNPACKED_BYTES: Final = 2**30
 """The most an xlsx file's parts may unpack to, in bytes, as its zip directory declares;
 the zip reader never unpacks a part beyond its declared size."""
+
+MAX_XLSX_PARTS: Final = 10_000
+"""The most parts an xlsx file's zip directory may list (a workbook has tens); checked in
+the zip's end record before the directory is read."""
 
 MAX_XLSX_ROWS: Final = 1_048_576
 """The most rows of a sheet read as a table: Excel's grid, so only a forged file passes it."""
@@ -68,12 +74,9 @@ MAX_SCORE_SHEET_COLUMNS: Final = 50
 """The most columns (AX) of a sheet in a score workbook."""
 
 
-def beyond(name: str, value: int) -> str:
+def beyond(name: str, value: int, fix: str = "split the file") -> str:
     """The end of a refusal: which limit was passed and what to do about it."""
-    return (
-        f"the limit is {name} = {value:,} (selectlib.io.limits); split the file, "
-        f"or raise {name} if the file is genuine"
-    )
+    return f"the limit is {name} = {value:,} (selectlib.io.limits); {fix}, or raise {name}"
 
 
 def check_file_size(path: Path) -> None:

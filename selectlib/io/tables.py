@@ -3,7 +3,8 @@
 Readers are chosen by file extension from one registry. Every cell of a CSV file is
 read as text (only empty cells are missing) so that ids like ``007`` survive and the
 profile, not the reader, decides what a value means. Anything that cannot be read
-raises :class:`~selectlib.InputError` naming the file and saying how to fix it.
+raises :class:`~selectlib.InputError` naming the file and saying how to fix it; a file
+larger than the limits of :mod:`selectlib.io.limits` is refused before it is read.
 """
 
 from __future__ import annotations
@@ -78,12 +79,14 @@ def _header(text: str, name: str) -> list[str]:
     """The header row of a CSV text; every line ending (LF, CRLF, CR) ends a row."""
     try:
         return next(csv.reader(io.StringIO(text, newline="")), [])
-    except csv.Error:  # a header cell longer than the csv module's own field limit
-        raise InputError(
-            f"line 1: a header cell is longer than {MAX_CSV_FIELD_CHARS:,} characters: "
-            + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS),
-            file=name,
-        ) from None
+    except csv.Error as exc:  # the csv module's own field limit is MAX_CSV_FIELD_CHARS
+        reason = (
+            "a header cell is longer than a CSV cell may be: "
+            + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it")
+            if "field limit" in str(exc)
+            else f"not a well-formed CSV header ({exc})"
+        )
+        raise InputError(f"line 1: {reason}", file=name) from None
 
 
 def _long_cells(frame: pd.DataFrame, name: str) -> None:
@@ -94,7 +97,7 @@ def _long_cells(frame: pd.DataFrame, name: str) -> None:
             row = int(lengths.fillna(0).to_numpy().argmax())
             raise InputError(
                 f"a cell of {int(lengths.iloc[row]):,} characters, longer than a CSV cell may "
-                "be: " + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS),
+                "be: " + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it"),
                 file=name,
                 row=row,
                 field=str(column),
@@ -168,9 +171,12 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    from pyarrow import ArrowException  # pyarrow: only when needed
+
+    check_file_size(path)
     try:
         return pd.read_parquet(path, engine="pyarrow")
-    except (ValueError, OSError) as exc:
+    except (ArrowException, ValueError, OSError) as exc:
         raise InputError(
             f"not a readable Parquet file ({exc}); write it again, e.g. with "
             "pandas.DataFrame.to_parquet",
@@ -180,6 +186,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def _read_json(path: Path) -> pd.DataFrame:
     name = str(path)
+    check_file_size(path)
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
@@ -23,12 +24,12 @@ from typing import Any, Final
 import attrs
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from selectlib.errors import InputError
 from selectlib.io.limits import (
     MAX_XLSX_CELLS,
     MAX_XLSX_COLUMNS,
+    MAX_XLSX_PARTS,
     MAX_XLSX_ROWS,
     MAX_XLSX_UNPACKED_BYTES,
     beyond,
@@ -41,7 +42,6 @@ XLSX_ERRORS: Final = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
-    InvalidFileException,
     OSError,
     LookupError,  # KeyError, IndexError
     ValueError,  # and UnicodeError
@@ -55,6 +55,14 @@ XLSX_ERRORS: Final = (
 
 _UNKNOWN: Final = re.compile(r"unexpected keyword argument '([^']*)'")
 """How openpyxl says an XML element has an attribute it does not know."""
+_MISSING: Final = re.compile(r"There is no item named '(.*)' in the archive")
+"""How zipfile says a part the workbook refers to is not in the file."""
+_END: Final = struct.Struct("<4s4H2LH")
+"""A zip's end of central directory record; field 4 is the number of parts."""
+_LOCATOR: Final = struct.Struct("<4sLQL")
+"""The zip64 locator just before it; field 2 is where the zip64 end record is."""
+_END64: Final = struct.Struct("<4sQ2H2L4Q")
+"""The zip64 end of central directory record; field 7 is the number of parts."""
 SAVE_AGAIN: Final = "open it in Excel and save it again as 'Excel Workbook (.xlsx)'"
 
 
@@ -121,8 +129,37 @@ def _part_at(parts: list[zipfile.ZipInfo], offset: int) -> str | None:
     return max(before, key=lambda part: part.header_offset).filename if before else None
 
 
+def _declared_parts(file: _Tracked) -> int:
+    """How many parts the zip's end record says its directory lists (zip64 too), read from
+    the file's tail before the directory itself is read."""
+    size = file.seek(0, io.SEEK_END)
+    file.seek(max(0, size - _END.size - 0xFFFF))  # the end record, and a comment of up to 64 KiB
+    tail = file.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _END.size > len(tail):
+        return 0  # not a zip: zipfile says so
+    parts = int(_END.unpack_from(tail, at)[4])
+    if (
+        parts == 0xFFFF
+        and at >= _LOCATOR.size
+        and tail[at - _LOCATOR.size :].startswith(b"PK\x06\x07")
+    ):
+        file.seek(_LOCATOR.unpack_from(tail, at - _LOCATOR.size)[2])
+        record = file.read(_END64.size)
+        if len(record) == _END64.size and record.startswith(b"PK\x06\x06"):
+            parts = int(_END64.unpack(record)[7])
+    return parts
+
+
 def _checked_parts(file: _Tracked, name: str) -> list[zipfile.ZipInfo]:
-    """The parts of the zip, refused if they would unpack to more than the limit."""
+    """The parts of the zip, refused if there are too many or they would unpack too large."""
+    declared = _declared_parts(file)
+    if declared > MAX_XLSX_PARTS:
+        raise InputError(
+            f"the workbook's zip directory lists {declared:,} parts, more than allowed; it was "
+            f"not read: {beyond('MAX_XLSX_PARTS', MAX_XLSX_PARTS)}",
+            file=name,
+        )
     try:
         parts = zipfile.ZipFile(file).infolist()
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -141,19 +178,25 @@ def _checked_parts(file: _Tracked, name: str) -> list[zipfile.ZipInfo]:
     return parts
 
 
+def _reason(cause: BaseException) -> tuple[str, bool]:
+    """What went wrong, in openpyxl's words made plainer; True if it names a missing part."""
+    text = str(cause.args[0]) if isinstance(cause, KeyError) and cause.args else str(cause)
+    text = text.strip().splitlines()[0] if text.strip() else type(cause).__name__
+    if missing := _MISSING.search(text):
+        return f"the part {missing[1]!r} is missing", True
+    if isinstance(cause, KeyError):
+        return f"no entry {text!r}", False
+    if isinstance(cause, TypeError) and (attribute := _UNKNOWN.search(text)):
+        return f"unknown attribute {attribute[1]!r}", False
+    return text[:300], False
+
+
 def _unreadable(exc: BaseException, part: str | None, name: str) -> InputError:
     """The InputError for a workbook openpyxl could not read, naming the part at fault."""
     cause = exc.__cause__ or exc  # openpyxl wraps a ValueError in "Unable to read workbook"
-    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-    missing = str(cause).startswith("There is no item named")
-    if isinstance(cause, KeyError) and not missing:
-        reason = f"no entry {cause.args[0]!r}" if cause.args else "an entry is missing"
-    elif isinstance(cause, TypeError) and (attribute := _UNKNOWN.search(reason)):
-        reason = f"unknown attribute {attribute[1]!r}"
+    reason, missing = _reason(cause)
     place = "" if missing or part is None else f"part {part}: "
-    return InputError(
-        f"not a readable .xlsx workbook: {place}{reason[:300]}; {SAVE_AGAIN}", file=name
-    )
+    return InputError(f"not a readable .xlsx workbook: {place}{reason}; {SAVE_AGAIN}", file=name)
 
 
 class _Refused(ValueError):
@@ -161,7 +204,11 @@ class _Refused(ValueError):
 
 
 def _rows(sheet: Any, bounds: Bounds) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The rows of a read-only sheet that hold a value, refused past the bounds."""
+    """The rows of a read-only sheet that hold a value, refused past the bounds.
+
+    A row's width counts its last cell even when that cell is empty but formatted, as
+    Excel's used range does: the work of reading a row grows with it.
+    """
     sheet.reset_dimensions()  # the declared dimension is not trusted
     at = f"sheet {sheet.title!r}"
     width = 0
@@ -171,25 +218,23 @@ def _rows(sheet: Any, bounds: Bounds) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 f"{at} has a row past row {bounds.rows.value:,}, more than allowed: "
                 + beyond(bounds.rows.name, bounds.rows.value)
             )
-        values = tuple(row)
-        while values and values[-1] is None:
-            values = values[:-1]
-        if not values:
-            continue
-        if len(values) > bounds.columns.value:
-            last = get_column_letter(min(len(values), 18_278))
+        if len(row) > bounds.columns.value:
             raise _Refused(
-                f"{at}, row {number} has a cell in column {last}, past column "
-                f"{get_column_letter(bounds.columns.value)}: "
+                f"{at}, row {number} has a cell in column {get_column_letter(len(row))}, past "
+                f"column {get_column_letter(bounds.columns.value)}: "
                 + beyond(bounds.columns.name, bounds.columns.value)
             )
-        width = max(width, len(values))
+        width = max(width, len(row))
         if bounds.cells is not None and number * width > bounds.cells.value:
             raise _Refused(
                 f"{at} spans more than {bounds.cells.value:,} cells (rows × columns) by row "
                 f"{number}: " + beyond(bounds.cells.name, bounds.cells.value)
             )
-        yield number, values
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        if end:
+            yield number, tuple(row[:end])
 
 
 def read_sheets(

@@ -16,7 +16,7 @@ import attrs
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from selectlib.errors import Problem
-from selectlib.io.limits import MAX_SCORE_SHEET_COLUMNS, MAX_SCORE_SHEET_ROWS, beyond
+from selectlib.io.limits import MAX_SCORE_SHEET_COLUMNS, MAX_SCORE_SHEET_ROWS
 from selectlib.io.xlsx import Sheet
 from selectlib.scoring.inputs import text_cell
 from selectlib.scoring.sheets import FORMAT, META, Layout
@@ -75,8 +75,8 @@ class _Keys:
             return None
         top = MAX_SCORE_SHEET_ROWS
         if len(text) > len(str(top)) or not low <= int(text) <= top:
-            limit = beyond("MAX_SCORE_SHEET_ROWS", top)
-            self.bad(cell, f"{key} is {text}, not a row from {low} to {top:,}; {limit}")
+            message = f"{key} is {text}, not a row from {low} to {top:,} (MAX_SCORE_SHEET_ROWS)"
+            self.bad(cell, message)
             return None
         return int(text)
 
