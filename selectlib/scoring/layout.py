@@ -38,11 +38,15 @@ class Stored:
     stage_at: str
     """The place (file, sheet, cell) of the stage id."""
     evaluator_at: str
+    """The place of the evaluator id."""
 
 
-@attrs.frozen
+@attrs.define
 class _Keys:
-    """The hidden sheet's rows by key: the row number and its non-empty values with cells."""
+    """The hidden sheet's rows by key, and the problems found while reading them.
+
+    A key's row is its number and its non-empty values, each with its cell (``"B5"``).
+    """
 
     at: str
     rows: dict[str, tuple[int, list[tuple[str, str]]]]
@@ -122,7 +126,7 @@ def _criteria(keys: _Keys, id_column: str | None) -> tuple[tuple[str, str], ...]
         if letter in seen and letter is not None:
             keys.bad(cell, f"columns: {letter} is used twice")
         seen.add(letter)
-    if len(keys.problems) or None in letters:
+    if keys.problems or None in letters:
         return ()
     return tuple((c, str(letter)) for (c, _), letter in zip(ids, letters, strict=True))
 
