@@ -3,7 +3,8 @@
 Readers are chosen by file extension from one registry. Every cell of a CSV file is
 read as text (only empty cells are missing) so that ids like ``007`` survive and the
 profile, not the reader, decides what a value means. Anything that cannot be read
-raises :class:`~selectlib.InputError` naming the file and saying how to fix it.
+raises :class:`~selectlib.InputError` naming the file and saying how to fix it; a file
+larger than the limits of :mod:`selectlib.io.limits` is refused before it is read.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
+import math
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
 from selectlib.errors import InputError
+from selectlib.io.limits import MAX_CSV_FIELD_CHARS, beyond, check_file_size
 from selectlib.io.safe import csv_unguarded
 
 __all__ = [
@@ -62,24 +64,66 @@ def _decode(data: bytes, name: str) -> str:
     )
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file (UTF-8, UTF-8 with BOM or CP949) as text cells; only empty cells are missing."""
-    name = str(path)
-    text = _decode(path.read_bytes(), name)
-    if not text.strip():
-        raise InputError("the file is empty; add a header row and one row per record", file=name)
-    header = next(csv.reader(io.StringIO(text)), [])
-    repeated = sorted({column for column in header if header.count(column) > 1})
+def _repeated(header: list[Any], name: str) -> None:
+    """Refuse a header that names a column twice (one copy would be read silently)."""
+    repeated = sorted({str(column) for column in header if header.count(column) > 1})
     if repeated:
         raise InputError(
             f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header; "
             "rename or remove the copies",
             file=name,
         )
+
+
+def _header(text: str, name: str) -> list[str]:
+    """The header row of a CSV text; every line ending (LF, CRLF, CR) ends a row."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:  # the csv module's own field limit is MAX_CSV_FIELD_CHARS
+        reason = (
+            "a header cell is longer than a CSV cell may be: "
+            + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it")
+            if "field limit" in str(exc)
+            else f"not a well-formed CSV header ({exc})"
+        )
+        raise InputError(f"line 1: {reason}", file=name) from None
+
+
+def _long_cells(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a cell longer than :data:`MAX_CSV_FIELD_CHARS`, naming its row and column."""
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        if lengths.max() > MAX_CSV_FIELD_CHARS:  # NaN (all empty) compares False
+            row = int(lengths.fillna(0).to_numpy().argmax())
+            raise InputError(
+                f"a cell of {int(lengths.iloc[row]):,} characters, longer than a CSV cell may "
+                "be: " + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it"),
+                file=name,
+                row=row,
+                field=str(column),
+            )
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file (UTF-8, UTF-8 with BOM or CP949) as text cells; only empty cells are missing.
+
+    Lines may end in LF, CRLF or CR (old Mac files), even mixed. The file's size and each
+    cell's length are bounded (:mod:`selectlib.io.limits`).
+    """
+    name = str(path)
+    check_file_size(path)
+    text = _decode(path.read_bytes(), name)
+    if not text.strip():
+        raise InputError("the file is empty; add a header row and one row per record", file=name)
+    _repeated(_header(text, name), name)
     try:
         # index_col=False: a trailing delimiter must not turn the first column into an index
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=False
+            io.StringIO(text, newline=""),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            index_col=False,
         )
     except (pd.errors.ParserError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[-1]
@@ -88,24 +132,51 @@ def read_csv(path: Path) -> pd.DataFrame:
             "header, and cells holding commas or line breaks must be quoted",
             file=name,
         ) from None
+    _long_cells(frame, name)
     return csv_unguarded(frame) if "'" in text else frame
 
 
+def _cell(value: Any) -> Any:
+    """An xlsx value as a table cell: empty is missing, a whole float a whole number."""
+    if value is None:
+        return math.nan
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+    """The first sheet of a workbook: the first row holding a value is the header; rows
+    after it keep their place (a blank row is a row of missing cells)."""
+    from selectlib.io.xlsx import TABLE_BOUNDS, read_sheets  # openpyxl: only when needed
+
+    name = str(path)
+    sheets = read_sheets(path, TABLE_BOUNDS, first_only=True)
+    if not sheets:
         raise InputError(
-            f"not a readable .xlsx workbook ({exc}); open it in Excel and save it as "
-            "'Excel Workbook (.xlsx)' with the applicants on the first sheet",
-            file=str(path),
-        ) from None
+            "the workbook has no worksheet; put the applicants on its first sheet", file=name
+        )
+    sheet = sheets[0]
+    if not sheet.rows:
+        return pd.DataFrame()
+    width = sheet.width
+    (first, header), *body = sheet.rows.items()
+    header = header + (None,) * (width - len(header))
+    _repeated([c for c in header if c is not None], name)
+    columns = [f"Unnamed: {i}" if c is None else c for i, c in enumerate(header)]
+    grid = [[math.nan] * width for _ in range(body[-1][0] - first if body else 0)]
+    for number, values in body:
+        grid[number - first - 1][: len(values)] = map(_cell, values)
+    return pd.DataFrame(grid, columns=columns, dtype=object)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    from pyarrow import ArrowException  # pyarrow: only when needed
+
+    check_file_size(path)
     try:
         return pd.read_parquet(path, engine="pyarrow")
-    except (ValueError, OSError) as exc:
+    except (ArrowException, ValueError, OSError) as exc:
         raise InputError(
             f"not a readable Parquet file ({exc}); write it again, e.g. with "
             "pandas.DataFrame.to_parquet",
@@ -115,6 +186,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def _read_json(path: Path) -> pd.DataFrame:
     name = str(path)
+    check_file_size(path)
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -8,21 +8,21 @@ Excel) is read by its column names. What the cells say is checked in :mod:`.read
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from selectlib.errors import InputError, Problem
+from selectlib.io.limits import MAX_SCORE_SHEET_COLUMNS, MAX_SCORE_SHEET_ROWS
 from selectlib.io.tables import read_csv
+from selectlib.io.xlsx import Bound, Bounds, Sheet, read_sheets
 from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.scoring.inputs import text_cell
+from selectlib.scoring.layout import read_layout
 from selectlib.scoring.sheets import (
-    FORMAT,
     ID_HEADER,
     LONG_COLUMNS,
     META,
@@ -117,43 +117,30 @@ def csv_entries(path: Path, problems: list[Problem]) -> list[Entry]:
     return _long_entries(name, columns, rows, problems)
 
 
-def _long_xlsx_entries(sheet: Any, name: str, problems: list[Problem]) -> list[Entry]:
-    rows = sheet.iter_rows()
-    columns = [text_cell(cell.value).lower() for cell in next(rows, ())]
+def _long_xlsx_entries(sheet: Sheet, name: str, problems: list[Problem]) -> list[Entry]:
+    """A long table on a sheet: its first row holding a value names the columns."""
+    (_, header), *rows = sheet.rows.items() or [(0, ())]
+    columns = [text_cell(value).lower() for value in header]
     at = f"{name}, sheet {sheet.title}, cell "
 
-    def located(row: Sequence[Any]) -> tuple[str, dict[str, Cell]]:
+    def located(number: int) -> tuple[str, dict[str, Cell]]:
         cells = {
-            c: Cell(cell.value, at + cell.coordinate) for c, cell in zip(columns, row, strict=True)
+            c: Cell(sheet.value(number, i), f"{at}{get_column_letter(i)}{number}")
+            for i, c in enumerate(columns, start=1)
         }
         return cells["score"].where, cells
 
-    return _long_entries(name, columns, map(located, rows), problems)
+    return _long_entries(name, columns, (located(number) for number, _ in rows), problems)
 
 
-def _layout(meta: dict[str, list[str]]) -> Layout:
-    """The layout stored in the hidden sheet; KeyError, IndexError or ValueError if damaged."""
-    if meta["format"] != [FORMAT]:
-        raise ValueError(meta["format"])
-    return Layout(
-        stage=meta["stage"][0],
-        evaluator_id=meta["evaluator_id"][0],
-        criteria=tuple(zip(meta["criteria"], meta["columns"], strict=True)),
-        sheet=meta["sheet"][0],
-        header_row=int(meta["header_row"][0]),
-        first_row=int(meta["first_row"][0]),
-        id_column=meta["id_column"][0],
-    )
-
-
-def _header_problems(sheet: Any, layout: Layout, spec: EvaluationSpec, at: str) -> list[Problem]:
+def _header_problems(sheet: Sheet, layout: Layout, spec: EvaluationSpec, at: str) -> list[Problem]:
     """Problems with the header row: it must still read what was written for these criteria."""
-    expected = [(f"{layout.id_column}{layout.header_row}", ID_HEADER)]
+    expected = [(layout.id_column, ID_HEADER)]
     problems = []
     if layout.stage in spec.stage_ids:
         criteria = {c.id: c for c in spec.stage(layout.stage).criteria}
         expected += [
-            (f"{column}{layout.header_row}", criterion_header(criteria[c]))
+            (column, criterion_header(criteria[c]))
             for c, column in layout.criteria
             if c in criteria
         ]
@@ -166,30 +153,33 @@ def _header_problems(sheet: Any, layout: Layout, spec: EvaluationSpec, at: str) 
                     "generate the sheets again from the current profile",
                 )
             )
+    row = layout.header_row
     problems += [
         Problem(
-            f"{at}cell {cell}",
+            f"{at}cell {column}{row}",
             f"the header reads {found!r} instead of {text!r}: a column was moved or renamed,"
             " or the profile changed since the sheet was made",
             "undo the change to the header row, or generate the sheets again",
         )
-        for cell, text in expected
-        if (found := text_cell(sheet[cell].value)) != text
+        for column, text in expected
+        if (found := text_cell(sheet.value(row, column_index_from_string(column)))) != text
     ]
     return problems
 
 
 def _sheet_rows(
-    sheet: Any, layout: Layout, at: str, ids: tuple[Cell, Cell], problems: list[Problem]
+    sheet: Sheet, layout: Layout, at: str, ids: tuple[Cell, Cell], problems: list[Problem]
 ) -> Iterator[Entry]:
     """The entries of a score sheet's rows; ``ids`` are the stage and evaluator cells."""
     seen: dict[str, str] = {}
-    for row in range(layout.first_row, sheet.max_row + 1):
-        id_cell = sheet[f"{layout.id_column}{row}"]
-        scores = [sheet[f"{column}{row}"] for _, column in layout.criteria]
-        applicant = Cell(text_cell(id_cell.value), f"{at}cell {id_cell.coordinate}")
+    id_column = column_index_from_string(layout.id_column)
+    columns = [column_index_from_string(column) for _, column in layout.criteria]
+    for row in (number for number in sheet.rows if number >= layout.first_row):
+        id_at = f"{layout.id_column}{row}"
+        applicant = Cell(text_cell(sheet.value(row, id_column)), f"{at}cell {id_at}")
+        scores = [sheet.value(row, column) for column in columns]
         if not applicant.value:
-            if any(text_cell(c.value) for c in scores):
+            if any(text_cell(value) for value in scores):
                 problems.append(
                     Problem(applicant.where, "scores without an applicant id", "restore it")
                 )
@@ -204,68 +194,58 @@ def _sheet_rows(
                 )
             )
             continue
-        seen[applicant.value] = id_cell.coordinate
-        for (criterion, column), cell in zip(layout.criteria, scores, strict=True):
-            where = f"{at}cell {cell.coordinate}"
+        seen[applicant.value] = id_at
+        for (criterion, column), value in zip(layout.criteria, scores, strict=True):
+            where = f"{at}cell {column}{row}"
             header = Cell(criterion, f"{at}cell {column}{layout.header_row}")
-            yield Entry(*ids, applicant, header, Cell(cell.value, where), where)
+            yield Entry(*ids, applicant, header, Cell(value, where), where)
 
 
 def _sheet_entries(
-    book: Any, name: str, spec: EvaluationSpec, problems: list[Problem]
+    sheets: dict[str, Sheet], name: str, spec: EvaluationSpec, problems: list[Problem]
 ) -> list[Entry]:
     """The entries of a score sheet written by :func:`write_sheets`."""
-    cells = {text_cell(row[0].value): row[1:] for row in book[META].iter_rows() if row}
-    meta = {
-        key: [text_cell(c.value) for c in row if text_cell(c.value)] for key, row in cells.items()
-    }
-    try:
-        layout = _layout(meta)
-    except (KeyError, IndexError, ValueError):
-        problems.append(
-            Problem(
-                f"{name}, sheet {META}",
-                "the hidden sheet that describes the layout is damaged",
-                "generate the sheet again with selectlib and copy the scores into it",
-            )
-        )
+    stored = read_layout(sheets[META], name)
+    if isinstance(stored, list):
+        problems += stored
         return []
-    if layout.sheet not in book.sheetnames:
+    layout = stored.layout
+    if layout.sheet not in sheets or layout.sheet == META:
         problems.append(Problem(name, f"no sheet {layout.sheet!r}", "rename the sheet back"))
         return []
-    sheet = book[layout.sheet]
+    sheet = sheets[layout.sheet]
     at = f"{name}, sheet {layout.sheet}, "
     header = _header_problems(sheet, layout, spec, at)
     problems += header
     if header:
         return []
-
-    def located(key: str) -> Cell:
-        cell = cells[key][0]
-        return Cell(cell.value, f"{name}, sheet {META}, cell {cell.coordinate}")
-
-    ids = (located("stage"), located("evaluator_id"))
+    ids = (Cell(layout.stage, stored.stage_at), Cell(layout.evaluator_id, stored.evaluator_at))
     return list(_sheet_rows(sheet, layout, at, ids, problems))
+
+
+SCORE_BOUNDS: Final = Bounds(
+    Bound("MAX_SCORE_SHEET_ROWS", MAX_SCORE_SHEET_ROWS),
+    Bound("MAX_SCORE_SHEET_COLUMNS", MAX_SCORE_SHEET_COLUMNS),
+)
+"""The bounds of every sheet of a score workbook (:mod:`selectlib.io.limits`)."""
 
 
 def xlsx_entries(path: Path, spec: EvaluationSpec, problems: list[Problem]) -> list[Entry]:
     """A score sheet (it has the hidden sheet) or else a long table on the first sheet."""
     try:
-        book = openpyxl.load_workbook(path)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        problems.append(
-            Problem(
-                path.name,
-                f"not a readable .xlsx workbook ({exc})",
-                "open it in Excel and save it as 'Excel Workbook (.xlsx)'",
-            )
-        )
+        read = read_sheets(path, SCORE_BOUNDS, formulas=True)
+    except InputError as exc:
+        problems.append(Problem(path.name, exc.reason))
         return []
-    if META in book.sheetnames:
-        return _sheet_entries(book, path.name, spec, problems)
-    first = book.worksheets[0]
-    header = {text_cell(cell.value).lower() for cell in next(first.iter_rows(max_row=1), ())}
-    if SHEET in book.sheetnames and not header >= set(LONG_COLUMNS):
+    sheets = {sheet.title: sheet for sheet in read}
+    if META in sheets:
+        return _sheet_entries(sheets, path.name, spec, problems)
+    if not read:
+        problems.append(Problem(path.name, "no worksheet", "put the scores on the first sheet"))
+        return []
+    first = read[0]
+    header = {text_cell(value).lower() for value in next(iter(first.rows.values()), ())}
+    if SHEET in sheets and not header >= set(LONG_COLUMNS):
         problems.append(
             Problem(
                 path.name,

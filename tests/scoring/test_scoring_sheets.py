@@ -486,10 +486,12 @@ def test_a_sheet_without_its_metadata(sheets: dict[str, Path]) -> None:
 def test_damaged_metadata(sheets: dict[str, Path]) -> None:
     edit(sheets["document_E01.xlsx"], {"B1": "selectlib.score_sheet/99"}, sheet="_selectlib")
     edit(sheets["document_E02.xlsx"], {"B5": "five"}, sheet="_selectlib")
-    damaged = "the hidden sheet that describes the layout is damaged"
     assert problems([sheets["document_E01.xlsx"], sheets["document_E02.xlsx"]]) == [
-        ("document_E01.xlsx, sheet _selectlib", damaged),
-        ("document_E02.xlsx, sheet _selectlib", damaged),
+        (
+            "document_E01.xlsx, sheet _selectlib, cell B1",
+            "format is 'selectlib.score_sheet/99', not 'selectlib.score_sheet/1'",
+        ),
+        ("document_E02.xlsx, sheet _selectlib, cell B5", "header_row is 'five', not a row number"),
     ]
 
 
