@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import yaml
@@ -74,9 +74,14 @@ class _Unreadable(Exception):
         self.hint = hint
 
 
+_CONDITION_KEYS: Final = frozenset({"condition", "when"})
+"""Keys whose value is a condition: a YAML comment after one on its line is refused."""
+
+
 class _Reader:
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, text: str = "") -> None:
         self.file = file
+        self.text = text
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
         self._scalars = _Loader("")
@@ -139,7 +144,26 @@ class _Reader:
                 continue
             self.lines[child] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, child)
+            if key in _CONDITION_KEYS:
+                self._trailing_comment(value_node, child)
         return result
+
+    def _trailing_comment(self, node: yaml.Node, path: KeyPath) -> None:
+        """A ``#`` after an unquoted condition on its line: YAML drops the rest as a
+        comment, but a reviewer reads it as part of the rule."""
+        if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+            return
+        end = node.end_mark.index
+        rest = self.text[end : self.text.find("\n", end) % (len(self.text) + 1)]
+        if "#" in rest:
+            comment = rest[rest.index("#") :].strip()
+            self._problem(
+                node,
+                path,
+                f"the comment {comment!r} follows the condition on its line; YAML drops it, "
+                "but a reader takes it for part of the rule",
+                "put the comment on a line of its own above the condition",
+            )
 
     def _problem(self, node: yaml.Node, path: KeyPath, message: str, hint: str = "") -> None:
         self.problems.append(
@@ -179,7 +203,7 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, list[
         return None, SourceMap(file), [Problem.in_profile("$", f"not valid YAML: {exc}", "", file)]
     if node is None:
         return None, SourceMap(file), []
-    reader = _Reader(file)
+    reader = _Reader(file, text)
     try:
         data = reader.build(node, ())
     except _Unreadable as exc:

@@ -406,3 +406,24 @@ def test_language_words_mixed_with_lookalikes_raise_only_expression_errors(parts
     source = " ".join(parts)
     column = column_of_refusal(source)
     assert column is None or 0 <= column <= len(source) + 1
+
+
+def test_a_yaml_comment_after_an_unquoted_condition_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    source = FLAGSHIP_YAML.read_text(encoding="utf-8")
+    start = source.index("condition:")
+    end = source.index("\n", start)
+    line = source.count("\n", 0, start) + 1
+    commented = source[:end] + "  # and cluster_count >= 50" + source[end:]
+    path = tmp_path / "commented.yaml"
+    path.write_text(commented, encoding="utf-8")
+    with pytest.raises(selectlib.ProfileError) as caught:
+        selectlib.load_profile(path)
+    (problem,) = caught.value.problems
+    assert problem.line == line
+    assert "'# and cluster_count >= 50'" in problem.message
+    assert "line of its own" in problem.hint
+    above = source[:start] + "# a note on its own line\n    " + source[start:]
+    path.write_text(above, encoding="utf-8")
+    assert selectlib.load_profile(path).criteria  # a comment on its own line is fine

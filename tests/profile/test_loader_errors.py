@@ -3,7 +3,7 @@
 Each fixture in ``fixtures/broken/`` is ``_base.yaml`` with one mistake (or a few).
 The line of each mistake carries a comment saying what must be reported there::
 
-    condition: staf >= 3  # expect: $.criteria[2].condition | unknown name 'staf' | expression
+    condition: "staf >= 3"  # expect: $.criteria[2].condition | unknown name 'staf' | expression
 
 that is the key path, a piece of the message and a piece of the hint (an empty
 piece only asks for a non-empty text); the expected line is the comment's own line.
