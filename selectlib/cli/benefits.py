@@ -161,6 +161,14 @@ def funding_line(funding: Funding, lang: Lang) -> str:
     return f"{head}: " + " · ".join(parts)
 
 
+def _why(frame: pd.DataFrame, row: int, reasons: str) -> str:
+    """The row's reasons, then why its funding (or else an amount) is missing, if it is."""
+    extra = [frame[c].iat[row] for c in ("funding_reason", "benefit_problems") if c in frame]
+    missing = next((p for p in extra if isinstance(p, str) and p), None)
+    parts = [frame[reasons].iat[row], missing]
+    return "; ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
 def applicants_table(profile: Profile, funding: Funding, lang: Lang, limit: int) -> Table:
     """The first ``limit`` applicants: outcome, amounts, requested, granted, funding, why."""
     frame = funding.table
@@ -186,7 +194,7 @@ def applicants_table(profile: Profile, funding: Funding, lang: Lang, limit: int)
     for row in range(shown):
         outcome = Outcome(str(frame["outcome"].iat[row]))
         status = str(frame["funding"].iat[row])
-        why = frame["problems" if outcome is Outcome.INVALID else reasons].iat[row]
+        why = _why(frame, row, "problems" if outcome is Outcome.INVALID else reasons)
         table.add_row(
             cell(frame[identifier].iat[row] if has_id and identifier else row + 1),
             cell(getattr(profile.spec.outcome, outcome.value).get(lang), OUTCOME_STYLES[outcome]),

@@ -16,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from selectlib.cli.options import ForceOpt, check_outputs
+from selectlib.cli.options import ForceOpt, check_outputs, option_day
+from selectlib.cli.render import say
 from selectlib.errors import InputError
 from selectlib.io.files import write_file
 
@@ -136,68 +137,105 @@ def _summary(found: pd.DataFrame) -> Table:
     return table
 
 
+LevelOpt = Annotated[int, typer.Option("--level", help="KSIC digits: 2, 3 or 5.")]
+UnitOpt = Annotated[str, typer.Option("--unit", help="dong, sigungu or radius:METRES.")]
+DayOpt = Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).")]
+ClustersOutOpt = Annotated[Path | None, typer.Option("--out", help="Write the clusters here.")]
+MapOpt = Annotated[Path | None, typer.Option("--map", help="Write an HTML map here.")]
+ExcludedOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--excluded", help="Write every firm left out of the count, with its reason, here."
+    ),
+]
+UrbanOpt = Annotated[bool, typer.Option(help="Leave out C12, C19, C21, C30, C31 (도시형소공인).")]
+LimitOpt = Annotated[
+    float, typer.Option(help="A firm counts with fewer regular employees than this.")
+]
+MetroCountyOpt = Annotated[
+    str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
+]
+SejongOpt = Annotated[str, typer.Option(help="Sejong's area type: metro or city.")]
+
+
+def _count(
+    registry: Registry,
+    polygons: Areas | None,
+    unit: str,
+    rule: tuple[int, float, bool],
+    day: dt.date,
+    policy: Any,
+) -> tuple[pd.DataFrame, Any]:
+    """The clusters found, and every firm's status in the count (used or why not)."""
+    from selectlib.geo.codes import area_types
+    from selectlib.geo.count import count_by_code, count_by_point
+    from selectlib.geo.status import radius_status
+    from selectlib.geo.thresholds import discover
+
+    level, limit, exclude = rule
+    kind, radius = _unit(unit)
+    if kind == "radius":
+        assert radius is not None
+        found = _radius_clusters(registry, polygons, radius, level, day, exclude, limit, policy)
+        return found, radius_status(registry, level, limit, exclude)
+    counts = (
+        count_by_point(registry, polygons, kind, level, limit, exclude)
+        if polygons is not None
+        else count_by_code(registry, kind, level, limit, exclude)
+    )
+    system = _system(registry, polygons)
+    return discover(counts, lambda units: area_types(units, system, day, policy)), counts.status
+
+
 def clusters(
     firms: FirmsArg,
     areas: AreasOpt = None,
-    level: Annotated[int, typer.Option("--level", help="KSIC digits: 2, 3 or 5.")] = 5,
-    unit: Annotated[str, typer.Option("--unit", help="dong, sigungu or radius:METRES.")] = "dong",
-    on: Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the clusters here.")] = None,
-    map_: Annotated[Path | None, typer.Option("--map", help="Write an HTML map here.")] = None,
-    exclude_urban: Annotated[
-        bool, typer.Option(help="Leave out C12, C19, C21, C30, C31 (도시형소공인).")
-    ] = True,
-    employee_limit: Annotated[
-        float, typer.Option(help="A firm counts with fewer regular employees than this.")
-    ] = 10,
-    metro_county: Annotated[
-        str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
-    ] = "county",
-    sejong: Annotated[str, typer.Option(help="Sejong's area type: metro or city.")] = "metro",
+    level: LevelOpt = 5,
+    unit: UnitOpt = "dong",
+    on: DayOpt = None,
+    out: ClustersOutOpt = None,
+    map_: MapOpt = None,
+    excluded: ExcludedOpt = None,
+    exclude_urban: UrbanOpt = True,
+    employee_limit: LimitOpt = 10,
+    metro_county: MetroCountyOpt = "county",
+    sejong: SejongOpt = "metro",
     force: ForceOpt = False,
 ) -> None:
-    """Find every cluster in a firm registry: (unit, industry) reaching its threshold."""
-    from selectlib.dates import as_date
-    from selectlib.geo.codes import AreaTypePolicy, area_types
-    from selectlib.geo.count import count_by_code, count_by_point
+    """Find every cluster in a firm registry: (unit, industry) reaching its threshold.
+
+    Every firm is accounted for: the summary counts the firms used and, by reason, those
+    left out; --excluded writes each one left out with its reason.
+    """
+    from selectlib.geo.codes import AreaTypePolicy
     from selectlib.geo.errors import GeoError
-    from selectlib.geo.thresholds import discover
     from selectlib.geo.webmap import cluster_map
     from selectlib.io.write import write_table
 
-    check_outputs([out, map_], [firms, areas], force)
+    check_outputs([out, map_, excluded], [firms, areas], force)
     console = Console(highlight=False)
-    kind, radius = _unit(unit)
-    day = as_date(on)
+    _unit(unit)  # a bad --unit stops before the files are read
+    day = option_day(on)
     try:
         policy = AreaTypePolicy(metro_county=metro_county, sejong=sejong)  # type: ignore[arg-type]
     except ValueError as exc:
         raise GeoError(f"--metro-county / --sejong: {exc.args[0]}") from None
     registry, polygons = read_geo(firms, areas)
-    console.print(f"firm registry: {registry.report.summary()}", markup=False)
+    say(console, f"firm registry: {registry.report.summary()}")
     if polygons is not None:
-        console.print(f"areas: {polygons.report.summary()}", markup=False)
-    if kind == "radius":
-        assert radius is not None
-        found = _radius_clusters(
-            registry, polygons, radius, level, day, exclude_urban, employee_limit, policy
-        )
-    else:
-        counts = (
-            count_by_point(registry, polygons, kind, level, employee_limit, exclude_urban)
-            if polygons is not None
-            else count_by_code(registry, kind, level, employee_limit, exclude_urban)
-        )
-        console.print(f"counting: {counts.report.summary()}", markup=False)
-        system = _system(registry, polygons)
-        found = discover(counts, lambda units: area_types(units, system, day, policy))
-    console.print(f"{len(found):,} clusters ({unit}, KSIC {level} digits, on {day})", markup=False)
+        say(console, f"areas: {polygons.report.summary()}")
+    found, status = _count(
+        registry, polygons, unit, (level, employee_limit, exclude_urban), day, policy
+    )
+    say(console, f"firms: {status.summary()}")
+    say(console, f"{len(found):,} clusters ({unit}, KSIC {level} digits, on {day})")
     if len(found):
         console.print(_summary(found))
-    if out is not None:
-        write_table(found, out, force=True)
-        console.print(f"wrote {out}", markup=False)
+    for path, frame in ((out, found), (excluded, status.excluded)):
+        if path is not None:
+            write_table(frame, path, force=True)
+            say(console, f"wrote {len(frame):,} rows to {path}")
     if map_ is not None:
         html = cluster_map(found, polygons, registry)
         write_file(map_, lambda path: path.write_text(html, encoding="utf-8"))
-        console.print(f"wrote {map_}", markup=False)
+        say(console, f"wrote {map_}")

@@ -10,6 +10,7 @@ detail. Benefit amounts that cannot be worked out say why and name the limit
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -448,3 +449,22 @@ def test_a_geometry_that_is_no_finite_point_is_reported(bad: tuple[float, float]
     assert status.table["status"].tolist() == ["used", "excluded"]
     assert status.excluded.loc[0, "reason"] in ("missing_geometry", "outside_areas")
     assert "no code either" in status.excluded.loc[0, "detail"]
+
+
+def test_the_clusters_command_accounts_for_every_firm(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from selectlib.cli.app import app
+
+    excluded = tmp_path / "excluded.csv"
+    firms = SAMPLE_GEO / "firms.csv"
+    args = ["clusters", str(firms), "--areas", str(SAMPLE_GEO / "areas.geojson")]
+    result = CliRunner().invoke(app, [*args, "--on", "2024-05-01", "--excluded", str(excluded)])
+    assert result.exit_code == 0, result.output
+    rows_in = len(pd.read_csv(firms, dtype=str))
+    left_out = pd.read_csv(excluded, dtype=str)
+    used = int(result.output.split(" used, ")[0].rsplit(" ", 1)[1])
+    assert used + len(left_out) == rows_in
+    assert left_out["reason"].notna().all()
+    assert left_out["detail"].notna().all()
+    assert f"{rows_in} rows: {used} used, {len(left_out)} excluded" in result.output
