@@ -24,6 +24,7 @@ from selectlib.eligibility.decision import (
 from selectlib.eligibility.serialize import decision_from_dict, decision_to_dict, make_converter
 from selectlib.errors import (
     CriterionNotFoundError,
+    DateError,
     ExpressionError,
     InputError,
     OutputError,
@@ -49,6 +50,7 @@ __all__ = [
     "CriterionNotFoundError",
     "CriterionResult",
     "CriterionStatus",
+    "DateError",
     "Decision",
     "Env",
     "ExpressionError",

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from selectlib.errors import InputError
+from selectlib.errors import DateError
 
-__all__ = ["DateError", "DateLike", "as_date", "day_of"]
+__all__ = ["DateLike", "as_date", "day_of"]
 
 DateLike = dt.date | str | None
 
 _FORMS = "a datetime.date or text 'YYYY-MM-DD'"
-
-
-class DateError(InputError):
-    """An argument that should be a day is not one; ``argument`` names it (``on``).
-
-    ``reason`` says what is wrong without the argument's name, for callers that name
-    it their own way (the command line's ``--on``).
-    """
-
-    def __init__(self, argument: str, reason: str) -> None:
-        super().__init__(reason)
-        self.argument = argument
-        self.args = (f"{argument}: {reason}",)
 
 
 def _shown(value: object) -> str:

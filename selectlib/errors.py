@@ -17,6 +17,7 @@ __all__ = [
     "ArgumentError",
     "BenefitError",
     "CriterionNotFoundError",
+    "DateError",
     "ExpressionError",
     "InputError",
     "OutputError",
@@ -214,3 +215,16 @@ class OutputError(SelectlibError, ValueError):
         self.file = file
         self.reason = message
         super().__init__(f"{file}: {message}")
+
+
+class DateError(InputError):
+    """An argument that should be a day is not one; ``argument`` names it (``on``).
+
+    ``reason`` says what is wrong without the argument's name, for callers that name
+    it their own way (the command line's ``--on``).
+    """
+
+    def __init__(self, argument: str, reason: str) -> None:
+        super().__init__(reason)
+        self.argument = argument
+        self.args = (f"{argument}: {reason}",)

@@ -33,6 +33,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from selectlib.dates import day_of
 from selectlib.geo.errors import GeoError
 from selectlib.geo.sidos import AMBIGUOUS, CODE_CHANGES, SIDOS, UNKNOWN, CodeSystem, Sido
 
@@ -86,17 +87,6 @@ def _as_system(system: CodeSystem | str) -> CodeSystem:
         return CodeSystem(system)
     except ValueError:
         raise GeoError(f"code system must be 'kostat' or 'mois'; got {system!r}") from None
-
-
-def _as_date(on: dt.date | str) -> dt.date:
-    if isinstance(on, dt.datetime):
-        return on.date()
-    if isinstance(on, dt.date):
-        return on
-    try:
-        return dt.date.fromisoformat(str(on).strip())
-    except ValueError:
-        raise GeoError(f"{on!r} is not a date: give a datetime.date or 'YYYY-MM-DD'") from None
 
 
 def _code_text(value: object) -> str | None:
@@ -243,7 +233,7 @@ def current_code(code: Any, system: CodeSystem | str, on: dt.date | str) -> Any:
 
     KOSTAT codes are returned unchanged; codes not valid in ``system`` give None.
     """
-    known, day = _as_system(system), _as_date(on)
+    known, day = _as_system(system), day_of(on)
 
     def one(text: str) -> str | None:
         if not _valid(text, known):
@@ -268,7 +258,7 @@ def sido_crosswalk(
     >>> sido_crosswalk(["32", "21", "35"], "kostat", "mois", "2023-12-31").tolist()
     ['51', '26', '45']
     """
-    known, wanted, day = _as_system(source), _as_system(target), _as_date(on)
+    known, wanted, day = _as_system(source), _as_system(target), day_of(on)
 
     def one(text: str) -> str | None:
         sido = _sido_in(text, known) if _valid(text, known) else None
@@ -350,7 +340,7 @@ def area_types(
     Returns two object arrays (or two scalars for one code); ``policy`` defaults to
     :class:`AreaTypePolicy()`.
     """
-    known, day = _as_system(system), _as_date(on)
+    known, day = _as_system(system), day_of(on)
     rules = AreaTypePolicy() if policy is None else policy
     types, reasons, sidos, counties = _map_codes(
         sigungu_codes,

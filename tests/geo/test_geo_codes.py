@@ -356,8 +356,11 @@ def test_bad_arguments_raise_geo_errors():
         area_types(["11010"], "census", ON)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, selectlib.SelectlibError)
-    with pytest.raises(GeoError, match="YYYY-MM-DD"):
-        current_code("42150", "mois", "2023-13-01")
+    for day in ("2023-13-01", pd.NaT, dt.datetime(2024, 5, 1, tzinfo=dt.UTC)):
+        with pytest.raises(selectlib.DateError, match=r"^on: "):  # the same as everywhere
+            current_code("42150", "mois", day)
+        with pytest.raises(selectlib.DateError, match=r"^on: "):
+            area_types(["11010"], "kostat", day)
     with pytest.raises(ValueError, match="metro_county"):
         AreaTypePolicy(metro_county="rural")  # type: ignore[arg-type]
 

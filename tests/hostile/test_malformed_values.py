@@ -26,9 +26,9 @@ from strategies import FLAGSHIP, ON
 from typer.testing import CliRunner, Result
 
 import selectlib
+from selectlib import DateError
 from selectlib.cli.app import app
 from selectlib.cli.options import MAX_SET_DEPTH, MAX_SET_LENGTH, parse_set
-from selectlib.dates import DateError
 from selectlib.geo.areas import read_areas
 from selectlib.geo.errors import GeoError
 from selectlib.profile.compiled import from_text
