@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 import cattrs
+import numpy as np
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from selectlib.eligibility.coerce import shown
@@ -56,6 +57,8 @@ converter.register_structure_hook(dt.date, _structure_date)
 
 
 def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
+    if isinstance(value, np.generic) and not isinstance(value, np.str_ | np.bytes_):
+        value = value.item()  # np.int64(3) from a DataFrame is the number 3
     if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):

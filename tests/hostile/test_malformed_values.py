@@ -400,3 +400,12 @@ def test_a_ring_geos_cannot_build_in_geoparquet_names_the_feature(tmp_path: Path
     pq.write_table(table.set_column(index, "geometry", wkb), path)
     with pytest.raises(GeoError, match=r"feature 1 .*2101052"):
         read_areas(path)
+
+
+def test_numpy_scalars_are_parameter_values_like_the_numbers_they_hold() -> None:
+    profile = selectlib.load_profile("micro_manufacturer_center_2024")
+    for given, seen in ((np.int64(2), 2), (np.float64(2.0), 2.0), (np.int32(5), 5)):
+        reform = profile.with_params({"min_staff": given})
+        value = reform.params_on("2024-05-01").values["min_staff"]
+        assert value == seen
+        assert type(value) is type(seen)  # plain Python, as if written in the profile
