@@ -80,8 +80,15 @@ def beyond(name: str, value: int, fix: str = "split the file") -> str:
 
 
 def check_file_size(path: Path) -> None:
-    """Refuse a table file larger than :data:`MAX_TABLE_BYTES`, by ``stat``, before reading it."""
-    size = path.stat().st_size
+    """Refuse a table file larger than :data:`MAX_TABLE_BYTES`, by ``stat``, before reading
+    it; a file that cannot be looked at is an :class:`InputError` too."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror or exc}); check the path and its permissions",
+            file=str(path),
+        ) from None
     if size > MAX_TABLE_BYTES:
         raise InputError(
             f"the file is {size:,} bytes, more than a table may be; it was not read: "

@@ -112,7 +112,13 @@ def read_csv(path: Path) -> pd.DataFrame:
     """
     name = str(path)
     check_file_size(path)
-    text = _decode(path.read_bytes(), name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror or exc}); check its permissions", file=name
+        ) from None
+    text = _decode(data, name)
     if not text.strip():
         raise InputError("the file is empty; add a header row and one row per record", file=name)
     _repeated(_header(text, name), name)
@@ -250,7 +256,8 @@ def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.Data
         raise InputError(f"the file {problem}; check the path", file=str(path))
     try:
         return reader(path)
-    except PermissionError:
+    except OSError as exc:
         raise InputError(
-            "permission denied; check the file's permissions", file=str(path)
+            f"cannot read the file ({exc.strerror or exc}); check its permissions",
+            file=str(path),
         ) from None

@@ -443,3 +443,25 @@ def test_evaluate_and_sheets_with_damaged_and_cr_only_inputs(tmp_path: Path) -> 
     repack(damaged_evaluators, {"xl/workbook.xml": b"<workbook"})
     result = run(*sheets, "--evaluators", damaged_evaluators)
     assert_one_error(result, "evaluators.xlsx: not a readable .xlsx workbook: part xl/workbook.xml")
+
+
+def test_a_file_that_cannot_be_read_is_a_located_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unreadable file (no permission; running as root, the error is simulated)."""
+    import selectlib
+    from selectlib.io import sample_data_dir
+    from selectlib.scoring import read_scores
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    spec = selectlib.load_profile("micro_manufacturer_center_2024").spec.evaluation
+    assert spec is not None
+    scores = sample_data_dir() / "evaluation" / "scores.csv"
+    with pytest.raises(selectlib.SelectlibError, match=r"scores\.csv: cannot read the file"):
+        read_scores(scores, spec)
+    with pytest.raises(selectlib.InputError, match="Permission denied") as caught:
+        selectlib.io.read_table(sample_data_dir() / "applicants.csv")
+    assert caught.value.file is not None
