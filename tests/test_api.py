@@ -166,8 +166,8 @@ def test_decisions_are_frozen(flagship, good_record):
         decision.outcome = Outcome.INELIGIBLE
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         decision.statuses = ()
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        decision.criteria[0].status = selectlib.CriterionStatus.FAILED
+    with pytest.raises(AttributeError):  # a named tuple: immutable, and cheap to build
+        decision.criteria[0].status = selectlib.CriterionStatus.FAILED  # type: ignore[misc]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         decision.criteria[0].label.en = "changed"
     assert isinstance(decision.criteria, tuple)
