@@ -10,7 +10,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.eligibility.coerce import scalar_coercer
-from selectlib.eligibility.columns import Column, coerce_column, missing_column
+from selectlib.eligibility.columns import Column, check_text, coerce_column, missing_column
 from selectlib.eligibility.decision import CriterionStatus, Outcome
 from selectlib.eligibility.engine import Engine, wide_names
 from selectlib.errors import InputError
@@ -131,12 +131,24 @@ def _wide_column(field: Field, frame: pd.DataFrame, n: int) -> Column | None:
     return Column(matrix, missing if missing.any() else None, invalid, problems)
 
 
+def _read_fields(engine: Engine) -> frozenset[str] | None:
+    """The fields the criteria read; None (every field) when benefits may read any."""
+    if engine.benefits is not None:
+        return None
+    return frozenset().union(*(item.condition.whole.fields for item in engine.criteria))
+
+
 def _typed_columns(engine: Engine, frame: pd.DataFrame) -> dict[str, Column]:
+    """Every field's column; text that no criterion reads (an id, a name) is only checked."""
     n = len(frame)
+    read = _read_fields(engine)
     columns = {}
     for field in engine.fields:
         wide = _wide_column(field, frame, n) if field.kind is FieldKind.SET else None
-        if field.name in frame.columns:
+        unread = read is not None and field.name not in read
+        if unread and field.kind is FieldKind.TEXT and field.name in frame.columns:
+            column = check_text(field, frame[field.name])
+        elif field.name in frame.columns:
             column = coerce_column(field, frame[field.name])
             if wide is not None and column.missing is not None:
                 column = _fill_missing(column, wide)
@@ -324,7 +336,7 @@ def evaluate_table(
     eligible = pd.arrays.BooleanArray(outcome == 0, outcome >= 2)
     data: dict[str, Any] = {}
     if engine.identifier is not None and engine.identifier in frame.columns:
-        data[engine.identifier] = frame[engine.identifier].to_numpy()
+        data[engine.identifier] = frame[engine.identifier].array  # as given: no copy
     data["eligible"] = eligible
     data["outcome"] = categorical(outcome, OUTCOME_CATEGORIES)
     data["status"] = categorical(invalid.view(np.int8), ["ok", "invalid"])
