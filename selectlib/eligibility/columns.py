@@ -18,16 +18,17 @@ from selectlib.eligibility import fastpaths
 from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
 from selectlib.profile.model import Field, FieldKind
 
-__all__ = ["Column", "check_text", "coerce_column", "missing_column"]
+__all__ = ["Column", "check_text", "coerce_column", "missing_column", "narrowest"]
 
 
 @attrs.frozen(eq=False)
 class Column:
     """A typed column: values, which rows are missing, which are invalid and why.
 
-    ``values`` is int64 (integer), float64 (number), bool (boolean), int64 codes into
-    the field's choices (category), a 2-D bool matrix rows x choices (set) or an
-    object array (text). Entries that are missing or invalid hold a harmless filler.
+    ``values`` is int64 (integer), float64 (number), bool (boolean), codes into the
+    field's choices in the narrowest integer type that holds them (category), a 2-D
+    bool matrix rows x choices (set) or an object array (text). Entries that are
+    missing or invalid hold a harmless filler.
     ``missing`` and ``invalid`` are None when no row is missing or invalid, which
     saves a pass over the data in the common clean case.
     """
@@ -47,6 +48,11 @@ class Column:
         return either
 
 
+def narrowest(count: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer type that holds codes 0 to ``count`` (and -1)."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int64
+
+
 def _filler(field: Field, n: int) -> np.ndarray:
     if field.kind is FieldKind.SET:
         # column-major: each code's flags are contiguous, so per-code sums are fast
@@ -55,7 +61,7 @@ def _filler(field: Field, n: int) -> np.ndarray:
         FieldKind.INTEGER: np.int64,
         FieldKind.NUMBER: np.float64,
         FieldKind.BOOLEAN: np.bool_,
-        FieldKind.CATEGORY: np.int64,
+        FieldKind.CATEGORY: narrowest(len(field.choices)),
         FieldKind.TEXT: object,
     }[field.kind]
     return np.zeros(n, dtype=dtype) if dtype is not object else np.empty(n, dtype=object)
@@ -71,9 +77,10 @@ def _encode(field: Field, typed: Any) -> Any:
 
 
 def missing_column(field: Field, n: int) -> Column:
-    """A column of ``n`` missing values (its values are a read-only filler view)."""
+    """A column of ``n`` missing values (values and mask are read-only views of one entry)."""
     filler = _filler(field, 1)
-    return Column(np.broadcast_to(filler, (n, *filler.shape[1:])), np.ones(n, dtype=bool))
+    missing = np.broadcast_to(np.True_, (n,))
+    return Column(np.broadcast_to(filler, (n, *filler.shape[1:])), missing)
 
 
 def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Column:
@@ -127,16 +134,18 @@ def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) ->
     """
     categories = series.cat.categories
     part = coerce_column(field, pd.Series(categories, dtype=categories.dtype), coerce)
-    codes = series.cat.codes.to_numpy()
-    filler = _filler(field, 1)
-    values = np.concatenate([np.asarray(part.values), filler])[codes]
+    codes = series.array.codes
+    absent = bool(len(codes)) and bool(codes.min() < 0)
+    table = np.asarray(part.values)
+    if _same_codes(field, table, absent, part):
+        return Column(codes)  # the categories are the field's codes, in order: no copy
+    values = np.take(np.concatenate([table, _filler(field, 1)]), codes, axis=0)
     if field.kind is FieldKind.SET:
         values = np.asfortranarray(values)
-    absent = bool(len(codes)) and bool(codes.min() < 0)
     missing = None
     if absent or part.missing is not None:
         table = np.zeros(len(categories), bool) if part.missing is None else part.missing
-        missing = np.append(table, True)[codes]
+        missing = np.take(np.append(table, True), codes)
     if part.invalid is None or part.problems is None:
         return Column(values, missing)
     invalid = np.append(part.invalid, False)[codes]
@@ -144,6 +153,14 @@ def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) ->
     if not invalid.any():
         return Column(values, missing)
     return Column(values, missing, invalid, problems)
+
+
+def _same_codes(field: Field, table: np.ndarray, absent: bool, part: Column) -> bool:
+    """Whether a categorical's codes already are the field's codes, every row usable."""
+    if field.kind is not FieldKind.CATEGORY or absent or part.missing is not None:
+        return False
+    identity = np.arange(len(table))
+    return part.invalid is None and bool(np.array_equal(table, identity))
 
 
 def _by_distinct(field: Field, series: pd.Series, coerce: Coercer) -> Column:
@@ -189,7 +206,8 @@ def _category_fast_path(field: Field, series: pd.Series, coerce: Coercer) -> Col
     import pyarrow.compute as pc
 
     found = pc.index_in(fastpaths.arrow_chunks(series), value_set=pa.array(list(field.codes)))
-    codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    codes = found.astype(narrowest(len(field.choices)))
     unresolved = codes < 0
     if not unresolved.any():
         return Column(codes)
