@@ -84,6 +84,8 @@ def shown(value: Any, limit: int = 40) -> str:
     """
     if isinstance(value, int) and abs(value) >= _TEXT_LIMIT:
         return f"a {value.bit_length():,}-bit integer"
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64 | np.timedelta64):
+        value = value.item()  # 2.5, as one record shows it, not np.float64(2.5) from a column
     try:
         text = " ".join(repr(value).split())  # a Series' repr has one line per item
     except Exception:  # whatever an object's __repr__ raises, the message must not

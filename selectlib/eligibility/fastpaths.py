@@ -119,13 +119,12 @@ def text_is_valid(series: pd.Series) -> bool:
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype) or is_arrow_text(dtype):
         return True
-    if isinstance(dtype, np.dtype):
-        if dtype.kind in "iu":
-            return True
-        if dtype.kind == "f":
-            values = series.to_numpy()
-            finite = values[~np.isnan(values)]
-            return bool(np.isfinite(finite).all() and (np.floor(finite) == finite).all())
-        if dtype.kind == "O":
-            return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+    if pd.api.types.is_integer_dtype(dtype):  # numpy or pandas' nullable integers
+        return True
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = values[~np.isnan(values)]
+        return bool(np.isfinite(finite).all() and (np.floor(finite) == finite).all())
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
     return False

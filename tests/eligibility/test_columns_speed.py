@@ -112,8 +112,9 @@ def test_every_form_with_or_without_ids_gives_the_object_columns_results(columns
         pd.Series(["A-1", None, math.nan, "A-4"], dtype=object),
         pd.Series([1001, 1002, 1003, 1004], dtype=np.int64),
         pd.Series([1001.0, math.nan, 1003.0, 1004.0]),
+        pd.Series([1001, None, 1003, 1004], dtype="Int64"),
     ],
-    ids=["arrow", "categorical", "objects", "integers", "whole-floats"],
+    ids=["arrow", "categorical", "objects", "integers", "whole-floats", "nullable-integers"],
 )
 def test_an_id_column_changes_nothing_but_is_passed_through_as_given(ids):
     frame = pd.DataFrame(
@@ -135,8 +136,9 @@ def test_an_id_column_changes_nothing_but_is_passed_through_as_given(ids):
         pd.Series([True, False, True, False]),
         pd.Series([1.0, 1.5, math.inf, math.nan]),
         pd.Categorical(["A-1", 1.5, True, "A-1"]),
+        pd.Series([1.0, 2.5, None, 4.0], dtype="Float64"),
     ],
-    ids=["objects", "booleans", "floats", "categorical"],
+    ids=["objects", "booleans", "floats", "categorical", "nullable-floats"],
 )
 def test_an_invalid_id_makes_its_row_invalid_as_one_record_would(ids):
     frame = pd.DataFrame({"staff": [3, 3, 3, 3]}).assign(applicant_id=ids)
