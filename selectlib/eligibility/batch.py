@@ -46,7 +46,8 @@ def as_frame(table: TableLike) -> pd.DataFrame:
     the batch path sees exactly what :meth:`Profile.evaluate` sees.
     """
     if isinstance(table, pd.DataFrame):
-        repeated = table.columns[table.columns.duplicated()].unique().tolist()
+        unique = table.columns.is_unique
+        repeated = [] if unique else table.columns[table.columns.duplicated()].unique().tolist()
         if repeated:
             raise InputError(
                 f"column(s) {', '.join(map(str, repeated))} appear more than once; keep one of each"
@@ -217,22 +218,25 @@ def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys, uniques = np.take(lookup, key), present  # take: twice as fast as [] here
     else:
         keys, uniques = pd.factorize(key.astype(np.int64))
-    combos = np.array([[(int(u) // 3**i) % 3 for i in range(k)] for u in uniques], dtype=np.int8)
-    return keys, combos.reshape(len(uniques), k)
+    digits = np.asarray(uniques, dtype=np.int64)[:, None] // 3 ** np.arange(k, dtype=np.int64)
+    return keys, (digits % 3).astype(np.int8).reshape(len(uniques), k)
 
 
 def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
+    """Each combination's reasons: the failed or missing criteria's messages, in order."""
     sep = " "  # each message is a sentence ending in a full stop
-    texts = []
-    for combo in combos:
-        parts = []
-        for item, status in zip(engine.criteria, combo, strict=True):
-            if status:
-                crit = item.criterion
-                message = crit.messages.failed if status == _FAILED else crit.messages.missing
-                parts.append(f"{crit.label.get(lang)}: {message.get(lang)}")
-        texts.append(sep.join(parts))
-    return texts
+    said = [
+        (
+            "",
+            f"{item.criterion.label.get(lang)}: {item.criterion.messages.failed.get(lang)}",
+            f"{item.criterion.label.get(lang)}: {item.criterion.messages.missing.get(lang)}",
+        )
+        for item in engine.criteria
+    ]
+    return [
+        sep.join(said[i][status] for i, status in enumerate(combo) if status)
+        for combo in combos.tolist()
+    ]
 
 
 def categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[Any]:

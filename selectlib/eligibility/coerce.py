@@ -9,6 +9,7 @@ becomes :class:`Invalid`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -278,9 +279,11 @@ _SCALAR_FACTORIES: Final[Mapping[FieldKind, Callable[[Field], Coercer]]] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def scalar_coercer(field: Field) -> Coercer:
     """The function that turns one raw value of ``field`` into a typed value.
 
-    It returns the typed value, :data:`MISSING`, or an :class:`Invalid`.
+    It returns the typed value, :data:`MISSING`, or an :class:`Invalid`. Built once
+    per field (fields are frozen values): a table calls it for every column.
     """
     return _SCALAR_FACTORIES[field.kind](field)
