@@ -9,6 +9,7 @@ becomes :class:`Invalid`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -84,6 +85,8 @@ def shown(value: Any, limit: int = 40) -> str:
     """
     if isinstance(value, int) and abs(value) >= _TEXT_LIMIT:
         return f"a {value.bit_length():,}-bit integer"
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64 | np.timedelta64):
+        value = value.item()  # 2.5, as one record shows it, not np.float64(2.5) from a column
     try:
         text = " ".join(repr(value).split())  # a Series' repr has one line per item
     except Exception:  # whatever an object's __repr__ raises, the message must not
@@ -276,9 +279,11 @@ _SCALAR_FACTORIES: Final[Mapping[FieldKind, Callable[[Field], Coercer]]] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def scalar_coercer(field: Field) -> Coercer:
     """The function that turns one raw value of ``field`` into a typed value.
 
-    It returns the typed value, :data:`MISSING`, or an :class:`Invalid`.
+    It returns the typed value, :data:`MISSING`, or an :class:`Invalid`. Built once
+    per field (fields are frozen values): a table calls it for every column.
     """
     return _SCALAR_FACTORIES[field.kind](field)

@@ -14,19 +14,21 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from selectlib.eligibility.coerce import LARGEST, MISSING, Coercer, Invalid, scalar_coercer
+from selectlib.eligibility import fastpaths
+from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
 from selectlib.profile.model import Field, FieldKind
 
-__all__ = ["Column", "coerce_column", "missing_column"]
+__all__ = ["Column", "check_text", "coerce_column", "missing_column", "narrowest"]
 
 
 @attrs.frozen(eq=False)
 class Column:
     """A typed column: values, which rows are missing, which are invalid and why.
 
-    ``values`` is int64 (integer), float64 (number), bool (boolean), int64 codes into
-    the field's choices (category), a 2-D bool matrix rows x choices (set) or an
-    object array (text). Entries that are missing or invalid hold a harmless filler.
+    ``values`` is int64 (integer), float64 (number), bool (boolean), codes into the
+    field's choices in the narrowest integer type that holds them (category), a 2-D
+    bool matrix rows x choices (set) or an object array (text). Entries that are
+    missing or invalid hold a harmless filler.
     ``missing`` and ``invalid`` are None when no row is missing or invalid, which
     saves a pass over the data in the common clean case.
     """
@@ -46,6 +48,11 @@ class Column:
         return either
 
 
+def narrowest(count: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer type that holds codes 0 to ``count`` (and -1)."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int64
+
+
 def _filler(field: Field, n: int) -> np.ndarray:
     if field.kind is FieldKind.SET:
         # column-major: each code's flags are contiguous, so per-code sums are fast
@@ -54,7 +61,7 @@ def _filler(field: Field, n: int) -> np.ndarray:
         FieldKind.INTEGER: np.int64,
         FieldKind.NUMBER: np.float64,
         FieldKind.BOOLEAN: np.bool_,
-        FieldKind.CATEGORY: np.int64,
+        FieldKind.CATEGORY: narrowest(len(field.choices)),
         FieldKind.TEXT: object,
     }[field.kind]
     return np.zeros(n, dtype=dtype) if dtype is not object else np.empty(n, dtype=object)
@@ -70,65 +77,95 @@ def _encode(field: Field, typed: Any) -> Any:
 
 
 def missing_column(field: Field, n: int) -> Column:
-    """A column of ``n`` missing values (its values are a read-only filler view)."""
+    """A column of ``n`` missing values (values and mask are read-only views of one entry)."""
     filler = _filler(field, 1)
-    return Column(np.broadcast_to(filler, (n, *filler.shape[1:])), np.ones(n, dtype=bool))
-
-
-def _numeric_fast_path(field: Field, array: np.ndarray) -> Column | None:
-    """Native numeric/bool dtypes, vectorized with the scalar coercer's meaning.
-
-    Returns None (take the general path) as soon as any value would be invalid,
-    so the general path alone words the problems.
-    """
-    kind = array.dtype.kind
-    if field.kind is FieldKind.BOOLEAN and kind == "b":
-        return Column(array.astype(bool, copy=False))
-    if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER) and kind in "iu":
-        target = np.int64 if field.kind is FieldKind.INTEGER else np.float64
-        values = array.astype(target, copy=False)
-        return None if _out_of_bounds(field, values) else Column(values)
-    if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER) and kind == "f":
-        missing = np.isnan(array)
-        usable = np.where(missing, 0.0, array) if missing.any() else array
-        if not np.isfinite(usable).all() or _out_of_bounds(field, usable):
-            return None
-        if field.kind is FieldKind.INTEGER:
-            if not (np.floor(usable) == usable).all():
-                return None
-            usable = usable.astype(np.int64)
-        return Column(usable, missing if missing.any() else None)
-    return None
-
-
-def _out_of_bounds(field: Field, values: np.ndarray) -> bool:
-    """Whether any value lies outside the field's minimum/maximum or beyond LARGEST."""
-    if not len(values):
-        return False
-    low, high = values.min(), values.max()
-    if low < -LARGEST or high > LARGEST:
-        return True
-    if field.minimum is not None and low < field.minimum:
-        return True
-    return field.maximum is not None and bool(high > field.maximum)
+    missing = np.broadcast_to(np.True_, (n,))
+    return Column(np.broadcast_to(filler, (n, *filler.shape[1:])), missing)
 
 
 def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Column:
     """Coerce a whole column (pandas Series, numpy array or list) for ``field``.
 
-    Numeric dtypes take vectorized fast paths; anything else is factorized and the
-    scalar coercer runs once per *distinct* value, never once per row.
+    Categoricals (and Parquet dictionary columns, which pandas reads as categoricals) are
+    coerced once per category and mapped through their codes; native numeric dtypes and
+    Arrow text a yes/no, number or category field can parse take vectorized paths;
+    anything else is factorized and the scalar coercer runs once per *distinct* value,
+    never once per row.
     """
     series = data if isinstance(data, pd.Series) else pd.Series(_as_object_list(data))
-    n = len(series)
     dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _from_categories(field, series, coerce)
+    fast = None
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
-        fast = _numeric_fast_path(field, series.to_numpy())
-        if fast is not None:
-            return fast
-    if field.kind is FieldKind.CATEGORY and _is_arrow_text(dtype):
-        return _category_fast_path(field, series, coerce or scalar_coercer(field))
-    coerce = coerce or scalar_coercer(field)
+        fast = fastpaths.numeric(field, series.to_numpy())
+    elif fastpaths.is_arrow_text(dtype):
+        if field.kind is FieldKind.CATEGORY:
+            return _category_fast_path(field, series, coerce or scalar_coercer(field))
+        fast = fastpaths.arrow_text(field, series)
+    if fast is not None:
+        return Column(*fast)
+    return _by_distinct(field, series, coerce or scalar_coercer(field))
+
+
+def check_text(field: Field, data: pd.Series) -> Column:
+    """Which rows of a text column are invalid, for a field no criterion reads.
+
+    An identifier or a name is checked as a whole column (its type, see
+    :func:`~selectlib.eligibility.fastpaths.text_is_valid`), never once per distinct
+    value, which for an id is once per row. The column's values and missing rows are
+    not computed: nothing reads them.
+    """
+    if isinstance(data.dtype, pd.CategoricalDtype):
+        part = check_text(field, pd.Series(data.cat.categories))
+        if part.invalid is None:
+            return missing_column(field, len(data))
+    elif fastpaths.text_is_valid(data):
+        return missing_column(field, len(data))
+    column = coerce_column(field, data)
+    return Column(missing_column(field, len(data)).values, None, column.invalid, column.problems)
+
+
+def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) -> Column:
+    """A categorical column: each category coerced once, rows mapped through their codes.
+
+    The categories are used as they are (unused ones, any order); code -1 (missing)
+    picks the entry appended last, by numpy's negative indexing.
+    """
+    categories = series.cat.categories
+    part = coerce_column(field, pd.Series(categories, dtype=categories.dtype), coerce)
+    codes = series.array.codes
+    absent = bool(len(codes)) and bool(codes.min() < 0)
+    table = np.asarray(part.values)
+    if _same_codes(field, table, absent, part):
+        return Column(codes)  # the categories are the field's codes, in order: no copy
+    values = np.take(np.concatenate([table, _filler(field, 1)]), codes, axis=0)
+    if field.kind is FieldKind.SET:
+        values = np.asfortranarray(values)
+    missing = None
+    if absent or part.missing is not None:
+        table = np.zeros(len(categories), bool) if part.missing is None else part.missing
+        missing = np.take(np.append(table, True), codes)
+    if part.invalid is None or part.problems is None:
+        return Column(values, missing)
+    invalid = np.append(part.invalid, False)[codes]
+    problems = np.append(part.problems, np.array([None], object))[codes]
+    if not invalid.any():
+        return Column(values, missing)
+    return Column(values, missing, invalid, problems)
+
+
+def _same_codes(field: Field, table: np.ndarray, absent: bool, part: Column) -> bool:
+    """Whether a categorical's codes already are the field's codes, every row usable."""
+    if field.kind is not FieldKind.CATEGORY or absent or part.missing is not None:
+        return False
+    identity = np.arange(len(table))
+    return part.invalid is None and bool(np.array_equal(table, identity))
+
+
+def _by_distinct(field: Field, series: pd.Series, coerce: Coercer) -> Column:
+    """The general path: the scalar coercer once per distinct value, rows mapped by code."""
+    n = len(series)
     codes, uniques = _distinct(series)
     typed = [coerce(value) for value in uniques]
     # code -1 is pandas' "missing"; put it last so one lookup serves every row
@@ -159,10 +196,6 @@ def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Col
     return Column(values, missing, is_invalid[codes], messages[codes])
 
 
-def _is_arrow_text(dtype: Any) -> bool:
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
-
-
 def _category_fast_path(field: Field, series: pd.Series, coerce: Coercer) -> Column:
     """Arrow text matched against the codes in one C++ pass; other spellings go the slow way.
 
@@ -172,8 +205,9 @@ def _category_fast_path(field: Field, series: pd.Series, coerce: Coercer) -> Col
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = pc.index_in(pa.array(series.array), value_set=pa.array(list(field.codes)))
-    codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    found = pc.index_in(fastpaths.arrow_chunks(series), value_set=pa.array(list(field.codes)))
+    found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    codes = found.astype(narrowest(len(field.choices)))
     unresolved = codes < 0
     if not unresolved.any():
         return Column(codes)
