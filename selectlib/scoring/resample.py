@@ -289,21 +289,17 @@ def bootstrap_table(
     """
     plan = _Plan.of(result, draws)
     count = len(result.ids)
-    # a (draws, 1) array is summed pairwise by numpy, a wider one row after row (as
-    # here): one applicant's draws go in one chunk so its sums are numpy's, bit for bit
-    size = draws[0].shape[0] if count < 2 else chunk or _chunk_size(result)
     finals = np.zeros(count, np.int64)
     rank_sum = np.zeros(count, np.int64)
     credit = np.zeros(count)
     unscorable = np.zeros(count, np.int64)
-    for part in _chunks(draws, size):
+    for part in _chunks(draws, chunk or _chunk_size(result)):
         simulation = _run(result, plan, part)
         finals += simulation.finalists.sum(axis=0)
         rank_sum += simulation.ranks.sum(axis=0)
         unscorable += simulation.unscorable.sum(axis=0)
-        if count < 2:
-            credit = simulation.credit.sum(axis=0)
-            continue
+        # numpy sums a (draws, applicants) array's rows in order: so does this, and the
+        # means are numpy's to the last bit (one applicant's credits are 0 or 1: exact)
         for row in simulation.credit:
             credit += row
     draws_count = draws[0].shape[0]
