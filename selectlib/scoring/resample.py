@@ -167,6 +167,7 @@ class _Plan:
 
     @classmethod
     def of(cls, result: EvaluationResult, draws: Sequence[IntArray]) -> _Plan:
+        """The plan for ``draws`` of ``result``'s panels, built once per run."""
         prepared = result.prepared
         rules = prepared.spec.final.tie_breaks
         kept = []
