@@ -14,14 +14,22 @@ Timings are best of ``--repeat``: ``pipeline_s`` is prepare_evaluation + run_eva
 ``bootstrap_s`` the seeded panel bootstrap with ``--resamples`` draws, ``groupby_s`` a plain
 pandas groupby of the trimmed-mean stage totals (drop one highest and one lowest score per
 applicant and criterion, average, sum per applicant) on the same long table, checked against
-the pipeline's first-stage totals. The last lines are ``target_met=`` (pipeline + bootstrap
-under 2 s), ``pipeline_s=``, ``bootstrap_s=``, ``groupby_s=``. Nothing here asserts a time.
+the pipeline's first-stage totals. The same program with a fifth of the applicants is timed
+in the same run: ``scale_5x`` is pipeline + bootstrap at ``--applicants`` divided by the same
+at a fifth of them (5 for linear scaling), with ``pipeline_scale_5x`` and
+``bootstrap_scale_5x`` for each part. ``peak_mb`` is the most memory the pipeline and the
+bootstrap hold at once (tracemalloc, in one more untimed run), ``rss_mb`` the process's
+peak resident memory. The last lines are ``target_met=`` (pipeline + bootstrap under 2 s),
+``pipeline_s=``, ``bootstrap_s=``, ``groupby_s=``, then the scaling and memory figures.
+Nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -175,6 +183,38 @@ def groupby_totals(long: pd.DataFrame, recusals: list[Recusal]) -> dict[str, pd.
     return totals
 
 
+def timed_runs(
+    args: argparse.Namespace, applicants: int
+) -> tuple[float, float, EvaluationResult, pd.DataFrame, Callable[[], Any]]:
+    """Best-of timings of the pipeline and the bootstrap at ``applicants``, their last
+    results, and one untimed run of both (for the profile and the memory peak)."""
+    profile = make_profile(applicants, args.evaluators, args.criteria, args.stages)
+    table, long, panel, recusals = make_inputs(
+        applicants, args.evaluators, args.criteria, args.stages
+    )
+
+    def pipeline() -> EvaluationResult:
+        prepared = prepare_evaluation(profile, table, long, panel, recusals, on="2024-05-01")
+        return run_evaluation(prepared)
+
+    def bootstrap(result: EvaluationResult) -> pd.DataFrame:
+        return bootstrap_table(result, panel_draws(result, args.resamples, 0))
+
+    pipeline_s, result = best_of(args.repeat, pipeline)
+    bootstrap_s, frame = best_of(args.repeat, lambda: bootstrap(result))
+    return pipeline_s, bootstrap_s, result, frame, lambda: bootstrap(pipeline())
+
+
+def peak_mb(run: Callable[[], Any]) -> float:
+    """The most memory ``run`` holds at once above what was held before, in MB."""
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - start) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applicants", type=int, default=1000)
@@ -187,20 +227,9 @@ def main() -> None:
         "--profile", action="store_true", help="print a pyinstrument profile of one run"
     )
     args = parser.parse_args()
-    profile = make_profile(args.applicants, args.evaluators, args.criteria, args.stages)
-    table, long, panel, recusals = make_inputs(
-        args.applicants, args.evaluators, args.criteria, args.stages
-    )
-
-    def pipeline() -> EvaluationResult:
-        prepared = prepare_evaluation(profile, table, long, panel, recusals, on="2024-05-01")
-        return run_evaluation(prepared)
-
-    def bootstrap() -> pd.DataFrame:
-        return bootstrap_table(result, panel_draws(result, args.resamples, 0))
-
-    pipeline_s, result = best_of(args.repeat, pipeline)
-    bootstrap_s, frame = best_of(args.repeat, bootstrap)
+    fifth_pipeline_s, fifth_bootstrap_s, *_ = timed_runs(args, max(1, args.applicants // 5))
+    pipeline_s, bootstrap_s, result, frame, once = timed_runs(args, args.applicants)
+    _, long, _, recusals = make_inputs(args.applicants, args.evaluators, args.criteria, args.stages)
     groupby_s, totals = best_of(args.repeat, lambda: groupby_totals(long, recusals))
 
     first = result.stages[0]
@@ -214,10 +243,10 @@ def main() -> None:
 
         profiler = Profiler()
         profiler.start()
-        pipeline()
-        bootstrap()
+        once()
         profiler.stop()
         print(profiler.output_text(show_all=False))
+    peak = peak_mb(once)
 
     rows = len(long)
     print(
@@ -234,6 +263,12 @@ def main() -> None:
     print(f"pipeline_s={pipeline_s:.4f}")
     print(f"bootstrap_s={bootstrap_s:.4f}")
     print(f"groupby_s={groupby_s:.4f}")
+    scale = (pipeline_s + bootstrap_s) / (fifth_pipeline_s + fifth_bootstrap_s)
+    print(f"scale_5x={scale:.2f}")
+    print(f"pipeline_scale_5x={pipeline_s / fifth_pipeline_s:.2f}")
+    print(f"bootstrap_scale_5x={bootstrap_s / fifth_bootstrap_s:.2f}")
+    print(f"peak_mb={peak:.0f}")
+    print(f"rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """One stage's scores as an array ``(applicants, panel, criteria)``, every score checked.
 
-:func:`score_frame` cleans the long score table once; :func:`stage_cube` places each
-stage's rows in the cube, vectorized, reporting every score that has no place (an
-unknown applicant, an evaluator not on the panel, an unknown criterion), is given twice,
-is out of range or is off the stage's step.
+:func:`score_rows` indexes the long score table once: each id column becomes integer
+codes into its distinct clean texts (each text cleaned once, ids repeat a lot).
+:func:`stage_cube` places each stage's rows in the cube with numpy alone, reporting every
+score that has no place (an unknown applicant, an evaluator not on the panel, an unknown
+criterion), is given twice, is out of range or is off the stage's step. Locations for
+messages (``scores, row 7`` or the table's own ``where``) are written only when needed.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,9 +25,25 @@ from selectlib.scoring.errors import EvaluationInputError
 from selectlib.scoring.exact import off_step
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
 
-__all__ = ["SCORE_COLUMNS", "StageCube", "score_frame", "stage_cube"]
+__all__ = ["SCORE_COLUMNS", "Locations", "ScoreRows", "StageCube", "score_rows", "stage_cube"]
 
 SCORE_COLUMNS = ("stage", "evaluator_id", "applicant_id", "criterion", "score")
+
+
+@attrs.frozen(eq=False)
+class Locations:
+    """Where each row of the long score table is, for messages: the table's own ``where``
+    column when it has one (score sheets read back), else ``scores, row N`` (row 1 the
+    header), written only for the rows a message or a table shows."""
+
+    written: ObjectArray | None = None
+
+    def of(self, rows: IntArray) -> ObjectArray:
+        """The locations of ``rows`` (positions in the score table)."""
+        if self.written is not None:
+            located: ObjectArray = self.written[rows]
+            return located
+        return np.array([f"scores, row {r + 2}" for r in rows.tolist()], dtype=object)
 
 
 @attrs.frozen(eq=False)
@@ -33,7 +52,8 @@ class StageCube:
 
     ``scores`` is ``NaN`` where no score was given; ``recused`` is ``(applicants, panel)``,
     ``True`` where a recusal removes the evaluator for that applicant at this stage.
-    ``where`` holds the location of each score (or of the blank cell) for messages.
+    ``rows`` is each score's row in the score table (-1 where none), and :attr:`where`
+    its location, for messages.
     """
 
     stage: Stage
@@ -41,11 +61,72 @@ class StageCube:
     external: BoolArray
     scores: FloatArray
     recused: BoolArray
-    where: ObjectArray
+    rows: IntArray
+    locations: Locations = Locations()
+
+    @functools.cached_property
+    def where(self) -> ObjectArray:
+        """The location of each score (``""`` where none), written once when first read."""
+        cells = np.full(self.rows.shape, "", dtype=object)
+        given = self.rows >= 0
+        cells[given] = self.locations.of(self.rows[given])
+        return cells
 
 
-def score_frame(scores: pd.DataFrame) -> pd.DataFrame:
-    """The long score table with clean id texts, numeric scores and each row's place."""
+@attrs.frozen(eq=False)
+class IdColumn:
+    """An id column of the score table as ``codes`` into its distinct clean ``texts``."""
+
+    codes: IntArray
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, column: pd.Series) -> IdColumn:
+        """Factorize ``column`` once and clean each distinct value (empty cells are ``""``;
+        values that clean to the same text, such as ``7`` and ``"7 "``, share a code)."""
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        position: dict[str, int] = {}
+        cleaned = [text_cell(u) for u in uniques] + [""]  # the last one for code -1
+        remap = np.array([position.setdefault(t, len(position)) for t in cleaned], np.int64)
+        return cls(remap[codes], tuple(position))
+
+    def index_in(self, names: Sequence[str], rows: IntArray) -> IntArray:
+        """Each of ``rows``' position in ``names``: -1 where its text is not one of them."""
+        wanted = {name: i for i, name in enumerate(names)}
+        lookup = np.array([wanted.get(t, -1) for t in self.texts], np.int64)
+        found: IntArray = lookup[self.codes[rows]]
+        return found
+
+    def rows_of(self, text: str) -> IntArray:
+        """The positions of the rows whose text is ``text``, in order."""
+        if text not in self.texts:
+            return np.zeros(0, np.int64)
+        return np.flatnonzero(self.codes == self.texts.index(text))
+
+    def present(self) -> list[str]:
+        """The texts that occur, in code order."""
+        counts = np.bincount(self.codes, minlength=len(self.texts))
+        return [t for t, n in zip(self.texts, counts.tolist(), strict=True) if n]
+
+
+@attrs.frozen(eq=False)
+class ScoreRows:
+    """The long score table indexed once: id codes, numeric scores and the rows' places."""
+
+    stage: IdColumn
+    evaluator: IdColumn
+    applicant: IdColumn
+    criterion: IdColumn
+    score: FloatArray
+    locations: Locations
+
+    def text(self, column: IdColumn, row: int) -> str:
+        """The clean text of ``column`` at ``row``."""
+        return column.texts[int(column.codes[row])]
+
+
+def score_rows(scores: pd.DataFrame) -> ScoreRows:
+    """The long score table with its ids coded, numeric scores and each row's place."""
     missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
     if missing:
         raise EvaluationInputError(
@@ -57,23 +138,16 @@ def score_frame(scores: pd.DataFrame) -> pd.DataFrame:
                 )
             ]
         )
-    frame = pd.DataFrame(
-        {column: _id_texts(scores[column]) for column in SCORE_COLUMNS[:4]}
-        | {"score": pd.to_numeric(scores["score"], errors="coerce").to_numpy(np.float64)}
+    written = scores["where"].to_numpy(dtype=object) if "where" in scores.columns else None
+    stage, evaluator, applicant, criterion = (IdColumn.of(scores[c]) for c in SCORE_COLUMNS[:4])
+    return ScoreRows(
+        stage=stage,
+        evaluator=evaluator,
+        applicant=applicant,
+        criterion=criterion,
+        score=pd.to_numeric(scores["score"], errors="coerce").to_numpy(np.float64),
+        locations=Locations(written),
     )
-    frame["where"] = (
-        scores["where"].to_numpy(dtype=object)
-        if "where" in scores.columns
-        else np.char.add("scores, row ", np.arange(2, len(frame) + 2).astype(str)).astype(object)
-    )
-    return frame
-
-
-def _id_texts(column: pd.Series) -> ObjectArray:
-    """A column of ids as clean text, each distinct value cleaned once (ids repeat a lot)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    cleaned = np.array([text_cell(u) for u in uniques] + [""], dtype=object)
-    return cleaned[codes]
 
 
 def _placement_problem(
@@ -103,66 +177,85 @@ def _placement_problem(
 
 def _placed(
     stage: Stage,
-    rows: pd.DataFrame,
+    table: ScoreRows,
+    members: IntArray,
     ids: Sequence[str],
     panel_ids: Sequence[str],
     evaluators: Sequence[Evaluator],
     problems: list[Problem],
 ) -> IntArray:
-    """Each score row's (applicant, seat, criterion) index, ``-1`` where it has no place
-    (every such row reported)."""
+    """Each of the stage's rows' (applicant, seat, criterion) index, ``-1`` where it has no
+    place (every such row reported). ``members`` are the rows' positions in the table."""
     index = np.stack(
         [
-            pd.Index(ids).get_indexer(pd.Index(rows["applicant_id"])),
-            pd.Index(panel_ids).get_indexer(pd.Index(rows["evaluator_id"])),
-            pd.Index(stage.criterion_ids).get_indexer(pd.Index(rows["criterion"])),
+            table.applicant.index_in(ids, members),
+            table.evaluator.index_in(panel_ids, members),
+            table.criterion.index_in(stage.criterion_ids, members),
         ]
-    ).astype(np.int64)
-    records = rows[["applicant_id", "evaluator_id", "criterion", "where"]].to_numpy()
-    for row in np.flatnonzero((index < 0).any(axis=0)).tolist():
+    )
+    lost = np.flatnonzero((index < 0).any(axis=0))
+    for row, at in zip(lost.tolist(), table.locations.of(members[lost]).tolist(), strict=True):
         kind = int(np.argmax(index[:, row] < 0))
-        problems.append(_placement_problem(stage, evaluators, records[row], kind))
+        position = int(members[row])
+        record = (
+            table.text(table.applicant, position),
+            table.text(table.evaluator, position),
+            table.text(table.criterion, position),
+            at,
+        )
+        problems.append(_placement_problem(stage, evaluators, record, kind))
     return index
 
 
 def _repeats(
-    flat: IntArray, placed: IntArray, where: ObjectArray, problems: list[Problem]
+    flat: IntArray,
+    placed: IntArray,
+    members: IntArray,
+    locations: Locations,
+    problems: list[Problem],
 ) -> BoolArray:
     """Per placed row, whether an earlier row already scored its cell (each reported)."""
+    repeat = np.zeros(placed.size, bool)
+    if not flat.size or np.bincount(flat).max() <= 1:  # the usual case: no sort needed
+        return repeat
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
     starts = np.ones(order.size, bool)
     starts[1:] = ordered[1:] != ordered[:-1]
     first = placed[order][np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
-    for row, original in zip(placed[order][~starts].tolist(), first[~starts].tolist(), strict=True):
+    seconds = locations.of(members[placed[order][~starts]]).tolist()
+    firsts = locations.of(members[first[~starts]]).tolist()
+    for here, there in zip(seconds, firsts, strict=True):
         problems.append(
             Problem(
-                where[row],
-                f"a second score for the same cell (first at {where[original]})",
+                here,
+                f"a second score for the same cell (first at {there})",
                 "keep one score per evaluator, applicant and criterion",
             )
         )
-    repeat = np.zeros(placed.size, bool)
     repeat[order[~starts]] = True
     return repeat
 
 
 def _value_problems(
-    stage: Stage, values: FloatArray, criteria: IntArray, where: ObjectArray
+    stage: Stage, values: FloatArray, criteria: IntArray, at: IntArray, locations: Locations
 ) -> Iterator[Problem]:
-    """Placed scores outside the criterion's points, or off the stage's step."""
+    """Placed scores outside the criterion's points, or off the stage's step; ``at`` are
+    their rows in the score table."""
     maxima = np.array([c.max_points for c in stage.criteria])
     bad = ~np.isnan(values) & ((values < 0) | (values > maxima[criteria]))
-    for row in np.flatnonzero(bad).tolist():
+    rows = np.flatnonzero(bad)
+    for row, where in zip(rows.tolist(), locations.of(at[rows]).tolist(), strict=True):
         criterion = stage.criteria[int(criteria[row])]
         yield Problem(
-            where[row],
+            where,
             f"{values[row]:g} is outside 0–{criterion.max_points:g} ({criterion.id})",
             f"write a score from 0 to {criterion.max_points:g}",
         )
-    for row in np.flatnonzero(off_step(values, stage.step) & ~bad).tolist():
+    rows = np.flatnonzero(off_step(values, stage.step) & ~bad)
+    for row, where in zip(rows.tolist(), locations.of(at[rows]).tolist(), strict=True):
         yield Problem(
-            where[row],
+            where,
             f"{values[row]!r} is not a whole number of steps of {stage.step:g} "
             f"({stage.criteria[int(criteria[row])].id})",
             f"round the score to a multiple of {stage.step:g}",
@@ -186,7 +279,7 @@ def _recused(
 
 def stage_cube(
     stage: Stage,
-    frame: pd.DataFrame,
+    table: ScoreRows,
     ids: Sequence[str],
     evaluators: Sequence[Evaluator],
     recusals: Sequence[Recusal],
@@ -197,24 +290,26 @@ def stage_cube(
     panel = [e for e in evaluators if e.sits_on(stage.id)]
     panel_ids = [e.id for e in panel]
     shape = (len(ids), len(panel), len(stage.criteria))
-    rows = frame[frame["stage"] == stage.id]
-    where = rows["where"].to_numpy(dtype=object)
-    index = _placed(stage, rows, ids, panel_ids, evaluators, problems)
+    members = table.stage.rows_of(stage.id)
+    index = _placed(stage, table, members, ids, panel_ids, evaluators, problems)
     placed = np.flatnonzero((index >= 0).all(axis=0))
     flat = np.ravel_multi_index(tuple(index[:, placed]), shape) if placed.size else placed
-    repeat = _repeats(flat, placed, where, problems)
-    values = rows["score"].to_numpy(dtype=np.float64)
-    problems.extend(_value_problems(stage, values[placed], index[2, placed], where[placed]))
+    repeat = _repeats(flat, placed, members, table.locations, problems)
+    values = table.score[members]
+    problems.extend(
+        _value_problems(stage, values[placed], index[2, placed], members[placed], table.locations)
+    )
     keep = placed[~repeat]
     cube = np.full(shape, np.nan)
     cube.flat[flat[~repeat]] = values[keep]
-    cells = np.full(shape, "", dtype=object)
-    cells.flat[flat[~repeat]] = where[keep]
+    rows = np.full(shape, -1, np.int64)
+    rows.flat[flat[~repeat]] = members[keep]
     return StageCube(
         stage=stage,
         evaluator_ids=tuple(panel_ids),
         external=np.array([x.external for x in panel], dtype=bool),
         scores=cube,
         recused=_recused(stage, ids, panel_ids, recusals),
-        where=cells,
+        rows=rows,
+        locations=table.locations,
     )

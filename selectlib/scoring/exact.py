@@ -85,9 +85,10 @@ def off_step(values: npt.ArrayLike, step: float) -> npt.NDArray[np.bool_]:
 
 
 def _check(numerators: FloatArray) -> FloatArray:
-    with np.errstate(invalid="ignore"):
-        too_big = np.abs(numerators) >= LIMIT
-    if too_big.any():
+    # the largest and smallest numerators, NaN skipped: two passes, no temporary array
+    top = np.fmax.reduce(numerators, axis=None, initial=-np.inf)
+    bottom = np.fmin.reduce(numerators, axis=None, initial=np.inf)
+    if top >= LIMIT or bottom <= -LIMIT:
         raise ScoringError(
             "scores",
             [
@@ -140,6 +141,8 @@ class Exact:
             raise ScoringError(
                 "denominator", [f"{denominator} is not a multiple of {self.denominator}"]
             )
+        if factor == 1:
+            return self  # values are never changed in place: the same values serve
         return Exact(_check(self.numerators * float(factor)), denominator)
 
     def numerator_of(self, value: Fraction) -> float:
@@ -170,6 +173,14 @@ def from_decimals(values: npt.ArrayLike, places: int | None = None) -> Exact:
     return Exact(np.round(array * float(scale)), scale)
 
 
+def _distinct(sizes: FloatArray) -> list[int]:
+    """The distinct whole numbers among ``sizes``, in order; counted with ``bincount``
+    when they are small (panel sizes), which needs no sort."""
+    if sizes.size and sizes.max() < 4096 and (sizes == np.floor(sizes)).all():
+        return np.flatnonzero(np.bincount(sizes.astype(np.intp))).tolist()
+    return [int(d) for d in np.unique(sizes).tolist()]
+
+
 def ratio(sums: npt.ArrayLike, divisors: npt.ArrayLike, unit: int) -> Exact:
     """``sums / (divisors × unit)`` elementwise, exactly, over one shared denominator.
 
@@ -181,7 +192,7 @@ def ratio(sums: npt.ArrayLike, divisors: npt.ArrayLike, unit: int) -> Exact:
     top = np.asarray(sums, dtype=np.float64)
     below = np.asarray(divisors, dtype=np.float64)
     valid = np.isfinite(below) & (below > 0) & np.isfinite(top)
-    present: Sequence[int] = [int(d) for d in np.unique(below[valid]).tolist()]
+    present: Sequence[int] = _distinct(below[valid])
     shared = math.lcm(1, *present)
     factor = np.divide(shared, below, out=np.zeros(below.shape), where=valid)
     return Exact(_check(np.where(valid, top * factor, np.nan)), shared * unit)

@@ -54,8 +54,9 @@ def _dropped(scores: FloatArray, aggregate: str) -> npt.NDArray[np.object_]:
     high = np.argmax(np.where(np.isnan(scores), -np.inf, scores), axis=1)
     flipped = np.where(np.isnan(scores), np.inf, scores)[:, ::-1]
     low = scores.shape[1] - 1 - np.argmin(flipped, axis=1)
-    for a, c in np.argwhere(count >= 3).tolist():
-        result[a, c] = (int(high[a, c]), int(low[a, c]))
+    trimmed = count >= 3
+    pairs = zip(high[trimmed].tolist(), low[trimmed].tolist(), strict=True)
+    result[trimmed] = np.fromiter(pairs, dtype=object, count=int(trimmed.sum()))
     return result
 
 

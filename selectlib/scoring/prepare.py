@@ -25,7 +25,7 @@ from selectlib.decimals import MAX_PLACES, places_of
 from selectlib.errors import Problem
 from selectlib.profile.compiled import Profile
 from selectlib.profile.evaluation import EvaluationSpec
-from selectlib.scoring.cube import StageCube, score_frame, stage_cube
+from selectlib.scoring.cube import StageCube, score_rows, stage_cube
 from selectlib.scoring.errors import EvaluationInputError, ScoringError
 from selectlib.scoring.exact import Exact, common
 from selectlib.scoring.inputs import Evaluator, Recusal, text_cell
@@ -87,29 +87,31 @@ def _points(text: str) -> Fraction | None:
 
 
 def _number_column(applicants: pd.DataFrame, column: str, problems: list[Problem]) -> Exact:
-    """A column of points ≥ 0 (empty = 0), exactly as written; every bad cell reported."""
+    """A column of points ≥ 0 (empty = 0), exactly as written; every bad cell reported.
+
+    Each distinct text is read once (points repeat: 0, 1, 2 ...)."""
     if column not in applicants.columns:
         problems.append(
             Problem("applicants", f"no column {column!r}", "add it (empty cells mean 0)")
         )
         return Exact(np.zeros(len(applicants)), 1)
-    values: list[Fraction] = []
-    for index, cell in enumerate(applicants[column]):
-        text = text_cell(cell)
-        number = _points(text)
-        if number is None:
-            problems.append(
-                Problem(
-                    f"applicants, row {index + 2}, column {column}",
-                    f"{text!r} is not a number of points >= 0 "
-                    f"with at most {MAX_PLACES} decimal places",
-                    "write points such as 2 or 0.5, or leave it empty",
+    texts = [text_cell(cell) for cell in applicants[column]]
+    points = {text: _points(text) for text in dict.fromkeys(texts)}
+    if None in points.values():
+        for index, text in enumerate(texts):
+            if points[text] is None:
+                problems.append(
+                    Problem(
+                        f"applicants, row {index + 2}, column {column}",
+                        f"{text!r} is not a number of points >= 0 "
+                        f"with at most {MAX_PLACES} decimal places",
+                        "write points such as 2 or 0.5, or leave it empty",
+                    )
                 )
-            )
-            number = Fraction(0)
-        values.append(number)
-    shared = common(values)
-    return Exact(np.array([float(v * shared) for v in values]), shared)
+    values = {text: Fraction(0) if v is None else v for text, v in points.items()}
+    shared = common(values.values())
+    numerators = {text: float(v * shared) for text, v in values.items()}
+    return Exact(np.array([numerators[t] for t in texts], dtype=np.float64), shared)
 
 
 def _field_keys(
@@ -265,17 +267,16 @@ def prepare_evaluation(
     tie_keys, groups = _field_keys(spec, applicants, eligible, problems)
     problems += _panel_problems(spec, evaluators)
     problems += _recusal_problems(spec, recusals, set(ids), evaluators)
-    frame = score_frame(scores)
-    unknown = sorted(set(frame["stage"].unique()) - set(spec.stage_ids))
-    for name in unknown:
-        first = frame.loc[frame["stage"] == name, "where"].iloc[0]
+    table = score_rows(scores)
+    for name in sorted(set(table.stage.present()) - set(spec.stage_ids)):
+        first = table.locations.of(table.stage.rows_of(name)[:1])[0]
         problems.append(
             Problem(first, f"unknown stage {name!r}", f"use {', '.join(spec.stage_ids)}")
         )
     if len({e.id for e in evaluators}) < len(evaluators):
         raise EvaluationInputError(problems)  # the scores cannot be placed by evaluator
     cubes = tuple(
-        stage_cube(stage, frame, ids, evaluators, recusals, problems) for stage in spec.stages
+        stage_cube(stage, table, ids, evaluators, recusals, problems) for stage in spec.stages
     )
     if problems:
         raise EvaluationInputError(problems)

@@ -2,7 +2,9 @@
 
 A draw is, per stage, the cube's seats that sit (:mod:`.draws`: drawn with replacement,
 every member once, or all but one). :func:`simulate` re-runs the stages
-and the selection for all draws at once. The draws measure score uncertainty, not the
+and the selection for every draw, vectorized over chunks of draws whose working memory
+stays near :data:`CHUNK_BYTES` (:func:`bootstrap_table` keeps only per-applicant sums,
+so its memory does not grow with the resamples either). The draws measure score uncertainty, not the
 quorum, a rule about the real committee applied once by the pipeline: who lacks a quorum
 with the real panel (:func:`~selectlib.scoring.draws.real_quorum`) stays out of that
 stage in every draw. Drawn members recused for an applicant do not count for it; an
@@ -12,8 +14,7 @@ that draw and drops out.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -23,21 +24,20 @@ import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray
 from selectlib.profile.evaluation import FinalRules
-from selectlib.scoring.aggregate import AGGREGATES
-from selectlib.scoring.closedform import TABLE_SEATS, closed_form, extreme_tables
-from selectlib.scoring.cube import StageCube
-from selectlib.scoring.draws import real_quorum
-from selectlib.scoring.exact import Exact, from_decimals
+from selectlib.scoring.exact import Exact
+from selectlib.scoring.redraw import StageRedraw, advance
 from selectlib.scoring.result import EvaluationResult
-from selectlib.scoring.stage import StageRules, score_stage, weighted_total
+from selectlib.scoring.stage import weighted_total
 
-__all__ = ["Simulation", "bootstrap_table", "simulate"]
+__all__ = ["CHUNK_BYTES", "DRAW_BYTES", "Simulation", "bootstrap_table", "simulate"]
 
 
 CHUNK_BYTES = 100_000_000
-"""About the most memory one chunk of redrawn score panels may take (with its copies)."""
-COPIES = 6
-"""Working copies an aggregate makes of its input (gather, mask, sort, keep, where, sum)."""
+"""About the most memory one chunk of draws may take: draws run in chunks of this size,
+so memory stays bounded whatever the number of resamples."""
+DRAW_BYTES = 200
+"""About the memory one draw takes per applicant while its chunk runs: every stage's
+totals and tie-break criteria, the candidates, the ranks and the selection's state."""
 
 
 @attrs.frozen(eq=False)
@@ -71,97 +71,6 @@ def _competition(keys: Sequence[npt.NDArray[Any]], valid: BoolArray) -> tuple[In
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, start + 1, axis=-1)
     return order, ranks
-
-
-def _advance(totals: FloatArray, passed: BoolArray, cut: int, at_line: str) -> BoolArray:
-    """:func:`~selectlib.scoring.primitives.top` by stage total for every draw, one sort each.
-
-    Competition rank ≤ ``cut`` means a total at least the ``cut``-th best ("include");
-    a tied group ending within the cut means a total above the ``cut + 1``-th ("exclude").
-    """
-    key = np.sort(np.where(passed, -totals, np.inf), axis=-1)
-    edge = cut - 1 if at_line == "include" else cut
-    if edge >= key.shape[-1]:
-        return passed
-    line = key[:, edge : edge + 1]
-    return passed & ((-totals <= line) if at_line == "include" else (-totals < line))
-
-
-def _stage_draws(
-    result: EvaluationResult,
-    cube: StageCube,
-    draw: IntArray,
-    candidates: BoolArray,
-    columns: list[int],
-) -> tuple[Exact, BoolArray, BoolArray, Exact]:
-    """One stage's aggregate, floors, adjustments and pass mark, for every draw: the
-    totals, who passed, who was unscorable, and the criteria ``columns`` (tie-breaks).
-
-    Only who has a real quorum (:func:`real_quorum`) and is a candidate in some draw is
-    looked at. Draws go in chunks sized so that gathering their panels, ``(pairs, panel,
-    criteria)``, takes about :data:`CHUNK_BYTES`; the pipeline's own aggregate and
-    :func:`score_stage` score them. Trimmed means and means take :func:`closed_form`,
-    with the same exact numbers. Every chunk's aggregates are put over one denominator
-    (the seats' least common multiple), so totals compare exactly across draws.
-    """
-    stage = cube.stage
-    panel = stage.panel
-    cols = np.flatnonzero(candidates.any(axis=0))
-    recused = cube.recused[cols]
-    scores = cube.scores[cols]
-    units = from_decimals(scores)
-    # (draws, applicants, seats): a drawn seat counts unless empty (-1) or recused
-    active = ~recused.T[draw].transpose(0, 2, 1) & (draw >= 0)[:, None, :]
-    allowed = candidates[:, cols] & real_quorum(result, cube)[cols]
-    missing: BoolArray = np.asarray(np.isnan(scores).any(axis=2))
-    blank = (active & missing.T[draw].transpose(0, 2, 1)).any(axis=2)
-    unscorable = allowed & (blank | ~active.any(axis=2))
-    scored = allowed & ~unscorable
-    count, seats = draw.shape[0], scores.shape[1]
-    shared = math.lcm(1, *range(1, draw.shape[1] + 1)) * 2 * units.denominator
-    bonus, penalty = (points[cols] for points in result.prepared.adjustments[stage.id])
-    rules = StageRules.of(stage)
-    totals = np.full(candidates.shape, np.nan)
-    denominator = 1
-    passed = np.zeros(candidates.shape, bool)
-    kept = np.full((len(columns), *candidates.shape), np.nan)
-    closed = panel.aggregate in ("trimmed_mean", "mean")
-    filled = np.nan_to_num(units.numerators, nan=0.0)
-    weights = (draw[:, :, None] == np.arange(seats)).sum(axis=1).astype(np.float64)
-    tables = []
-    if closed and panel.aggregate == "trimmed_mean":
-        # seats in groups small enough for two tables of 2**k entries within CHUNK_BYTES
-        cells = 16 * filled[:, 0, :].size
-        group_size = int(np.clip(np.log2(max(CHUNK_BYTES // max(cells, 1), 2)), 1, TABLE_SEATS))
-        for start in range(0, seats, group_size):
-            group = list(range(start, min(start + group_size, seats)))
-            tables.append((group, *extreme_tables(filled, ~recused, group)))
-    width = draw.shape[1] * len(stage.criteria) * cols.size
-    step = max(1, CHUNK_BYTES // (COPIES * 8 * max(width, 1)))
-    for begin in range(0, count, step):
-        block = scored[begin : begin + step]
-        r, a = np.nonzero(block)
-        if not r.size:
-            continue
-        if closed:
-            rows = np.flatnonzero(block.any(axis=0))
-            trim = panel.aggregate == "trimmed_mean"
-            chunk = weights[begin : begin + step]
-            part = closed_form(trim, filled, units.denominator, ~recused, chunk, rows, tables)
-            values = part[r, np.searchsorted(rows, a)].over(shared)
-        else:
-            panels = scores[a[:, None], draw[begin + r]]
-            panels[~active[begin + r, a]] = np.nan
-            values = AGGREGATES[panel.aggregate](panels).exact.over(shared)
-        outcome = score_stage(rules, values, bonus=bonus[a], penalty=penalty[a])
-        r += begin
-        denominator = outcome.exact_totals.denominator  # the same for every chunk
-        totals[r, cols[a]] = outcome.exact_totals.numerators
-        passed[r, cols[a]] = outcome.passed
-        kept[:, r, cols[a]] = values.numerators[:, columns].T
-    lost = np.zeros(candidates.shape, bool)
-    lost[:, cols] = unscorable
-    return Exact(totals, denominator), passed, lost, Exact(kept, shared)
 
 
 def _field_codes(key: npt.NDArray[Any], higher: bool) -> IntArray:
@@ -246,40 +155,77 @@ def _select_many(
     return selected, credit
 
 
-def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
-    """Re-run every stage and the final selection once per draw of the panels.
+@attrs.frozen(eq=False)
+class _Plan:
+    """What every chunk of draws shares: the stages ready to redraw, who is eligible, the
+    criteria each stage keeps for tie-breaks, and the field tie-breaks as codes."""
 
-    ``draws[s]`` is ``(draws, seats)``: the cube columns of stage ``s`` that sit in each
-    draw (duplicates allowed, ``-1`` an empty seat). The quorum is not re-applied: who
-    lacks it with the real panel stays out (see the module doc); ties, advancement and
-    tie-break chains follow the pipeline.
-    """
-    prepared = result.prepared
-    spec = prepared.spec
+    stages: tuple[StageRedraw, ...]
+    eligible: BoolArray
+    kept: tuple[tuple[list[str], list[int]], ...]
+    field_codes: tuple[IntArray | None, ...]
+
+    @classmethod
+    def of(cls, result: EvaluationResult, draws: Sequence[IntArray]) -> _Plan:
+        """The plan for ``draws`` of ``result``'s panels, built once per run."""
+        prepared = result.prepared
+        rules = prepared.spec.final.tie_breaks
+        kept = []
+        for cube in prepared.cubes:
+            stage = cube.stage
+            wanted = [
+                str(rule.criterion)
+                for rule in rules
+                if rule.criterion is not None and rule.criterion.partition(".")[0] == stage.id
+            ]
+            kept.append((wanted, [stage.criterion_ids.index(w.partition(".")[2]) for w in wanted]))
+        return cls(
+            stages=tuple(
+                StageRedraw.of(result, cube, draw.shape[1])
+                for cube, draw in zip(prepared.cubes, draws, strict=True)
+            ),
+            eligible=prepared.eligibility["outcome"].astype(str).to_numpy() == "eligible",
+            kept=tuple(kept),
+            field_codes=tuple(
+                None if rule.field is None else _field_codes(key, rule.order == "higher")
+                for rule, key in zip(rules, prepared.tie_keys, strict=True)
+            ),
+        )
+
+
+def _chunk_size(result: EvaluationResult) -> int:
+    """How many draws fit in :data:`CHUNK_BYTES` (:data:`DRAW_BYTES` per applicant each;
+    a stage's aggregates take a block of draws at a time, see
+    :data:`~selectlib.scoring.redraw.BLOCK_CELLS`)."""
+    return max(1, CHUNK_BYTES // (DRAW_BYTES * max(len(result.ids), 1)))
+
+
+def _chunks(draws: Sequence[IntArray], size: int) -> Iterator[list[IntArray]]:
+    """The draws in chunks of ``size`` (one empty chunk when there are none)."""
     count = draws[0].shape[0]
-    eligible = prepared.eligibility["outcome"].astype(str).to_numpy() == "eligible"
-    candidates = np.repeat(eligible[None, :], count, axis=0)
+    for begin in range(0, max(count, 1), size):
+        yield [draw[begin : begin + size] for draw in draws]
+
+
+def _run(result: EvaluationResult, plan: _Plan, draws: Sequence[IntArray]) -> Simulation:
+    """Every stage and the final selection for one chunk of draws."""
+    spec = result.prepared.spec
+    candidates = np.repeat(plan.eligible[None, :], draws[0].shape[0], axis=0)
     unscorable = np.zeros(candidates.shape, bool)
     totals: dict[str, Exact] = {}
     criteria: dict[str, FloatArray] = {}
-    for index, (cube, draw) in enumerate(zip(prepared.cubes, draws, strict=True)):
-        stage = cube.stage
-        wanted = [
-            rule.criterion
-            for rule in spec.final.tie_breaks
-            if rule.criterion is not None and rule.criterion.partition(".")[0] == stage.id
-        ]
-        columns = [stage.criterion_ids.index(name.partition(".")[2]) for name in wanted]
-        stage_totals, candidates, lost, values = _stage_draws(
-            result, cube, draw, candidates, columns
-        )
+    last = len(plan.stages) - 1
+    for index, (stage, draw, (wanted, columns)) in enumerate(
+        zip(plan.stages, draws, plan.kept, strict=True)
+    ):
+        rules = stage.cube.stage
+        stage_totals, candidates, lost, values = stage.run(draw, candidates, columns)
         unscorable |= lost
-        totals[stage.id] = stage_totals
+        totals[rules.id] = stage_totals
         criteria.update(zip(wanted, values.numerators, strict=True))
-        if stage.advance is not None and index < len(prepared.cubes) - 1:
-            cut = stage.advance.size(spec.final.slots)
-            at_line = stage.advance.at_line
-            candidates = _advance(stage_totals.numerators, candidates, cut, at_line)
+        if rules.advance is not None and index < last:
+            cut = rules.advance.size(spec.final.slots)
+            candidates = advance(stage_totals.numerators, candidates, cut, rules.advance.at_line)
     reached = np.flatnonzero(candidates.any(axis=0))  # rank only who is ever a finalist
     finalists = candidates[:, reached]
     final = np.zeros(finalists.shape)
@@ -288,10 +234,9 @@ def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
         parts = [totals[stage_id][:, reached][finalists] for stage_id, _ in weights]
         final[finalists] = weighted_total(parts, [w for _, w in weights]).numerators
     keys: list[npt.NDArray[Any]] = [-final]
-    for rule, field_key in zip(spec.final.tie_breaks, prepared.tie_keys, strict=True):
-        higher = rule.order == "higher"
-        if rule.field is not None:
-            keys.append(_field_codes(field_key, higher)[reached])
+    for rule, codes in zip(spec.final.tie_breaks, plan.field_codes, strict=True):
+        if codes is not None:
+            keys.append(codes[reached])
             continue
         value = (
             totals[rule.stage].numerators
@@ -299,9 +244,9 @@ def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
             else criteria[str(rule.criterion)]
         )
         value = np.where(finalists, value[:, reached], 0.0)
-        keys.append(-value if higher else value)
+        keys.append(-value if rule.order == "higher" else value)
     order, ranks = _competition(keys, finalists)
-    groups = [values[reached] for values in prepared.groups]
+    groups = [values[reached] for values in result.prepared.groups]
     ranks_all = np.zeros(candidates.shape, np.int64)
     credit = np.zeros(candidates.shape)
     selected = np.zeros(candidates.shape, bool)
@@ -312,25 +257,65 @@ def simulate(result: EvaluationResult, draws: Sequence[IntArray]) -> Simulation:
     return Simulation(candidates, ranks_all, selected, credit, unscorable)
 
 
-def bootstrap_table(result: EvaluationResult, draws: Sequence[IntArray]) -> pd.DataFrame:
+def simulate(
+    result: EvaluationResult, draws: Sequence[IntArray], *, chunk: int | None = None
+) -> Simulation:
+    """Re-run every stage and the final selection once per draw of the panels.
+
+    ``draws[s]`` is ``(draws, seats)``: the cube columns of stage ``s`` that sit in each
+    draw (duplicates allowed, ``-1`` an empty seat). The quorum is not re-applied: who
+    lacks it with the real panel stays out (see the module doc); ties, advancement and
+    tie-break chains follow the pipeline. Draws run ``chunk`` at a time (by default as
+    many as fit in :data:`CHUNK_BYTES`); every draw's result is the same either way.
+    """
+    plan = _Plan.of(result, draws)
+    parts = [_run(result, plan, part) for part in _chunks(draws, chunk or _chunk_size(result))]
+    return Simulation(
+        finalists=np.concatenate([p.finalists for p in parts]),
+        ranks=np.concatenate([p.ranks for p in parts]),
+        selected=np.concatenate([p.selected for p in parts]),
+        credit=np.concatenate([p.credit for p in parts]),
+        unscorable=np.concatenate([p.unscorable for p in parts]),
+    )
+
+
+def bootstrap_table(
+    result: EvaluationResult, draws: Sequence[IntArray], *, chunk: int | None = None
+) -> pd.DataFrame:
     """Selection and finalist probability per applicant that reached the first stage.
 
     ``unscorable`` counts the draws in which the applicant dropped out for want of
-    scores (see :class:`Simulation`).
+    scores (see :class:`Simulation`). The draws run in chunks (as in :func:`simulate`)
+    and only per-applicant sums are kept, so memory does not grow with the draws.
     """
-    simulation = simulate(result, draws)
+    plan = _Plan.of(result, draws)
+    count = len(result.ids)
+    finals = np.zeros(count, np.int64)
+    rank_sum = np.zeros(count, np.int64)
+    credit = np.zeros(count)
+    unscorable = np.zeros(count, np.int64)
+    for part in _chunks(draws, chunk or _chunk_size(result)):
+        simulation = _run(result, plan, part)
+        finals += simulation.finalists.sum(axis=0)
+        rank_sum += simulation.ranks.sum(axis=0)
+        unscorable += simulation.unscorable.sum(axis=0)
+        # numpy sums a (draws, applicants) array's rows in order: so does this, and the
+        # means are numpy's to the last bit (one applicant's credits are 0 or 1: exact)
+        for row in simulation.credit:
+            credit += row
+    draws_count = draws[0].shape[0]
     rows = np.flatnonzero(result.stages[0].candidates | result.finalists)
-    finals = simulation.finalists.sum(axis=0)
-    rank_sum = simulation.ranks.sum(axis=0).astype(np.float64)
-    mean_rank = np.divide(rank_sum, finals, out=np.full(finals.shape, np.nan), where=finals > 0)
+    mean_rank = np.divide(
+        rank_sum.astype(np.float64), finals, out=np.full(count, np.nan), where=finals > 0
+    )
     frame = pd.DataFrame(
         {
             "applicant_id": [result.ids[r] for r in rows],
             "selected": result.selection.selected[rows],
-            "selection_probability": simulation.credit.mean(axis=0)[rows],
-            "finalist_probability": simulation.finalists.mean(axis=0)[rows],
+            "selection_probability": (credit / draws_count)[rows],
+            "finalist_probability": (finals / draws_count)[rows],
             "mean_final_rank": mean_rank[rows],
-            "unscorable": simulation.unscorable.sum(axis=0)[rows],
+            "unscorable": unscorable[rows],
         }
     )
     return frame.sort_values(
