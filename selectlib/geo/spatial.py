@@ -51,7 +51,6 @@ _MIN_CELL_M = 10.0
 _MAX_LEVELS = 5  # grid levels: boundary cells are split in four at most 4 times
 _SPLIT_MIN_POINTS = 32  # a boundary cell with fewer points is tested point by point
 _SAMPLE = 1000
-_LEAF_SIZE = 32  # KD-tree leaves: with sliding-midpoint splits, 25-35 % faster than the default
 
 
 @attrs.frozen(eq=False)
@@ -258,8 +257,7 @@ def count_neighbours(
     for g_lo, g_hi, k_lo, k_hi in zip(lo, hi, c_lo, c_hi, strict=True):
         if g_hi == g_lo:
             continue
-        # sliding-midpoint splits (balanced_tree=False) build faster than median splits
-        tree = cKDTree(points[order[g_lo:g_hi]], leafsize=_LEAF_SIZE, balanced_tree=False)
+        tree = cKDTree(points[order[g_lo:g_hi]])  # threads: slower on shared 2-core machines
         which = c_order[k_lo:k_hi]
         result[which] = tree.query_ball_point(centers[which], r=radius, return_length=True)
     return result
