@@ -301,7 +301,7 @@ def _centers(centers_xy: object) -> npt.NDArray[np.float64]:
     centers = centers.reshape(1, -1) if centers.ndim == 1 else centers
     if centers.ndim != 2 or centers.shape[1] != 2:
         raise GeoError(f"centers must be (x, y) pairs in EPSG:5179; got shape {centers.shape}")
-    missing = int((~np.isfinite(centers).all(axis=1)).sum())
+    missing = 0 if np.isfinite(centers).all() else int((~np.isfinite(centers).all(axis=1)).sum())
     if missing:
         raise GeoError(f"{missing} center(s) have no finite (x, y): drop them or give a point")
     return centers
@@ -343,7 +343,11 @@ def count_within_radius(
         raise GeoError(f"give one industry, or one per center ({len(centers)}); got {len(asked)}")
     wanted = np.broadcast_to(asked, (len(centers),))
     codes, uniques = pd.factorize(wanted)
-    group_of = np.array([found.index_of(industry_label(u, level)) for u in uniques] + [-1])
+    labels = np.array([industry_label(u, level) for u in uniques] + [""], dtype=object)
+    at = np.minimum(np.searchsorted(found.industries, labels), max(len(found.industries) - 1, 0))
+    known = found.industries[at] == labels if len(found.industries) else labels != labels
+    group_of = np.where(known, at, -1)
+    group_of[-1] = -1  # a missing industry (code -1) counts nothing
     return count_neighbours(
         np.column_stack([x[rows], y[rows]]),
         found.industry[rows],

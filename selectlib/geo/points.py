@@ -3,17 +3,20 @@ declared or guessed, swapped axes and degrees-as-metres repaired, every repair r
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 import attrs
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyproj
 import shapely
 
-from selectlib._typing import BoolArray, FloatArray, ObjectArray
+from selectlib._typing import BoolArray, FloatArray, IntArray, ObjectArray
 from selectlib.errors import InputError
+from selectlib.geo.columns import WKB_ATTR, Coded, decode_points
 from selectlib.geo.report import Reason, number_text
 from selectlib.geo.sources import (
     KOREA_LAT,
@@ -28,9 +31,9 @@ from selectlib.geo.sources import (
     transformer,
 )
 
-__all__ = ["find_points", "locate"]
+__all__ = ["XY_NAMES", "find_points", "locate"]
 
-_XY_NAMES: Final = (
+XY_NAMES: Final = (
     ("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"), ("long", "lat"),
     ("경도", "위도"), ("x", "y"), ("x_coord", "y_coord"), ("xcoord", "ycoord"),
 )  # fmt: skip
@@ -79,6 +82,35 @@ def _geometry_points(frame: gpd.GeoDataFrame, file: str) -> _Points:
     return _Points(x, y, missing, empty, crs, f"the geometry column {frame.geometry.name!r}")
 
 
+def _wkb_points(table: pd.DataFrame, file: str) -> _Points | None:
+    """The points of a GeoParquet table read with its 2D points left as WKB, or None."""
+    spec = table.attrs.get(WKB_ATTR)
+    if not isinstance(spec, dict) or spec.get("column") not in table.columns:
+        return None
+    decoded = decode_points(pa.array(table[spec["column"]].array))
+    if decoded is None:  # pragma: no cover - read_columns decoded them already
+        return None
+    x, y, present = decoded
+    empty = present & np.isnan(x) & np.isnan(y)  # WKB's POINT EMPTY is (NaN, NaN)
+    missing = np.full(len(x), None, dtype=object)
+    missing[~present] = "no geometry"
+    unbounded = np.flatnonzero(present & ~empty & ~(np.isfinite(x) & np.isfinite(y)))
+    missing[unbounded] = [
+        f"a point at ({number_text(x[r])}, {number_text(y[r])}), not finite" for r in unbounded
+    ]
+    x[unbounded], y[unbounded] = np.nan, np.nan
+    found = json.loads(spec["crs"])
+    crs = None if found is None else pyproj.CRS.from_user_input(found)
+    return _Points(x, y, missing, empty, crs, f"the geometry column {spec['column']!r}")
+
+
+def _raw(column: pd.Series, rows: IntArray) -> ObjectArray:
+    """The values given at ``rows`` (for messages), in an array indexed by row."""
+    raw = np.full(len(column), None, dtype=object)
+    raw[rows] = column.iloc[rows].to_numpy(dtype=object)
+    return raw
+
+
 def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> _Points:
     x_column, y_column = (
         take_column(table, x_name, "x", file),
@@ -86,8 +118,11 @@ def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> 
     )
     (x, x_bad), (y, y_bad) = numbers(x_column), numbers(y_column)
     x, y = x.copy(), y.copy()
-    raw_x, raw_y = x_column.to_numpy(dtype=object), y_column.to_numpy(dtype=object)
     missing = np.full(len(x), None, dtype=object)
+    # infinities are no position either: reported with the missing ones, never lost
+    # (said before the values are cleared, so the message shows what was given)
+    rows = np.flatnonzero(~np.isfinite(x) | ~np.isfinite(y))
+    raw_x, raw_y = _raw(x_column, rows), _raw(y_column, rows)
 
     def why(row: int) -> str:
         if not (x_bad[row] or y_bad[row]) and np.isnan(x[row]) and np.isnan(y[row]):
@@ -101,9 +136,6 @@ def _column_points(table: pd.DataFrame, x_name: str, y_name: str, file: str) -> 
             if not np.isfinite(values[row])
         )
 
-    # infinities are no position either: reported with the missing ones, never lost
-    # (said before the values are cleared, so the message shows what was given)
-    rows = np.flatnonzero(~np.isfinite(x) | ~np.isfinite(y))
     missing[rows] = [why(int(row)) for row in rows]
     x[rows], y[rows] = np.nan, np.nan
     where = f"columns {x_name!r}, {y_name!r}"
@@ -121,7 +153,10 @@ def find_points(
         return _column_points(table, x, y, file)
     if isinstance(table, gpd.GeoDataFrame) and table.active_geometry_name is not None:
         return _geometry_points(table, file)
-    for x_name, y_name in _XY_NAMES:
+    wkb = _wkb_points(table, file)
+    if wkb is not None:
+        return wkb
+    for x_name, y_name in XY_NAMES:
         found_x, found_y = find_column(table, [x_name]), find_column(table, [y_name])
         if found_x and found_y and not {found_x, found_y} & taken:
             return _column_points(table, found_x, found_y, file)
@@ -192,7 +227,7 @@ def _fix_points(x: FloatArray, y: FloatArray, has: BoolArray, crs: pyproj.CRS) -
 def locate(
     points: _Points,
     crs: object,
-    codes: ObjectArray,
+    codes: Coded,
     has_code: BoolArray,
     issues: Issues,
     notes: list[str],
@@ -228,14 +263,19 @@ def locate(
             + ("latitude/longitude" if fixed.swapped[r] else "longitude/latitude")
         ),
     )
-    fallback = np.where(has_code, "located by its code " + codes.astype(str), "no code either")
+
+    def fallback(r: int) -> str:
+        return (
+            f"located by its code {codes.values[codes.at[r]]}" if has_code[r] else "no code either"
+        )
+
     hint = " (metres? declare their CRS)" if declared.is_geographic else ""
     issues.add(
         fixed.impossible,
         Reason.OUTSIDE_AREAS,
         lambda r: (
             f"({number_text(x[r])}, {number_text(y[r])}) is no position in {name}{hint}; "
-            f"{fallback[r]}"
+            f"{fallback(r)}"
         ),
     )
     box = f"longitude {KOREA_LON[0]:g}–{KOREA_LON[1]:g}, latitude {KOREA_LAT[0]:g}–{KOREA_LAT[1]:g}"
@@ -244,16 +284,16 @@ def locate(
         Reason.OUTSIDE_AREAS,
         lambda r: (
             f"({number_text(x[r])}, {number_text(y[r])}) in {name} lies outside Korea ({box}), "
-            f"in no area; {fallback[r]}"
+            f"in no area; {fallback(r)}"
         ),
     )
     issues.add(
         pd.notna(points.missing),
         Reason.MISSING_GEOMETRY,
-        lambda r: f"{points.missing[r]}; {fallback[r]}",
+        lambda r: f"{points.missing[r]}; {fallback(r)}",
     )
     empty = points.empty_means
-    issues.add(points.empty, Reason.EMPTY_GEOMETRY, lambda r: f"{empty}; {fallback[r]}")
+    issues.add(points.empty, Reason.EMPTY_GEOMETRY, lambda r: f"{empty}; {fallback(r)}")
     return fixed.x, fixed.y, name
 
 

@@ -24,6 +24,7 @@ excluded with its reason).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Final
 
@@ -31,20 +32,23 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from selectlib._typing import BoolArray, FloatArray, ObjectArray
+from selectlib._typing import BoolArray, FloatArray, IntArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import normalize_codes
+from selectlib.geo.columns import Coded, numbers
+from selectlib.geo.geoparquet import read_columns
 from selectlib.geo.ksic import normalize_ksic
-from selectlib.geo.points import find_points, locate
+from selectlib.geo.points import XY_NAMES, find_points, locate
 from selectlib.geo.report import Reason, RowStatus, ValidationReport, number_text
 from selectlib.geo.sources import (
+    READERS,
     Issues,
-    classify_codes,
+    classify_coded,
     find_column,
-    numbers,
     read_source,
     take_column,
 )
+from selectlib.io.tables import Readers
 
 __all__ = ["Registry", "read_firms"]
 
@@ -84,33 +88,66 @@ class Registry:
         return RowStatus.build(self.frame["firm_id"], usable, [left_out])
 
 
-# -- points -----------------------------------------------------------------------------------
+# -- columns ------------------------------------------------------------------------------
 
 
-def _ids(series: pd.Series) -> ObjectArray:
-    """Firm ids as text (integers without '.0', blanks stripped); missing ones None."""
+def _ids(series: pd.Series) -> tuple[pd.Series, BoolArray]:
+    """Firm ids as text (integers without '.0', blanks stripped; NaN where missing) and
+    where they are missing: whole-column string operations, never one call per id."""
     kind = pd.api.types.infer_dtype(series)
     if pd.api.types.is_integer_dtype(series.dtype) or kind in ("string", "empty"):
         text = series.astype("str").str.strip()
-        ids: ObjectArray = text.to_numpy(dtype=object)
-        ids[(series.isna() | (text == "")).to_numpy()] = None
-        return ids
-    return np.asarray(normalize_codes(series.to_numpy(dtype=object)), dtype=object)
+        missing = (series.isna() | (text == "")).to_numpy(dtype=bool)
+        return text.where(~missing).reset_index(drop=True), missing
+    coded = _coded(series)
+    return pd.Series(coded.text()), coded.at < 0
+
+
+def _coded(series: pd.Series) -> Coded:
+    """A code column's rows as normalized codes (text; blanks missing), once per value."""
+    at, uniques = pd.factorize(series, use_na_sentinel=True)
+    normalized = np.asarray(normalize_codes(np.asarray(uniques, dtype=object)), dtype=object)
+    inner = Coded.of(normalized)  # blanks and values equal once normalized, merged
+    return Coded(np.append(inner.at, -1)[at], inner.values)
+
+
+def _ksic(column: pd.Series) -> tuple[Coded, ObjectArray, BoolArray]:
+    """The KSIC column as given, and per distinct value its 5-digit class and whether
+    it was malformed (not missing)."""
+    at, uniques = pd.factorize(column, use_na_sentinel=True)
+    raw = Coded(at.astype(np.int64), np.asarray(uniques, dtype=object))
+    ksic5, malformed = (np.asarray(a).reshape(-1) for a in normalize_ksic(raw.values))
+    return raw, ksic5, malformed
+
+
+def _duplicates(ids: pd.Series) -> tuple[BoolArray, IntArray]:
+    """Rows whose id an earlier row has, and the first row of each row's id."""
+    n = len(ids)
+    if pd.Index(ids).is_unique:  # the usual case: one hash pass, nothing repeated
+        return np.zeros(n, dtype=bool), np.arange(n, dtype=np.int64)
+    keys = pd.factorize(ids)[0]
+    seen, first_row = np.unique(keys, return_index=True)
+    first = first_row[np.searchsorted(seen, keys)]
+    duplicate: BoolArray = (keys >= 0) & (first != np.arange(n))
+    return duplicate, first
 
 
 def _row_problems(
     issues: Issues,
-    ids: ObjectArray,
-    staff: tuple[FloatArray, BoolArray, ObjectArray],
-    ksic: tuple[ObjectArray, BoolArray, ObjectArray],
+    ids: tuple[pd.Series, BoolArray],
+    staff: tuple[FloatArray, BoolArray, pd.Series],
+    ksic: tuple[Coded, ObjectArray, BoolArray],
 ) -> BoolArray:
     """Report missing, unreadable or negative employees, missing or malformed KSIC codes,
     missing and repeated firm ids (each row with its reason); the rows left out."""
-    count, bad_count, raw_count = staff
-    ksic5, malformed, raw_ksic = ksic
-    issues.add(ids == None, Reason.MISSING_ID, lambda r: "no firm id")  # noqa: E711
+    count, bad_count, staff_column = staff
+    raw_ksic, ksic5, malformed = ksic
+    issues.add(ids[1], Reason.MISSING_ID, lambda r: "no firm id")
+    unreadable = ~np.isfinite(count)
+    raw_count = np.full(len(count), None, dtype=object)
+    raw_count[unreadable] = staff_column[unreadable].to_numpy(dtype=object)
     issues.add(
-        ~np.isfinite(count),
+        unreadable,
         Reason.MISSING_EMPLOYEES,
         lambda r: (
             f"employees {raw_count[r]!r} is not a finite number"
@@ -126,23 +163,32 @@ def _row_problems(
         lambda r: f"employees {number_text(count[r])}",
     )
     issues.add(
-        pd.isna(ksic5),
+        raw_ksic.rows(pd.isna(ksic5), True),
         Reason.MALFORMED_KSIC,
         lambda r: (
-            f"{raw_ksic[r]!r} is no KSIC-10 manufacturing class" if malformed[r] else "no KSIC code"
+            f"{raw_ksic.values[raw_ksic.at[r]]!r} is no KSIC-10 manufacturing class"
+            if raw_ksic.at[r] >= 0 and malformed[raw_ksic.at[r]]
+            else "no KSIC code"
         ),
     )
-    keys = pd.factorize(pd.Series(ids, dtype=object))[0]
-    seen, first_row = np.unique(keys, return_index=True)
-    first = first_row[np.searchsorted(seen, keys)]
-    duplicate: BoolArray = (keys >= 0) & (first != np.arange(ids.size))
+    duplicate, first = _duplicates(ids[0])
+    shown = ids[0].to_numpy(dtype=object) if duplicate.any() else None
     issues.add(
-        duplicate, Reason.DUPLICATE_ID, lambda r: f"firm id {ids[r]!r} already at row {first[r]}"
+        duplicate,
+        Reason.DUPLICATE_ID,
+        lambda r: f"firm id {shown[r] if shown is not None else None!r} already at row {first[r]}",
     )
     with np.errstate(invalid="ignore"):
         counted = np.isfinite(count) & (count >= 0)
-    left_out: BoolArray = duplicate | (ids == None) | ~counted  # noqa: E711
+    left_out: BoolArray = duplicate | ids[1] | ~counted
     return left_out
+
+
+def _readers(names: set[str]) -> Readers:
+    """The file readers, Parquet reading only the registry's columns (and 2D points as WKB)."""
+    lowered = {name.lower() for name in (*_CODE_NAMES, *(n for pair in XY_NAMES for n in pair))}
+    parquet = functools.partial(read_columns, exact=names, lowered=lowered)
+    return {**READERS, ".parquet": parquet, ".geoparquet": parquet}
 
 
 def read_firms(
@@ -174,22 +220,22 @@ def read_firms(
     (kept); codes valid in no system (located by the point only). A row without a firm
     id is left out: it cannot be cited as evidence, audited or told from a duplicate.
     """
-    table, file = read_source(source)
+    named = {id, ksic, employees} | {name for name in (x, y, code) if name is not None}
+    table, file = read_source(source, _readers(named))
     n = len(table)
     issues, notes = Issues(), []
     ids = _ids(take_column(table, id, "id", file))
-    raw_ksic = take_column(table, ksic, "ksic", file).to_numpy(dtype=object)
-    ksic5, malformed = (np.asarray(a).reshape(n) for a in normalize_ksic(raw_ksic))
+    raw_ksic, ksic5, malformed = _ksic(take_column(table, ksic, "ksic", file))
     staff_column = take_column(table, employees, "employees", file)
     staff, staff_bad = numbers(staff_column)
-    raw_staff = staff_column.to_numpy(dtype=object)
 
     taken = {id, ksic, employees}
     code_name = code or find_column(table, [c for c in _CODE_NAMES if c not in taken])
-    codes = np.full(n, None, dtype=object)
+    codes = Coded(np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object))
     if code_name:
-        codes[:] = normalize_codes(take_column(table, code_name, "code", file).to_numpy(object))
-    system, has_code = classify_codes(codes, issues)
+        codes = _coded(take_column(table, code_name, "code", file))
+    system, located = classify_coded(codes, issues)
+    has_code = codes.rows(located, False)
     notes.append(f"columns: id {id!r}, KSIC {ksic!r}, employees {employees!r}, code {code_name!r}")
 
     points = find_points(table, x, y, taken | {code_name or ""}, file)
@@ -206,19 +252,19 @@ def read_firms(
     else:
         issues.add(~has_code, Reason.MISSING_GEOMETRY, lambda r: "no point and no code")
 
-    left_out = _row_problems(
-        issues, ids, (staff, staff_bad, raw_staff), (ksic5, malformed, raw_ksic)
-    )
-    usable = pd.notna(ksic5) & ~left_out & (np.isfinite(px) | has_code)
+    staff_reading = (staff, staff_bad, staff_column.reset_index(drop=True))
+    left_out = _row_problems(issues, ids, staff_reading, (raw_ksic, ksic5, malformed))
+    ksic_found = raw_ksic.rows(pd.notna(ksic5), False)
+    usable = ksic_found & ~left_out & (np.isfinite(px) | has_code)
     frame = pd.DataFrame(
         {
-            "firm_id": pd.array(ids, dtype="str"),
-            "ksic": pd.array(ksic5, dtype="str"),
+            "firm_id": ids[0].array,
+            "ksic": raw_ksic.text(ksic5),
             "employees": staff,
             "x": px,
             "y": py,
-            "code": pd.array(codes, dtype="str"),
-            "code_system": pd.array(system, dtype="str"),
+            "code": codes.text(),
+            "code_system": codes.text(system),
             "usable": usable,
         }
     )

@@ -25,6 +25,7 @@ import shapely
 from selectlib._typing import BoolArray, FloatArray, ObjectArray
 from selectlib.errors import InputError
 from selectlib.geo.codes import code_systems
+from selectlib.geo.columns import Coded, numbers
 from selectlib.geo.errors import GeoError
 from selectlib.geo.report import REPORT_COLUMNS, Reason, ValidationReport
 from selectlib.geo.sidos import AMBIGUOUS, CODE_CHANGES, UNKNOWN, CodeChange
@@ -33,8 +34,11 @@ from selectlib.io.tables import Readers, read_csv, read_table
 __all__ = [
     "KOREA_LAT",
     "KOREA_LON",
+    "READERS",
     "TARGET_CRS",
+    "Coded",
     "Issues",
+    "classify_coded",
     "classify_codes",
     "find_column",
     "guess_crs",
@@ -42,6 +46,7 @@ __all__ = [
     "num_text",
     "numbers",
     "parse_crs",
+    "read_parquet",
     "read_source",
     "take_column",
     "transformer",
@@ -57,14 +62,15 @@ KOREA_LAT: Final = (33.0, 39.0)
 # -- reading files -----------------------------------------------------
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A Parquet file (a GeoDataFrame for GeoParquet), all its columns or ``columns``."""
     import pyarrow.parquet as pq
 
     try:
         if b"geo" in (pq.read_schema(path).metadata or {}):
-            geo: pd.DataFrame = gpd.read_parquet(path)
+            geo: pd.DataFrame = gpd.read_parquet(path, columns=columns)
             return geo
-        return pd.read_parquet(path, engine="pyarrow")
+        return pd.read_parquet(path, engine="pyarrow", columns=columns)
     except shapely.errors.GEOSException as exc:
         geo_meta = json.loads((pq.read_schema(path).metadata or {})[b"geo"])
         table = pq.read_table(path).to_pandas()
@@ -119,10 +125,10 @@ def _unbuildable(file: str, wkb: ObjectArray, properties: pd.DataFrame, exc: Exc
     )
 
 
-_READERS: Final[Readers] = {
+READERS: Final[Readers] = {
     ".csv": read_csv,
-    ".parquet": _read_parquet,
-    ".geoparquet": _read_parquet,
+    ".parquet": read_parquet,
+    ".geoparquet": read_parquet,
     ".gpkg": _read_ogr,
     ".shp": _read_ogr,
     ".zip": _read_ogr,
@@ -132,7 +138,9 @@ _READERS: Final[Readers] = {
 }
 
 
-def read_source(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def read_source(
+    source: str | Path | pd.DataFrame, readers: Readers = READERS
+) -> tuple[pd.DataFrame, str]:
     """A table (a GeoDataFrame when the source has geometry) and its name for messages.
 
     Files: CSV (UTF-8, UTF-8 with BOM or CP949; every cell read as text), Parquet and
@@ -141,7 +149,7 @@ def read_source(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """
     if isinstance(source, pd.DataFrame):
         return source, f"<{type(source).__name__}>"
-    return read_table(source, readers=_READERS), str(source)
+    return read_table(source, readers=readers), str(source)
 
 
 def parse_crs(value: object, *, file: str | None = None) -> pyproj.CRS:
@@ -251,59 +259,71 @@ class Issues:
 
 
 def classify_codes(codes: ObjectArray, issues: Issues) -> tuple[ObjectArray, BoolArray]:
-    """Each code's system (None if unknown or undecided) and whether it can locate a row.
+    """Each code's system (None if unknown or undecided) and whether it can locate a row;
+    see :func:`classify_coded`."""
+    coded = Coded.of(codes)
+    system, located = classify_coded(coded, issues)
+    return coded.rows(system, None), coded.rows(located, False)
+
+
+def classify_coded(coded: Coded, issues: Issues) -> tuple[ObjectArray, BoolArray]:
+    """Each distinct code's system (None if unknown or undecided) and whether it can
+    locate a row.
 
     Codes only one system can produce decide; codes valid in both follow the file's
     majority. Reported: codes of the minority system and MOIS codes of an older or newer
     vintage than most in the file (MIXED_CODE_SYSTEMS), codes valid in no system
     (UNKNOWN_CODE).
     """
-    found = np.asarray(code_systems(codes), dtype=object)
+    codes, rows = coded.values, coded.at
+    found = np.asarray(code_systems(codes), dtype=object).reshape(len(codes))
+    times = np.bincount(rows[rows >= 0], minlength=len(codes))  # rows holding each code
     kostat, mois = found == "kostat", found == "mois"
-    major = "mois" if mois.sum() > kostat.sum() else "kostat"
+    major = "mois" if times[mois].sum() > times[kostat].sum() else "kostat"
     decided = kostat | mois
     system = np.full(len(codes), None, dtype=object)
     if decided.any():
         system[found == AMBIGUOUS] = major
     system[decided] = found[decided]
+
+    def row_codes(r: int) -> object:
+        return codes[rows[r]]
+
     if kostat.any() and mois.any():
-        among = f"among {int((found == major).sum())} {major.upper()} codes"
+        among = f"among {int(times[found == major].sum())} {major.upper()} codes"
         issues.add(
-            decided & (found != major),
+            coded.rows(decided & (found != major), False),
             Reason.MIXED_CODE_SYSTEMS,
-            lambda r: f"{found[r].upper()} code {codes[r]} {among}: give every code in one system",
+            lambda r: (
+                f"{found[rows[r]].upper()} code {row_codes(r)} {among}: give every code "
+                "in one system"
+            ),
         )
-    texts = pd.Series(codes, dtype=object).astype("str")
+    texts = [str(code) for code in codes]
     for change in CODE_CHANGES:
-        old = (system == "mois") & texts.str.startswith(change.old).to_numpy()
-        new = (system == "mois") & texts.str.startswith(change.new).to_numpy()
+        old = (system == "mois") & np.array([t.startswith(change.old) for t in texts], bool)
+        new = (system == "mois") & np.array([t.startswith(change.new) for t in texts], bool)
         if old.any() and new.any():
             issues.add(
-                old if old.sum() <= new.sum() else new,
+                coded.rows(old if times[old].sum() <= times[new].sum() else new, False),
                 Reason.MIXED_CODE_SYSTEMS,
-                _vintage_detail(codes, change),
+                _vintage_detail(row_codes, change),
             )
     unknown = found == UNKNOWN
-    issues.add(unknown, Reason.UNKNOWN_CODE, lambda r: f"{codes[r]!r} is no KOSTAT or MOIS code")
-    return system, pd.notna(found) & ~unknown
+    issues.add(
+        coded.rows(unknown, False),
+        Reason.UNKNOWN_CODE,
+        lambda r: f"{row_codes(r)!r} is no KOSTAT or MOIS code",
+    )
+    return system, ~unknown
 
 
-def _vintage_detail(codes: ObjectArray, change: CodeChange) -> Callable[[int], str]:
+def _vintage_detail(codes: Callable[[int], object], change: CodeChange) -> Callable[[int], str]:
     return lambda r: (
-        f"MOIS code {codes[r]} is of another date than most: codes {change.old}… became "
+        f"MOIS code {codes(r)} is of another date than most: codes {change.old}… became "
         f"{change.new}… on {change.since.isoformat()} ({change.note}); give every code as of "
         "one date"
     )
-
-
-def numbers(series: pd.Series) -> tuple[FloatArray, BoolArray]:
-    """Numbers from a column, and where a non-blank value was not a number."""
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
-        return series.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(series), bool)
-    text = series.astype("str").str.strip().str.replace(",", "", regex=False)
-    text = text.where(series.notna() & (text != ""))
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return values, np.isnan(values) & text.notna().to_numpy()
 
 
 def num_text(value: float) -> str:

@@ -51,7 +51,6 @@ _MIN_CELL_M = 10.0
 _MAX_LEVELS = 5  # grid levels: boundary cells are split in four at most 4 times
 _SPLIT_MIN_POINTS = 32  # a boundary cell with fewer points is tested point by point
 _SAMPLE = 1000
-_PARALLEL_MIN_CENTERS = 4096  # query a KD-tree from several threads from this many centers
 
 
 @attrs.frozen(eq=False)
@@ -221,6 +220,14 @@ def locate_points(
     return Located(area, rows[located.overlap_rows], located.overlap_areas)
 
 
+def _by_group(groups: IntArray) -> IntArray:
+    """Positions sorted by group, stable: a radix sort when the groups fit in 16 bits."""
+    narrow = len(groups) and groups.min() >= -1 and groups.max() < np.iinfo(np.int16).max
+    keys = groups.astype(np.int16) if narrow else groups
+    order: IntArray = np.argsort(keys, kind="stable")
+    return order
+
+
 def count_neighbours(
     points: FloatArray,
     groups: IntArray,
@@ -232,29 +239,27 @@ def count_neighbours(
 
     One KD-tree per group present among the centers, queried for counts only
     (``return_length``), so no list of neighbour pairs is ever built. A center whose
-    group is negative counts 0.
+    group is negative counts 0. The counts are those of any KD-tree: a point is counted
+    when its distance is ≤ ``radius``, whatever the tree's shape.
     """
     result = np.zeros(len(centers), dtype=np.int64)
     wanted = np.unique(center_groups[center_groups >= 0])
     if not len(wanted) or not len(points):
         return result
-    order = np.argsort(groups, kind="stable")
+    order = _by_group(groups)
     sorted_groups = groups[order]
     lo = np.searchsorted(sorted_groups, wanted, side="left")
     hi = np.searchsorted(sorted_groups, wanted, side="right")
-    c_order = np.argsort(center_groups, kind="stable")
+    c_order = _by_group(center_groups)
     c_sorted = center_groups[c_order]
     c_lo = np.searchsorted(c_sorted, wanted, side="left")
     c_hi = np.searchsorted(c_sorted, wanted, side="right")
     for g_lo, g_hi, k_lo, k_hi in zip(lo, hi, c_lo, c_hi, strict=True):
         if g_hi == g_lo:
             continue
-        tree = cKDTree(points[order[g_lo:g_hi]])
+        tree = cKDTree(points[order[g_lo:g_hi]])  # threads: slower on shared 2-core machines
         which = c_order[k_lo:k_hi]
-        workers = -1 if len(which) >= _PARALLEL_MIN_CENTERS else 1  # threads cost ~1 ms
-        result[which] = tree.query_ball_point(
-            centers[which], r=radius, return_length=True, workers=workers
-        )
+        result[which] = tree.query_ball_point(centers[which], r=radius, return_length=True)
     return result
 
 
