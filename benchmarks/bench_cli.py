@@ -70,16 +70,18 @@ def applicants(n: int) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(CATEGORIES, "category"))
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], folder: Path) -> tuple[float, float]:
     """Wall seconds and peak resident MB of ``command`` run as a child process.
 
-    The peak is measured by ``/usr/bin/time`` (a small parent: a child forked from this
+    It runs in ``folder``, so ``python -m selectlib`` imports the installed selectlib (or
+    the one on PYTHONPATH), not a source tree in the current folder. The peak is
+    measured by ``/usr/bin/time`` (a small parent: a child forked from this
     process would count this process's memory before its ``exec``); NaN without it.
     """
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
         timer = ["/usr/bin/time", "-f", "%M", "-o", report.name] if TIME.exists() else []
         start = time.perf_counter()
-        done = subprocess.run([*timer, *command], capture_output=True, check=False)
+        done = subprocess.run([*timer, *command], capture_output=True, check=False, cwd=folder)
         seconds = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()}")
@@ -87,12 +89,14 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, float(kib[0]) / 1024 if kib else float("nan")
 
 
-def best(repeat: int, commands: dict[str, list[str]]) -> dict[str, tuple[float, float]]:
+def best(
+    repeat: int, commands: dict[str, list[str]], folder: Path
+) -> dict[str, tuple[float, float]]:
     """Each command's fastest run and its largest peak, the commands alternating."""
     results: dict[str, tuple[float, float]] = {}
     for _ in range(repeat):
         for name, command in commands.items():
-            seconds, peak = timed(command)
+            seconds, peak = timed(command, folder)
             old = results.get(name, (seconds, peak))
             results[name] = (min(old[0], seconds), max(old[1], peak))
     return results
@@ -133,7 +137,7 @@ def main() -> None:
             "plain_read": pandas_copy(f"pd.read_parquet({str(parquet)!r})", "None"),
             "help": [*cli, "--help"],
         }
-        got = best(args.repeat, commands)
+        got = best(args.repeat, commands, root)
         rows = len(pd.read_parquet(root / "out.parquet", columns=["outcome"]))
         if rows != args.n:
             raise SystemExit(f"check wrote {rows} rows for {args.n} applicants")

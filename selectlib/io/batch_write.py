@@ -226,17 +226,38 @@ class ParquetWriter(BatchWriter):
             self._writer.close()
 
 
-def _xlsx_value(value: Any, sheet: Any) -> Any:
-    """A cell for openpyxl's write-only sheet: a value, never a formula."""
+class _Text(str):
+    """A text that starts like a formula: written as a string cell, never as one."""
+
+    __slots__ = ()
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A value for openpyxl's write-only sheet: text as an xlsx cell can hold it, numpy
+    scalars as Python numbers, missing values as None (an empty cell)."""
+    if isinstance(value, str):
+        text = xlsx_text(value)
+        return _Text(text) if text.startswith("=") else text
+    if blank_cell(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _xlsx_column(column: pd.Series) -> list[Any]:
+    """A column's values for the sheet (a categorical's converted once per category)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = [_xlsx_value(value) for value in column.cat.categories] + [None]
+        return [categories[code] for code in column.cat.codes.tolist()]  # -1: the None
+    return [_xlsx_value(value) for value in column.astype(object).tolist()]
+
+
+def _cell(value: Any, sheet: Any) -> Any:
+    """A formula-like text as a string cell (openpyxl would store "=..." as a formula)."""
     from openpyxl.cell import WriteOnlyCell
 
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, xlsx_text(value))
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula
-        return cell
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    cell = WriteOnlyCell(sheet, str(value))
+    cell.data_type = "s"
+    return cell
 
 
 class XlsxWriter(BatchWriter):
@@ -249,13 +270,17 @@ class XlsxWriter(BatchWriter):
         self._sheet = self._book.create_sheet("Sheet")
         self._header = True
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def _append(self, row: list[Any]) -> None:
         sheet = self._sheet
+        sheet.append([_cell(v, sheet) if isinstance(v, _Text) else v for v in row])
+
+    def write(self, frame: pd.DataFrame) -> None:
         if self._header:
-            sheet.append([_xlsx_value(str(name), sheet) for name in frame.columns])
+            self._append([_xlsx_value(str(name)) for name in frame.columns])
             self._header = False
-        for values in frame.astype(object).itertuples(index=False, name=None):
-            sheet.append([None if blank_cell(v) else _xlsx_value(v, sheet) for v in values])
+        columns = [_xlsx_column(frame[name]) for name in frame.columns]
+        for row in zip(*columns, strict=True):
+            self._append(list(row))
 
     def close(self) -> None:
         save_xlsx(self._book, self._path)
