@@ -54,8 +54,10 @@ def sample_as(suffix: str, folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("source", ["parquet", "csv"])
-@pytest.mark.parametrize("target", ["parquet", "csv", "xlsx", "json"])
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("parquet", "parquet"), ("parquet", "xlsx"), ("csv", "csv"), ("csv", "json")],
+)  # every reader and every writer; CSV and JSON also byte for byte
 def test_streamed_check_gives_the_rows_of_one_pass_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, target: str
 ) -> None:
@@ -112,13 +114,16 @@ def test_csv_batches_read_what_read_csv_reads(tmp_path: Path, encoding: str, new
 
 
 def test_compare_streams_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    whole = tmp_path / "whole.csv"
-    assert run("compare", FLAGSHIP, SAMPLE, "--on", ON, *REFORM, "--out", whole).exit_code == 0
     monkeypatch.setattr(cli, "BATCH_ROWS", 3)
     streamed = tmp_path / "streamed.csv"
     result = run("compare", FLAGSHIP, SAMPLE, "--on", ON, *REFORM, "--out", streamed)
     assert result.exit_code == 0, result.output
-    assert streamed.read_bytes() == whole.read_bytes()
+    baseline = selectlib.load_profile(FLAGSHIP)
+    reform = baseline.with_params(
+        {"cluster_min": {"metro": 30, "city": 20, "county": 10}, "min_staff": 2}
+    )
+    whole = selectlib.compare(baseline, reform, read_table(SAMPLE), on=ON)
+    assert streamed.read_bytes() == write_table(whole, tmp_path / "whole.csv").read_bytes()
     table = run("compare", FLAGSHIP, SAMPLE, "--on", ON, *REFORM)
     summary = "40 applicants: gained 6 · lost 0 · other 0 · unchanged 34"
     assert table.stdout.rstrip().endswith(summary)
@@ -160,11 +165,11 @@ def _csv_cell(value: Any) -> str:
 
 
 @settings(
-    max_examples=examples(25),
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(rows=batches(max_size=9), size=st.integers(1, 4))
+@given(rows=batches(max_size=7), size=st.integers(1, 4))
 def test_streamed_csv_check_matches_one_pass_on_any_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, Any]], size: int
 ) -> None:
