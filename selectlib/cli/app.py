@@ -17,9 +17,9 @@ from typing import Annotated, Final, NoReturn, ParamSpec, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
 from selectlib.cli import render
+from selectlib.cli.batches import Job, Run, run_batches
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters, geo_context
@@ -35,10 +35,10 @@ from selectlib.cli.options import (
 )
 from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
+from selectlib.io import stream
 from selectlib.io.files import check_output, write_file
-from selectlib.io.safe import csv_frame
 from selectlib.io.tables import read_table, sample_data_dir
-from selectlib.io.write import json_text, write_table
+from selectlib.io.write import write_table
 from selectlib.profile.compiled import Profile, list_profiles, load_profile
 from selectlib.profile.schema import PROFILE_SCHEMA
 from selectlib.simulate.compare import compare as compare_profiles
@@ -46,8 +46,8 @@ from selectlib.simulate.compare import summarize_comparison
 
 __all__ = ["app", "main"]
 
-CHUNK_ROWS: Final = 50_000
-"""Rows evaluated at a time; more than one chunk shows a progress bar."""
+BATCH_ROWS: Final = stream.BATCH_ROWS
+"""Rows read, evaluated and written at a time by check and compare (memory grows with it)."""
 TABLE_ROWS: Final = 1_000
 """Rows shown in a terminal table; --out writes all of them."""
 DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
@@ -129,36 +129,14 @@ def _rules(profile: str, items: list[str] | None) -> Profile:
     return loaded.with_params(changes) if changes else loaded
 
 
-def _in_chunks(frame: pd.DataFrame, work: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
-    """``work`` over ``frame`` in chunks of CHUNK_ROWS rows, with a progress bar on stderr."""
-    if len(frame) <= CHUNK_ROWS:
-        return work(frame)
-    parts = []
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("evaluating", total=len(frame))
-        for start in range(0, len(frame), CHUNK_ROWS):
-            chunk = frame.iloc[start : start + CHUNK_ROWS]
-            parts.append(work(chunk))
-            progress.advance(task, len(chunk))
-    return pd.concat(parts)
-
-
-def _emit(
-    frame: pd.DataFrame, chosen: Format, out: Path | None, console: Console, raw: bool
-) -> None:
-    """Write ``frame`` to ``out`` (checked before the work), or print csv/json to stdout."""
-    if out is not None:
-        write_table(frame, out, chosen.value, force=True, raw_csv=raw)
-        say(console, f"wrote {len(frame):,} rows to {out}")
-    elif chosen is Format.CSV:
-        typer.echo((frame if raw else csv_frame(frame)).to_csv(index=False), nl=False)
-    else:
-        typer.echo(json_text(frame), nl=False)
-
-
 def _summary_console(chosen: Format, out: Path | None) -> Console:
     """stdout, unless stdout carries csv/json data: then stderr."""
     return Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
+
+
+def _wrote(console: Console, run: Run, out: Path | None) -> None:
+    if out is not None:
+        say(console, f"wrote {run.rows:,} rows to {out}")
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -188,23 +166,29 @@ def check(
     check_outputs([out], [input, firms, areas, profile], force)
     rules = _rules(profile, set_)
     day = option_day(on)
-    frame = read_table(input)
     context = geo_context(firms, areas) if firms is not None else None
-    note = render.absent_fields_note(rules, list(frame.columns), context is not None)
-    if note:
-        say(Console(stderr=True), note)
-    results = _in_chunks(
-        frame, lambda chunk: rules.evaluate_many(chunk, on=day, explain=True, context=context)
-    )
+    other = "reasons_en" if lang is Lang.KO else "reasons_ko"
+    noted: list[bool] = []
+
+    def work(frame: pd.DataFrame) -> pd.DataFrame:
+        if not noted:
+            noted.append(True)
+            note = render.absent_fields_note(rules, list(frame.columns), context is not None)
+            if note:
+                say(Console(stderr=True), note)
+        results = rules.evaluate_many(frame, on=day, explain=True, context=context)
+        return results.drop(columns=other) if chosen is not Format.TABLE else results
+
+    job = Job(work, "outcome", lambda results: results.iloc[:TABLE_ROWS])
+    run = run_batches(input, job, rows=BATCH_ROWS, out=out, format=chosen, raw=raw_csv)
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
-        table = render.decisions_table(results, rules, lang, limit=TABLE_ROWS)
+        table = render.decisions_table(run.table(), rules, lang, limit=TABLE_ROWS, total=run.rows)
         console.print(table)
-    else:
-        _emit(results, chosen, out, console, raw_csv)
+    _wrote(console, run, out)
     if context is not None:
         say(console, f"firm registry: {context.firms.report.summary()}")
-    say(console, render.outcomes_line(results))
+    say(console, render.outcome_counts_line(run.counts, run.rows))
 
 
 @app.command()
@@ -225,15 +209,19 @@ def compare(
     baseline = load_profile(profile)
     reform = _rules(profile, set_)
     day = option_day(on)
-    frame = read_table(input)
-    result = _in_chunks(frame, lambda chunk: compare_profiles(baseline, reform, chunk, on=day))
+
+    def work(frame: pd.DataFrame) -> pd.DataFrame:
+        return compare_profiles(baseline, reform, frame, on=day)
+
+    job = Job(work, "change", lambda result: result[result["change"] != "unchanged"])
+    run = run_batches(input, job, rows=BATCH_ROWS, out=out, format=chosen, raw=raw_csv)
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
-        console.print(render.summary_table(summarize_comparison(result)))
-        console.print(render.comparison_table(result, baseline.spec.identifier))
-    else:
-        _emit(result, chosen, out, console, raw_csv)
-    say(console, render.changes_line(result))
+        flipped = run.table()
+        console.print(render.summary_table(summarize_comparison(flipped)))
+        console.print(render.comparison_table(flipped, baseline.spec.identifier))
+    _wrote(console, run, out)
+    say(console, render.change_counts_line(run.counts, run.rows))
 
 
 DEMO_TABLES: Final = ("decisions.csv", "reform.csv")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import pandas as pd
@@ -22,12 +22,14 @@ from selectlib.profile.compiled import Profile
 from selectlib.profile.model import FieldKind, ParamTable, ParamValue
 
 __all__ = [
+    "change_counts_line",
     "changes_line",
     "comparison_table",
     "criteria_counts_table",
     "criteria_table",
     "decisions_table",
     "fields_table",
+    "outcome_counts_line",
     "outcomes_line",
     "parameters_table",
     "profiles_table",
@@ -128,11 +130,19 @@ def _seen(results: pd.DataFrame, column: str, row: int, bare: bool = False) -> s
 # -- results ---------------------------------------------------------------------------------
 
 
+def _counts(column: pd.Series) -> dict[str, int]:
+    return {str(key): int(count) for key, count in column.value_counts().items()}
+
+
 def outcomes_line(results: pd.DataFrame) -> str:
     """One line: how many applicants and how many of each outcome."""
-    counts = results["outcome"].astype(str).value_counts()
-    parts = [f"{o.value} {int(counts.get(o.value, 0)):,}" for o in Outcome]
-    return f"{len(results):,} applicants: " + " · ".join(parts)
+    return outcome_counts_line(_counts(results["outcome"]), len(results))
+
+
+def outcome_counts_line(counts: Mapping[str, int], rows: int) -> str:
+    """:func:`outcomes_line` from counts of each outcome (a run in batches keeps those)."""
+    parts = [f"{o.value} {counts.get(o.value, 0):,}" for o in Outcome]
+    return f"{rows:,} applicants: " + " · ".join(parts)
 
 
 def decisions_table(
@@ -141,18 +151,26 @@ def decisions_table(
     lang: str,
     names: pd.Series | None = None,
     limit: int | None = None,
+    total: int | None = None,
 ) -> Table:
-    """Applicant, outcome and why (reasons in ``lang``, or the problems of invalid rows)."""
+    """Applicant, outcome and why (reasons in ``lang``, or the problems of invalid rows).
+
+    Only the first ``limit`` rows are formatted; ``total`` is the number of rows the
+    results came from (default: those given), named in the caption when some are not shown.
+    """
+    shown = len(results) if limit is None else min(limit, len(results))
+    total = len(results) if total is None else total
+    results = results.iloc[:shown]
+    names = None if names is None else names.iloc[:shown]
     headers, applicants = _applicants(results, profile.spec.identifier, names)
     table = _table(None, *headers, "outcome", "reasons" if lang == "en" else "사유")
-    shown = len(results) if limit is None else min(limit, len(results))
     why = _why(results, lang, profile, shown)
     for row in range(shown):
         outcome = Outcome(str(results["outcome"].iat[row]))
         label = getattr(profile.spec.outcome, outcome.value).get(lang)
         table.add_row(*applicants[row], cell(label, OUTCOME_STYLES[outcome]), cell(why[row]))
-    if shown < len(results):
-        table.caption = f"first {shown:,} of {len(results):,} rows; use --out FILE for all of them"
+    if shown < total:
+        table.caption = f"first {shown:,} of {total:,} rows; use --out FILE for all of them"
     return table
 
 
@@ -175,9 +193,13 @@ def criteria_counts_table(profile: Profile, results: pd.DataFrame, lang: str) ->
 
 def changes_line(comparison: pd.DataFrame) -> str:
     """One line: how many applicants gained, lost, changed otherwise, or stayed the same."""
-    counts = comparison["change"].astype(str).value_counts()
-    parts = [f"{c} {int(counts.get(c, 0)):,}" for c in ("gained", "lost", "other", "unchanged")]
-    return f"{len(comparison):,} applicants: " + " · ".join(parts)
+    return change_counts_line(_counts(comparison["change"]), len(comparison))
+
+
+def change_counts_line(counts: Mapping[str, int], rows: int) -> str:
+    """:func:`changes_line` from counts of each change."""
+    parts = [f"{c} {counts.get(c, 0):,}" for c in ("gained", "lost", "other", "unchanged")]
+    return f"{rows:,} applicants: " + " · ".join(parts)
 
 
 def summary_table(summary: pd.DataFrame) -> Table:

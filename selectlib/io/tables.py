@@ -28,9 +28,11 @@ __all__ = [
     "READ_FORMATS",
     "TABLE_READERS",
     "Readers",
+    "long_cell_error",
     "read_csv",
     "read_table",
     "sample_data_dir",
+    "table_reader",
 ]
 
 CSV_ENCODINGS: Final = ("utf-8-sig", "cp949")
@@ -89,19 +91,24 @@ def _header(text: str, name: str) -> list[str]:
         raise InputError(f"line 1: {reason}", file=name) from None
 
 
+def long_cell_error(length: int, name: str, row: int, field: str) -> InputError:
+    """The refusal of a CSV cell longer than :data:`MAX_CSV_FIELD_CHARS`."""
+    return InputError(
+        f"a cell of {length:,} characters, longer than a CSV cell may "
+        "be: " + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it"),
+        file=name,
+        row=row,
+        field=field,
+    )
+
+
 def _long_cells(frame: pd.DataFrame, name: str) -> None:
     """Refuse a cell longer than :data:`MAX_CSV_FIELD_CHARS`, naming its row and column."""
     for column in frame.columns:
         lengths = frame[column].str.len()
         if lengths.max() > MAX_CSV_FIELD_CHARS:  # NaN (all empty) compares False
             row = int(lengths.fillna(0).to_numpy().argmax())
-            raise InputError(
-                f"a cell of {int(lengths.iloc[row]):,} characters, longer than a CSV cell may "
-                "be: " + beyond("MAX_CSV_FIELD_CHARS", MAX_CSV_FIELD_CHARS, "shorten it"),
-                file=name,
-                row=row,
-                field=str(column),
-            )
+            raise long_cell_error(int(lengths.iloc[row]), name, row, str(column))
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -235,15 +242,9 @@ TABLE_READERS: Final[Readers] = {
 READ_FORMATS: Final = tuple(suffix.lstrip(".") for suffix in TABLE_READERS)
 
 
-def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.DataFrame:
-    """Read applicants from a .csv, .xlsx, .parquet or .json file into a DataFrame.
-
-    CSV may be UTF-8 (with or without a byte-order mark) or CP949; every cell is read
-    as text and only empty cells are missing. JSON is a list of records or an object
-    with an ``"applicants"`` list. ``readers`` replaces the readers by suffix (the geo
-    package reads maps with its own, through the same checks and messages).
-    """
-    path = Path(path)
+def table_reader(path: Path, readers: Readers = TABLE_READERS) -> Callable[[Path], pd.DataFrame]:
+    """The reader of ``path`` by its suffix, once the file is known to exist; else an
+    :class:`InputError` saying which files can be read or that the path is wrong."""
     reader = readers.get(path.suffix.lower())
     if reader is None:
         raise InputError(
@@ -254,6 +255,19 @@ def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.Data
     if not path.is_file():
         problem = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise InputError(f"the file {problem}; check the path", file=str(path))
+    return reader
+
+
+def read_table(path: str | Path, *, readers: Readers = TABLE_READERS) -> pd.DataFrame:
+    """Read applicants from a .csv, .xlsx, .parquet or .json file into a DataFrame.
+
+    CSV may be UTF-8 (with or without a byte-order mark) or CP949; every cell is read
+    as text and only empty cells are missing. JSON is a list of records or an object
+    with an ``"applicants"`` list. ``readers`` replaces the readers by suffix (the geo
+    package reads maps with its own, through the same checks and messages).
+    """
+    path = Path(path)
+    reader = table_reader(path, readers)
     try:
         return reader(path)
     except OSError as exc:

@@ -21,7 +21,15 @@ from selectlib.errors import InputError, OutputError
 from selectlib.io.files import check_output, save_xlsx, write_file
 from selectlib.io.safe import csv_frame, put_cell
 
-__all__ = ["TABLE_WRITERS", "WRITE_FORMATS", "Writer", "format_of", "json_text", "write_table"]
+__all__ = [
+    "TABLE_WRITERS",
+    "WRITE_FORMATS",
+    "Writer",
+    "blank_cell",
+    "format_of",
+    "json_text",
+    "write_table",
+]
 
 
 Writer = Callable[[pd.DataFrame, Path, bool], None]
@@ -32,7 +40,7 @@ def _write_csv(frame: pd.DataFrame, path: Path, guard: bool) -> None:
     (csv_frame(frame) if guard else frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _blank(value: Any) -> bool:
+def blank_cell(value: Any) -> bool:
     """Whether a cell has no value (None, NaN, NA, NaT): left empty in a workbook."""
     try:
         return value is None or bool(pd.isna(value))
@@ -50,7 +58,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, guard: bool) -> None:
         put_cell(sheet, 1, column, str(name))
     for row, values in enumerate(frame.itertuples(index=False, name=None), start=2):
         for column, value in enumerate(values, start=1):
-            if _blank(value):
+            if blank_cell(value):
                 continue
             put_cell(sheet, row, column, value.item() if isinstance(value, np.generic) else value)
     save_xlsx(book, path)

@@ -1,0 +1,157 @@
+"""The ``selectlib check`` command end to end, against pandas reading and writing the same files.
+
+Run: ``python benchmarks/bench_cli.py [--n 1000000] [--repeat 2]``.
+
+Writes ``--n`` applicants shaped like ``sample_data/applicants.csv`` (an id, a name, text
+categories, yes/no cells and ``;``-separated sets, generated as bench_eligibility.py
+does) as Parquet (the categories as dictionary columns) and as CSV in a temporary folder.
+Then times, each as a subprocess so that both sides pay Python's start:
+
+- ``selectlib check P in.parquet --out out.parquet`` against a pandas ``read_parquet`` +
+  ``to_parquet`` of the same file: ``cli_parquet_ratio=`` (target ≤ 2);
+- the CSV → CSV run against ``read_csv`` (all text) + ``to_csv``: ``cli_csv_ratio=``
+  (target ≤ 2.5);
+- the peak resident memory of the Parquet check, ``peak_mb=``, and of a plain
+  ``read_parquet``, ``plain_read_peak_mb=`` (target: peak ≤ 2× plain); ``csv_peak_mb=``
+  (measured with ``/usr/bin/time``; ``nan`` where it is missing);
+- ``selectlib --help``: ``help_s=`` (target ≤ 0.35).
+
+Baseline and check runs alternate; each time printed is the best of ``--repeat`` runs.
+Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from bench_eligibility import AUTONOMOUS, MANDATORY, make
+
+PROFILE = "micro_manufacturer_center_2024"
+ON = "2024-05-01"
+TIME = Path("/usr/bin/time")
+CATEGORIES = (
+    "area_type",
+    "operator_type",
+    "has_dedicated_space",
+    "has_equipment",
+    "offers_education",
+    "mandatory_programs",
+    "autonomous_programs",
+)
+
+
+def applicants(n: int) -> pd.DataFrame:
+    """``n`` applicants with the sample's columns, as text (categories as ``category``)."""
+    raw = make(n)
+    yes_no = np.array(["no", "yes"])
+    autonomous = [";".join(AUTONOMOUS[:k]) for k in range(len(AUTONOMOUS) + 1)]
+    frame = pd.DataFrame(
+        {
+            "applicant_id": [f"A{i:07d}" for i in range(n)],
+            "applicant_name": [f"소공인지원재단 {i}" for i in range(n)],
+            "area_type": raw["area_type"],
+            "cluster_count": raw["cluster_count"],
+            "operator_type": np.where(raw["is_nonprofit"], "nonprofit_corporation", "for_profit"),
+            "has_dedicated_space": yes_no[raw["has_dedicated_space"].astype(int)],
+            "has_equipment": yes_no[raw["has_equipment"].astype(int)],
+            "staff": raw["staff"],
+            "mandatory_programs": ";".join(MANDATORY),
+            "offers_education": yes_no[raw["offers_education"].astype(int)],
+            "autonomous_programs": np.array(autonomous)[raw["n_autonomous_programs"]],
+        }
+    )
+    return frame.astype(dict.fromkeys(CATEGORIES, "category"))
+
+
+def timed(command: list[str], folder: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of ``command`` run as a child process.
+
+    It runs in ``folder``, so ``python -m selectlib`` imports the installed selectlib (or
+    the one on PYTHONPATH), not a source tree in the current folder. The peak is
+    measured by ``/usr/bin/time`` (a small parent: a child forked from this
+    process would count this process's memory before its ``exec``); NaN without it.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        timer = ["/usr/bin/time", "-f", "%M", "-o", report.name] if TIME.exists() else []
+        start = time.perf_counter()
+        done = subprocess.run([*timer, *command], capture_output=True, check=False, cwd=folder)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()}")
+        kib = report.read().strip().splitlines()[-1:] if timer else []
+    return seconds, float(kib[0]) / 1024 if kib else float("nan")
+
+
+def best(
+    repeat: int, commands: dict[str, list[str]], folder: Path
+) -> dict[str, tuple[float, float]]:
+    """Each command's fastest run and its largest peak, the commands alternating."""
+    results: dict[str, tuple[float, float]] = {}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            seconds, peak = timed(command, folder)
+            old = results.get(name, (seconds, peak))
+            results[name] = (min(old[0], seconds), max(old[1], peak))
+    return results
+
+
+def pandas_copy(read: str, write: str) -> list[str]:
+    """A child process that reads and writes with pandas alone."""
+    return [sys.executable, "-c", f"import pandas as pd; frame = {read}; {write}"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000, help="applicants in the files")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per timing (best is kept)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        parquet, csv = root / "in.parquet", root / "in.csv"
+        frame = applicants(args.n)
+        frame.to_parquet(parquet, index=False)
+        frame.to_csv(csv, index=False)
+        del frame
+        cli = [sys.executable, "-m", "selectlib"]
+        check = [*cli, "check", PROFILE, "--on", ON, "--force"]
+        text = "dtype=str, keep_default_na=False, na_values=['']"
+        commands = {
+            "pandas_parquet": pandas_copy(
+                f"pd.read_parquet({str(parquet)!r})",
+                f"frame.to_parquet({str(root / 'pd.parquet')!r}, index=False)",
+            ),
+            "cli_parquet": [*check, str(parquet), "--out", str(root / "out.parquet")],
+            "pandas_csv": pandas_copy(
+                f"pd.read_csv({str(csv)!r}, {text})",
+                f"frame.to_csv({str(root / 'pd.csv')!r}, index=False)",
+            ),
+            "cli_csv": [*check, str(csv), "--out", str(root / "out.csv")],
+            "plain_read": pandas_copy(f"pd.read_parquet({str(parquet)!r})", "None"),
+            "help": [*cli, "--help"],
+        }
+        got = best(args.repeat, commands, root)
+        rows = len(pd.read_parquet(root / "out.parquet", columns=["outcome"]))
+        if rows != args.n:
+            raise SystemExit(f"check wrote {rows} rows for {args.n} applicants")
+
+    for name, (seconds, peak) in got.items():
+        print(f"{name}_s={seconds:.3f} {name}_peak_mb={peak:.0f}")
+    print(f"n={args.n}")
+    print(f"cli_parquet_ratio={got['cli_parquet'][0] / got['pandas_parquet'][0]:.2f}")
+    print(f"cli_csv_ratio={got['cli_csv'][0] / got['pandas_csv'][0]:.2f}")
+    print(f"peak_mb={got['cli_parquet'][1]:.0f}")
+    print(f"csv_peak_mb={got['cli_csv'][1]:.0f}")
+    print(f"plain_read_peak_mb={got['plain_read'][1]:.0f}")
+    print(f"help_s={got['help'][0]:.3f}")
+
+
+if __name__ == "__main__":
+    main()
