@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from bench_eligibility import AUTONOMOUS, MANDATORY, make
+from bench_eligibility import AREAS, AUTONOMOUS, MANDATORY, make
 
 PROFILE = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
@@ -56,7 +56,7 @@ def applicants(n: int) -> pd.DataFrame:
         {
             "applicant_id": [f"A{i:07d}" for i in range(n)],
             "applicant_name": [f"소공인지원재단 {i}" for i in range(n)],
-            "area_type": raw["area_type"],
+            "area_type": np.array(AREAS)[raw["area_code"]],
             "cluster_count": raw["cluster_count"],
             "operator_type": np.where(raw["is_nonprofit"], "nonprofit_corporation", "for_profit"),
             "has_dedicated_space": yes_no[raw["has_dedicated_space"].astype(int)],
