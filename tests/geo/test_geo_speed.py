@@ -20,12 +20,12 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial import cKDTree
+from strategies import examples
 
 from selectlib.errors import InputError
 from selectlib.geo.columns import decode_points, numbers
 from selectlib.geo.count import count_within_radius
 from selectlib.geo.registry import Registry, read_firms
-from tests.strategies import examples
 
 INDUSTRIES = ("C25111", "C10111", "C13101")
 
