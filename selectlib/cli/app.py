@@ -26,7 +26,12 @@ from selectlib.cli.geo import AreasOpt, clusters, geo_context
 from selectlib.cli.options import (
     ForceOpt,
     Format,
+    FormatOpt,
+    InputArg,
     Lang,
+    LangOpt,
+    OnOpt,
+    ProfileArg,
     RawCsvOpt,
     check_outputs,
     option_day,
@@ -65,25 +70,13 @@ app = typer.Typer(
 profiles_app = typer.Typer(help="List, show, validate profiles.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
 
-ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
-InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
-OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
-]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
-    ),
-]
 SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
 FirmsOpt = Annotated[
     Path | None, typer.Option("--firms", help="A firm registry to compute the clusters from.")
 ]
 SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP)]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")

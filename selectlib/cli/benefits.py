@@ -23,7 +23,12 @@ from selectlib.benefits.funding import FUNDING_STATUSES, Funding, fund
 from selectlib.cli.options import (
     ForceOpt,
     Format,
+    FormatOpt,
+    InputArg,
     Lang,
+    LangOpt,
+    OnOpt,
+    ProfileArg,
     RawCsvOpt,
     check_outputs,
     option_day,
@@ -78,9 +83,6 @@ POT_COLUMNS: Final = (
     ("funded_partly", "일부 지원", "funded in part"),
     ("unfunded", "미지원", "unfunded"),
 )
-
-ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
-InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
 
 
 def parse_won(text: str | None, option: str) -> int | None:
@@ -272,9 +274,6 @@ def write_funding(
 # -- the command -----------------------------------------------------------------------------
 
 
-OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
-]
 BudgetOpt = Annotated[
     str | None,
     typer.Option(
@@ -307,13 +306,6 @@ FundingOutOpt = Annotated[
     Path | None,
     typer.Option("--out", help="Write every row here, with FILE_payments and FILE_pots."),
 ]
-FundingFormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
-    ),
-]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
 
 
 def benefits(
@@ -325,7 +317,7 @@ def benefits(
     average: AverageOpt = None,
     row_order: RowOrderOpt = False,
     out: FundingOutOpt = None,
-    format: FundingFormatOpt = None,
+    format: FormatOpt = None,
     lang: LangOpt = Lang.EN,
     force: ForceOpt = False,
     raw_csv: RawCsvOpt = False,

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from selectlib.cli.options import ForceOpt, check_folder, check_outputs
+from selectlib.cli.options import ForceOpt, ProfileArg, check_folder, check_outputs
 from selectlib.cli.render import cell, say
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table, sample_data_dir
@@ -44,7 +44,6 @@ RecusalsOpt = Annotated[
     Path | None,
     typer.Option("--recusals", help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind."),
 ]
-ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
 ]

@@ -26,7 +26,12 @@ __all__ = [
     "MAX_SET_LENGTH",
     "ForceOpt",
     "Format",
+    "FormatOpt",
+    "InputArg",
     "Lang",
+    "LangOpt",
+    "OnOpt",
+    "ProfileArg",
     "RawCsvOpt",
     "check_folder",
     "check_outputs",
@@ -63,6 +68,20 @@ class Format(enum.StrEnum):
     JSON = "json"
     XLSX = "xlsx"
     PARQUET = "parquet"
+
+
+ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
+InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
+    ),
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
 
 
 def option_day(on: str | None) -> dt.date:
