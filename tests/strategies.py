@@ -235,3 +235,34 @@ def object_frame(rows: list[dict[str, Any]], index: Any = None) -> pd.DataFrame:
             column[i] = row.get(name)
         columns[name] = column
     return pd.DataFrame(columns, index=index if index is not None else range(len(rows)))
+
+
+def one_rule_profile(stages: Any, final: Any, profile_id: str = "test_program") -> Any:
+    """A one-rule profile (``x >= 0``, everyone eligible) with this evaluation section,
+    for the scoring tests that build committees of their own."""
+    import selectlib
+
+    text = {"ko": "x", "en": "x"}
+    return selectlib.Profile.from_dict(
+        {
+            "id": profile_id,
+            "name": {"ko": "시험 사업", "en": "Test program"},
+            "valid_from": "2024-01-01",
+            "identifier": "applicant_id",
+            "fields": {
+                "applicant_id": {"kind": "text", "required": False, "description": text},
+                "x": {"kind": "integer", "description": text},
+            },
+            "parameters": {},
+            "criteria": [
+                {
+                    "id": "x_ok",
+                    "label": text,
+                    "source": "test",
+                    "condition": "x >= 0",
+                    "messages": {"passed": text, "failed": text, "missing": text},
+                }
+            ],
+            "evaluation": {"stages": stages, "final": final},
+        }
+    )

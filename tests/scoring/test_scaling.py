@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import examples
+from strategies import examples, one_rule_profile
 
 import selectlib
 from selectlib.scoring import (
@@ -38,7 +38,6 @@ AGGREGATES = ("trimmed_mean", "mean", "median")
 def make_profile(stages: int, criteria: int, aggregate: str, slots: int) -> selectlib.Profile:
     """Everyone eligible; ``stages`` stages of ``criteria`` 10-point criteria, the first
     ones advancing half of the applicants, a tie-break chain and a regional limit."""
-    text = {"ko": "x", "en": "x"}
     names = [f"s{i + 1}" for i in range(stages)]
     section: dict[str, Any] = {}
     for index, name in enumerate(names):
@@ -61,29 +60,8 @@ def make_profile(stages: int, criteria: int, aggregate: str, slots: int) -> sele
         "tie_breaks": [{"criterion": f"{names[-1]}.c1"}, {"field": "received"}],
         "constraints": [{"field": "region", "at_most": 2}],
     }
-    return selectlib.Profile.from_dict(
-        {
-            "id": "scaling_program",
-            "name": {"ko": "시험", "en": "Test"},
-            "valid_from": "2024-01-01",
-            "identifier": "applicant_id",
-            "fields": {
-                "applicant_id": {"kind": "text", "required": False, "description": text},
-                "x": {"kind": "integer", "description": text},
-            },
-            "parameters": {},
-            "criteria": [
-                {
-                    "id": "x_ok",
-                    "label": text,
-                    "source": "test",
-                    "condition": "x >= 0",
-                    "messages": {"passed": text, "failed": text, "missing": text},
-                }
-            ],
-            "evaluation": {"stages": section, "final": final},
-        }
-    )
+    profile: selectlib.Profile = one_rule_profile(section, final, "scaling_program")
+    return profile
 
 
 @st.composite

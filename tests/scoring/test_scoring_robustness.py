@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import examples
+from strategies import examples, one_rule_profile
 
 import selectlib
 from selectlib.io import read_table, sample_data_dir
@@ -49,30 +49,8 @@ Scores = Mapping[str, tuple[Sequence[str], Sequence[str], npt.ArrayLike]]
 
 def make_profile(stages: Mapping[str, Any], final: Mapping[str, Any]) -> selectlib.Profile:
     """A one-rule profile (``x >= 0``, everyone eligible) with this evaluation section."""
-    text = {"ko": "x", "en": "x"}
-    return selectlib.Profile.from_dict(
-        {
-            "id": "robust_program",
-            "name": {"ko": "시험 사업", "en": "Test program"},
-            "valid_from": "2024-01-01",
-            "identifier": "applicant_id",
-            "fields": {
-                "applicant_id": {"kind": "text", "required": False, "description": text},
-                "x": {"kind": "integer", "description": text},
-            },
-            "parameters": {},
-            "criteria": [
-                {
-                    "id": "x_ok",
-                    "label": text,
-                    "source": "test",
-                    "condition": "x >= 0",
-                    "messages": {"passed": text, "failed": text, "missing": text},
-                }
-            ],
-            "evaluation": {"stages": stages, "final": final},
-        }
-    )
+    profile: selectlib.Profile = one_rule_profile(stages, final, "robust_program")
+    return profile
 
 
 def stage(criteria: Mapping[str, float], **rules: Any) -> dict[str, Any]:
