@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import os
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, settings
 from strategies import FLAGSHIP, MANDATORY, PROFILE
@@ -19,6 +22,23 @@ settings.register_profile(
     "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile(PROFILE)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per CPU this process may use, a container's CPU quota included.
+
+    xdist counts the CPUs the scheduler shows, which in a container limited by a cgroup quota
+    can be many times the cores it may use; so many workers, each importing pandas and
+    geopandas, would make the run slower, not faster."""
+    if forced := os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(forced)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        allowed = -(-int(quota) // int(period))  # max 100000 means no quota: ValueError
+    except (OSError, ValueError):
+        allowed = cpus or 1
+    return max(1, min(cpus or 1, allowed))
 
 
 def good_record(**changes: Any) -> dict[str, Any]:

@@ -27,9 +27,9 @@ if PROFILE not in ("dev", "ci"):
 
 
 def examples(count: int) -> int:
-    """Hypothesis examples for a property: ``count`` in the ``ci`` profile, a fifth of it
-    (at least 10) in ``dev``, whose whole run must stay well under two minutes."""
-    return count if PROFILE == "ci" else max(10, count // 5)
+    """Hypothesis examples for a property: ``count`` in the ``ci`` profile, a tenth of it
+    (at least 5) in ``dev``, whose whole run must stay well under two minutes."""
+    return count if PROFILE == "ci" else max(5, count // 10)
 
 
 AREA_TYPES = ("metro", "city", "county")
