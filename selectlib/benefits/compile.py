@@ -16,7 +16,7 @@ from selectlib.benefits.refs import (
     resolve_ref,
 )
 from selectlib.errors import ExpressionError
-from selectlib.expr import DomainCheck, Symbols, compile_condition
+from selectlib.expr import Condition, DomainCheck, Symbols, compile_condition
 from selectlib.profile.benefits import AmountSpec, BenefitsSpec
 from selectlib.profile.domains import check_domains
 from selectlib.profile.model import Field, FieldKind, Parameter
@@ -26,6 +26,27 @@ __all__ = ["compile_benefits"]
 Problem = tuple[tuple[str | int, ...], str, str]
 _OPTIONAL_REFS: Final = ("cap", "minimum", "days")
 _SEE_LANGUAGE: Final = "see the condition language in docs/profile-format.md"
+
+
+def _unset(name: str | None, parameters: Mapping[str, Parameter]) -> str | None:
+    """Why an amount cannot use parameter ``name``: it has no value on some dates (null:
+    only the budget may), or None when it can."""
+    unset = parameters[name].unset if name is not None else ()
+    return f"{name!r} has no value from {unset[0].isoformat()} (null)" if unset else None
+
+
+def _when(
+    source: str | None, symbols: Symbols, parameters: Mapping[str, Parameter]
+) -> tuple[Condition | None, str | None]:
+    """An amount's ``when`` compiled (None without one), or why it cannot be."""
+    if source is None:
+        return None, None
+    try:
+        when = compile_condition(source, symbols)
+    except ExpressionError as exc:
+        return None, str(exc)
+    unset = [u for n in sorted(when.whole.params) if (u := _unset(n, parameters))]
+    return (None, unset[0]) if unset else (when, None)
 
 
 def _amount_problems(
@@ -82,6 +103,8 @@ def _amount_problems(
         if isinstance(ref, str) and ref.split("[")[0].strip() in broken:
             return  # its parameter is already reported as broken
         value, problems = resolve_ref(ref, kind, fields, parameters)
+        if value is not None and (unset := _unset(value.param, parameters)):
+            value, problems = None, [unset]
         for problem in problems:
             yield ((*path, key), problem, "see 'benefits' in docs/profile-format.md")
         resolved[key] = value
@@ -90,13 +113,10 @@ def _amount_problems(
         if getattr(spec, wants) is None:
             yield (path, f"formula {spec.formula!r} needs {wants!r}", f"add {wants}: ...")
         return
-    when = None
-    if spec.when is not None:
-        try:
-            when = compile_condition(spec.when, symbols)
-        except ExpressionError as exc:
-            yield ((*path, "when"), str(exc), _SEE_LANGUAGE)
-            return
+    when, why = _when(spec.when, symbols, parameters)
+    if why is not None:
+        yield ((*path, "when"), why, _SEE_LANGUAGE)
+        return
     if any(resolved[k] is None and getattr(spec, k) is not None for k in _OPTIONAL_REFS):
         return
     for problem in minimum_above_cap(resolved["cap"], resolved["minimum"], parameters):

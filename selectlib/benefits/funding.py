@@ -132,6 +132,16 @@ def _pots(
             "budget", [f"{profile.id!r} names no budget; give one (budget=..., --budget WON)"]
         )
     env = profile.params_on(on)
+    if ref.param is not None and env.values[ref.param] is None:
+        since = env.effective[ref.param].isoformat()
+        raise BenefitError(
+            "budget",
+            [
+                f"{profile.id!r} has no budget on {on.isoformat()}: the sources give none "
+                f"from {since} ({ref.param!r} is null there, not copied from an earlier "
+                "year); give the budget for this run (budget=..., --budget WON)"
+            ],
+        )
     value = ref.converted(env)
     if ref.key is None:
         return np.zeros(n, np.intp), [(None, int(value))]

@@ -164,7 +164,7 @@ def resolve_ref(
         parameter = parameters.get(ref.strip())
         if parameter is None:
             return None, [f"no parameter named {ref!r}; name a parameter or write {_WHAT[kind]}"]
-        if isinstance(parameter.history[0].value, ParamTable):
+        if isinstance(parameter.shape, ParamTable):
             if parameter.keyed_by is None:
                 return None, [f"{ref!r} is a table; look it up by a category field: {ref}[field]"]
             return _table_ref(kind, parameter.name, parameter.keyed_by, fields, parameters)
@@ -185,7 +185,7 @@ def _table_ref(
     parameter = parameters.get(name)
     if parameter is None:
         return None, [f"no parameter named {name!r}"]
-    if not isinstance(parameter.history[0].value, ParamTable):
+    if not isinstance(parameter.shape, ParamTable):
         return None, [f"{name!r} is not a table; write just {name}"]
     field = fields.get(key)
     if field is None or field.kind is not FieldKind.CATEGORY:
@@ -230,6 +230,8 @@ def _values_on(
     parameter = parameters[ref.param]
     entry = (parameter.at(day) if day is not None else None) or parameter.history[0]
     value = entry.value
+    if value is None:
+        return {}
     if isinstance(value, ParamTable):
         return {k: convert(ref.kind, v) for k, v in value.entries if v is not None}
     return {None: convert(ref.kind, value)}

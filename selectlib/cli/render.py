@@ -19,7 +19,7 @@ from rich.text import Text
 from selectlib.eligibility.decision import Outcome
 from selectlib.io.safe import terminal_text
 from selectlib.profile.compiled import Profile
-from selectlib.profile.model import FieldKind, ParamTable, ParamValue
+from selectlib.profile.model import Dated, FieldKind, ParamTable, ParamValue
 
 __all__ = [
     "change_counts_line",
@@ -278,6 +278,13 @@ def fields_table(profile: Profile, lang: str) -> Table:
     return table
 
 
+def _shown(entry: Dated | None, first: str) -> str:
+    """A parameter's value on a date, or why it has none."""
+    if entry is None:
+        return f"(no value before {first})"
+    return "(none: the sources give no value)" if entry.value is None else _value(entry.value)
+
+
 def parameters_table(profile: Profile, on: dt.date, lang: str) -> Table:
     """Every parameter's value on ``on`` and the date it took effect."""
     title = f"parameters on {on.isoformat()}"
@@ -287,7 +294,7 @@ def parameters_table(profile: Profile, on: dt.date, lang: str) -> Table:
         first = parameter.history[0].since.isoformat()
         table.add_row(
             cell(parameter.name),
-            cell(_value(entry.value) if entry else f"(no value before {first})"),
+            cell(_shown(entry, first)),
             cell(entry.since.isoformat() if entry else ""),
             cell(parameter.unit or ""),
             cell(parameter.description.get(lang)),

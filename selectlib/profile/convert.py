@@ -70,7 +70,12 @@ def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
     raise TypeError(f"a parameter value must be a number, text, list or table, got {shown(value)}")
 
 
-def _unstructure_param_value(value: ParamValue) -> Any:
+def _dated_value(value: Any) -> ParamValue | None:
+    """A history entry: a value, or None (YAML ``null``) for a period with none."""
+    return None if value is None else _structure_param_value(value, ParamValue)
+
+
+def _unstructure_param_value(value: ParamValue | None) -> Any:
     if isinstance(value, ParamTable):
         return value.as_dict()
     if isinstance(value, tuple):
@@ -156,7 +161,7 @@ def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
         raise cattrs.ForbiddenExtraKeysError("", Parameter, extra)
     if "history" in data:
         history = tuple(
-            Dated(_structure_date(since, dt.date), _structure_param_value(value, ParamValue))
+            Dated(_structure_date(since, dt.date), _dated_value(value))
             for since, value in sorted(data["history"].items(), key=lambda kv: str(kv[0]))
         )
     else:

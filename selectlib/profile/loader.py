@@ -31,7 +31,7 @@ from selectlib.profile.model import (
     FieldKind,
     ProfileSpec,
 )
-from selectlib.profile.paramcheck import history_path, parameter_problems
+from selectlib.profile.paramcheck import history_path, parameter_problems, unset_uses
 from selectlib.profile.schema import schema_problems
 from selectlib.profile.sections import BenefitsPlan, benefits_compiler
 from selectlib.profile.source import KeyPath, SourceMap, read_yaml
@@ -209,6 +209,7 @@ def compile_spec(
     symbols = Symbols({f.name: f for f in spec.fields}, params)
     broken = ({p.name for p in spec.parameters} - set(params)) | absent
     compiled = _criteria(spec, symbols, broken, source, positions, problems)
+    problems += unset_uses(spec, compiled, source, positions)
     plan = None
     if spec.benefits is not None:
         parameters = {p.name: p for p in spec.parameters if p.name in params}

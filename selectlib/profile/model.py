@@ -106,10 +106,14 @@ ParamValue = int | float | bool | str | tuple[str, ...] | ParamTable
 
 @attrs.frozen
 class Dated:
-    """A parameter value in force from ``since`` until the next entry."""
+    """A parameter value in force from ``since`` until the next entry.
+
+    ``value`` is None for a period the sources give no value for (a year with no sourced
+    budget): nothing is copied forward from an earlier year as if it were sourced.
+    """
 
     since: dt.date
-    value: ParamValue
+    value: ParamValue | None
 
 
 @attrs.frozen
@@ -132,6 +136,16 @@ class Parameter:
             else:
                 break
         return found
+
+    @property
+    def unset(self) -> tuple[dt.date, ...]:
+        """The dates from which the parameter has no value (``null`` entries)."""
+        return tuple(entry.since for entry in self.history if entry.value is None)
+
+    @property
+    def shape(self) -> ParamValue | None:
+        """The first value that is set, which every other set value matches in kind."""
+        return next((e.value for e in self.history if e.value is not None), None)
 
 
 @attrs.frozen

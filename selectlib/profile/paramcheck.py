@@ -5,11 +5,12 @@ within exact range, names free of the language's words, keyed tables covering th
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from selectlib.eligibility.coerce import LARGEST
 from selectlib.errors import Problem
 from selectlib.expr import (
+    CompiledCriterion,
     DomainCheck,
     Kind,
     ParamInfo,
@@ -25,7 +26,7 @@ from selectlib.profile.model import (
 )
 from selectlib.profile.source import KeyPath, SourceMap
 
-__all__ = ["history_path", "param_type", "parameter_problems"]
+__all__ = ["history_path", "param_type", "parameter_problems", "unset_uses"]
 
 
 def param_type(parameter: Parameter) -> tuple[Type | None, str]:
@@ -35,7 +36,10 @@ def param_type(parameter: Parameter) -> tuple[Type | None, str]:
             f"has a number that is not finite or lies beyond ±{LARGEST:,} (2**53), "
             "where numbers stop being exact"
         )
-    types = {_value_type(entry.value) for entry in parameter.history}
+    values = [entry.value for entry in parameter.history if entry.value is not None]
+    if not values:
+        return None, "has no value on any date (every entry is null)"
+    types = {_value_type(value) for value in values}
     if None in types:
         return None, (
             "mixes text and numbers in one list or table, or holds a list or table inside one"
@@ -47,7 +51,7 @@ def param_type(parameter: Parameter) -> tuple[Type | None, str]:
     return Type(kind, None, item), ""
 
 
-def _too_large(value: ParamValue) -> bool:
+def _too_large(value: ParamValue | None) -> bool:
     items = (
         value.as_dict().values()
         if isinstance(value, ParamTable)
@@ -124,6 +128,36 @@ def parameter_problems(
                         "add an entry for every code",
                     )
         yield parameter.name, ParamInfo(parameter.name, type_)
+
+
+def unset_uses(
+    spec: ProfileSpec,
+    compiled: Sequence[CompiledCriterion],
+    source: SourceMap,
+    positions: Sequence[int] | None = None,
+) -> Iterator[Problem]:
+    """Criteria and derivations that use a parameter with ``null`` entries: a decision
+    needs a value on every date, so only the benefits' budget may be left without one."""
+    unset = {p.name: p.unset for p in spec.parameters if p.unset}
+    if not unset:
+        return
+    hint = "give a value for every date, or keep null for the benefits' budget only"
+    for one in compiled:
+        index = spec.criteria.index(one.criterion)
+        for name in sorted(one.condition.whole.params & unset.keys()):
+            yield source.problem(
+                ("criteria", index if positions is None else positions[index], "condition"),
+                f"uses {name!r}, which has no value from {unset[name][0].isoformat()} (null)",
+                hint,
+            )
+    for derivation in spec.derived:
+        for role, name in derivation.parameters:
+            if name in unset:
+                yield source.problem(
+                    ("derived", derivation.name, "parameters", role),
+                    f"{name!r} has no value from {unset[name][0].isoformat()} (null)",
+                    hint,
+                )
 
 
 def history_path(source: SourceMap, parameter: Parameter, index: int) -> KeyPath:

@@ -15,8 +15,9 @@ from selectlib.profile.model import Dated, Parameter, ParamTable, ParamValue
 __all__ = ["Env", "native", "resolve"]
 
 
-def native(value: ParamValue) -> Any:
-    """A parameter value in the form expressions use: tables as dicts, lists as frozensets."""
+def native(value: ParamValue | None) -> Any:
+    """A parameter value in the form expressions use: tables as dicts, lists as frozensets
+    (None, a period with no value, stays None)."""
     if isinstance(value, ParamTable):
         return MappingProxyType(value.as_dict())
     if isinstance(value, tuple):

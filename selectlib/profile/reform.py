@@ -19,7 +19,9 @@ from selectlib.profile.paramcheck import param_type
 __all__ = ["reformed_spec"]
 
 
-def _with_entry(table: ParamValue, key: str, value: Any, name: str) -> ParamTable:
+def _with_entry(table: ParamValue | None, key: str, value: Any, name: str) -> ParamTable:
+    if table is None:
+        raise ParameterError(name, f"has no value on some dates (null), so set the whole {name}")
     if not isinstance(table, ParamTable):
         raise ParameterError(name, f"is not a table, so {name}.{key} cannot be set")
     if key not in table.keys:

@@ -123,7 +123,18 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "description": "Values by the date they took effect (YYYY-MM-DD).",
                         "minProperties": 1,
                         "propertyNames": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
-                        "additionalProperties": VALUE,
+                        "additionalProperties": {
+                            "anyOf": [
+                                VALUE,
+                                {
+                                    "type": "null",
+                                    "description": (
+                                        "No value for this period: the sources give none "
+                                        "(only the benefits' budget may be null)."
+                                    ),
+                                },
+                            ]
+                        },
                     },
                 },
                 "oneOf": [

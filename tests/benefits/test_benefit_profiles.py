@@ -134,12 +134,13 @@ def test_seoul_pl_who_is_not_paid(
     ("on", "budget", "since"),
     [
         ("2018-01-01", 20_000_000, "2018-01-01"),  # 002: 20,000천원
-        ("2019-07-01", 20_000_000, "2018-01-01"),  # no 2019 figure: the 2018 value stays
-        ("2020-06-30", 100_000_000, "2020-01-01"),  # 000 2020 table: 100 백만원
+        ("2019-07-01", None, "2019-01-01"),  # no 2019 budget in the sources: none
+        ("2020-06-30", 200_000_000, "2020-01-01"),  # 000 line 120: plan 100 + 추경 100 백만원
         ("2021-01-01", 100_000_000, "2021-01-01"),  # 000: 100,000천원
+        ("2023-01-01", None, "2022-01-01"),  # the sources end with 2021: none
     ],
 )
-def test_seoul_pl_budget_by_year(on: str, budget: int, since: str) -> None:
+def test_seoul_pl_budget_by_year(on: str, budget: int | None, since: str) -> None:
     env = selectlib.load_profile(PL).params_on(on)
     assert env.values["budget"] == budget
     assert env.effective["budget"] == dt.date.fromisoformat(since)
@@ -271,8 +272,11 @@ def test_regional_table_only_valid_in_2020() -> None:
             profile.params_on(day)
 
 
-REGION_BUDGETS = {"seoul": 100_000_000, "jeonnam": 10_000_000, "gyeongnam": 20_000_000}
-REGION_BUDGETS["jeju"] = 24_000_000  # 000 lines 285-288 (백만원: 100, 10, 20, 24)
+# 001 line 907, the amounts of the year (백만원): 서울 200 (100 + 추경 100), 경남 50,
+# 전남 10, 제주 24
+REGION_BUDGETS = {"seoul": 200_000_000, "jeonnam": 10_000_000, "gyeongnam": 50_000_000}
+REGION_BUDGETS["jeju"] = 24_000_000
+NO_RULE_BUDGETS = {"busan": 30_000_000, "gwangju": 20_000_000, "jeonbuk": 10_000_000}
 
 
 def test_regional_rates_caps_and_budgets_2020() -> None:
@@ -282,7 +286,8 @@ def test_regional_rates_caps_and_budgets_2020() -> None:
         assert values["premium_cap"][region] == 1_000_000
     others = set(values["budget"]) - set(REGION_BUDGETS)
     assert len(others) == 13  # 17 시도 in all
-    assert all(values["budget"][r] == 0 for r in others)
+    assert {r: values["budget"][r] for r in NO_RULE_BUDGETS} == NO_RULE_BUDGETS
+    assert all(values["budget"][r] is None for r in others - set(NO_RULE_BUDGETS))
     assert all(values["premium_rate"][r] is None for r in others)
     assert all(values["premium_cap"][r] is None for r in others)
 
@@ -302,7 +307,8 @@ def test_regional_budgets_are_separate_pots() -> None:
     )
     funding = selectlib.fund(selectlib.load_profile(REGIONS), rows, on=IN_2020)
     by_key = pots(funding)
-    assert {key: pot.budget for key, pot in by_key.items() if pot.budget} == REGION_BUDGETS
+    budgets = {key: pot.budget for key, pot in by_key.items() if pot.budget}
+    assert budgets == REGION_BUDGETS | NO_RULE_BUDGETS
     assert len(by_key) == 17
     assert (by_key["jeonnam"].granted, by_key["jeonnam"].unfunded) == (10_000_000, 1)
     assert (by_key["jeju"].granted, by_key["jeju"].funded_full) == (2_000_000, 2)
@@ -435,17 +441,20 @@ def test_2018_rates_carry_on_in_2021() -> None:
     ("on", "seoul", "jeju", "gyeonggi"),
     [
         ("2018-01-01", 150_000_000, 13_000_000, None),  # 002 '18년 예산; Gyeonggi 미정
-        ("2020-05-01", 200_000_000, 13_000_000, None),  # 000: Seoul 2020 plan 200 백만원
-        ("2021-05-01", 200_000_000, 13_000_000, None),  # 000: 200,000천원
+        ("2019-05-01", None, None, None),  # no 2019 budget in the sources, for anyone
+        ("2020-05-01", 500_000_000, None, None),  # 000 line 119: Seoul 200 + 추경 300 백만원
+        ("2021-05-01", 200_000_000, None, None),  # 000: 200,000천원; only Seoul's is given
+        ("2022-05-01", None, None, None),  # the sources end with 2021
     ],
 )
 def test_interest_budget_by_local_government(
-    on: str, seoul: int, jeju: int, gyeonggi: int | None
+    on: str, seoul: int | None, jeju: int | None, gyeonggi: int | None
 ) -> None:
     budget = selectlib.load_profile(INTEREST).params_on(on).values["budget"]
     assert (budget["seoul"], budget["jeju"], budget["gyeonggi"]) == (seoul, jeju, gyeonggi)
-    assert budget["chungbuk"] == 130_000_000
-    assert budget["incheon"] == 100_000_000  # 2017 "-", 2018 100,000천원
+    in_2018 = on.startswith("2018")
+    assert budget["chungbuk"] == (130_000_000 if in_2018 else None)
+    assert budget["incheon"] == (100_000_000 if in_2018 else None)  # 2017 "-", 2018 100,000천원
 
 
 def test_interest_capacity_454_firms_in_seoul_2021() -> None:
@@ -576,12 +585,13 @@ def test_2017_trades_under_the_ten_percent_rule() -> None:
     [
         ("2017-01-01", 165_000_000),  # 002: 2017 plan 165,000,000 원
         ("2018-03-01", 290_000_000),  # 002: 협업사업 지원금 290,000천원
-        ("2019-03-01", 290_000_000),  # not in the sources: 2018 stays
+        ("2019-03-01", None),  # not in the sources: no budget
         ("2020-03-01", 492_000_000),  # 000: 2020 plan 492 백만원
         ("2021-03-01", 210_000_000),  # 000: 7,000 × 30회 = 210,000천원
+        ("2022-03-01", None),  # the sources end with 2021
     ],
 )
-def test_coop_budget_by_year(on: str, budget: int) -> None:
+def test_coop_budget_by_year(on: str, budget: int | None) -> None:
     assert selectlib.load_profile(COOP).params_on(on).values["budget"] == budget
 
 
