@@ -17,6 +17,7 @@ import attrs
 from selectlib._typing import IntArray
 from selectlib.dates import day_of
 from selectlib.errors import BenefitError
+from selectlib.profile.assumed import Assumed
 from selectlib.text import Text
 
 __all__ = [
@@ -99,6 +100,7 @@ class Rounding:
 
     unit: int = attrs.field(default=1, validator=_check_unit)
     mode: RoundingMode = attrs.field(default="floor", validator=_check_mode)
+    assumption: tuple[Assumed, ...] = attrs.field(default=(), kw_only=True, repr=False)
 
     def apply(self, amount: Fraction | int) -> int:
         """Round one exact, non-negative amount."""

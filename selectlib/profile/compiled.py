@@ -26,6 +26,7 @@ from selectlib.errors import (
     ProfileNotFoundError,
     ValidityError,
 )
+from selectlib.profile.assumptions import Assumption, assumptions
 from selectlib.profile.loader import parse_profile
 from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Text
 from selectlib.profile.params import Env, resolve
@@ -77,6 +78,11 @@ class Profile:
     def criteria(self) -> tuple[Criterion, ...]:
         """The eligibility criteria, in order."""
         return self.spec.criteria
+
+    def assumptions(self, on: DateLike | None = None) -> tuple[Assumption, ...]:
+        """What the profile assumes where its sources are silent (``assumption:`` in the
+        file): every one, or with ``on`` those in force that day. Reports list them."""
+        return assumptions(self.spec, None if on is None else as_date(on))
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``."""

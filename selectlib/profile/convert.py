@@ -8,28 +8,23 @@ loads back with :func:`selectlib.load_profile`, and ``structure(unstructure(x)) 
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from typing import Any
 
-import cattrs
-import numpy as np
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from selectlib.eligibility.coerce import shown
 from selectlib.profile.benefits import AmountSpec, Average, BenefitsSpec, Ref, Rounding
+from selectlib.profile.convert_base import converter, keyed, structure_date, unkeyed
+from selectlib.profile.convert_params import register_parameter_hooks
 from selectlib.profile.evaluation import EvaluationSpec, FinalRules, Stage
 from selectlib.profile.model import (
     Choice,
     Criterion,
-    Dated,
     Derivation,
     Field,
     FieldKind,
     Messages,
     OutcomeLabels,
-    Parameter,
-    ParamTable,
-    ParamValue,
     ProfileSpec,
     Source,
     Text,
@@ -37,68 +32,7 @@ from selectlib.profile.model import (
 
 __all__ = ["converter"]
 
-converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
-
-
-def _structure_date(value: Any, _: type) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    raise TypeError(f"expected a date (YYYY-MM-DD), got {shown(value)}")
-
-
-converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
-converter.register_unstructure_hook(Fraction, str)
-converter.register_structure_hook(Fraction, lambda value, _: Fraction(str(value)))
-converter.register_structure_hook(dt.date, _structure_date)
-
-
-def _structure_param_value(value: Any, _: Any = None) -> ParamValue:
-    if isinstance(value, np.generic) and not isinstance(value, np.str_ | np.bytes_):
-        value = value.item()  # np.int64(3) from a DataFrame is the number 3
-    if isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list | tuple):
-        return tuple(value)
-    if isinstance(value, dict):
-        return ParamTable(tuple((str(key), item) for key, item in value.items()))
-    if isinstance(value, ParamTable):
-        return value
-    raise TypeError(f"a parameter value must be a number, text, list or table, got {shown(value)}")
-
-
-def _dated_value(value: Any) -> ParamValue | None:
-    """A history entry: a value, or None (YAML ``null``) for a period with none."""
-    return None if value is None else _structure_param_value(value, ParamValue)
-
-
-def _unstructure_param_value(value: ParamValue | None) -> Any:
-    if isinstance(value, ParamTable):
-        return value.as_dict()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
-converter.register_structure_hook(ParamValue, _structure_param_value)
-converter.register_unstructure_hook(ParamValue, _unstructure_param_value)
-converter.register_unstructure_hook(ParamTable, _unstructure_param_value)
-converter.register_structure_hook(ParamTable, _structure_param_value)
-
-
-def _keyed(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """Unstructured items as a mapping by ``key``, the key dropped from each value."""
-    return {item.pop(key): item for item in items}
-
-
-def _unkeyed(mapping: Any, key: str, defaults: dict[str, Any] | None = None) -> Any:
-    """A mapping by ``key`` as a list of dicts carrying the key (the inverse of _keyed)."""
-    if not isinstance(mapping, dict):
-        return mapping  # let structuring report the wrong type
-    return [{**(defaults or {}), key: name, **(spec or {})} for name, spec in mapping.items()]
+register_parameter_hooks()
 
 
 def _unstructure_choice(choice: Choice) -> dict[str, Any]:
@@ -124,13 +58,13 @@ _field_structure = make_dict_structure_fn(Field, converter, _cattrs_forbid_extra
 def _unstructure_field(field: Field) -> dict[str, Any]:
     data = _field_unstructure(field)
     if "choices" in data:
-        data["choices"] = _keyed(data["choices"], "code")
+        data["choices"] = keyed(data["choices"], "code")
     return data
 
 
 def _structure_field(data: dict[str, Any], _: type) -> Field:
     if "choices" in data:
-        data = {**data, "choices": _unkeyed(data["choices"], "code")}
+        data = {**data, "choices": unkeyed(data["choices"], "code")}
     return _field_structure(data, Field)
 
 
@@ -138,50 +72,6 @@ converter.register_unstructure_hook(Field, _unstructure_field)
 converter.register_structure_hook(Field, _structure_field)
 converter.register_structure_hook(FieldKind, lambda value, _: FieldKind(value))
 
-
-def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": parameter.name,
-        "description": converter.unstructure(parameter.description),
-    }
-    if parameter.unit is not None:
-        data["unit"] = parameter.unit
-    if parameter.keyed_by is not None:
-        data["keyed_by"] = parameter.keyed_by
-    data["history"] = {
-        entry.since.isoformat(): _unstructure_param_value(entry.value)
-        for entry in parameter.history
-    }
-    return data
-
-
-def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
-    extra = set(data) - {"name", "description", "unit", "keyed_by", "history", "value", "since"}
-    if extra:
-        raise cattrs.ForbiddenExtraKeysError("", Parameter, extra)
-    if "history" in data:
-        history = tuple(
-            Dated(_structure_date(since, dt.date), _dated_value(value))
-            for since, value in sorted(data["history"].items(), key=lambda kv: str(kv[0]))
-        )
-    else:
-        history = (
-            Dated(
-                _structure_date(data["since"], dt.date),
-                _structure_param_value(data["value"], ParamValue),
-            ),
-        )
-    return Parameter(
-        name=data["name"],
-        history=history,
-        description=converter.structure(data["description"], Text),
-        unit=data.get("unit"),
-        keyed_by=data.get("keyed_by"),
-    )
-
-
-converter.register_unstructure_hook(Parameter, _unstructure_parameter)
-converter.register_structure_hook(Parameter, _structure_parameter)
 
 _ROLES = ("inputs", "outputs", "parameters")
 _derivation_unstructure = make_dict_unstructure_fn(
@@ -220,12 +110,12 @@ _stage_structure = make_dict_structure_fn(Stage, converter, _cattrs_forbid_extra
 def _unstructure_stage(stage: Stage) -> dict[str, Any]:
     """Criteria as a mapping by id (``plan: {ko: ..., max_points: 40}``), as in the file."""
     data = _stage_unstructure(stage)
-    data["criteria"] = _keyed(data["criteria"], "id")
+    data["criteria"] = keyed(data["criteria"], "id")
     return data
 
 
 def _structure_stage(data: dict[str, Any], _: type) -> Stage:
-    return _stage_structure({**data, "criteria": _unkeyed(data.get("criteria"), "id")}, Stage)
+    return _stage_structure({**data, "criteria": unkeyed(data.get("criteria"), "id")}, Stage)
 
 
 converter.register_unstructure_hook(Stage, _unstructure_stage)
@@ -262,13 +152,13 @@ _evaluation_structure = make_dict_structure_fn(
 
 def _unstructure_evaluation(spec: EvaluationSpec) -> dict[str, Any]:
     data = _evaluation_unstructure(spec)
-    data["stages"] = _keyed(data["stages"], "id")
+    data["stages"] = keyed(data["stages"], "id")
     return data
 
 
 def _structure_evaluation(data: dict[str, Any], _: type) -> EvaluationSpec:
     return _evaluation_structure(
-        {**data, "stages": _unkeyed(data.get("stages"), "id")}, EvaluationSpec
+        {**data, "stages": unkeyed(data.get("stages"), "id")}, EvaluationSpec
     )
 
 
@@ -291,7 +181,13 @@ converter.register_structure_hook(
     Ref | None, lambda v, _: None if v is None else _structure_ref(v, _)
 )
 converter.register_unstructure_hook(
-    Rounding, make_dict_unstructure_fn(Rounding, converter, _cattrs_omit_if_default=False)
+    Rounding,
+    make_dict_unstructure_fn(
+        Rounding,
+        converter,
+        _cattrs_omit_if_default=False,
+        assumption=override(omit_if_default=True),
+    ),
 )
 converter.register_unstructure_hook(
     AmountSpec, make_dict_unstructure_fn(AmountSpec, converter, _cattrs_omit_if_default=True)
@@ -310,7 +206,7 @@ _benefits_structure = make_dict_structure_fn(
 def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
     """Amounts keyed by id and the average support keyed by date, as in the file."""
     data = _benefits_unstructure(spec)
-    data["amounts"] = _keyed(data["amounts"], "id")
+    data["amounts"] = keyed(data["amounts"], "id")
     if spec.average_support:
         data["average_support"] = {
             d.isoformat(): won if isinstance(won, int) else dict(won)
@@ -320,10 +216,10 @@ def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
 
 
 def _structure_benefits(data: dict[str, Any], _: type) -> BenefitsSpec:
-    data = {**data, "amounts": _unkeyed(data.get("amounts"), "id")}
+    data = {**data, "amounts": unkeyed(data.get("amounts"), "id")}
     if isinstance(data.get("average_support"), dict):
         data["average_support"] = sorted(
-            (_structure_date(since, dt.date), tuple(won.items()) if isinstance(won, dict) else won)
+            (structure_date(since, dt.date), tuple(won.items()) if isinstance(won, dict) else won)
             for since, won in data["average_support"].items()
         )
     return _benefits_structure(data, BenefitsSpec)
@@ -357,20 +253,20 @@ _ORDER = (
 
 def _unstructure_spec(spec: ProfileSpec) -> dict[str, Any]:
     data = _spec_unstructure(spec)
-    data["fields"] = _keyed(data["fields"], "name")
-    data["parameters"] = _keyed(data["parameters"], "name")
+    data["fields"] = keyed(data["fields"], "name")
+    data["parameters"] = keyed(data["parameters"], "name")
     if "derived" in data:
-        data["derived"] = _keyed(data["derived"], "name")
+        data["derived"] = keyed(data["derived"], "name")
     return {key: data[key] for key in _ORDER if key in data}
 
 
 def _structure_spec(data: dict[str, Any], _: type) -> ProfileSpec:
     """A profile from its file shape; a parameter's single ``value`` starts at ``valid_from``."""
     data = dict(data)
-    data["fields"] = _unkeyed(data.get("fields"), "name")
-    data["parameters"] = _unkeyed(data.get("parameters"), "name", {"since": data.get("valid_from")})
+    data["fields"] = unkeyed(data.get("fields"), "name")
+    data["parameters"] = unkeyed(data.get("parameters"), "name", {"since": data.get("valid_from")})
     if "derived" in data:
-        data["derived"] = _unkeyed(data["derived"], "name")
+        data["derived"] = unkeyed(data["derived"], "name")
     return _spec_structure(data, ProfileSpec)
 
 

@@ -23,6 +23,7 @@ from selectlib.expr import (
     Symbols,
     compile_condition,
 )
+from selectlib.profile.assumptions import assumption_problems
 from selectlib.profile.domains import check_domains
 from selectlib.profile.evaluation import evaluation_problems
 from selectlib.profile.model import (
@@ -210,6 +211,7 @@ def compile_spec(
     broken = ({p.name for p in spec.parameters} - set(params)) | absent
     compiled = _criteria(spec, symbols, broken, source, positions, problems)
     problems += unset_uses(spec, compiled, source, positions)
+    problems += assumption_problems(spec, source)
     plan = None
     if spec.benefits is not None:
         parameters = {p.name: p for p in spec.parameters if p.name in params}

@@ -12,11 +12,13 @@ import enum
 import attrs
 
 from selectlib.dates import day_of
+from selectlib.profile.assumed import Assumed
 from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.evaluation import EvaluationSpec
 from selectlib.text import Text
 
 __all__ = [
+    "Assumed",
     "Choice",
     "Criterion",
     "Dated",
@@ -125,6 +127,8 @@ class Parameter:
     description: Text
     unit: str | None = None
     keyed_by: str | None = None
+    source: str | None = None
+    assumption: tuple[Assumed, ...] = ()
 
     def at(self, on: dt.date) -> Dated | None:
         """The entry in force on ``on``, or None before the first one."""
@@ -166,6 +170,7 @@ class Criterion:
     source: str
     condition: str
     messages: Messages
+    assumption: tuple[Assumed, ...] = ()
 
 
 @attrs.frozen

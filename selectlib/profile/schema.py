@@ -13,6 +13,7 @@ import jsonschema
 from selectlib.errors import Problem
 from selectlib.expr.types import MAX_LENGTH
 from selectlib.profile.schema_parts import (
+    ASSUMPTION,
     BENEFITS,
     DATE,
     EVALUATION,
@@ -113,6 +114,12 @@ PROFILE_SCHEMA: dict[str, Any] = {
                     "description": TEXT,
                     "unit": {"type": "string"},
                     "keyed_by": {**NAME, "description": "The category field a table is keyed by."},
+                    "source": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "Source clause of the value, e.g. '000 ②-3'.",
+                    },
+                    "assumption": ASSUMPTION,
                     "value": VALUE,
                     "since": {
                         **DATE,
@@ -167,6 +174,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
                         "description": "Source clause, e.g. '004 ②'.",
                     },
                     "condition": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
+                    "assumption": ASSUMPTION,
                     "messages": {
                         "type": "object",
                         "required": ["passed", "failed", "missing"],

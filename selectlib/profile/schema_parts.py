@@ -35,6 +35,31 @@ TEXT: dict[str, Any] = {
         "en": {"type": "string", "minLength": 1},
     },
 }
+_ASSUMED: dict[str, Any] = {
+    "type": "object",
+    "required": ["ko", "en"],
+    "additionalProperties": False,
+    "properties": {
+        "ko": {"type": "string", "minLength": 1},
+        "en": {"type": "string", "minLength": 1},
+        "since": {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}$",
+            "description": "Only the dated entry in force from this day.",
+        },
+        "key": {"type": "string", "description": "Only this entry of a table keyed by category."},
+    },
+}
+ASSUMPTION: dict[str, Any] = {
+    "description": (
+        "What the profile assumes where its sources are silent, and why (Korean and "
+        "English): one, or a list. Every output lists the assumptions in force."
+    ),
+    "type": ["object", "array"],
+    "if": {"type": "object"},
+    "then": _ASSUMED,
+    "else": {"minItems": 1, "items": _ASSUMED},
+}
 VALUE: dict[str, Any] = {
     "description": "A number, yes/no, text, a list of codes, or a table keyed by category.",
     "oneOf": [
@@ -99,6 +124,7 @@ BENEFITS: dict[str, Any] = {
             "properties": {
                 "unit": {"enum": [1, 10, 100, 1000, 10000]},
                 "mode": {"enum": ["floor", "half_up", "ceil"]},
+                "assumption": ASSUMPTION,
             },
         },
         "amounts": {

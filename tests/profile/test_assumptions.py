@@ -1,0 +1,121 @@
+"""``assumption:`` in a profile: what it assumes where the sources are silent, listed by
+date for the outputs, checked against the entries it names, and kept through a round trip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+import selectlib
+from selectlib.profile.assumptions import unsourced
+
+PROFILE = """\
+id: assumed_test
+name: {ko: 시험, en: test}
+valid_from: 2018-01-01
+fields:
+  area:
+    kind: category
+    description: {ko: 지역, en: area}
+    choices: {a: {ko: 가, en: a}, b: {ko: 나, en: b}}
+  staff: {kind: integer, minimum: 0, description: {ko: 인원, en: staff}}
+parameters:
+  min_staff:
+    description: {ko: 최소 인원, en: minimum staff}
+    source: "004 ⑤"
+    value: 3
+  radius:
+    description: {ko: 반경, en: radius}
+    assumption: {ko: 반경은 공고에 없음, en: the notice gives no radius}
+    value: 500
+  cap:
+    description: {ko: 한도, en: cap}
+    keyed_by: area
+    assumption:
+      - {ko: 2019년 값은 가정, en: the 2019 value is assumed, since: 2019-01-01}
+      - {ko: b 지역은 가정, en: area b is assumed, key: b}
+    history:
+      2018-01-01: {a: 1, b: 2}
+      2019-01-01: {a: 3, b: 4}
+  unlabelled:
+    description: {ko: 출처 없음, en: no source}
+    value: 7
+criteria:
+  - id: staffed
+    label: {ko: 인원, en: staffed}
+    source: "004 ⑤"
+    condition: staff >= min_staff and cap[area] > 0 and radius > 0 and unlabelled > 0
+    assumption: {ko: 조건 해석은 가정, en: the reading of the clause is assumed}
+    messages:
+      passed: {ko: 충족, en: met}
+      failed: {ko: 미달, en: not met}
+      missing: {ko: 없음, en: missing}
+"""
+
+
+def load(**changes: Any) -> selectlib.Profile:
+    data = yaml.safe_load(PROFILE)
+    for name, assumption in changes.items():
+        data["parameters"][name]["assumption"] = assumption
+    return selectlib.Profile.from_dict(data)
+
+
+def test_every_assumption_is_listed_with_where_it_applies() -> None:
+    found = {a.where: a.text.en for a in load().assumptions()}
+    assert found == {
+        "parameters.radius": "the notice gives no radius",
+        "parameters.cap[2019-01-01]": "the 2019 value is assumed",
+        "parameters.cap[b]": "area b is assumed",
+        "criteria.staffed": "the reading of the clause is assumed",
+    }
+
+
+def test_a_dated_assumption_is_in_force_only_while_its_entry_is() -> None:
+    profile = load()
+    in_2018 = [a.where for a in profile.assumptions(on="2018-06-01")]
+    in_2019 = [a.where for a in profile.assumptions(on="2019-06-01")]
+    assert "parameters.cap[2019-01-01]" not in in_2018
+    assert "parameters.cap[2019-01-01]" in in_2019
+    assert {"parameters.radius", "parameters.cap[b]", "criteria.staffed"} <= set(in_2018)
+
+
+@pytest.mark.parametrize(
+    ("assumption", "where", "says"),
+    [
+        ({"ko": "가", "en": "a", "since": "2020-01-01"}, "since", "not a date of 'cap'"),
+        ({"ko": "가", "en": "a", "key": "z"}, "key", "'z' is not a key of the table 'cap'"),
+    ],
+)
+def test_an_assumption_must_name_an_entry_of_its_parameter(
+    assumption: dict[str, str], where: str, says: str
+) -> None:
+    with pytest.raises(selectlib.ProfileError) as caught:
+        load(cap=assumption)
+    (problem,) = caught.value.problems
+    assert problem.key == f"$.parameters.cap.assumption[0].{where}"
+    assert says in problem.message
+
+
+def test_an_assumption_needs_both_languages() -> None:
+    with pytest.raises(selectlib.ProfileError, match="'en' is a required property"):
+        load(radius={"ko": "가정"})
+
+
+def test_assumptions_round_trip() -> None:
+    profile = load()
+    back = selectlib.Profile.from_dict(profile.to_dict())
+    assert back == profile
+    assert back.assumptions() == profile.assumptions()
+
+
+def test_a_parameter_with_neither_source_nor_assumption_is_unsourced() -> None:
+    assert unsourced(load().spec) == ("unlabelled",)
+
+
+def test_the_benefits_rounding_may_be_an_assumption() -> None:
+    data = selectlib.load_profile("seoul_pl_insurance").to_dict()
+    data["benefits"]["rounding"]["assumption"] = {"ko": "원 미만 절사 가정", "en": "floor to won"}
+    profile = selectlib.Profile.from_dict(data)
+    assert [a.where for a in profile.assumptions()][-1] == "benefits.rounding"
