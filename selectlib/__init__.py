@@ -12,33 +12,8 @@ at numpy speed, and funds a table under a budget.
 <CriterionStatus.PASSED: 'passed'>
 """
 
-from selectlib.benefits import BenefitError, BenefitLine, Rounding
-from selectlib.benefits.funding import Funding, Pot, fund
-from selectlib.eligibility.decision import (
-    CriterionInfo,
-    CriterionResult,
-    CriterionStatus,
-    Decision,
-    Outcome,
-)
-from selectlib.eligibility.serialize import decision_from_dict, decision_to_dict, make_converter
-from selectlib.errors import (
-    CriterionNotFoundError,
-    DateError,
-    ExpressionError,
-    InputError,
-    OutputError,
-    ParameterError,
-    Problem,
-    ProfileError,
-    ProfileNotFoundError,
-    SelectlibError,
-    ValidityError,
-)
-from selectlib.profile.compiled import Profile, list_profiles, load_profile
-from selectlib.profile.model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
-from selectlib.profile.params import Env
-from selectlib.simulate.compare import compare, summarize_comparison
+import importlib
+import typing
 
 __version__ = "0.1.0"
 
@@ -82,3 +57,89 @@ __all__ = [
     "make_converter",
     "summarize_comparison",
 ]
+
+_HOMES: typing.Final[dict[str, str]] = {
+    "BenefitError": "selectlib.benefits",
+    "BenefitLine": "selectlib.benefits",
+    "Criterion": "selectlib.profile.model",
+    "CriterionInfo": "selectlib.eligibility.decision",
+    "CriterionNotFoundError": "selectlib.errors",
+    "CriterionResult": "selectlib.eligibility.decision",
+    "CriterionStatus": "selectlib.eligibility.decision",
+    "DateError": "selectlib.errors",
+    "Decision": "selectlib.eligibility.decision",
+    "Env": "selectlib.profile.params",
+    "ExpressionError": "selectlib.errors",
+    "Field": "selectlib.profile.model",
+    "FieldKind": "selectlib.profile.model",
+    "Funding": "selectlib.benefits.funding",
+    "InputError": "selectlib.errors",
+    "Outcome": "selectlib.eligibility.decision",
+    "OutputError": "selectlib.errors",
+    "Parameter": "selectlib.profile.model",
+    "ParameterError": "selectlib.errors",
+    "Pot": "selectlib.benefits.funding",
+    "Problem": "selectlib.errors",
+    "Profile": "selectlib.profile.compiled",
+    "ProfileError": "selectlib.errors",
+    "ProfileNotFoundError": "selectlib.errors",
+    "ProfileSpec": "selectlib.profile.model",
+    "Rounding": "selectlib.benefits",
+    "SelectlibError": "selectlib.errors",
+    "Text": "selectlib.profile.model",
+    "ValidityError": "selectlib.errors",
+    "compare": "selectlib.simulate.compare",
+    "decision_from_dict": "selectlib.eligibility.serialize",
+    "decision_to_dict": "selectlib.eligibility.serialize",
+    "fund": "selectlib.benefits.funding",
+    "list_profiles": "selectlib.profile.compiled",
+    "load_profile": "selectlib.profile.compiled",
+    "make_converter": "selectlib.eligibility.serialize",
+    "summarize_comparison": "selectlib.simulate.compare",
+}
+"""The module each public name comes from. Names are imported on first use (PEP 562), so
+``import selectlib`` (and the command line's ``--help``) loads neither pandas, numpy nor
+pyarrow until a profile or a table is used."""
+
+if typing.TYPE_CHECKING:
+    from selectlib.benefits import BenefitError, BenefitLine, Rounding
+    from selectlib.benefits.funding import Funding, Pot, fund
+    from selectlib.eligibility.decision import (
+        CriterionInfo,
+        CriterionResult,
+        CriterionStatus,
+        Decision,
+        Outcome,
+    )
+    from selectlib.eligibility.serialize import decision_from_dict, decision_to_dict, make_converter
+    from selectlib.errors import (
+        CriterionNotFoundError,
+        DateError,
+        ExpressionError,
+        InputError,
+        OutputError,
+        ParameterError,
+        Problem,
+        ProfileError,
+        ProfileNotFoundError,
+        SelectlibError,
+        ValidityError,
+    )
+    from selectlib.profile.compiled import Profile, list_profiles, load_profile
+    from selectlib.profile.model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
+    from selectlib.profile.params import Env
+    from selectlib.simulate.compare import compare, summarize_comparison
+else:
+
+    def __getattr__(name: str) -> object:
+        """The public name ``name``, imported from its module on first use and kept."""
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        """The module's names, with the public ones not imported yet."""
+        return sorted({*globals(), *__all__})

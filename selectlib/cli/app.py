@@ -2,27 +2,26 @@
 
 Errors selectlib raises on purpose (and file errors) end the command with
 ``error: <message>`` on stderr and exit code 1, never a traceback.
+
+Light to import: typer builds ``--help`` from the commands' signatures alone, so the
+table libraries (pandas, numpy, pyarrow, openpyxl, the geo stack) and rich's help
+formatting are imported only when a command runs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Final, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Final, NoReturn, ParamSpec, TypeVar
 
-import pandas as pd
 import typer
-from rich.console import Console
 
-from selectlib.cli import render
-from selectlib.cli.batches import Job, Run, run_batches
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
-from selectlib.cli.geo import AreasOpt, clusters, geo_context
+from selectlib.cli.geo import AreasOpt, clusters
 from selectlib.cli.options import (
     ForceOpt,
     Format,
@@ -38,26 +37,22 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
-from selectlib.cli.render import say
 from selectlib.errors import ProfileError, SelectlibError
-from selectlib.io import stream
-from selectlib.io.files import check_output, write_file
-from selectlib.io.tables import read_table, sample_data_dir
-from selectlib.io.write import write_table
-from selectlib.profile.compiled import Profile, list_profiles, load_profile
-from selectlib.profile.schema import PROFILE_SCHEMA
-from selectlib.simulate.compare import compare as compare_profiles
-from selectlib.simulate.compare import summarize_comparison
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from selectlib.cli.batches import Run
+    from selectlib.profile.compiled import Profile
 
 __all__ = ["app", "main"]
 
-BATCH_ROWS: Final = stream.BATCH_ROWS
-"""Rows read, evaluated and written at a time by check and compare (memory grows with it)."""
+BATCH_ROWS: Final[int | None] = None
+"""Rows read, evaluated and written at a time by check and compare (memory grows with it);
+None: :data:`selectlib.io.stream.BATCH_ROWS`, read when a command runs."""
 TABLE_ROWS: Final = 1_000
 """Rows shown in a terminal table; --out writes all of them."""
-DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
-DEMO_DATE: Final = dt.date(2024, 5, 1)
-DEMO_REFORM: Final = {"cluster_min": {"metro": 30, "city": 20, "county": 10}, "min_staff": 2}
 
 
 app = typer.Typer(
@@ -66,8 +61,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
 )
-profiles_app = typer.Typer(help="List, show, validate profiles.", no_args_is_help=True)
+profiles_app = typer.Typer(
+    help="List, show, validate profiles.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(profiles_app, name="profiles")
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
@@ -116,7 +114,16 @@ def _handled(command: Callable[P, R]) -> Callable[P, R]:
 # -- shared steps ----------------------------------------------------------------------------
 
 
+def _batch_rows() -> int:
+    """BATCH_ROWS, or the stream's default (imported only when a command runs)."""
+    from selectlib.io.stream import BATCH_ROWS as DEFAULT
+
+    return DEFAULT if BATCH_ROWS is None else BATCH_ROWS
+
+
 def _rules(profile: str, items: list[str] | None) -> Profile:
+    from selectlib.profile.compiled import load_profile
+
     loaded = load_profile(profile)
     changes = parse_set(items)
     return loaded.with_params(changes) if changes else loaded
@@ -124,10 +131,14 @@ def _rules(profile: str, items: list[str] | None) -> Profile:
 
 def _summary_console(chosen: Format, out: Path | None) -> Console:
     """stdout, unless stdout carries csv/json data: then stderr."""
+    from rich.console import Console
+
     return Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
 
 
 def _wrote(console: Console, run: Run, out: Path | None) -> None:
+    from selectlib.cli.render import say
+
     if out is not None:
         say(console, f"wrote {run.rows:,} rows to {out}")
 
@@ -135,8 +146,6 @@ def _wrote(console: Console, run: Run, out: Path | None) -> None:
 # -- commands --------------------------------------------------------------------------------
 
 
-@app.command()
-@_handled
 def check(
     profile: ProfileArg,
     input: InputArg,
@@ -155,6 +164,13 @@ def check(
     With --firms (and --areas), the profile's derived fields (the cluster count and area
     type) are computed from the firm registry and maps instead of read from INPUT.
     """
+    from rich.console import Console
+
+    from selectlib.cli import render
+    from selectlib.cli.batches import Job, run_batches
+    from selectlib.cli.geo import geo_context
+    from selectlib.cli.render import say
+
     chosen = output_format(format, out)
     check_outputs([out], [input, firms, areas, profile], force)
     rules = _rules(profile, set_)
@@ -173,7 +189,7 @@ def check(
         return results.drop(columns=other) if chosen is not Format.TABLE else results
 
     job = Job(work, "outcome", lambda results: results.iloc[:TABLE_ROWS])
-    run = run_batches(input, job, rows=BATCH_ROWS, out=out, format=chosen, raw=raw_csv)
+    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         table = render.decisions_table(run.table(), rules, lang, limit=TABLE_ROWS, total=run.rows)
@@ -184,8 +200,6 @@ def check(
     say(console, render.outcome_counts_line(run.counts, run.rows))
 
 
-@app.command()
-@_handled
 def compare(
     profile: ProfileArg,
     input: InputArg,
@@ -197,6 +211,13 @@ def compare(
     raw_csv: RawCsvOpt = False,
 ) -> None:
     """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
+    from selectlib.cli import render
+    from selectlib.cli.batches import Job, run_batches
+    from selectlib.cli.render import say
+    from selectlib.profile.compiled import load_profile
+    from selectlib.simulate.compare import compare as compare_profiles
+    from selectlib.simulate.compare import summarize_comparison
+
     chosen = output_format(format, out)
     check_outputs([out], [input, profile], force)
     baseline = load_profile(profile)
@@ -207,7 +228,7 @@ def compare(
         return compare_profiles(baseline, reform, frame, on=day)
 
     job = Job(work, "change", lambda result: result[result["change"] != "unchanged"])
-    run = run_batches(input, job, rows=BATCH_ROWS, out=out, format=chosen, raw=raw_csv)
+    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         flipped = run.table()
@@ -217,12 +238,6 @@ def compare(
     say(console, render.change_counts_line(run.counts, run.rows))
 
 
-DEMO_TABLES: Final = ("decisions.csv", "reform.csv")
-"""The demo's tables, written to its --out folder (beside the reports)."""
-
-
-@app.command()
-@_handled
 def demo(
     out: Annotated[
         Path,
@@ -232,49 +247,29 @@ def demo(
     force: ForceOpt = False,
 ) -> None:
     """Run the flagship program on the sample data: eligibility, a reform, the selection."""
-    from selectlib.cli.evaluate import DEMO_REPORTS, run_demo_selection
+    from selectlib.cli.demo import run_demo
 
-    check_outputs([out / name for name in (*DEMO_TABLES, *DEMO_REPORTS)], [], force)
-    console = Console(highlight=False)
-    profile = load_profile(DEMO_PROFILE)
-    source = sample_data_dir() / "applicants.csv"
-    frame = read_table(source)
-    results = profile.evaluate_many(frame, on=DEMO_DATE, explain=True)
-    names = frame["applicant_name"] if "applicant_name" in frame.columns else None
-    identifier = profile.spec.identifier
-    console.rule(profile.name.get(lang))
-    say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
-    say(console, render.outcomes_line(results))
-    console.print(render.criteria_counts_table(profile, results, lang))
-    console.print(render.decisions_table(results, profile, lang, names))
-
-    reform = profile.with_params(DEMO_REFORM)
-    result = compare_profiles(profile, reform, frame, on=DEMO_DATE)
-    console.rule("reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2")
-    say(console, render.changes_line(result))
-    console.print(render.summary_table(summarize_comparison(result)))
-    console.print(render.comparison_table(result, identifier, names))
-    extra = [c for c in ("applicant_name", "note") if c in frame.columns]
-    for name, table in zip(DEMO_TABLES, (results, result), strict=True):
-        write_table(table.join(frame[extra]), out / name, "csv", force=True)
-        say(console, f"wrote {out / name}")
-
-    console.rule("selection: cluster check on the sample map, then document → site → presentation")
-    for path in run_demo_selection(console, out, lang.value):
-        say(console, f"wrote {path}")
+    run_demo(out, lang, force)
 
 
-@profiles_app.command("list")
-@_handled
 def profiles_list() -> None:
     """List the built-in profiles."""
+    from rich.console import Console
+
+    from selectlib.cli import render
+    from selectlib.profile.compiled import list_profiles, load_profile
+
     Console().print(render.profiles_table([load_profile(name) for name in list_profiles()]))
 
 
-@profiles_app.command("show")
-@_handled
 def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN) -> None:
     """Show a profile's fields, parameters (on --on) and criteria."""
+    from rich.console import Console
+
+    from selectlib.cli import render
+    from selectlib.cli.render import say
+    from selectlib.profile.compiled import load_profile
+
     loaded = load_profile(profile)
     day = option_day(on)
     spec = loaded.spec
@@ -289,12 +284,12 @@ def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN
     console.print(render.criteria_table(loaded, lang))
 
 
-@profiles_app.command("validate")
-@_handled
 def profiles_validate(
     paths: Annotated[list[Path], typer.Argument(help="Profile files to check.")],
 ) -> None:
     """Check profile files; list every problem with its line and how to fix it."""
+    from selectlib.profile.compiled import load_profile
+
     bad = 0
     for path in paths:
         try:
@@ -315,13 +310,14 @@ def profiles_validate(
         raise typer.Exit(1)
 
 
-@profiles_app.command("schema")
-@_handled
 def profiles_schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write the schema here.")] = None,
     force: ForceOpt = False,
 ) -> None:
     """Print the JSON Schema of the profile format."""
+    from selectlib.io.files import check_output, write_file
+    from selectlib.profile.schema import PROFILE_SCHEMA
+
     text = json.dumps(PROFILE_SCHEMA, indent=2, ensure_ascii=False)
     if out is None:
         typer.echo(text)
@@ -331,10 +327,36 @@ def profiles_schema(
         typer.echo(f"wrote {out}")
 
 
-app.command("benefits")(_handled(benefits))
-app.command("clusters")(_handled(clusters))
-app.command("evaluate")(_handled(evaluate))
-app.command("sheets")(_handled(sheets))
+COMMANDS: Final[dict[str, Callable[..., None]]] = {
+    "check": check,
+    "compare": compare,
+    "demo": demo,
+    "benefits": benefits,
+    "clusters": clusters,
+    "evaluate": evaluate,
+    "sheets": sheets,
+}
+"""The commands in the order ``selectlib --help`` lists them (then ``profiles``)."""
+PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {
+    "list": profiles_list,
+    "show": profiles_show,
+    "validate": profiles_validate,
+    "schema": profiles_schema,
+}
+"""The ``selectlib profiles`` sub-commands."""
+
+
+def _register(group: typer.Typer, name: str, command: Callable[..., None]) -> None:
+    """Add ``command`` to ``group``, its errors handled. The command list of ``--help``
+    shows the docstring's whole first line: plain help would cut it at the screen's width."""
+    summary = (command.__doc__ or "").strip().splitlines()[0]
+    group.command(name, short_help=summary)(_handled(command))
+
+
+for _name, _command in COMMANDS.items():
+    _register(app, _name, _command)
+for _name, _command in PROFILES_COMMANDS.items():
+    _register(profiles_app, _name, _command)
 
 
 def main() -> None:

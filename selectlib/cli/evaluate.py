@@ -1,33 +1,21 @@
-"""The ``selectlib evaluate`` and ``selectlib sheets`` commands, and the demo's selection.
+"""The ``selectlib evaluate`` and ``selectlib sheets`` commands.
 
 Kept apart from :mod:`selectlib.cli.app` so the spreadsheet and statistics libraries load
-only when an evaluation command runs.
+only when an evaluation command runs; the work is in :mod:`selectlib.cli.selection`,
+imported by the commands, so ``--help`` loads no table library either.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from selectlib.cli.options import ForceOpt, ProfileArg, check_folder, check_outputs
-from selectlib.cli.render import cell, say
 from selectlib.errors import InputError
-from selectlib.io.tables import read_table, sample_data_dir
-from selectlib.profile.compiled import Profile, load_profile
-from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
-if TYPE_CHECKING:
-    from selectlib.scoring import EvaluationResult
-    from selectlib.scoring.robust import RobustnessReport
-
-__all__ = ["evaluate", "run_demo_selection", "sheets"]
+__all__ = ["evaluate", "sheets"]
 
 ApplicantsOpt = Annotated[
     Path, typer.Option("--applicants", help="Applicants: .csv, .xlsx, .parquet or .json.")
@@ -64,154 +52,10 @@ def _evaluators_path(given: Path | None, scores: Path) -> Path:
     return default
 
 
-def _score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
-    """The score files: ``scores`` itself, or a folder's sheets and CSVs without the
-    evaluators and recusals tables that may sit beside them."""
-    if not scores.is_dir():
-        return scores
-    skip = {p.resolve() for p in others if p is not None}
-    files = [
-        p
-        for p in sorted(scores.iterdir())
-        if p.suffix.lower() in (".xlsx", ".csv")
-        and not p.name.startswith("~$")
-        and p.resolve() not in skip
-    ]
-    return files or scores
-
-
-def _context(firms: Path | None, areas: Path | None) -> Any:
-    if firms is None:
-        return None
-    from selectlib.cli.geo import geo_context
-
-    return geo_context(firms, areas)
-
-
-def _stage_counts(result: EvaluationResult, lang: str) -> Table:
-    ko = lang == "ko"
-    table = Table(title="단계별 결과" if ko else "Stages", title_justify="left")
-    table.add_column("단계" if ko else "stage")
-    statuses = [s for s in STATUS_LABELS if s not in ("ineligible", "incomplete", "invalid")]
-    shown = [
-        s
-        for s in statuses
-        if any((o.status == s).any() for o in result.stages) and s != "not_reached"
-    ]
-    for status in shown:
-        table.add_column(STATUS_LABELS[status][0 if ko else 1], justify="right")
-    for outcome in result.stages:
-        counts = [str(int((outcome.status == s).sum())) for s in shown]
-        table.add_row(outcome.stage.label.get(lang), *counts)
-    return table
-
-
-def _final_table(result: EvaluationResult, lang: str) -> Table:
-    ko = lang == "ko"
-    frame = result.table()
-    table = Table(title="최종 순위" if ko else "Final ranking", title_justify="left")
-    for name in (
-        ("순위", "ID", "기관명", "최종 점수", "결과", "사유")
-        if ko
-        else ("rank", "id", "name", "final", "result", "why")
-    ):
-        table.add_column(name, overflow="fold")
-    finalists = frame[frame["rank"].notna()].sort_values(["rank", "applicant_id"])
-    for _, row in finalists.iterrows():
-        result_text = RESULT_LABELS[str(row["result"])][0 if ko else 1]
-        style = "bold green" if row["result"] == "selected" else ""
-        table.add_row(
-            str(row["rank"]),
-            cell(row["applicant_id"], style),
-            cell(row.get("applicant_name", ""), style),
-            f"{row['final_score']:.2f}",
-            cell(result_text, style),
-            cell(row["reason_ko" if ko else "reason_en"]),
-        )
-    return table
-
-
-def show_result(
-    console: Console, result: EvaluationResult, robust: RobustnessReport | None, lang: str
-) -> None:
-    """Print an evaluation: eligibility, stage counts, the final ranking, robustness."""
-    ko = lang == "ko"
-    spec = result.spec
-    if spec.example and spec.note is not None:
-        say(console, ("주의: " if ko else "note: ") + spec.note.get(lang))
-    outcomes = result.prepared.eligibility["outcome"].astype(str).value_counts()
-    say(
-        console,
-        ("지원 요건: " if ko else "eligibility: ")
-        + ", ".join(f"{k} {v}" for k, v in outcomes.items()),
-    )
-    console.print(_stage_counts(result, lang))
-    console.print(_final_table(result, lang))
-    say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
-    say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))
-    quorum = [i for i, r in zip(result.ids, result.results, strict=True) if r == "no_quorum"]
-    if quorum:
-        say(
-            console,
-            (
-                f"잠정 결과: {', '.join(quorum)}은(는) 평가위원 정족수가 부족해 해당 단계를 다시 "
-                "평가해야 하므로 선정이 확정되지 않았습니다."
-                if ko
-                else f"provisional: {', '.join(quorum)} had no quorum at a stage and must be "
-                "evaluated again before the selection is final."
-            ),
-        )
-    if result.selection.unresolved.any():
-        say(
-            console,
-            ("위원회 결정 필요: " if ko else "for the committee to decide: ")
-            + ", ".join(result.ids[r] for r in np.flatnonzero(result.selection.unresolved)),
-        )
-    if robust is not None:
-        say(console, robust.summary(lang))
-
-
-def _write(result: EvaluationResult, robust: RobustnessReport | None, out: Path, lang: str) -> Path:
-    """The report at ``out``, whose path was checked before the work."""
-    from selectlib.scoring.report import write_report
-
-    return write_report(result, out, robustness=robust, lang=lang, force=True)
-
-
 def _check_report(out: Path | None, inputs: list[Path | str | None], force: bool) -> None:
     if out is not None and out.suffix.lower() not in REPORTS:
         raise InputError(f"--out {out}: write a report as {', '.join(REPORTS)}")
     check_outputs([out], inputs, force)
-
-
-def run_selection(
-    profile: Profile,
-    applicants: Path,
-    scores: Path,
-    evaluators: Path,
-    recusals: Path | None,
-    on: dt.date,
-    context: Any = None,
-) -> EvaluationResult:
-    """Read the evaluation's files and run it."""
-    from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
-
-    frame = read_table(applicants)
-    spec = profile.spec.evaluation
-    if spec is None:
-        raise InputError(f"{profile.id} has no evaluation section: add one to the profile")
-    panel = read_evaluators(evaluators)
-    files = _score_files(scores, evaluators, recusals)
-    long = read_scores(files, spec, evaluators=[e.id for e in panel])
-    return evaluate_selection(
-        profile,
-        frame,
-        long,
-        panel,
-        read_recusals(recusals) if recusals is not None else (),
-        on=on,
-        context=context,
-    )
 
 
 def evaluate(
@@ -237,7 +81,12 @@ def evaluate(
     force: ForceOpt = False,
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
+    from rich.console import Console
+
+    from selectlib.cli.render import say
+    from selectlib.cli.selection import optional_context, run_selection, show_result, write_result
     from selectlib.dates import as_date
+    from selectlib.profile.compiled import load_profile
     from selectlib.scoring.robust import robustness
 
     _check_report(out, [profile, applicants, scores, evaluators, recusals, firms, areas], force)
@@ -250,12 +99,12 @@ def evaluate(
         _evaluators_path(evaluators, scores),
         recusals,
         as_date(on),
-        _context(firms, areas),
+        optional_context(firms, areas),
     )
     robust = robustness(result, resamples=resamples, seed=seed) if resamples > 0 else None
     show_result(console, result, robust, lang)
     if out is not None:
-        say(console, f"wrote {_write(result, robust, out, lang)}")
+        say(console, f"wrote {write_result(result, robust, out, lang)}")
 
 
 def sheets(
@@ -277,7 +126,14 @@ def sheets(
     force: ForceOpt = False,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
+    import pandas as pd
+    from rich.console import Console
+
+    from selectlib.cli.render import say
+    from selectlib.cli.selection import optional_context, score_files
     from selectlib.dates import as_date
+    from selectlib.io.tables import read_table
+    from selectlib.profile.compiled import load_profile
     from selectlib.scoring import (
         prepare_evaluation,
         read_evaluators,
@@ -304,13 +160,13 @@ def sheets(
         )
     long = (
         read_scores(
-            _score_files(scores, evaluators, recusals), spec, evaluators=[e.id for e in panel]
+            score_files(scores, evaluators, recusals), spec, evaluators=[e.id for e in panel]
         )
         if scores is not None
         else pd.DataFrame(columns=["stage", "evaluator_id", "applicant_id", "criterion", "score"])
     )
     prepared = prepare_evaluation(
-        loaded, frame, long, panel, recused, on=as_date(on), context=_context(firms, areas)
+        loaded, frame, long, panel, recused, on=as_date(on), context=optional_context(firms, areas)
     )
     chosen = stage_candidates(prepared, stage)
     rows = frame.reset_index(drop=True).loc[chosen]
@@ -321,29 +177,3 @@ def sheets(
     say(console, f"{len(rows)} applicants to score at {stage}; {len(written) - 1} sheets")
     for path in written:
         say(console, f"wrote {path}")
-
-
-DEMO_REPORTS: Final = ("selection.html", "selection.xlsx")
-"""The demo's selection reports, written to its --out folder."""
-
-
-def run_demo_selection(console: Console, out: Path, lang: str) -> list[Path]:
-    """The demo's selection: the flagship's example evaluation on the sample committee,
-    with eligibility computed from the sample firm registry; writes the reports."""
-    from selectlib.scoring.robust import robustness
-
-    profile = load_profile("micro_manufacturer_center_2024")
-    folder = sample_data_dir() / "evaluation"
-    geo = sample_data_dir() / "geo"
-    result = run_selection(
-        profile,
-        sample_data_dir() / "applicants.csv",
-        folder / "scores.csv",
-        folder / "evaluators.csv",
-        folder / "recusals.csv",
-        dt.date(2024, 5, 1),
-        _context(geo / "firms.csv", geo / "areas.geojson"),
-    )
-    robust = robustness(result, resamples=1000, seed=0)
-    show_result(console, result, robust, lang)
-    return [_write(result, robust, out / name, lang) for name in DEMO_REPORTS]

@@ -2,7 +2,8 @@
 --set.
 
 Kept apart from :mod:`selectlib.cli.app` so each command module can use them without
-importing the application that registers it.
+importing the application that registers it. Light: typer builds ``--help`` from these
+annotations, so this module imports no table library (``selectlib --help`` starts fast).
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ from pathlib import Path
 from typing import Annotated, Any, Final
 
 import typer
-import yaml
 
 from selectlib.dates import as_date
 from selectlib.errors import InputError, OutputError
-from selectlib.io.files import check_output
-from selectlib.io.write import format_of
 
 __all__ = [
     "MAX_SET_DEPTH",
@@ -94,6 +92,8 @@ def option_day(on: str | None) -> dt.date:
 
 def output_format(chosen: Format | None, out: Path | None) -> Format:
     """The --format asked for, or the one --out's extension implies (else a table)."""
+    from selectlib.io.write import format_of
+
     if chosen is None:
         return Format(format_of(out)) if out is not None else Format.TABLE
     if chosen is Format.TABLE and out is not None:
@@ -127,6 +127,8 @@ def check_outputs(
 ) -> None:
     """Refuse, before any work, an output that is (or is inside) an input, or that exists
     without --force; ``None`` entries are options not given."""
+    from selectlib.io.files import check_output
+
     given = [path for path in inputs if path is not None]
     for out in outputs:
         if out is not None:
@@ -141,45 +143,9 @@ MAX_SET_DEPTH: Final = 4
 one level (a list or a table), and ``with_params`` says which shape it needs."""
 
 
-class _SetLoader(yaml.SafeLoader):
-    """Safe YAML that reads a date as the text written, as profile files do."""
-
-
-def _date_as_text(loader: _SetLoader, node: yaml.Node) -> Any:
-    return loader.construct_yaml_str(node)
-
-
-_SetLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
-
-
 def _cut(item: str) -> str:
     """An option as given, cut short for a message."""
     return repr(item) if len(item) <= 40 else f"{item[:40]!r}..."
-
-
-def _nesting(text: str) -> int:
-    """How deep lists and mappings nest in ``text``, up to MAX_SET_DEPTH + 1, before
-    anything is built: first its brackets as written (quoted or not: a cheap bound, as
-    pure-Python YAML is slow on thousands of ``[``), then YAML events (block nesting)."""
-    depth = deepest = 0
-    for char in text:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    if deepest > MAX_SET_DEPTH:
-        return deepest
-    depth = deepest = 0
-    for event in yaml.parse(text, Loader=_SetLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_SET_DEPTH:
-                break
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return deepest
 
 
 def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
@@ -189,6 +155,10 @@ def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
     is built, so a value thousands of digits long or thousands deep costs nothing; a
     value that is not YAML is a usage error.
     """
+    import yaml
+
+    from selectlib.cli.set_yaml import nesting, read_value
+
     changes: dict[str, Any] = {}
     for item in items or []:
         key, equals, text = item.partition("=")
@@ -202,8 +172,8 @@ def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
                 f"MAX_SET_LENGTH ({MAX_SET_LENGTH:,}); change a large table in the profile file"
             )
         try:
-            deep = _nesting(text) > MAX_SET_DEPTH
-            value = None if deep else yaml.load(text, Loader=_SetLoader)  # a SafeLoader
+            deep = nesting(text, MAX_SET_DEPTH) > MAX_SET_DEPTH
+            value = None if deep else read_value(text)
         except (yaml.YAMLError, ValueError) as exc:
             problem = getattr(exc, "problem", None) or str(exc) or "not YAML"
             raise typer.BadParameter(f"{_cut(item)}: {problem}", param_hint="--set") from None

@@ -2,16 +2,19 @@
 
 The core reads a ``benefits:`` section as data (:mod:`selectlib.profile.benefits`) but
 does not know how to work out an amount; :mod:`selectlib.benefits` registers the compiler
-of that section here when it is imported (``import selectlib`` does), and the core calls
-it when a profile loads. The compiled plan is known to the core only by what it offers
+of that section here when it is imported, and the core calls it when a profile loads (it
+imports the feature by its module path, :data:`BENEFITS_FEATURE`, on the first
+``benefits:`` section when nothing is registered yet, since ``import selectlib`` imports
+no feature). The compiled plan is known to the core only by what it offers
 (:class:`BenefitsPlan`): the amounts of one decision, the amount columns of a table, the
 parameter checks a reform must pass again.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +26,16 @@ from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.model import Field, Parameter
 from selectlib.profile.params import Env
 
-__all__ = ["BenefitsCompiler", "BenefitsPlan", "benefits_compiler", "register_benefits"]
+__all__ = [
+    "BENEFITS_FEATURE",
+    "BenefitsCompiler",
+    "BenefitsPlan",
+    "benefits_compiler",
+    "register_benefits",
+]
+
+BENEFITS_FEATURE: Final = "selectlib.benefits"
+"""The module that registers the compiler of ``benefits:`` sections when imported."""
 
 SectionProblem = tuple[tuple[str | int, ...], str, str]
 """A problem in a section: key path under the section, message, hint to fix it."""
@@ -69,7 +81,9 @@ def register_benefits(compiler: BenefitsCompiler) -> None:
 
 
 def benefits_compiler() -> BenefitsCompiler:
-    """The registered compiler of ``benefits:`` sections."""
+    """The registered compiler of ``benefits:`` sections (the feature's, imported if need be)."""
+    if "benefits" not in _BENEFITS:
+        importlib.import_module(BENEFITS_FEATURE)  # registers its compiler
     if "benefits" not in _BENEFITS:
         raise ProfileError(
             [

@@ -1,0 +1,89 @@
+"""``selectlib demo``: the flagship program on the sample data: eligibility, a reform
+preview, then the selection with its reports.
+
+Imported by the command only when it runs, so ``selectlib --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Final
+
+from rich.console import Console
+
+from selectlib.cli import render
+from selectlib.cli.options import Lang, check_outputs
+from selectlib.cli.render import say
+from selectlib.cli.selection import optional_context, run_selection, show_result, write_result
+from selectlib.io.tables import read_table, sample_data_dir
+from selectlib.io.write import write_table
+from selectlib.profile.compiled import load_profile
+from selectlib.scoring.robust import robustness
+from selectlib.simulate.compare import compare as compare_profiles
+from selectlib.simulate.compare import summarize_comparison
+
+__all__ = ["DEMO_REPORTS", "DEMO_TABLES", "run_demo"]
+
+DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
+"""The flagship program the demo runs."""
+DEMO_DATE: Final = dt.date(2024, 5, 1)
+"""The day the demo evaluates on (the sample data's)."""
+DEMO_REFORM: Final = {"cluster_min": {"metro": 30, "city": 20, "county": 10}, "min_staff": 2}
+"""The reform the demo previews: who flips under stricter thresholds."""
+DEMO_TABLES: Final = ("decisions.csv", "reform.csv")
+"""The demo's tables, written to its --out folder (beside the reports)."""
+DEMO_REPORTS: Final = ("selection.html", "selection.xlsx")
+"""The demo's selection reports, written to its --out folder."""
+
+
+def _selection(console: Console, out: Path, lang: str) -> list[Path]:
+    """The demo's selection: the flagship's example evaluation on the sample committee,
+    with eligibility computed from the sample firm registry; writes the reports."""
+    profile = load_profile(DEMO_PROFILE)
+    folder = sample_data_dir() / "evaluation"
+    geo = sample_data_dir() / "geo"
+    result = run_selection(
+        profile,
+        sample_data_dir() / "applicants.csv",
+        folder / "scores.csv",
+        folder / "evaluators.csv",
+        folder / "recusals.csv",
+        DEMO_DATE,
+        optional_context(geo / "firms.csv", geo / "areas.geojson"),
+    )
+    robust = robustness(result, resamples=1000, seed=0)
+    show_result(console, result, robust, lang)
+    return [write_result(result, robust, out / name, lang) for name in DEMO_REPORTS]
+
+
+def run_demo(out: Path, lang: Lang, force: bool) -> None:
+    """Run the demo, writing its tables and reports to the folder ``out``."""
+    check_outputs([out / name for name in (*DEMO_TABLES, *DEMO_REPORTS)], [], force)
+    console = Console(highlight=False)
+    profile = load_profile(DEMO_PROFILE)
+    source = sample_data_dir() / "applicants.csv"
+    frame = read_table(source)
+    results = profile.evaluate_many(frame, on=DEMO_DATE, explain=True)
+    names = frame["applicant_name"] if "applicant_name" in frame.columns else None
+    identifier = profile.spec.identifier
+    console.rule(profile.name.get(lang))
+    say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
+    say(console, render.outcomes_line(results))
+    console.print(render.criteria_counts_table(profile, results, lang))
+    console.print(render.decisions_table(results, profile, lang, names))
+
+    reform = profile.with_params(DEMO_REFORM)
+    result = compare_profiles(profile, reform, frame, on=DEMO_DATE)
+    console.rule("reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2")
+    say(console, render.changes_line(result))
+    console.print(render.summary_table(summarize_comparison(result)))
+    console.print(render.comparison_table(result, identifier, names))
+    extra = [c for c in ("applicant_name", "note") if c in frame.columns]
+    for name, table in zip(DEMO_TABLES, (results, result), strict=True):
+        write_table(table.join(frame[extra]), out / name, "csv", force=True)
+        say(console, f"wrote {out / name}")
+
+    console.rule("selection: cluster check on the sample map, then document → site → presentation")
+    for path in _selection(console, out, lang.value):
+        say(console, f"wrote {path}")

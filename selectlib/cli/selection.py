@@ -1,0 +1,178 @@
+"""The work of ``selectlib evaluate`` and the demo's selection: reading the evaluation's
+files, running it, and printing the stages, the final ranking and the robustness.
+
+Imported by the commands only when they run (it needs pandas, numpy and the scoring
+package), so ``selectlib --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from selectlib.cli.geo import geo_context
+from selectlib.cli.render import cell, say
+from selectlib.errors import InputError
+from selectlib.io.tables import read_table
+from selectlib.profile.compiled import Profile
+from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
+
+if TYPE_CHECKING:
+    from selectlib.scoring import EvaluationResult
+    from selectlib.scoring.robust import RobustnessReport
+
+__all__ = [
+    "optional_context",
+    "run_selection",
+    "score_files",
+    "show_result",
+    "write_result",
+]
+
+
+def score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
+    """The score files: ``scores`` itself, or a folder's sheets and CSVs without the
+    evaluators and recusals tables that may sit beside them."""
+    if not scores.is_dir():
+        return scores
+    skip = {p.resolve() for p in others if p is not None}
+    files = [
+        p
+        for p in sorted(scores.iterdir())
+        if p.suffix.lower() in (".xlsx", ".csv")
+        and not p.name.startswith("~$")
+        and p.resolve() not in skip
+    ]
+    return files or scores
+
+
+def optional_context(firms: Path | None, areas: Path | None) -> Any:
+    """The geo context of --firms (and --areas) for the cluster check; None without --firms."""
+    return geo_context(firms, areas) if firms is not None else None
+
+
+def _stage_counts(result: EvaluationResult, lang: str) -> Table:
+    ko = lang == "ko"
+    table = Table(title="단계별 결과" if ko else "Stages", title_justify="left")
+    table.add_column("단계" if ko else "stage")
+    statuses = [s for s in STATUS_LABELS if s not in ("ineligible", "incomplete", "invalid")]
+    shown = [
+        s
+        for s in statuses
+        if any((o.status == s).any() for o in result.stages) and s != "not_reached"
+    ]
+    for status in shown:
+        table.add_column(STATUS_LABELS[status][0 if ko else 1], justify="right")
+    for outcome in result.stages:
+        counts = [str(int((outcome.status == s).sum())) for s in shown]
+        table.add_row(outcome.stage.label.get(lang), *counts)
+    return table
+
+
+def _final_table(result: EvaluationResult, lang: str) -> Table:
+    ko = lang == "ko"
+    frame = result.table()
+    table = Table(title="최종 순위" if ko else "Final ranking", title_justify="left")
+    for name in (
+        ("순위", "ID", "기관명", "최종 점수", "결과", "사유")
+        if ko
+        else ("rank", "id", "name", "final", "result", "why")
+    ):
+        table.add_column(name, overflow="fold")
+    finalists = frame[frame["rank"].notna()].sort_values(["rank", "applicant_id"])
+    for _, row in finalists.iterrows():
+        result_text = RESULT_LABELS[str(row["result"])][0 if ko else 1]
+        style = "bold green" if row["result"] == "selected" else ""
+        table.add_row(
+            str(row["rank"]),
+            cell(row["applicant_id"], style),
+            cell(row.get("applicant_name", ""), style),
+            f"{row['final_score']:.2f}",
+            cell(result_text, style),
+            cell(row["reason_ko" if ko else "reason_en"]),
+        )
+    return table
+
+
+def show_result(
+    console: Console, result: EvaluationResult, robust: RobustnessReport | None, lang: str
+) -> None:
+    """Print an evaluation: eligibility, stage counts, the final ranking, robustness."""
+    ko = lang == "ko"
+    spec = result.spec
+    if spec.example and spec.note is not None:
+        say(console, ("주의: " if ko else "note: ") + spec.note.get(lang))
+    outcomes = result.prepared.eligibility["outcome"].astype(str).value_counts()
+    say(
+        console,
+        ("지원 요건: " if ko else "eligibility: ")
+        + ", ".join(f"{k} {v}" for k, v in outcomes.items()),
+    )
+    console.print(_stage_counts(result, lang))
+    console.print(_final_table(result, lang))
+    say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
+    say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))
+    quorum = [i for i, r in zip(result.ids, result.results, strict=True) if r == "no_quorum"]
+    if quorum:
+        say(
+            console,
+            (
+                f"잠정 결과: {', '.join(quorum)}은(는) 평가위원 정족수가 부족해 해당 단계를 다시 "
+                "평가해야 하므로 선정이 확정되지 않았습니다."
+                if ko
+                else f"provisional: {', '.join(quorum)} had no quorum at a stage and must be "
+                "evaluated again before the selection is final."
+            ),
+        )
+    if result.selection.unresolved.any():
+        say(
+            console,
+            ("위원회 결정 필요: " if ko else "for the committee to decide: ")
+            + ", ".join(result.ids[r] for r in np.flatnonzero(result.selection.unresolved)),
+        )
+    if robust is not None:
+        say(console, robust.summary(lang))
+
+
+def write_result(
+    result: EvaluationResult, robust: RobustnessReport | None, out: Path, lang: str
+) -> Path:
+    """The report at ``out``, whose path was checked before the work."""
+    from selectlib.scoring.report import write_report
+
+    return write_report(result, out, robustness=robust, lang=lang, force=True)
+
+
+def run_selection(
+    profile: Profile,
+    applicants: Path,
+    scores: Path,
+    evaluators: Path,
+    recusals: Path | None,
+    on: dt.date,
+    context: Any = None,
+) -> EvaluationResult:
+    """Read the evaluation's files and run it."""
+    from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
+
+    frame = read_table(applicants)
+    spec = profile.spec.evaluation
+    if spec is None:
+        raise InputError(f"{profile.id} has no evaluation section: add one to the profile")
+    panel = read_evaluators(evaluators)
+    files = score_files(scores, evaluators, recusals)
+    long = read_scores(files, spec, evaluators=[e.id for e in panel])
+    return evaluate_selection(
+        profile,
+        frame,
+        long,
+        panel,
+        read_recusals(recusals) if recusals is not None else (),
+        on=on,
+        context=context,
+    )
