@@ -24,6 +24,7 @@ times (best of ``--repeat``; nothing here asserts a time):
   (``read_ratio`` = ours ÷ geopandas; target ≤ 1.5: the read plus the validation);
 - ``radius_vs_ckdtree``: :func:`count_within_radius` ÷ a ten-line scipy baseline (one
   ``cKDTree`` per industry, ``query_ball_point(..., return_length=True)``; target ≤ 1).
+  Both run on one thread (scipy's default ``workers=1``), like with like.
 
 It checks that the point scan, the code scan and the naive scan find the same clusters,
 that the radius counts equal the STRtree's, and that sweep steps equal recounting.

@@ -60,9 +60,11 @@ class BenefitPlan:
     ) -> BenefitLine:
         spec = plan.spec
         beneficiary = applicant
+        nobody = False
         if spec.beneficiary is not None:
             who = typed.get(spec.beneficiary, MISSING)
-            beneficiary = None if who is MISSING else str(who)
+            nobody = who is MISSING
+            beneficiary = None if nobody else str(who)
         effective = env.cache.get(("benefit-effective", spec.id), MISSING)
         if effective is MISSING:
             dates = (env.effective[p] for p in plan.parameters)
@@ -94,19 +96,19 @@ class BenefitPlan:
         cap = None if plan.cap is None else plan.cap.scalar(typed, env)
         minimum = None if plan.minimum is None else plan.minimum.scalar(typed, env)
         days = None if plan.days is None else plan.days.scalar(typed, env)
-        reason = _missing(plan, typed, base, (share, cap, minimum))
-        if reason is not None or share is None:  # a missing share always has its reason
-            return line("missing", reason=reason)
-        rate = Fraction(share)
+        if share is None or _lacking(plan, nobody, base, (cap, minimum, days)):
+            return line("missing", reason=_missing(plan, typed, base, (share, cap, minimum)))
+        rate = share if isinstance(share, Fraction) else Fraction(share)
+        cap, minimum = whole(cap), whole(minimum)
         raw, rounded, amount, bound = plan.one(
-            base, rate, whole(cap), whole(minimum), whole(days), self.spec.rounding
+            base, rate, cap, minimum, whole(days), self.spec.rounding
         )
         return line(
             "paid",
             base=base,
             rate=rate,
-            cap=whole(cap),
-            minimum=whole(minimum),
+            cap=cap,
+            minimum=minimum,
             raw=raw,
             rounded=rounded,
             amount=amount,
@@ -138,6 +140,20 @@ def _name(ref: ValueRef | None, amount: str, role: str, typed: Mapping[str, Any]
         return None
     code = typed.get(ref.key, MISSING) if ref.key is not None else MISSING
     return why.ref_name(ref, amount, role, None if code is MISSING else code)
+
+
+def _lacking(plan: AmountPlan, nobody: bool, base: Any, values: tuple[Any, Any, Any]) -> bool:
+    """Whether one record's amount cannot be worked out: the cheap test run on every
+    line; :func:`_missing` then says why (a days value out of range is None here)."""
+    cap, minimum, days = values
+    return (
+        nobody
+        or base is MISSING
+        or base > MAX_WON
+        or (plan.cap is not None and cap is None)
+        or (plan.minimum is not None and minimum is None)
+        or (plan.days is not None and plan.days.field is not None and days is None)
+    )
 
 
 def _missing(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -110,20 +111,35 @@ def _progress(total: int | None) -> tuple[Progress, list[TaskID]]:
 def _one_pass(
     batches: Iterator[pd.DataFrame], job: Job, writer: BatchWriter | None, total: int | None
 ) -> Run:
+    """Read, evaluate and write overlapped: while a batch is evaluated, the next is read
+    and the one before is written, each on its own thread (pyarrow releases the GIL as
+    it decodes and encodes). One batch is written at a time, in input order; an error
+    on either thread is raised here."""
     run = Run()
     progress, (reading, evaluating, writing) = _progress(total)
-    with progress:
-        for frame in batches:
+    with progress, ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(1) as behind:
+        ahead = reader.submit(next, batches, None)
+        written: Future[None] | None = None
+        while (frame := ahead.result()) is not None:
+            ahead = reader.submit(next, batches, None)
             progress.advance(reading, len(frame))
             results = job.work(frame)
             progress.advance(evaluating, len(frame))
-            if writer is not None:
-                writer.write(results)
-                progress.advance(writing, len(frame))
             run.add(results, job.counted, job.keep)
+            if writer is not None:
+                if written is not None:
+                    written.result()
+                written = behind.submit(_write, writer, results, progress, writing)
+        if written is not None:
+            written.result()
         if writer is not None:
             writer.close()
     return run
+
+
+def _write(writer: BatchWriter, results: pd.DataFrame, progress: Progress, task: TaskID) -> None:
+    writer.write(results)
+    progress.advance(task, len(results))
 
 
 def _attempts(source: Path, rows: int, job: Job, opener: Opener, fast: bool) -> Run:

@@ -31,12 +31,12 @@ from selectlib.geo.count import (
 )
 from selectlib.geo.errors import GeoError
 from selectlib.geo.qualify import Firms, check_options, firm_frame, firm_xy, industry_label
+from selectlib.geo.radius import neighbours
 from selectlib.geo.spatial import (
     METRIC_CRS,
     area_codes,
     area_frame,
     assign_units,
-    neighbours,
     points_in_polygon,
 )
 from selectlib.geo.thresholds import (

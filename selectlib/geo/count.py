@@ -35,13 +35,13 @@ from selectlib.geo.qualify import (
     qualify,
     unit_codes,
 )
+from selectlib.geo.radius import count_neighbours
 from selectlib.geo.report import REPORT_COLUMNS, Reason, RowStatus, ValidationReport
 from selectlib.geo.spatial import (
     area_codes,
     area_frame,
     area_geometries,
     assign_units,
-    count_neighbours,
     locate_points,
     located_issues,
     points_in_polygon,

@@ -1,4 +1,4 @@
-"""Geometry engines on plain arrays: which area holds each point, neighbours within a radius.
+"""Geometry engines on plain arrays: which area holds each point.
 
 These functions know nothing about firms or thresholds; :mod:`selectlib.geo.count` feeds
 them the coordinates of the firms that qualify. Everything is in one metric CRS
@@ -21,7 +21,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from selectlib._typing import FloatArray, IntArray, ObjectArray
 from selectlib.geo.errors import GeoError
@@ -34,10 +33,8 @@ __all__ = [
     "area_frame",
     "area_geometries",
     "assign_units",
-    "count_neighbours",
     "locate_points",
     "located_issues",
-    "neighbours",
     "points_in_polygon",
 ]
 
@@ -218,57 +215,6 @@ def locate_points(
     area = np.full(len(x), -1, dtype=np.int64)
     area[rows] = settled
     return Located(area, rows[located.overlap_rows], located.overlap_areas)
-
-
-def _by_group(groups: IntArray) -> IntArray:
-    """Positions sorted by group, stable: a radix sort when the groups fit in 16 bits."""
-    narrow = len(groups) and groups.min() >= -1 and groups.max() < np.iinfo(np.int16).max
-    keys = groups.astype(np.int16) if narrow else groups
-    order: IntArray = np.argsort(keys, kind="stable")
-    return order
-
-
-def count_neighbours(
-    points: FloatArray,
-    groups: IntArray,
-    centers: FloatArray,
-    center_groups: IntArray,
-    radius: float,
-) -> IntArray:
-    """How many ``points`` of each center's group lie within ``radius`` (distance ≤ radius).
-
-    One KD-tree per group present among the centers, queried for counts only
-    (``return_length``), so no list of neighbour pairs is ever built. A center whose
-    group is negative counts 0. The counts are those of any KD-tree: a point is counted
-    when its distance is ≤ ``radius``, whatever the tree's shape.
-    """
-    result = np.zeros(len(centers), dtype=np.int64)
-    wanted = np.unique(center_groups[center_groups >= 0])
-    if not len(wanted) or not len(points):
-        return result
-    order = _by_group(groups)
-    sorted_groups = groups[order]
-    lo = np.searchsorted(sorted_groups, wanted, side="left")
-    hi = np.searchsorted(sorted_groups, wanted, side="right")
-    c_order = _by_group(center_groups)
-    c_sorted = center_groups[c_order]
-    c_lo = np.searchsorted(c_sorted, wanted, side="left")
-    c_hi = np.searchsorted(c_sorted, wanted, side="right")
-    for g_lo, g_hi, k_lo, k_hi in zip(lo, hi, c_lo, c_hi, strict=True):
-        if g_hi == g_lo:
-            continue
-        tree = cKDTree(points[order[g_lo:g_hi]])  # threads: slower on shared 2-core machines
-        which = c_order[k_lo:k_hi]
-        result[which] = tree.query_ball_point(centers[which], r=radius, return_length=True)
-    return result
-
-
-def neighbours(points: FloatArray, center: tuple[float, float], radius: float) -> IntArray:
-    """Positions of the ``points`` within ``radius`` of one center (distance ≤ radius), sorted."""
-    if not len(points):
-        return np.zeros(0, dtype=np.int64)
-    found = cKDTree(points).query_ball_point(np.asarray(center, dtype=np.float64), r=radius)
-    return np.sort(np.asarray(found, dtype=np.int64))
 
 
 class _HasFrame(Protocol):

@@ -241,6 +241,19 @@ def test_a_table_and_one_decision_at_a_time_agree(
             assert pd.isna(total)
 
 
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(records, min_size=1, max_size=25))
+def test_one_decision_says_why_in_the_words_of_the_table(
+    program: selectlib.Profile, rows: list[dict[str, Any]]
+) -> None:
+    problems = program.evaluate_many(rows, on=ON)["benefit_problems"]
+    for record, problem in zip(rows, problems, strict=True):
+        lines = program.evaluate(record, on=ON).benefits
+        assert all((item.reason is not None) == (item.status == "missing") for item in lines)
+        said = [f"{item.id}: {item.reason.en}" for item in lines if item.reason is not None]
+        assert "; ".join(said) == ("" if pd.isna(problem) else problem)
+
+
 def floor_decimal(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 

@@ -4,6 +4,7 @@ input order, with the same rows as one ``evaluate_many`` over the whole table.""
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ import selectlib
 from selectlib.cli import app as cli
 from selectlib.cli import render
 from selectlib.cli.batches import concat_batches
+from selectlib.errors import OutputError
 from selectlib.io import read_table, sample_data_dir, write_table
+from selectlib.io.batch_write import CsvWriter, ParquetWriter
 from selectlib.io.stream import read_batches
 
 FLAGSHIP = "micro_manufacturer_center_2024"
@@ -73,6 +76,53 @@ def test_streamed_check_gives_the_rows_of_one_pass_in_order(
     assert read_table(out)["applicant_id"].tolist() == read_table(SAMPLE)["applicant_id"].tolist()
     if target in ("csv", "json"):
         assert out.read_bytes() == expected.read_bytes()
+
+
+def test_batches_written_on_their_own_thread_keep_their_order_and_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a slow writer: reading and evaluating run ahead of it, and still each batch is
+    # written whole, once, in input order, to the bytes of one pass
+    write = CsvWriter.write
+    written: list[list[str]] = []
+
+    def slow(self: CsvWriter, frame: pd.DataFrame) -> None:
+        time.sleep(0.02)
+        written.append(frame["applicant_id"].tolist())
+        write(self, frame)
+
+    monkeypatch.setattr(CsvWriter, "write", slow)
+    monkeypatch.setattr(cli, "BATCH_ROWS", 3)
+    out = tmp_path / "out.csv"
+    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out)
+    assert result.exit_code == 0, result.output
+    ids = read_table(SAMPLE)["applicant_id"].tolist()
+    assert written == [ids[start : start + 3] for start in range(0, 40, 3)]
+    assert out.read_bytes() == expected_file(read_table(SAMPLE), tmp_path / "e.csv").read_bytes()
+
+
+def test_an_error_writing_a_later_batch_stops_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write = ParquetWriter.write
+    sizes: list[int] = []
+
+    def failing(self: ParquetWriter, frame: pd.DataFrame) -> None:
+        sizes.append(len(frame))
+        if len(sizes) == 3:
+            raise OutputError("the disk is full; free some space", file="out.parquet")
+        write(self, frame)
+
+    monkeypatch.setattr(ParquetWriter, "write", failing)
+    monkeypatch.setattr(cli, "BATCH_ROWS", 7)
+    out = tmp_path / "out.parquet"
+    result = run("check", FLAGSHIP, sample_as("parquet", tmp_path), "--on", ON, "--out", out)
+    assert result.exit_code == 1
+    assert "error:" in result.output
+    assert "the disk is full" in result.output
+    assert "Traceback" not in result.output
+    assert sizes == [7, 7, 7]  # nothing written after the failed batch
+    assert not out.exists()
 
 
 def test_lang_chooses_the_one_reasons_column_written(tmp_path: Path) -> None:

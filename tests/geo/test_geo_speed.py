@@ -1,15 +1,17 @@
 """The fast paths give the answers of the plain ones (issue 13).
 
-The radius count equals one plain scipy cKDTree per industry, boundary distances
-included; a GeoParquet registry read with its points decoded from the WKB bytes equals
-the same file read through geopandas and the same registry given as CSV; numbers parsed
-by pyarrow equal pandas' ``to_numeric``.
+The radius count equals one plain scipy cKDTree per industry and a brute-force count,
+boundary distances and duplicates included, whether a group is counted with a tree or
+pair by pair; a GeoParquet registry read with its points decoded from the WKB bytes
+equals the same file read through geopandas and the same registry given as CSV; numbers
+parsed by pyarrow equal pandas' ``to_numeric``.
 """
 
 from __future__ import annotations
 
 import struct
 from pathlib import Path
+from unittest import mock
 
 import geopandas as gpd
 import numpy as np
@@ -23,8 +25,10 @@ from scipy.spatial import cKDTree
 from strategies import examples
 
 from selectlib.errors import InputError
+from selectlib.geo import radius as radius_module
 from selectlib.geo.columns import decode_points, numbers
 from selectlib.geo.count import count_within_radius
+from selectlib.geo.radius import count_neighbours
 from selectlib.geo.registry import Registry, read_firms
 
 INDUSTRIES = ("C25111", "C10111", "C13101")
@@ -83,6 +87,55 @@ def test_radius_count_equals_a_plain_ckdtree_per_industry(
         same = small[small["ksic"] == industry]
         d2 = (same["x"] - center[0]) ** 2 + (same["y"] - center[1]) ** 2
         assert found == int((d2 <= radius * radius).sum())
+
+
+def brute_force(
+    points: np.ndarray, groups: np.ndarray, centers: np.ndarray, wanted: np.ndarray, r: float
+) -> list[int]:
+    """Per center, the points of its group with dx² + dy² ≤ r², one pair at a time."""
+    found = []
+    for (cx, cy), group in zip(centers, wanted, strict=True):
+        same = points[groups == group] if group >= 0 else points[:0]
+        found.append(sum((px - cx) ** 2 + (py - cy) ** 2 <= r * r for px, py in same))
+    return found
+
+
+offsets = st.floats(-50, 50, allow_subnormal=False)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    st.lists(st.tuples(offsets, offsets, st.integers(0, 3)), min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(0, 39), st.integers(-1, 4)), min_size=1, max_size=12),
+    st.integers(0, 39),
+    st.booleans(),
+)
+def test_trees_and_pairs_count_what_brute_force_counts(
+    given_points: list[tuple[float, float, int]],
+    given_centers: list[tuple[int, int]],
+    at: int,
+    trees: bool,
+) -> None:
+    # centers sit on the points (duplicates included); the radius is the float distance
+    # from the first center to one point, so that point lies exactly at the radius
+    origin = np.array([1_000_000.0, 2_000_000.0])
+    points = origin + np.array([(x, y) for x, y, _ in given_points])
+    points = np.vstack([points, points[:3]])  # duplicated points
+    groups = np.array([g for _, _, g in given_points] + [g for _, _, g in given_points[:3]])
+    centers = points[[i % len(points) for i, _ in given_centers]]
+    wanted = np.array([g for _, g in given_centers], dtype=np.int64)
+    dx, dy = points[at % len(points)] - centers[0]
+    r = float(np.sqrt(dx * dx + dy * dy))
+    with mock.patch.object(radius_module, "SMALL_GROUP_PAIRS", -1 if trees else 10**9):
+        ours = count_neighbours(points, groups, centers, wanted, r)
+    assert ours.tolist() == brute_force(points, groups, centers, wanted, r)
+    plain = [
+        cKDTree(points[groups == g]).query_ball_point(c, r=r, return_length=True)
+        if g >= 0 and (groups == g).any()
+        else 0
+        for c, g in zip(centers, wanted, strict=True)
+    ]
+    assert ours.tolist() == plain
 
 
 def test_radius_count_at_exactly_the_radius() -> None:
