@@ -25,7 +25,8 @@ __all__ = ["Assumption", "assumption_problems", "assumptions", "unsourced"]
 @attrs.frozen
 class Assumption:
     """One assumption in force: where in the profile (``parameters.cluster_radius_m``,
-    ``parameters.budget[2020-01-01]``, ``criteria.cluster_size``, ``benefits.rounding``)
+    ``parameters.budget[2020-01-01]``, ``criteria.cluster_size``, ``evaluation.final``,
+    ``benefits.rounding``)
     and what was assumed and why."""
 
     where: str
@@ -57,6 +58,9 @@ def assumptions(spec: ProfileSpec, on: dt.date | str | None = None) -> tuple[Ass
         )
     for criterion in spec.criteria:
         found += (Assumption(f"criteria.{criterion.id}", a.text) for a in criterion.assumption)
+    if spec.evaluation is not None:
+        final = spec.evaluation.final.assumption
+        found += (Assumption("evaluation.final", a.text) for a in final)
     if spec.benefits is not None:
         found += (
             Assumption("benefits.rounding", a.text) for a in spec.benefits.rounding.assumption

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from selectlib._typing import BoolArray
 from selectlib.decimals import MAX_PLACES, fraction, places_of
+from selectlib.profile.assumed import Assumed
 from selectlib.text import Text
 
 __all__ = [
@@ -209,6 +210,7 @@ class FinalRules:
     tie_breaks: tuple[TieBreakRule, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     reserve_at_line: AtLine = "include"
+    assumption: tuple[Assumed, ...] = ()
 
 
 @attrs.frozen

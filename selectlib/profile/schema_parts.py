@@ -254,6 +254,7 @@ EVALUATION: dict[str, Any] = {
             "required": ["slots"],
             "additionalProperties": False,
             "properties": {
+                "assumption": ASSUMPTION,
                 "slots": {"type": "integer", "minimum": 1},
                 "reserves": {"type": "integer", "minimum": 0},
                 "weights": {

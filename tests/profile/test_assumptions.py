@@ -119,3 +119,13 @@ def test_the_benefits_rounding_may_be_an_assumption() -> None:
     data["benefits"]["rounding"]["assumption"] = {"ko": "원 미만 절사 가정", "en": "floor to won"}
     profile = selectlib.Profile.from_dict(data)
     assert [a.where for a in profile.assumptions()][-1] == "benefits.rounding"
+
+
+def test_the_final_selection_may_rest_on_an_assumption() -> None:
+    data = selectlib.load_profile("micro_manufacturer_center_2024").to_dict()
+    data["evaluation"]["final"]["assumption"] = {"ko": "5개 내외를 5개로", "en": "about 5 as 5"}
+    profile = selectlib.Profile.from_dict(data)
+    assert ("evaluation.final", "about 5 as 5") in [
+        (a.where, a.text.en) for a in profile.assumptions()
+    ]
+    assert selectlib.Profile.from_dict(profile.to_dict()) == profile
