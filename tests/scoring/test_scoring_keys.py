@@ -187,6 +187,7 @@ REGISTRY: dict[str, tuple[str, Edit, Edit | None]] = {
     "stages.*.advance.count": (OUTCOME, _advance_by_count, None),
     "stages.*.advance.at_line": (OUTCOME, _set_in("site", "advance", "at_line", "exclude"), None),
     "final.slots": (OUTCOME, _final_set("slots", 4), None),
+    "final.assumption": (REPORT, _final_set("assumption", {"ko": "가정", "en": "assumed"}), None),
     "final.reserves": (OUTCOME, _final_set("reserves", 1), None),
     "final.weights.*": (OUTCOME, _final_set("weights", {"site": 50, "presentation": 50}), None),
     "final.tie_breaks[].stage": (OUTCOME, _tie_break(0, "stage", "document"), None),

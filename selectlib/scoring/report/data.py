@@ -211,6 +211,10 @@ def report_data(result: EvaluationResult, robustness: RobustnessLike | None = No
         "date": prepared.on.isoformat(),
         "example": spec.example,
         "note": text_of(spec.note),
+        "assumptions": [
+            {"where": a.where, "ko": a.text.ko, "en": a.text.en}
+            for a in profile.assumptions(prepared.on)
+        ],
         "spec": _spec_data(spec),
         "left_out": list(result.left_out),
         "counts": [

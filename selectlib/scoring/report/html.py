@@ -18,6 +18,7 @@ from selectlib.scoring.report.grid import (
 )
 from selectlib.scoring.report.labels import (
     AGGREGATE_LABELS,
+    ASSUMPTIONS_TITLE,
     HEADERS,
     SHEETS,
     Pair,
@@ -35,6 +36,8 @@ h3 { font-size: 11pt; margin: 14px 0 4px; }
 .sub { font-size: 0.75em; font-weight: normal; color: #555; margin-left: 0.5em; }
 th .sub { display: block; margin: 0; }
 .meta { color: #333; }
+.assumptions { border: 1px solid #999; padding: 6px 10px; margin: 8px 0; }
+.assumptions ul { margin: 4px 0 0 18px; padding: 0; }
 .warning { border: 2px solid #c00000; color: #c00000; font-weight: bold; padding: 8px;
   margin: 10px 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 8.5pt; }
@@ -182,6 +185,13 @@ def _html_header(data: Record, lang: str) -> list[str]:
     if data["left_out"]:
         left = pick(("제외된 평가위원", "Evaluators left out"), lang)
         parts.append(f'<p class="warning">{_esc(left)}: {_esc(", ".join(data["left_out"]))}</p>')
+    if data["assumptions"]:
+        title = pick(ASSUMPTIONS_TITLE, lang)
+        items = "".join(
+            f"<li><code>{_esc(a['where'])}</code>: {_esc(a[lang])}</li>"
+            for a in data["assumptions"]
+        )
+        parts.append(f'<div class="assumptions"><b>{_esc(title)}</b><ul>{items}</ul></div>')
     return parts
 
 

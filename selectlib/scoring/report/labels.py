@@ -34,6 +34,10 @@ ROBUSTNESS_LABELS: dict[str, Pair] = {
     "agreement": ("평가 일치도", "Agreement"),
     "normalised": ("표준화 순위", "Normalised ranking"),
 }
+ASSUMPTIONS_TITLE: Pair = (
+    "가정 (자료에 없어 프로필이 정한 내용)",
+    "Assumptions (where the sources are silent, the profile's choice)",
+)
 SHEETS: dict[str, Pair] = {
     "summary": ("요약", "Summary"),
     "applicants": ("신청기관", "Applicants"),

@@ -17,6 +17,7 @@ from selectlib.scoring.report.grid import (
     stage_labels,
 )
 from selectlib.scoring.report.labels import (
+    ASSUMPTIONS_TITLE,
     SHEETS,
     Record,
     pick,
@@ -118,6 +119,11 @@ def _summary_sheet(sheet: Any, data: Record, lang: str) -> None:
         row += 1
     if data["left_out"]:
         put([pick(("제외된 평가위원", "Evaluators left out"), lang), ", ".join(data["left_out"])])
+    if data["assumptions"]:
+        row += 1
+        put([pick(ASSUMPTIONS_TITLE, lang)], bold=True)
+        for assumption in data["assumptions"]:
+            put([assumption["where"], assumption[lang]])
     row += 1
     put([pick(("결과별 기관 수", "Applicants per result"), lang)], bold=True)
     for count in data["counts"]:
