@@ -198,6 +198,7 @@ def check(
     if context is not None:
         say(console, f"firm registry: {context.firms.report.summary()}")
     say(console, render.outcome_counts_line(run.counts, run.rows))
+    render.show_assumptions(console, rules, day, lang)
 
 
 def compare(
@@ -236,6 +237,7 @@ def compare(
         console.print(render.comparison_table(flipped, baseline.spec.identifier))
     _wrote(console, run, out)
     say(console, render.change_counts_line(run.counts, run.rows))
+    render.show_assumptions(console, baseline, day, "en")
 
 
 def demo(
@@ -282,12 +284,21 @@ def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN
     console.print(render.fields_table(loaded, lang))
     console.print(render.parameters_table(loaded, day, lang))
     console.print(render.criteria_table(loaded, lang))
+    render.show_assumptions(console, loaded, day, lang)
 
 
 def profiles_validate(
     paths: Annotated[list[Path], typer.Argument(help="Profile files to check.")],
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also refuse a parameter with neither a source: nor an assumption: label.",
+        ),
+    ] = False,
 ) -> None:
     """Check profile files; list every problem with its line and how to fix it."""
+    from selectlib.profile.assumptions import unsourced
     from selectlib.profile.compiled import load_profile
 
     bad = 0
@@ -304,6 +315,17 @@ def profiles_validate(
             text = str(exc)
             typer.echo(text if text.startswith(f"{path}:") else f"{path}: {text}")
         else:
+            unlabelled = unsourced(loaded.spec) if strict else ()
+            if unlabelled:
+                bad += 1
+                typer.echo(f"{path}: {len(unlabelled)} parameter(s) neither sourced nor assumed")
+                for name in unlabelled:
+                    typer.echo(
+                        f"  $.parameters.{name}: no source: and no assumption: "
+                        '(fix: cite the clause the value comes from, source: "004 ②", or say '
+                        "what was assumed and why, assumption: {ko: ..., en: ...})"
+                    )
+                continue
             typer.echo(f"{path}: ok ({loaded.id}, {len(loaded.criteria)} criteria)")
     if bad:
         typer.echo(f"error: {bad} of {len(paths)} profile(s) have problems", err=True)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from selectlib.benefits.funding import FUNDING_STATUSES, Funding
 from selectlib.cli.options import Format, Lang
-from selectlib.cli.render import OUTCOME_STYLES, cell, say
+from selectlib.cli.render import OUTCOME_STYLES, cell, say, show_assumptions
 from selectlib.eligibility.decision import Outcome
 from selectlib.io.write import write_table
 from selectlib.profile.compiled import Profile
@@ -198,6 +198,7 @@ def show_summary(console: Console, profile: Profile, funding: Funding, lang: Lan
         )
     console.print(pots_table(funding, lang))
     say(console, funding_line(funding, lang))
+    show_assumptions(console, profile, funding.on, lang)
 
 
 # -- files -----------------------------------------------------------------------------------

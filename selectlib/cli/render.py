@@ -288,28 +288,49 @@ def _shown(entry: Dated | None, first: str) -> str:
 def parameters_table(profile: Profile, on: dt.date, lang: str) -> Table:
     """Every parameter's value on ``on`` and the date it took effect."""
     title = f"parameters on {on.isoformat()}"
-    table = _table(title, "parameter", "value", "since", "unit", "description")
+    table = _table(title, "parameter", "value", "since", "unit", "source", "description")
+    assumed = {a.where.split("[")[0] for a in profile.assumptions(on)}
     for parameter in profile.parameters:
         entry = parameter.at(on)
         first = parameter.history[0].since.isoformat()
+        mark = ASSUMED_MARK[lang] if f"parameters.{parameter.name}" in assumed else ""
         table.add_row(
             cell(parameter.name),
             cell(_shown(entry, first)),
             cell(entry.since.isoformat() if entry else ""),
             cell(parameter.unit or ""),
+            cell(" ".join(filter(None, (parameter.source, mark)))),
             cell(parameter.description.get(lang)),
         )
     return table
+
+
+ASSUMED_MARK: Final = {"ko": "(가정)", "en": "(assumed)"}
+"""Beside a rule that rests on an assumption in ``profiles show``."""
+ASSUMPTIONS_TITLE: Final = {
+    "ko": "가정 (자료에 없어 프로필이 정한 내용)",
+    "en": "assumptions (where the sources are silent, the profile's choice)",
+}
+
+
+def show_assumptions(console: Console, profile: Profile, on: dt.date, lang: str) -> None:
+    """The assumptions in force on ``on``, under a title; nothing when there are none."""
+    found = profile.assumptions(on)
+    if found:
+        say(console, ASSUMPTIONS_TITLE[lang] + ":")
+        for assumption in found:
+            say(console, f"  - {assumption.where}: {assumption.text.get(lang)}")
 
 
 def criteria_table(profile: Profile, lang: str) -> Table:
     """The criteria in order: id, label, source clause and condition."""
     table = _table("criteria", "criterion", "label", "source", "condition")
     for criterion in profile.criteria:
+        mark = f" {ASSUMED_MARK[lang]}" if criterion.assumption else ""
         table.add_row(
             cell(criterion.id),
             cell(criterion.label.get(lang)),
-            cell(criterion.source),
+            cell(criterion.source + mark),
             cell(criterion.condition),
         )
     return table

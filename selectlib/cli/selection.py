@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from selectlib.cli.geo import geo_context
-from selectlib.cli.render import cell, say
+from selectlib.cli.render import cell, say, show_assumptions
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table
 from selectlib.profile.compiled import Profile
@@ -137,6 +137,7 @@ def show_result(
         )
     if robust is not None:
         say(console, robust.summary(lang))
+    show_assumptions(console, result.prepared.profile, result.prepared.on, lang)
 
 
 def write_result(

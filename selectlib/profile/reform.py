@@ -13,7 +13,14 @@ from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
 from selectlib.profile.convert_params import structure_param_value
 from selectlib.profile.domains import check_domains
-from selectlib.profile.model import Dated, Parameter, ParamTable, ParamValue, ProfileSpec
+from selectlib.profile.model import (
+    Assumed,
+    Dated,
+    Parameter,
+    ParamTable,
+    ParamValue,
+    ProfileSpec,
+)
 from selectlib.profile.paramcheck import param_type
 
 __all__ = ["reformed_spec"]
@@ -54,6 +61,24 @@ def _new_history(
     return (*kept, Dated(since, value))
 
 
+def _still_assumed(
+    parameter: Parameter, key: str | None, since: dt.date | None
+) -> tuple[Assumed, ...]:
+    """The profile's assumptions that still describe some value after a reform sets ``key``
+    (every key when None) from ``since`` (every date when None): the values a reform sets
+    are the user's, not the profile's assumptions."""
+    earlier = since is not None and parameter.history[0].since < since
+
+    def kept(a: Assumed) -> bool:
+        other_dates = (a.since is None and earlier) or (
+            a.since is not None and since is not None and a.since < since
+        )
+        other_keys = key is not None and a.key != key
+        return other_dates or other_keys
+
+    return tuple(a for a in parameter.assumption if kept(a))
+
+
 def reformed_spec(
     spec: ProfileSpec, engine: Engine, changes: Mapping[str, Any], since: dt.date | None
 ) -> ProfileSpec:
@@ -77,8 +102,11 @@ def reformed_spec(
                 name, f"no such parameter in {spec.id!r}; known: {', '.join(by_name)}"
             )
         parameter = updated[name]
+        history = _new_history(parameter, key or None, raw, since)
         candidate = attrs.evolve(
-            parameter, history=_new_history(parameter, key or None, raw, since)
+            parameter,
+            history=history,
+            assumption=_still_assumed(parameter, key or None, since),
         )
         before, _ = param_type(original)
         after, why = param_type(candidate)

@@ -129,3 +129,15 @@ def test_the_final_selection_may_rest_on_an_assumption() -> None:
         (a.where, a.text.en) for a in profile.assumptions()
     ]
     assert selectlib.Profile.from_dict(profile.to_dict()) == profile
+
+
+def test_a_reform_drops_the_assumptions_of_the_values_it_sets() -> None:
+    profile = load()
+    wheres = lambda p: {a.where for a in p.assumptions()}  # noqa: E731
+    assert "parameters.radius" not in wheres(profile.with_params({"radius": 600}))
+    one_key = wheres(profile.with_params({"cap.b": 9}))
+    assert "parameters.cap[b]" not in one_key
+    assert "parameters.cap[2019-01-01]" in one_key  # it covers key a too
+    later = wheres(profile.with_params({"cap": {"a": 5, "b": 6}}, since="2019-06-01"))
+    assert {"parameters.cap[2019-01-01]", "parameters.cap[b]"} <= later
+    assert "parameters.cap[b]" not in wheres(profile.with_params({"cap": {"a": 5, "b": 6}}))
