@@ -259,9 +259,9 @@ def _small_frame(
     name = engine.identifier
     if name is None or not any(name in record for record in records):
         return pd.DataFrame(data, index=index, copy=False)
+    # given to pandas as as_frame gives it, so that pandas infers the same dtype
     given = _column_data([record.get(name) for record in records], name)
-    column = pd.Series(given, index=index).array  # as as_frame would make it
-    return pd.DataFrame({name: column, **data}, index=index, copy=False)
+    return pd.DataFrame({name: given, **data}, index=index, copy=False)
 
 
 def _frame(

@@ -39,6 +39,14 @@ MAX_CACHED_CATEGORIES: Final = 64
 about 100 µs, more than deciding a small table); longer ones are built each time."""
 
 
+_OK_INVALID: Final = ["ok", "invalid"]
+_FIXED_DTYPES: Final = {
+    id(labels): pd.CategoricalDtype(labels)
+    for labels in (STATUS_CATEGORIES, OUTCOME_CATEGORIES, _OK_INVALID)
+}
+"""The dtypes of the status, outcome and ok/invalid columns, by their label lists."""
+
+
 @functools.lru_cache(maxsize=1024)
 def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(categories))
@@ -111,6 +119,9 @@ def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
 
 def categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[Any]:
     """A categorical from per-row indexes into ``labels`` (which may repeat)."""
+    fixed = _FIXED_DTYPES.get(id(labels))
+    if fixed is not None:
+        return pd.Categorical.from_codes(codes, dtype=fixed, validate=False)
     categories = list(dict.fromkeys(labels))
     if len(categories) != len(labels):
         position = {label: i for i, label in enumerate(categories)}
@@ -189,7 +200,7 @@ def result_columns(
     data: dict[str, Any] = {
         "eligible": pd.arrays.BooleanArray(outcome == 0, outcome >= 2),
         "outcome": categorical(outcome, OUTCOME_CATEGORIES),
-        "status": categorical(invalid.view(np.int8), ["ok", "invalid"]),
+        "status": categorical(invalid.view(np.int8), _OK_INVALID),
     }
     for index, item in enumerate(engine.criteria):
         data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)

@@ -11,7 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import FLAGSHIP, ON, batches, examples, object_frame
 
@@ -55,6 +55,7 @@ def test_a_list_of_records_gives_the_batch_frame(rows):
 @given(rows=small_batches.filter(bool), form=st.sampled_from(["inferred", "objects"]))
 def test_a_dataframe_gives_the_batch_frame(rows, form):
     frame = pd.DataFrame(rows) if form == "inferred" else object_frame(rows)
+    assume(small.small_records(frame) is not None)  # not a uint64 column, say
     _assert_same_as_batch(frame)
 
 
