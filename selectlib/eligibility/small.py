@@ -64,7 +64,7 @@ def _frame_records(frame: pd.DataFrame) -> list[Mapping[str, Any]] | None:
         plain = dtype in _SMALL_DTYPES if isinstance(dtype, np.dtype) else False
         if not (plain or isinstance(dtype, pd.StringDtype | pd.CategoricalDtype)):
             return None
-    names = list(frame.columns)
+    names = frame.columns.tolist()
     return [dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object)]
 
 
