@@ -34,9 +34,10 @@ _FAILED, _MISSING = 1, 2
 _NO_PROBLEMS: Final = pd.CategoricalDtype([])
 _FEW_ROWS: Final = 64
 
-MAX_CACHED_CATEGORIES: Final = 64
-"""Category lists up to this long keep their pandas dtype for reuse (building one costs
-about 100 µs, more than deciding a small table); longer ones are built each time."""
+MAX_CACHED_CATEGORIES: Final = 256
+"""Category lists up to this long keep their pandas dtype for reuse (the 256 last used):
+building one costs 100 µs or more, more than deciding a small table, and a table's
+reasons have one category per combination of statuses. Longer ones are built each time."""
 
 
 _OK_INVALID: Final = ["ok", "invalid"]
@@ -47,7 +48,7 @@ _FIXED_DTYPES: Final = {
 """The dtypes of the status, outcome and ok/invalid columns, by their label lists."""
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(categories))
 
@@ -72,12 +73,7 @@ def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     distinct combinations is a counting pass rather than a sort or a hash of rows.
     """
     n, k = statuses.shape
-    # the narrowest integer that holds 3**k keeps the passes over the rows cheap
-    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
-    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
-    for index in range(k - 1, -1, -1):
-        np.multiply(key, 3, out=key)
-        np.add(key, statuses[:, index], out=key)
+    key = _base3(statuses)
     if 3**k <= 4 * max(n, 1024):
         present = np.flatnonzero(np.bincount(key, minlength=3**k))
         lookup = np.zeros(3**k, dtype=narrowest(len(present)))
@@ -87,6 +83,26 @@ def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys, uniques = _factorize(key.astype(np.int64))
     digits = np.asarray(uniques, dtype=np.int64)[:, None] // 3 ** np.arange(k, dtype=np.int64)
     return keys, (digits % 3).astype(np.int8).reshape(len(uniques), k)
+
+
+def _base3(statuses: np.ndarray) -> np.ndarray:
+    """Each row's statuses as one number, the sum of ``status[i] * 3**i``.
+
+    Four criteria at a time are combined in int8 (at most 3**4 - 1 = 80), so most
+    passes run over bytes; the narrowest integer that holds 3**k takes the groups.
+    """
+    n, k = statuses.shape
+    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
+    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
+    for start in range(((k - 1) // 4) * 4, -1, -4):
+        stop = min(start + 4, k)
+        group = np.array(statuses[:, stop - 1], dtype=np.int8)
+        for index in range(stop - 2, start - 1, -1):
+            np.multiply(group, 3, out=group)
+            np.add(group, statuses[:, index], out=group)
+        np.multiply(key, 3 ** (stop - start), out=key)
+        np.add(key, group, out=key)
+    return key
 
 
 def _factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
