@@ -44,7 +44,7 @@ def small_records(table: Any) -> list[Mapping[str, Any]] | None:
     """A small table's rows as records, or None when the batch path should take it.
 
     A list of mappings with text keys qualifies as it is; a DataFrame when its column
-    names are unique and each column is plain numpy (object, bool, int64, float64),
+    names are unique text and each column is plain numpy (object, bool, int64, float64),
     text or categorical, whose cells read back as the values a record would hold.
     """
     if isinstance(table, pd.DataFrame):
@@ -65,6 +65,8 @@ def _frame_records(frame: pd.DataFrame) -> list[Mapping[str, Any]] | None:
         if not (plain or isinstance(dtype, pd.StringDtype | pd.CategoricalDtype)):
             return None
     names = frame.columns.tolist()
+    if not all(type(name) is str for name in names):
+        return None
     return [dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object)]
 
 

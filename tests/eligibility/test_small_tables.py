@@ -77,4 +77,5 @@ def test_larger_tables_and_other_inputs_take_the_batch_path():
     assert small.small_records([]) is None
     assert small.small_records({"staff": [3]}) is None
     assert small.small_records([{1: 3}]) is None
+    assert small.small_records(pd.DataFrame({("staff", "n"): [3]})) is None
     assert small.small_records(pd.DataFrame({"staff": pd.array([3], dtype="Int64")})) is None
