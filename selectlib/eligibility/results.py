@@ -90,8 +90,13 @@ def _base3(statuses: np.ndarray) -> np.ndarray:
 
     Four criteria at a time are combined in int8 (at most 3**4 - 1 = 80), so most
     passes run over bytes; the narrowest integer that holds 3**k takes the groups.
+    A few rows take one matrix product instead.
     """
     n, k = statuses.shape
+    if n <= _FEW_ROWS:  # one call instead of a few per criterion
+        weights = 3 ** np.arange(k, dtype=np.int64)
+        product: np.ndarray = statuses.astype(np.int64) @ weights
+        return product
     dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
     key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
     for start in range(((k - 1) // 4) * 4, -1, -4):

@@ -226,6 +226,8 @@ def test_arrow_text_parses_exactly_as_one_record_does(field, text, usable):
 )
 def test_status_combinations_are_read_as_base_3_numbers(statuses):
     k = len(statuses[0]) if statuses else 3
-    matrix = np.asfortranarray(np.array(statuses, dtype=np.int8).reshape(len(statuses), k))
-    expected = [sum(int(s) * 3**i for i, s in enumerate(row)) for row in matrix]
-    assert _base3(matrix).tolist() == expected
+    few = np.array(statuses, dtype=np.int8).reshape(len(statuses), k)
+    for matrix in (few, np.tile(few, (70, 1))):  # a few rows, and more than a few
+        matrix = np.asfortranarray(matrix)
+        expected = [sum(int(s) * 3**i for i, s in enumerate(row)) for row in matrix]
+        assert _base3(matrix).tolist() == expected
