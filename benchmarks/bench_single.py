@@ -7,7 +7,8 @@ threshold, parameters and message); ZEN (``zen-engine``, the ``bench`` extra) ev
 the same eight rules as one expression node, untraced, and as eight precompiled
 expressions. Prints plain numbers: ``single_us=`` and ``single_p99_us=`` (selectlib),
 ``criteria_us=`` (the added cost of reading ``.criteria``), ``explain_us=``,
-``many_1_us=`` and ``many_10_us=`` (``evaluate_many`` on 1 and 10 rows),
+``many_1_us=``, ``many_5_us=`` and ``many_10_us=`` (``evaluate_many`` on a list of 1, 5
+and 10 records) and ``many_<n>_frame_us=`` (the same rows as a DataFrame),
 ``zen_us=``/``zen_p99_us=`` (the decision graph), ``zen_expressions_us=`` and
 ``single_vs_zen=`` (selectlib ÷ ZEN graph; at most 1 is the target). Medians and 99th
 percentiles over every call; the best of ``--repeat`` runs. Without zen-engine the ZEN
@@ -140,10 +141,13 @@ def main() -> None:
     single, p99 = best(traced, rows, args.repeat)
     bare, _ = best(lambda row: profile.evaluate(row, on=ON), rows, args.repeat)
     explained, _ = best(lambda row: profile.evaluate(row, on=ON).explain("en"), rows, args.repeat)
-    one = pd.DataFrame(rows[:1])
-    ten = pd.DataFrame(rows[:10])
-    many_1, _ = best(lambda _: profile.evaluate_many(one, on=ON), rows[:200], args.repeat)
-    many_10, _ = best(lambda _: profile.evaluate_many(ten, on=ON), rows[:200], args.repeat)
+    many = {
+        size: [
+            best(lambda _, t=table: profile.evaluate_many(t, on=ON), rows[:200], args.repeat)[0]
+            for table in (rows[:size], pd.DataFrame(rows[:size]))
+        ]
+        for size in (1, 5, 10)
+    }
     zen = zen_callables()
     if zen is None:
         zen_us = zen_p99 = zen_expressions = float("nan")
@@ -165,8 +169,9 @@ def main() -> None:
     print(f"single_p99_us={p99:.1f}")
     print(f"criteria_us={single - bare:.1f}")
     print(f"explain_us={explained - bare:.1f}")
-    print(f"many_1_us={many_1:.0f}")
-    print(f"many_10_us={many_10:.0f}")
+    for size, (from_records, from_frame) in many.items():
+        print(f"many_{size}_us={from_records:.0f}")
+        print(f"many_{size}_frame_us={from_frame:.0f}")
     print(f"zen_us={zen_us:.1f}")
     print(f"zen_p99_us={zen_p99:.1f}")
     print(f"zen_expressions_us={zen_expressions:.1f}")

@@ -6,36 +6,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.eligibility.coerce import scalar_coercer
-from selectlib.eligibility.columns import (
-    Column,
-    check_text,
-    coerce_column,
-    missing_column,
-    narrowest,
-)
-from selectlib.eligibility.decision import CriterionStatus, Outcome
+from selectlib.eligibility.columns import Column, check_text, coerce_column, missing_column
 from selectlib.eligibility.engine import Engine, wide_names
+from selectlib.eligibility.results import (
+    STATUS_CATEGORIES,
+    categorical,
+    column_problems,
+    result_columns,
+    status_codes,
+)
+from selectlib.eligibility.small import decide_records, small_records
 from selectlib.errors import InputError
 from selectlib.expr import Compiled, Kind
 from selectlib.profile.model import Field, FieldKind, Text
 from selectlib.profile.params import Env
 
-__all__ = ["STATUS_CATEGORIES", "as_frame", "evaluate_table"]
+__all__ = ["STATUS_CATEGORIES", "as_frame", "categorical", "evaluate_table"]
 
-STATUS_CATEGORIES: Final = [s.value for s in CriterionStatus]
-OUTCOME_CATEGORIES: Final = [o.value for o in Outcome]
-_PASSED, _FAILED, _MISSING = 0, 1, 2
 _FLAG: Final = Field("flag", FieldKind.BOOLEAN, Text("", ""))
-_NO_PROBLEMS: Final = pd.CategoricalDtype([])
-_FIXED_DTYPES: Final = {
-    tuple(labels): pd.CategoricalDtype(labels)
-    for labels in (STATUS_CATEGORIES, OUTCOME_CATEGORIES, ["ok", "invalid"])
-}
 
 
 def as_frame(table: TableLike) -> pd.DataFrame:
@@ -185,104 +177,6 @@ def _fill_missing(column: Column, other: Column) -> Column:
     return Column(values, missing if missing.any() else None, invalid, problems)
 
 
-def _status_codes(values: Any, missing: Any, out: np.ndarray) -> None:
-    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask."""
-    n = len(out)
-    passed = np.broadcast_to(np.asarray(values, dtype=bool), (n,))
-    flags = out.view(np.bool_)
-    if missing is None:
-        np.logical_not(passed, out=flags)
-        return
-    missing = np.broadcast_to(missing, (n,))
-    np.logical_or(np.logical_not(passed), missing, out=flags)
-    np.add(out, missing.view(np.int8), out=out)
-
-
-def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes per row for each distinct combination of criterion statuses, and those combinations.
-
-    Each row's statuses (0, 1 or 2) are read as one base-3 number, so finding the
-    distinct combinations is a counting pass rather than a sort or a hash of rows.
-    """
-    n, k = statuses.shape
-    # the narrowest integer that holds 3**k keeps the passes over the rows cheap
-    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
-    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
-    for index in range(k - 1, -1, -1):
-        np.multiply(key, 3, out=key)
-        np.add(key, statuses[:, index], out=key)
-    if 3**k <= 4 * max(n, 1024):
-        present = np.flatnonzero(np.bincount(key, minlength=3**k))
-        lookup = np.zeros(3**k, dtype=narrowest(len(present)))
-        lookup[present] = np.arange(len(present))
-        keys, uniques = np.take(lookup, key), present  # take: twice as fast as [] here
-    else:
-        keys, uniques = pd.factorize(key.astype(np.int64))
-    digits = np.asarray(uniques, dtype=np.int64)[:, None] // 3 ** np.arange(k, dtype=np.int64)
-    return keys, (digits % 3).astype(np.int8).reshape(len(uniques), k)
-
-
-def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
-    """Each combination's reasons: the failed or missing criteria's messages, in order."""
-    sep = " "  # each message is a sentence ending in a full stop
-    said = [
-        (
-            "",
-            f"{item.criterion.label.get(lang)}: {item.criterion.messages.failed.get(lang)}",
-            f"{item.criterion.label.get(lang)}: {item.criterion.messages.missing.get(lang)}",
-        )
-        for item in engine.criteria
-    ]
-    return [
-        sep.join(said[i][status] for i, status in enumerate(combo) if status)
-        for combo in combos.tolist()
-    ]
-
-
-def categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[Any]:
-    """A categorical from per-row indexes into ``labels`` (which may repeat)."""
-    fixed = _FIXED_DTYPES.get(tuple(labels))
-    if fixed is not None:
-        return pd.Categorical.from_codes(codes, dtype=fixed, validate=False)
-    categories = list(dict.fromkeys(labels))
-    if len(categories) != len(labels):
-        position = {label: i for i, label in enumerate(categories)}
-        remap = np.array([*(position[label] for label in labels), -1], dtype=np.int64)
-        codes = remap[codes]  # a code of -1 (no value) stays -1
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
-
-
-def _problems(columns: Mapping[str, Column], invalid: np.ndarray) -> pd.Categorical[Any]:
-    """Per invalid row, 'field: problem' for each bad field; missing (NaN) for valid rows.
-
-    Texts are built once per distinct combination of problems, not once per row.
-    """
-    bad = [(name, col.problems) for name, col in columns.items() if col.problems is not None]
-    rows = np.flatnonzero(invalid)
-    if not bad or not len(rows):
-        codes = np.full(len(invalid), -1, dtype=np.int8)
-        return pd.Categorical.from_codes(codes, dtype=_NO_PROBLEMS, validate=False)
-    codes = np.full(len(invalid), -1, dtype=np.int64)
-    key = np.zeros(len(rows), dtype=np.int64)
-    per_field = []
-    for _, problems in bad:
-        field_codes, vocabulary = pd.factorize(problems[rows], use_na_sentinel=True)
-        # re-factorize at each step so the combined key stays below rows x (vocabulary + 1)
-        key, _ = pd.factorize(key * (len(vocabulary) + 1) + (field_codes + 1))
-        per_field.append((field_codes, vocabulary))
-    firsts = np.unique(key, return_index=True)[1]
-    texts = [
-        "; ".join(
-            f"{name}: {vocabulary[codes_[row]]}"
-            for (name, _), (codes_, vocabulary) in zip(bad, per_field, strict=True)
-            if codes_[row] >= 0
-        )
-        for row in firsts
-    ]
-    codes[rows] = key
-    return categorical(codes, texts)
-
-
 def _side(compiled: Compiled, vectors: Mapping[str, Any], env: Env, n: int) -> Any:
     """One side of a comparison as a column (NA where missing), or None if not shown as one.
 
@@ -327,7 +221,12 @@ def evaluate_table(
     A profile with benefits adds ``benefit`` (the total) and ``benefit.<id>`` columns.
     With ``explain``, each comparison criterion also gets ``<id>.value`` and
     ``<id>.threshold`` columns: the value seen and the threshold applied, per row.
+    A small table without either is decided record by record (see
+    :mod:`selectlib.eligibility.small`), into the same columns.
     """
+    records = None if explain or engine.benefits is not None else small_records(table)
+    if records is not None:
+        return _small_frame(engine, table, records, env)
     frame = as_frame(table)
     n = len(frame)
     columns = _typed_columns(engine, frame)
@@ -335,33 +234,41 @@ def evaluate_table(
     statuses = np.empty((n, len(engine.criteria)), dtype=np.int8, order="F")
     for index, item in enumerate(engine.criteria):
         values, missing = item.condition.whole.vector(vectors, env)
-        _status_codes(values, missing, statuses[:, index])
+        status_codes(values, missing, statuses[:, index])
     invalid = np.zeros(n, dtype=bool)
     for col in columns.values():
         if col.invalid is not None:
             invalid |= col.invalid
-    keys, combos = _combinations(statuses)
-    # the outcome follows from the combination of statuses, so decide it once per combination
-    per_combo = np.where(
-        (combos == _FAILED).any(axis=1), 1, np.where((combos == _MISSING).any(axis=1), 2, 0)
-    ).astype(np.int8)
-    outcome = np.take(per_combo, keys)
-    if invalid.any():
-        outcome = np.where(invalid, np.int8(3), outcome)
-    eligible = pd.arrays.BooleanArray(outcome == 0, outcome >= 2)
-    data: dict[str, Any] = {}
-    if engine.identifier is not None and engine.identifier in frame.columns:
-        data[engine.identifier] = frame[engine.identifier].array  # as given: no copy
-    data["eligible"] = eligible
-    data["outcome"] = categorical(outcome, OUTCOME_CATEGORIES)
-    data["status"] = categorical(invalid.view(np.int8), ["ok", "invalid"])
-    for index, item in enumerate(engine.criteria):
-        data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)
-    data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
-    data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
-    data["problems"] = _problems(columns, invalid)
+    data, outcome = result_columns(engine, statuses, invalid, column_problems(columns, invalid))
     if engine.benefits is not None:
         data.update(engine.benefits.columns(vectors, env, outcome == 0))
     if explain:
         data.update(_explanations(engine, vectors, env, n))
-    return pd.DataFrame(data, index=frame.index, copy=False)
+    return _frame(engine, frame, data, frame.index)
+
+
+def _small_frame(
+    engine: Engine, table: TableLike, records: list[Mapping[str, Any]], env: Env
+) -> pd.DataFrame:
+    """A small table's result, its records decided one by one; the batch path's frame."""
+    statuses, invalid, problems = decide_records(engine, records, env)
+    data, _ = result_columns(engine, statuses, invalid, problems)
+    if isinstance(table, pd.DataFrame):
+        return _frame(engine, table, data, table.index)
+    index = pd.RangeIndex(len(records))
+    name = engine.identifier
+    if name is None or not any(name in record for record in records):
+        return pd.DataFrame(data, index=index, copy=False)
+    # given to pandas as as_frame gives it, so that pandas infers the same dtype
+    given = _column_data([record.get(name) for record in records], name)
+    return pd.DataFrame({name: given, **data}, index=index, copy=False)
+
+
+def _frame(
+    engine: Engine, given: pd.DataFrame | None, data: dict[str, Any], index: pd.Index
+) -> pd.DataFrame:
+    """The result frame: the identifier column as given (no copy) first, then ``data``."""
+    name = engine.identifier
+    if name is None or given is None or name not in given.columns:
+        return pd.DataFrame(data, index=index, copy=False)
+    return pd.DataFrame({name: given[name].array, **data}, index=index, copy=False)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from selectlib.eligibility import fastpaths
 from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
+from selectlib.expr.gather import gather
 from selectlib.profile.model import Field, FieldKind
 
 __all__ = ["Column", "check_text", "coerce_column", "missing_column", "narrowest"]
@@ -139,13 +140,15 @@ def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) ->
     table = np.asarray(part.values)
     if _same_codes(field, table, absent, part):
         return Column(codes)  # the categories are the field's codes, in order: no copy
-    values = np.take(np.concatenate([table, _filler(field, 1)]), codes, axis=0)
+    lookup = np.concatenate([table, _filler(field, 1)])
     if field.kind is FieldKind.SET:
-        values = np.asfortranarray(values)
+        values = np.asfortranarray(np.take(lookup, codes, axis=0))
+    else:
+        values = gather(lookup, codes)
     missing = None
     if absent or part.missing is not None:
         table = np.zeros(len(categories), bool) if part.missing is None else part.missing
-        missing = np.take(np.append(table, True), codes)
+        missing = gather(np.append(table, True), codes)
     if part.invalid is None or part.problems is None:
         return Column(values, missing)
     invalid = np.append(part.invalid, False)[codes]

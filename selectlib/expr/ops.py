@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from selectlib.eligibility.coerce import MISSING
+from selectlib.expr.gather import gather
 from selectlib.expr.types import Compiled, Kind, ParamInfo, Type, VectorValue, merge_missing
 from selectlib.profile.model import Field, FieldKind
 from selectlib.profile.params import Env
@@ -313,7 +314,7 @@ def category_in(category: Compiled, collection: Compiled) -> Compiled:
         if not isinstance(allowed, str | frozenset):  # an empty table entry: nothing to match
             return np.False_, np.array(True)
         mask = cached(env, (key, id(allowed)), lambda: code_mask(domain, allowed))
-        return mask[codes], missing
+        return gather(mask, codes), missing
 
     return Compiled(Type(Kind.BOOL), scalar, vector, **union(category, collection))
 

@@ -27,6 +27,7 @@ from strategies import (
 )
 
 import selectlib
+from selectlib.eligibility.results import _base3
 
 PROFILE = selectlib.load_profile(FLAGSHIP)
 PROPERTY = settings(
@@ -215,3 +216,18 @@ def test_arrow_text_parses_exactly_as_one_record_does(field, text, usable):
     assert (not decision.problems) is usable
     assert (result["status"].iloc[0] == "ok") is usable
     pd.testing.assert_frame_equal(result, _results(frame.astype(object)))
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    statuses=st.integers(0, 13).flatmap(
+        lambda k: st.lists(st.lists(st.integers(0, 2), min_size=k, max_size=k), max_size=20)
+    )
+)
+def test_status_combinations_are_read_as_base_3_numbers(statuses):
+    k = len(statuses[0]) if statuses else 3
+    few = np.array(statuses, dtype=np.int8).reshape(len(statuses), k)
+    for matrix in (few, np.tile(few, (70, 1))):  # a few rows, and more than a few
+        matrix = np.asfortranarray(matrix)
+        expected = [sum(int(s) * 3**i for i, s in enumerate(row)) for row in matrix]
+        assert _base3(matrix).tolist() == expected

@@ -1,0 +1,231 @@
+"""A table's result columns from per-row criterion statuses, invalid rows and problems.
+
+The batch path and the small-table path both end here, so their frames are built by
+one piece of code: same columns, order, dtypes and categories.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from selectlib.eligibility.columns import Column, narrowest
+from selectlib.eligibility.decision import CriterionStatus, Outcome
+from selectlib.eligibility.engine import Engine
+
+__all__ = [
+    "OUTCOME_CATEGORIES",
+    "STATUS_CATEGORIES",
+    "categorical",
+    "column_problems",
+    "result_columns",
+    "status_codes",
+    "text_problems",
+]
+
+STATUS_CATEGORIES: Final = [s.value for s in CriterionStatus]
+OUTCOME_CATEGORIES: Final = [o.value for o in Outcome]
+_FAILED, _MISSING = 1, 2
+_NO_PROBLEMS: Final = pd.CategoricalDtype([])
+_FEW_ROWS: Final = 64
+
+MAX_CACHED_CATEGORIES: Final = 256
+"""Category lists up to this long keep their pandas dtype for reuse (the 256 last used):
+building one costs 100 µs or more, more than deciding a small table, and a table's
+reasons have one category per combination of statuses. Longer ones are built each time."""
+
+
+_OK_INVALID: Final = ["ok", "invalid"]
+_FIXED_DTYPES: Final = {
+    id(labels): pd.CategoricalDtype(labels)
+    for labels in (STATUS_CATEGORIES, OUTCOME_CATEGORIES, _OK_INVALID)
+}
+"""The dtypes of the status, outcome and ok/invalid columns, by their label lists."""
+
+
+@functools.lru_cache(maxsize=256)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(categories))
+
+
+def status_codes(values: Any, missing: Any, out: np.ndarray) -> None:
+    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask."""
+    n = len(out)
+    passed = np.broadcast_to(np.asarray(values, dtype=bool), (n,))
+    flags = out.view(np.bool_)
+    if missing is None:
+        np.logical_not(passed, out=flags)
+        return
+    missing = np.broadcast_to(missing, (n,))
+    np.logical_or(np.logical_not(passed), missing, out=flags)
+    np.add(out, missing.view(np.int8), out=out)
+
+
+def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per row for each distinct combination of criterion statuses, and those combinations.
+
+    Each row's statuses (0, 1 or 2) are read as one base-3 number, so finding the
+    distinct combinations is a counting pass rather than a sort or a hash of rows.
+    """
+    n, k = statuses.shape
+    key = _base3(statuses)
+    if 3**k <= 4 * max(n, 1024):
+        present = np.flatnonzero(np.bincount(key, minlength=3**k))
+        lookup = np.zeros(3**k, dtype=narrowest(len(present)))
+        lookup[present] = np.arange(len(present))
+        keys, uniques = np.take(lookup, key), present  # take: twice as fast as [] here
+    else:
+        keys, uniques = _factorize(key.astype(np.int64))
+    digits = np.asarray(uniques, dtype=np.int64)[:, None] // 3 ** np.arange(k, dtype=np.int64)
+    return keys, (digits % 3).astype(np.int8).reshape(len(uniques), k)
+
+
+def _base3(statuses: np.ndarray) -> np.ndarray:
+    """Each row's statuses as one number, the sum of ``status[i] * 3**i``.
+
+    Four criteria at a time are combined in int8 (at most 3**4 - 1 = 80), so most
+    passes run over bytes; the narrowest integer that holds 3**k takes the groups.
+    A few rows take one matrix product instead.
+    """
+    n, k = statuses.shape
+    if n <= _FEW_ROWS:  # one call instead of a few per criterion
+        weights = 3 ** np.arange(k, dtype=np.int64)
+        product: np.ndarray = statuses.astype(np.int64) @ weights
+        return product
+    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
+    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
+    for start in range(((k - 1) // 4) * 4, -1, -4):
+        stop = min(start + 4, k)
+        group = np.array(statuses[:, stop - 1], dtype=np.int8)
+        for index in range(stop - 2, start - 1, -1):
+            np.multiply(group, 3, out=group)
+            np.add(group, statuses[:, index], out=group)
+        np.multiply(key, 3 ** (stop - start), out=key)
+        np.add(key, group, out=key)
+    return key
+
+
+def _factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of int64 keys (codes in order of first appearance), for a few rows
+    by a dict, which costs microseconds where pandas costs tens of them."""
+    if len(key) > _FEW_ROWS:
+        codes, uniques = pd.factorize(key)
+        return codes, uniques
+    position: dict[int, int] = {}
+    codes = np.array([position.setdefault(k, len(position)) for k in key.tolist()], np.intp)
+    return codes, np.array(list(position), dtype=np.int64)
+
+
+def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
+    """Each combination's reasons: the failed or missing criteria's messages, in order."""
+    sep = " "  # each message is a sentence ending in a full stop
+    said = [
+        (
+            "",
+            f"{item.criterion.label.get(lang)}: {item.criterion.messages.failed.get(lang)}",
+            f"{item.criterion.label.get(lang)}: {item.criterion.messages.missing.get(lang)}",
+        )
+        for item in engine.criteria
+    ]
+    return [
+        sep.join(said[i][status] for i, status in enumerate(combo) if status)
+        for combo in combos.tolist()
+    ]
+
+
+def categorical(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical[Any]:
+    """A categorical from per-row indexes into ``labels`` (which may repeat)."""
+    fixed = _FIXED_DTYPES.get(id(labels))
+    if fixed is not None:
+        return pd.Categorical.from_codes(codes, dtype=fixed, validate=False)
+    categories = list(dict.fromkeys(labels))
+    if len(categories) != len(labels):
+        position = {label: i for i, label in enumerate(categories)}
+        remap = np.array([*(position[label] for label in labels), -1], dtype=np.int64)
+        codes = remap[codes]  # a code of -1 (no value) stays -1
+    if len(categories) <= MAX_CACHED_CATEGORIES:
+        dtype = _dtype(tuple(categories))
+    else:
+        dtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def column_problems(columns: Mapping[str, Column], invalid: np.ndarray) -> pd.Categorical[Any]:
+    """Per invalid row, 'field: problem' for each bad field; missing (NaN) for valid rows.
+
+    Texts are built once per distinct combination of problems, not once per row.
+    """
+    bad = [(name, col.problems) for name, col in columns.items() if col.problems is not None]
+    rows = np.flatnonzero(invalid)
+    if not bad or not len(rows):
+        codes = np.full(len(invalid), -1, dtype=np.int8)
+        return pd.Categorical.from_codes(codes, dtype=_NO_PROBLEMS, validate=False)
+    codes = np.full(len(invalid), -1, dtype=np.int64)
+    key = np.zeros(len(rows), dtype=np.int64)
+    per_field = []
+    for _, problems in bad:
+        field_codes, vocabulary = pd.factorize(problems[rows], use_na_sentinel=True)
+        # re-factorize at each step so the combined key stays below rows x (vocabulary + 1)
+        key, _ = pd.factorize(key * (len(vocabulary) + 1) + (field_codes + 1))
+        per_field.append((field_codes, vocabulary))
+    firsts = np.unique(key, return_index=True)[1]
+    texts = [
+        "; ".join(
+            f"{name}: {vocabulary[codes_[row]]}"
+            for (name, _), (codes_, vocabulary) in zip(bad, per_field, strict=True)
+            if codes_[row] >= 0
+        )
+        for row in firsts
+    ]
+    codes[rows] = key
+    return categorical(codes, texts)
+
+
+def text_problems(texts: Sequence[str | None]) -> pd.Categorical[Any]:
+    """Per row, its problems text (None for a valid row), as :func:`column_problems` gives it.
+
+    Categories come in order of first appearance, as there.
+    """
+    if not any(texts):
+        codes = np.full(len(texts), -1, dtype=np.int8)
+        return pd.Categorical.from_codes(codes, dtype=_NO_PROBLEMS, validate=False)
+    position: dict[str, int] = {}
+    codes = np.array(
+        [-1 if text is None else position.setdefault(text, len(position)) for text in texts],
+        dtype=np.int64,
+    )
+    return categorical(codes, list(position))
+
+
+def result_columns(
+    engine: Engine, statuses: np.ndarray, invalid: np.ndarray, problems: pd.Categorical[Any]
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The decided columns (eligible to problems) and each row's outcome code.
+
+    ``statuses`` is rows x criteria (int8: 0 passed, 1 failed, 2 missing); an invalid
+    row's outcome is invalid whatever its statuses.
+    """
+    keys, combos = _combinations(statuses)
+    # the outcome follows from the combination of statuses, so decide it once per combination
+    per_combo = np.where(
+        (combos == _FAILED).any(axis=1), 1, np.where((combos == _MISSING).any(axis=1), 2, 0)
+    ).astype(np.int8)
+    outcome = np.take(per_combo, keys)
+    if invalid.any():
+        outcome = np.where(invalid, np.int8(3), outcome)
+    data: dict[str, Any] = {
+        "eligible": pd.arrays.BooleanArray(outcome == 0, outcome >= 2),
+        "outcome": categorical(outcome, OUTCOME_CATEGORIES),
+        "status": categorical(invalid.view(np.int8), _OK_INVALID),
+    }
+    for index, item in enumerate(engine.criteria):
+        data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)
+    data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
+    data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
+    data["problems"] = problems
+    return data, outcome
