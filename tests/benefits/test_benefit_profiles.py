@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 
 import selectlib
 from selectlib import Outcome
-from selectlib.benefits import Rounding
 from selectlib.cli import app as cli
 from selectlib.profile.compiled import profiles_dir
 
@@ -63,8 +62,9 @@ def test_profile_loads_with_floor_rounding_to_the_won(profile_id: str) -> None:
     assert profile.name.ko
     assert profile.name.en
     assert profile.spec.benefits is not None
-    # 원 미만 절사: every program cuts amounts down to the whole won.
-    assert profile.spec.benefits.rounding == Rounding(unit=1, mode="floor")
+    # 원 미만 절사 (an assumption each profile labels): amounts are cut down to the won.
+    rounding = profile.spec.benefits.rounding
+    assert (rounding.unit, rounding.mode) == (1, "floor")
 
 
 def test_profiles_validate_accepts_every_benefit_profile() -> None:
