@@ -197,8 +197,8 @@ def check(
     _wrote(console, run, out)
     if context is not None:
         say(console, f"firm registry: {context.firms.report.summary()}")
+    render.show_assumptions(console, rules, day, lang, scoring=False)
     say(console, render.outcome_counts_line(run.counts, run.rows))
-    render.show_assumptions(console, rules, day, lang)
 
 
 def compare(
@@ -236,8 +236,8 @@ def compare(
         console.print(render.summary_table(summarize_comparison(flipped)))
         console.print(render.comparison_table(flipped, baseline.spec.identifier))
     _wrote(console, run, out)
+    render.show_assumptions(console, baseline, day, "en", scoring=False)
     say(console, render.change_counts_line(run.counts, run.rows))
-    render.show_assumptions(console, baseline, day, "en")
 
 
 def demo(

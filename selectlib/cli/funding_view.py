@@ -198,7 +198,7 @@ def show_summary(console: Console, profile: Profile, funding: Funding, lang: Lan
         )
     console.print(pots_table(funding, lang))
     say(console, funding_line(funding, lang))
-    show_assumptions(console, profile, funding.on, lang)
+    show_assumptions(console, profile, funding.on, lang, scoring=False)
 
 
 # -- files -----------------------------------------------------------------------------------

@@ -313,9 +313,12 @@ ASSUMPTIONS_TITLE: Final = {
 }
 
 
-def show_assumptions(console: Console, profile: Profile, on: dt.date, lang: str) -> None:
-    """The assumptions in force on ``on``, under a title; nothing when there are none."""
-    found = profile.assumptions(on)
+def show_assumptions(
+    console: Console, profile: Profile, on: dt.date, lang: str, *, scoring: bool = True
+) -> None:
+    """The assumptions in force on ``on``, under a title; nothing when there are none.
+    Without ``scoring``, those of the evaluation, which the command does not run, are left out."""
+    found = [a for a in profile.assumptions(on) if scoring or not a.where.startswith("evaluation.")]
     if found:
         say(console, ASSUMPTIONS_TITLE[lang] + ":")
         for assumption in found:
