@@ -12,13 +12,14 @@ runs out among them, unless the caller says the row order breaks the tie.
 >>> allocation = allocate([400, 300, 500], 800, method="arrival")
 >>> allocation.granted.tolist(), allocation.status.tolist(), allocation.remaining
 ([400, 300, 100], ['full', 'full', 'partial'], 0)
->>> capacity(100_000_000, 280_000), target(96, "90%")
+>>> capacity(100_000_000, 280_000, mode="floor"), target(96, "90%", mode="floor")
 (357, 86)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Final, Literal
 
 import attrs
@@ -325,26 +326,30 @@ def allocate(
     return Allocation(requested=wanted, granted=granted, budget=money, method=method)
 
 
-def capacity(budget: int, average_support: int) -> int:
-    """How many applicants a budget funds at an average support per applicant, floored.
+def capacity(budget: int, average_support: int, *, mode: RoundingMode) -> int:
+    """How many applicants a budget funds at an average support per applicant.
 
-    >>> capacity(200_000_000, 440_000)
+    The rounding is the plan's rule, never a default: the 2021 Seoul plan floors (000:
+    200,000천원 / 0.44백만원 = 454.5 → 454개사; 100,000천원 / 0.28 = 357.1 → 357).
+
+    >>> capacity(200_000_000, 440_000, mode="floor")
     454
     """
     money = as_amount(budget, "budget")
     average = as_amount(average_support, "average_support")
     if average == 0:
         raise BenefitError("average_support", ["must be more than 0 won"])
-    return money // average
+    return Rounding(mode=mode).apply(Fraction(money, average))
 
 
-def target(count: int, share: Number, *, mode: RoundingMode = "floor") -> int:
-    """A count times a share, rounded down unless told otherwise ("96 × 90 %" → 86).
+def target(count: int, share: Number, *, mode: RoundingMode) -> int:
+    """A count times a share, rounded by the plan's rule ("96 × 90 %" → 86 floored).
 
-    The share may exceed 100 % for targets such as "last year's result + 5 %" ("105%");
-    the source plan rounds those half up (``mode="half_up"``: 1,133 × 105 % → 1,190).
+    The rule is a required argument: the same plan floors counts from shares
+    (96 × 90 % = 86.4 → 86) and rounds its growth targets up or to nearest (1,133 × 105 %
+    = 1,189.65 → 1,190; 17 × 115 % = 19.55 → 20). The share may exceed 100 %.
 
-    >>> target(96, "50%"), target(1_133, "105%", mode="half_up")
+    >>> target(96, "50%", mode="floor"), target(1_133, "105%", mode="half_up")
     (48, 1190)
     """
     whole = as_amount(count, "count")

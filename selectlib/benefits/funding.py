@@ -19,6 +19,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.benefits.budget import METHODS, Method, Ties, allocate
+from selectlib.benefits.budget import capacity as capacity_of
 from selectlib.benefits.numbers import MAX_SHOWN, BenefitError, as_amount
 from selectlib.benefits.plan import BenefitPlan
 from selectlib.benefits.why import funding_reasons, repeated_ids
@@ -202,9 +203,12 @@ def _order(
 
 
 def _capacity(budget: int, average: int | dict[str, int] | None, key: str | None) -> int | None:
-    """How many average supports a pot's budget holds, floored; None without an average."""
+    """How many average supports a pot's budget holds, floored as the plans' own figures
+    are (000: 454.5 → 454개사); None without an average."""
     per_pot = average.get(key) if isinstance(average, dict) and key is not None else average
-    return budget // per_pot if isinstance(per_pot, int) and per_pot > 0 else None
+    if not isinstance(per_pot, int) or per_pot <= 0:
+        return None
+    return capacity_of(budget, per_pot, mode="floor")
 
 
 def _labels(profile: Profile, frame: pd.DataFrame) -> list[object]:

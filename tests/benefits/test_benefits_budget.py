@@ -42,40 +42,40 @@ INTEREST_BUDGET = chunwon(200_000)
 
 def test_capacity_of_the_2021_seoul_budgets() -> None:
     # §2: 100,000 천원 / 280 천원 → 357 firms; 200,000 천원 / 440 천원 → 454 firms
-    assert capacity(PL_BUDGET, PL_AVERAGE) == 357  # 357.14...
-    assert capacity(INTEREST_BUDGET, INTEREST_AVERAGE) == 454  # 454.54...
-    assert capacity(baekmanwon(100), chunwon(280)) == 357
+    assert capacity(PL_BUDGET, PL_AVERAGE, mode="floor") == 357  # 357.14...
+    assert capacity(INTEREST_BUDGET, INTEREST_AVERAGE, mode="floor") == 454  # 454.54...
+    assert capacity(baekmanwon(100), chunwon(280), mode="floor") == 357
     # grants of 7,000 천원: 210,000 → 30; sales and marketing 15,000 × 6, 12,500 × 10, 6,000 × 5
-    assert capacity(chunwon(210_000), chunwon(7_000)) == 30
-    assert capacity(chunwon(90_000), chunwon(15_000)) == 6
-    assert capacity(chunwon(125_000), chunwon(12_500)) == 10
-    assert capacity(chunwon(30_000), chunwon(6_000)) == 5
+    assert capacity(chunwon(210_000), chunwon(7_000), mode="floor") == 30
+    assert capacity(chunwon(90_000), chunwon(15_000), mode="floor") == 6
+    assert capacity(chunwon(125_000), chunwon(12_500), mode="floor") == 10
+    assert capacity(chunwon(30_000), chunwon(6_000), mode="floor") == 5
     # consulting: 100 천원 × 48 = 4,800 천원, 200 천원 × 86 = 17,200 천원;
     # 2018: 250 천원 × 90 cooperatives × 3 rounds = 67,500 천원
-    assert capacity(chunwon(4_800), chunwon(100)) == 48
-    assert capacity(chunwon(17_200), chunwon(200)) == 86
-    assert capacity(chunwon(67_500), chunwon(250)) == 90 * 3
+    assert capacity(chunwon(4_800), chunwon(100), mode="floor") == 48
+    assert capacity(chunwon(17_200), chunwon(200), mode="floor") == 86
+    assert capacity(chunwon(67_500), chunwon(250), mode="floor") == 90 * 3
     # Guro KOTRA: 15,000 천원 funds 8 firms at the 1,750,000 won cap
-    assert capacity(chunwon(15_000), 1_750_000) == 8
+    assert capacity(chunwon(15_000), 1_750_000, mode="floor") == 8
     # one won less than the exact product funds one firm fewer
-    assert capacity(357 * PL_AVERAGE - 1, PL_AVERAGE) == 356
-    assert capacity(0, PL_AVERAGE) == 0
+    assert capacity(357 * PL_AVERAGE - 1, PL_AVERAGE, mode="floor") == 356
+    assert capacity(0, PL_AVERAGE, mode="floor") == 0
 
 
 def test_capacity_refuses_a_zero_average_and_non_won() -> None:
     with pytest.raises(BenefitError, match="more than 0"):
-        capacity(PL_BUDGET, 0)
+        capacity(PL_BUDGET, 0, mode="floor")
     with pytest.raises(BenefitError, match="whole won"):
-        capacity(100.0, 1)  # type: ignore[arg-type]
+        capacity(100.0, 1, mode="floor")  # type: ignore[arg-type]
     with pytest.raises(BenefitError, match="between 0"):
-        capacity(-1, 1)
+        capacity(-1, 1, mode="floor")
 
 
 def test_targets_from_percentages_round_down() -> None:
     # §2: 96 cooperatives × 50 % → 48; × 90 % = 86.4 → 86
-    assert target(96, "50%") == 48
-    assert target(96, "90%") == 86
-    assert target(96, Decimal("0.9")) == 86
+    assert target(96, "50%", mode="floor") == 48
+    assert target(96, "90%", mode="floor") == 86
+    assert target(96, Decimal("0.9"), mode="floor") == 86
     assert target(96, "90%", mode="ceil") == 87
 
 
@@ -86,7 +86,7 @@ def test_growth_targets_of_the_2021_plan_round_half_up() -> None:
     cases = [(1_133, "105%", 1_190), (21, "115%", 24), (17, "115%", 20), (119, "105%", 125)]
     for count, share, expected in cases:
         assert target(count, share, mode="half_up") == expected
-    assert [target(c, s) for c, s, _ in cases] == [1_189, 24, 19, 124]
+    assert [target(c, s, mode="floor") for c, s, _ in cases] == [1_189, 24, 19, 124]
     assert [target(c, s, mode="ceil") for c, s, _ in cases] == [1_190, 25, 20, 125]
 
 
@@ -367,7 +367,7 @@ def test_arrival_results_follow_the_rows_under_a_shuffle(
 @settings(max_examples=examples(300), deadline=None)
 @given(st.integers(0, 10**15), st.integers(1, 10**9))
 def test_capacity_is_the_floor_of_the_quotient(budget_won: int, average: int) -> None:
-    count = capacity(budget_won, average)
+    count = capacity(budget_won, average, mode="floor")
     assert count * average <= budget_won < (count + 1) * average
 
 
