@@ -45,6 +45,9 @@ def _out_of_bounds(field: Field, values: np.ndarray) -> bool:
     """Whether any value lies outside the field's minimum/maximum or beyond LARGEST."""
     if not len(values):
         return False
+    if values.dtype == np.int64 and field.minimum == 0 and field.maximum is None:
+        # one pass: as unsigned, a negative number is huge, so max() <= LARGEST is 0..LARGEST
+        return bool(values.view(np.uint64).max() > LARGEST)
     low, high = values.min(), values.max()
     if low < -LARGEST or high > LARGEST:
         return True

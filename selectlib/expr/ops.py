@@ -381,9 +381,9 @@ def lookup(table: Compiled, key: Compiled) -> Compiled:
             return values, absent
 
         values, absent = cached(env, (cache_key, id(mapping)), make)
-        out = values[keys]
+        out = np.take(values, keys)  # take: about twice as fast as [] with int8 codes
         if absent.any():
-            missing = merge_missing(missing, absent[keys])
+            missing = merge_missing(missing, np.take(absent, keys))
         return out, missing
 
     return Compiled(Type(item), scalar, vector, **union(table, key))
