@@ -36,12 +36,10 @@ TEXT: dict[str, Any] = {
     },
 }
 _ASSUMED: dict[str, Any] = {
-    "type": "object",
-    "required": ["ko", "en"],
-    "additionalProperties": False,
+    **TEXT,
+    "description": "One assumption, in Korean and English.",
     "properties": {
-        "ko": {"type": "string", "minLength": 1},
-        "en": {"type": "string", "minLength": 1},
+        **TEXT["properties"],
         "since": {
             "type": "string",
             "pattern": r"^\d{4}-\d{2}-\d{2}$",
