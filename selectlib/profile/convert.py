@@ -8,6 +8,7 @@ loads back with :func:`selectlib.load_profile`, and ``structure(unstructure(x)) 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -32,6 +33,20 @@ from selectlib.profile.model import (
 
 __all__ = ["converter"]
 
+
+def _unstructure_fn(cls: type, **options: Any) -> Callable[[Any], dict[str, Any]]:
+    """cattrs' generated unstructure function for ``cls``, generated on its first use:
+    loading a profile never unstructures one, so a command does not pay for it at import."""
+    made: list[Callable[[Any], dict[str, Any]]] = []
+
+    def hook(value: Any) -> dict[str, Any]:
+        if not made:
+            made.append(make_dict_unstructure_fn(cls, converter, **options))
+        return made[0](value)
+
+    return hook
+
+
 register_parameter_hooks()
 
 
@@ -49,8 +64,8 @@ def _structure_choice(data: dict[str, Any], _: type) -> Choice:
 converter.register_unstructure_hook(Choice, _unstructure_choice)
 converter.register_structure_hook(Choice, _structure_choice)
 
-_field_unstructure = make_dict_unstructure_fn(
-    Field, converter, _cattrs_omit_if_default=True, kind=override(omit_if_default=False)
+_field_unstructure = _unstructure_fn(
+    Field, _cattrs_omit_if_default=True, kind=override(omit_if_default=False)
 )
 _field_structure = make_dict_structure_fn(Field, converter, _cattrs_forbid_extra_keys=True)
 
@@ -74,9 +89,7 @@ converter.register_structure_hook(FieldKind, lambda value, _: FieldKind(value))
 
 
 _ROLES = ("inputs", "outputs", "parameters")
-_derivation_unstructure = make_dict_unstructure_fn(
-    Derivation, converter, _cattrs_omit_if_default=True
-)
+_derivation_unstructure = _unstructure_fn(Derivation, _cattrs_omit_if_default=True)
 _derivation_structure = make_dict_structure_fn(
     Derivation, converter, _cattrs_forbid_extra_keys=True
 )
@@ -103,7 +116,7 @@ converter.register_unstructure_hook(Derivation, _unstructure_derivation)
 converter.register_structure_hook(Derivation, _structure_derivation)
 
 
-_stage_unstructure = make_dict_unstructure_fn(Stage, converter, _cattrs_omit_if_default=True)
+_stage_unstructure = _unstructure_fn(Stage, _cattrs_omit_if_default=True)
 _stage_structure = make_dict_structure_fn(Stage, converter, _cattrs_forbid_extra_keys=True)
 
 
@@ -121,7 +134,7 @@ def _structure_stage(data: dict[str, Any], _: type) -> Stage:
 converter.register_unstructure_hook(Stage, _unstructure_stage)
 converter.register_structure_hook(Stage, _structure_stage)
 
-_final_unstructure = make_dict_unstructure_fn(FinalRules, converter, _cattrs_omit_if_default=True)
+_final_unstructure = _unstructure_fn(FinalRules, _cattrs_omit_if_default=True)
 _final_structure = make_dict_structure_fn(FinalRules, converter, _cattrs_forbid_extra_keys=True)
 
 
@@ -142,9 +155,7 @@ def _structure_final(data: dict[str, Any], _: type) -> FinalRules:
 converter.register_unstructure_hook(FinalRules, _unstructure_final)
 converter.register_structure_hook(FinalRules, _structure_final)
 
-_evaluation_unstructure = make_dict_unstructure_fn(
-    EvaluationSpec, converter, _cattrs_omit_if_default=True
-)
+_evaluation_unstructure = _unstructure_fn(EvaluationSpec, _cattrs_omit_if_default=True)
 _evaluation_structure = make_dict_structure_fn(
     EvaluationSpec, converter, _cattrs_forbid_extra_keys=True
 )
@@ -182,22 +193,19 @@ converter.register_structure_hook(
 )
 converter.register_unstructure_hook(
     Rounding,
-    make_dict_unstructure_fn(
+    _unstructure_fn(
         Rounding,
-        converter,
         _cattrs_omit_if_default=False,
         assumption=override(omit_if_default=True),
     ),
 )
 converter.register_unstructure_hook(
-    AmountSpec, make_dict_unstructure_fn(AmountSpec, converter, _cattrs_omit_if_default=True)
+    AmountSpec, _unstructure_fn(AmountSpec, _cattrs_omit_if_default=True)
 )
 converter.register_structure_hook(
     AmountSpec, make_dict_structure_fn(AmountSpec, converter, _cattrs_forbid_extra_keys=True)
 )
-_benefits_unstructure = make_dict_unstructure_fn(
-    BenefitsSpec, converter, _cattrs_omit_if_default=True
-)
+_benefits_unstructure = _unstructure_fn(BenefitsSpec, _cattrs_omit_if_default=True)
 _benefits_structure = make_dict_structure_fn(
     BenefitsSpec, converter, _cattrs_forbid_extra_keys=True
 )
@@ -229,7 +237,7 @@ converter.register_unstructure_hook(BenefitsSpec, _unstructure_benefits)
 converter.register_structure_hook(BenefitsSpec, _structure_benefits)
 
 
-_spec_unstructure = make_dict_unstructure_fn(ProfileSpec, converter, _cattrs_omit_if_default=True)
+_spec_unstructure = _unstructure_fn(ProfileSpec, _cattrs_omit_if_default=True)
 _spec_structure = make_dict_structure_fn(ProfileSpec, converter, _cattrs_forbid_extra_keys=True)
 _ORDER = (
     "id",
@@ -274,6 +282,4 @@ converter.register_unstructure_hook(ProfileSpec, _unstructure_spec)
 converter.register_structure_hook(ProfileSpec, _structure_spec)
 
 for _cls in (Text, Source, Messages, Criterion, OutcomeLabels):
-    converter.register_unstructure_hook(
-        _cls, make_dict_unstructure_fn(_cls, converter, _cattrs_omit_if_default=True)
-    )
+    converter.register_unstructure_hook(_cls, _unstructure_fn(_cls, _cattrs_omit_if_default=True))
