@@ -10,7 +10,8 @@ The profile layer: a profile's ``benefits`` section is data of the profile
 (:mod:`selectlib.profile.benefits`), :mod:`.refs` and :mod:`.plan` check and compile it
 (registered with the core here, see :mod:`selectlib.profile.sections`), one amount of a
 decision is a :class:`~selectlib.BenefitLine` (:mod:`selectlib.eligibility.amounts`), and
-:mod:`.funding` funds a whole table under a budget (:func:`fund`).
+:mod:`.funding` funds a whole table under a budget (:func:`fund`). :mod:`.schedule` lays
+out a loan's repayment and interest compensation period by period.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ from selectlib.benefits.numbers import (
     chunwon,
     percent,
 )
+from selectlib.benefits.schedule import (
+    MAX_INSTALMENTS_PER_YEAR,
+    MAX_LOAN_YEARS,
+    Period,
+    Schedule,
+    repayment_schedule,
+)
 from selectlib.eligibility.amounts import LINE_STATUSES, BenefitLine, LineStatus
 from selectlib.profile.benefits import FORMULAS, AllocationSpec, AmountSpec, BenefitsSpec, Formula
 from selectlib.profile.sections import register_benefits
@@ -64,6 +72,8 @@ __all__ = [
     "FUNDING_STATUSES",
     "LINE_STATUSES",
     "MAX_DAYS",
+    "MAX_INSTALMENTS_PER_YEAR",
+    "MAX_LOAN_YEARS",
     "MAX_WON",
     "METHODS",
     "ROUNDING_MODES",
@@ -81,10 +91,12 @@ __all__ = [
     "Matching",
     "Method",
     "Number",
+    "Period",
     "Pot",
     "Remainder",
     "Rounding",
     "RoundingMode",
+    "Schedule",
     "Ties",
     "allocate",
     "as_amount",
@@ -99,5 +111,6 @@ __all__ = [
     "interest_subsidy",
     "matching",
     "percent",
+    "repayment_schedule",
     "target",
 ]
