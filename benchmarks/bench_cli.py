@@ -42,6 +42,7 @@ CATEGORIES = (
     "has_dedicated_space",
     "has_equipment",
     "offers_education",
+    "micro_manufacturer_related",
     "mandatory_programs",
     "autonomous_programs",
 )
@@ -64,6 +65,7 @@ def applicants(n: int) -> pd.DataFrame:
             "staff": raw["staff"],
             "mandatory_programs": ";".join(MANDATORY),
             "offers_education": yes_no[raw["offers_education"].astype(int)],
+            "micro_manufacturer_related": yes_no[raw["is_related"].astype(int)],
             "autonomous_programs": np.array(autonomous)[raw["n_autonomous_programs"]],
         }
     )

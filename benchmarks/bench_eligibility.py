@@ -55,6 +55,7 @@ def make(n: int, seed: int = 7) -> dict[str, np.ndarray]:
         offers_education=r.random(n) < 0.85,
         n_autonomous_programs=r.integers(0, 7, size=n),
         name_code=r.integers(0, len(SURNAMES) * len(GIVEN), size=n),
+        is_related=r.random(n) < 0.9,
     )
 
 
@@ -74,6 +75,7 @@ def to_profile_inputs(raw: dict[str, np.ndarray]) -> pd.DataFrame:
         "has_equipment": raw["has_equipment"],
         "staff": raw["staff"],
         "offers_education": raw["offers_education"],
+        "micro_manufacturer_related": raw["is_related"],
     }
     for code in MANDATORY:
         columns[f"mandatory_programs.{code}"] = np.ones(n, dtype=bool)
@@ -102,6 +104,7 @@ def numpy_rules(raw: dict[str, np.ndarray]) -> np.ndarray:
         & raw["has_equipment"]
         & (raw["staff"] >= 3)
         & raw["offers_education"]
+        & raw["is_related"]
         & (raw["n_autonomous_programs"] >= 3)
     )
 

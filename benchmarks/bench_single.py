@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_single.py [--calls 20000] [--repeat 3]``.
 Both sides decide the same varying flagship applicants, call by call. selectlib makes the
 traced :class:`~selectlib.Decision` and reads ``.criteria`` (every criterion's value,
 threshold, parameters and message); ZEN (``zen-engine``, the ``bench`` extra) evaluates
-the same eight rules as one expression node, untraced, and as eight precompiled
+the same nine rules as one expression node, untraced, and as nine precompiled
 expressions. Prints plain numbers: ``single_us=`` and ``single_p99_us=`` (selectlib),
 ``criteria_us=`` (the added cost of reading ``.criteria``), ``explain_us=``,
 ``many_1_us=``, ``many_5_us=`` and ``many_10_us=`` (``evaluate_many`` on a list of 1, 5
@@ -46,8 +46,9 @@ ZEN_RULES = {
     "'funding_support', 'roadmap'], # in mandatory_programs)",
     "education_program": "offers_education == true",
     "autonomous_programs": "len(autonomous_programs) >= 3",
+    "micro_manufacturer_related": "micro_manufacturer_related == true",
 }
-"""The flagship's eight criteria in ZEN's expression language, parameters written in."""
+"""The flagship's nine criteria in ZEN's expression language, parameters written in."""
 
 
 def records(n: int, seed: int = 5) -> list[dict[str, Any]]:
@@ -67,6 +68,7 @@ def records(n: int, seed: int = 5) -> list[dict[str, Any]]:
                 "staff": int(r.integers(0, 8)),
                 "mandatory_programs": MANDATORY if r.random() < 0.9 else MANDATORY[:3],
                 "autonomous_programs": AUTONOMOUS[: int(r.integers(0, 7))],
+                "micro_manufacturer_related": bool(r.random() < 0.9),
             }
         )
     return out

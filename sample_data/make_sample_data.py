@@ -30,6 +30,7 @@ BASE = {
     "staff": "3",
     "mandatory_programs": ALL_MANDATORY,
     "offers_education": "yes",
+    "micro_manufacturer_related": "yes",
     "autonomous_programs": THREE_AUTONOMOUS,
 }
 
@@ -84,8 +85,8 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ),
     (
         "인천정밀(주)",
-        {"operator_type": "for_profit"},
-        "ineligible: operator is a for-profit company",
+        {"operator_type": "for_profit", "micro_manufacturer_related": "no"},
+        "ineligible: a for-profit company, not related to micro-manufacturers",
     ),
     ("김해수제화공방", {"operator_type": "individual"}, "ineligible: operator is an individual"),
     ("광주소공인지원재단", {"has_dedicated_space": "no"}, "ineligible: no dedicated space"),
@@ -117,8 +118,8 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ("춘천소공인지원재단", {"operator_type": ""}, "incomplete: operator type missing"),
     (
         "원주의료기기협회",
-        {"has_dedicated_space": "", "has_equipment": ""},
-        "incomplete: dedicated space and equipment missing",
+        {"has_dedicated_space": "", "has_equipment": "", "micro_manufacturer_related": ""},
+        "incomplete: dedicated space, equipment and relation to micro-manufacturers missing",
     ),
     ("강릉수산가공협회", {"staff": ""}, "incomplete: staff missing"),
     ("목포조선기자재협회", {"mandatory_programs": ""}, "incomplete: mandatory programs missing"),

@@ -53,6 +53,7 @@ def good_record(**changes: Any) -> dict[str, Any]:
         "has_dedicated_space": True,
         "has_equipment": True,
         "offers_education": True,
+        "micro_manufacturer_related": True,
         "staff": 3,
         "mandatory_programs": list(MANDATORY),
         "autonomous_programs": ["network", "marketing", "promotion"],

@@ -52,8 +52,14 @@ CRITERIA = (
     "mandatory_programs",
     "education_program",
     "autonomous_programs",
+    "micro_manufacturer_related",
 )
-BOOLEAN_FIELDS = ("has_dedicated_space", "has_equipment", "offers_education")
+BOOLEAN_FIELDS = (
+    "has_dedicated_space",
+    "has_equipment",
+    "offers_education",
+    "micro_manufacturer_related",
+)
 INTEGER_FIELDS = ("cluster_count", "staff")
 
 # -- missing -------------------------------------------------------------------------
@@ -163,6 +169,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "has_dedicated_space": _with_missing(valid_booleans, invalid_booleans),
     "has_equipment": _with_missing(valid_booleans, invalid_booleans),
     "offers_education": _with_missing(valid_booleans, invalid_booleans),
+    "micro_manufacturer_related": _with_missing(valid_booleans, invalid_booleans),
     "staff": _with_missing(valid_integers, invalid_integers),
     "mandatory_programs": _with_missing(set_values(MANDATORY), invalid_set_values(MANDATORY)),
     "autonomous_programs": _with_missing(set_values(AUTONOMOUS), invalid_set_values(AUTONOMOUS)),
@@ -217,6 +224,7 @@ usable_records = st.fixed_dictionaries(
         "has_dedicated_space": st.booleans(),
         "has_equipment": st.booleans(),
         "offers_education": st.booleans(),
+        "micro_manufacturer_related": st.booleans(),
         "staff": st.integers(0, 6),
         "mandatory_programs": st.lists(st.sampled_from(MANDATORY), unique=True),
         "autonomous_programs": st.lists(st.sampled_from(AUTONOMOUS), unique=True),

@@ -72,6 +72,7 @@ def test_check_computes_the_cluster_from_the_registry(tmp_path: Path):
         "has_equipment": True,
         "staff": 3,
         "offers_education": True,
+        "micro_manufacturer_related": True,
         "mandatory_programs": "survey;workforce;shared_facilities;funding_support;roadmap",
         "autonomous_programs": "network;marketing;consulting",
     }

@@ -30,6 +30,7 @@ FIELD_CRITERION = {
     "mandatory_programs": "mandatory_programs",
     "offers_education": "education_program",
     "autonomous_programs": "autonomous_programs",
+    "micro_manufacturer_related": "micro_manufacturer_related",
 }
 """Which criterion each required input decides."""
 

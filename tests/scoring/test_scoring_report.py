@@ -120,6 +120,7 @@ def _applicants() -> pd.DataFrame:
             "staff": 4 if id_ == "A17" else 3,
             "mandatory_programs": PROGRAMS,
             "offers_education": "yes",
+            "micro_manufacturer_related": "yes",
             "autonomous_programs": "network;promotion;consulting",
             "region": region,
             "received_no": received,
