@@ -121,7 +121,10 @@ def funding_reasons(
     reasons[rest & (pot < 0)] = f"{key} is missing: the budget is kept per {key}"
     for index, (code, budget) in enumerate(pots):
         if budget is None:
-            reasons[rest & (pot == index)] = f"no budget for {key} {code!r} (its entry is null)"
+            reasons[rest & (pot == index)] = (
+                f"no budget for {key} {code!r} on this date (its entry is null: the sources give "
+                "none); give one with budget=... (--budget WON)"
+            )
     return reasons
 
 

@@ -316,7 +316,9 @@ def test_a_null_budget_entry_or_no_budget_key_says_why_a_row_is_not_funded() -> 
     funding = fund(regional, rows, on=ON)
     assert funding.table["funding"].tolist() == ["missing", "full"]
     assert (
-        funding.table["funding_reason"].iloc[0] == "no budget for region 'jeju' (its entry is null)"
+        funding.table["funding_reason"].iloc[0]
+        == "no budget for region 'jeju' on this date (its entry is null: the sources give none); "
+        "give one with budget=... (--budget WON)"
     )
     assert pd.isna(funding.table["funding_reason"].iloc[1])
 
