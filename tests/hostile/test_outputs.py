@@ -10,6 +10,7 @@ characters as escapes.
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -269,3 +270,29 @@ def test_raw_csv_writes_cells_as_they_are(tmp_path: Path) -> None:
     text = raw.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK(" not in text
     assert '"=HYPERLINK(""http://evil.invalid"",""click"")"' in text
+
+
+def test_a_hostile_assumption_stays_text_in_the_report_and_the_terminal(tmp_path: Path) -> None:
+    from selectlib.scoring.report.html import _html_header
+
+    hostile = '<img src=x onerror=alert(1)>\x1b]8;;http://evil.invalid\x1b\\=HYPERLINK("x")'
+    data = {
+        "profile": {"id": "p", "name": {"ko": "시험", "en": "test"}},
+        "date": "2024-05-01",
+        "example": False,
+        "left_out": [],
+        "assumptions": [{"where": "parameters.x", "ko": hostile, "en": hostile}],
+    }
+    page = _Page()
+    page.feed("".join(_html_header(data, "en")))
+    assert "img" not in page.tags
+    assert not any("onerror" in attribute for attribute in page.attributes)
+    assert any("<img src=x onerror=alert(1)>" in text for text in page.texts)
+    flagship = selectlib.load_profile("micro_manufacturer_center_2024").to_dict()
+    flagship["parameters"]["cluster_radius_m"]["assumption"] = {"ko": hostile, "en": hostile}
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(flagship, ensure_ascii=False), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["profiles", "show", str(path), "--on", "2024-05-01"])
+    assert shown.exit_code == 0, shown.output
+    assert "\x1b" not in shown.output
+    assert "\\x1b]8;;http://evil.invalid" in shown.output
