@@ -16,6 +16,7 @@ Run from anywhere:  python sample_data/make_sample_data.py
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 ALL_MANDATORY = "survey;workforce;shared_facilities;funding_support;roadmap"
@@ -88,7 +89,11 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         {"operator_type": "for_profit", "micro_manufacturer_related": "no"},
         "ineligible: a for-profit company, not related to micro-manufacturers",
     ),
-    ("김해수제화공방", {"operator_type": "individual"}, "ineligible: operator is an individual"),
+    (
+        "김해수제화공방",
+        {"operator_type": "individual", "submitted_at": "2024-05-10 18:03"},
+        "ineligible: operator is an individual; also filed 3 minutes after the 18:00 close",
+    ),
     ("광주소공인지원재단", {"has_dedicated_space": "no"}, "ineligible: no dedicated space"),
     ("대전메이커협회", {"has_equipment": "X"}, "ineligible: no dedicated equipment (written as X)"),
     ("울산금속가공협회", {"staff": "2"}, "ineligible: staff 2, one below 3"),
@@ -113,7 +118,11 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         {"autonomous_programs": "network, tech_exchange, marketing, regional"},
         "eligible: 4 autonomous programs, comma-separated",
     ),
-    ("경주공예협동조합", {"area_type": ""}, "incomplete: area type missing"),
+    (
+        "경주공예협동조합",
+        {"area_type": "", "submitted_at": ""},
+        "incomplete: area type missing; no filing time (a self-assessment: window not checked)",
+    ),
     ("안동한지진흥회", {"cluster_count": ""}, "incomplete: cluster count missing"),
     ("춘천소공인지원재단", {"operator_type": ""}, "incomplete: operator type missing"),
     (
@@ -255,12 +264,19 @@ SITES = {
 SITE_OF = "ABCDEFGHICCCCCCCCCCCC--CCCCCCC--CCJCFHBC"
 """The site label of A01..A40, in order ('-': no location)."""
 GEO = ["location_code", "industry_code"]
-COLUMNS = ["applicant_id", "applicant_name", *BASE, *GEO, *EVALUATION, "note"]
+COLUMNS = ["applicant_id", "applicant_name", *BASE, "submitted_at", *GEO, *EVALUATION, "note"]
 
 
 def received_no(number: int) -> int:
     """Receipt order of applicant ``number``: 13·n mod 41, a fixed shuffle of 1..40."""
     return 13 * number % 41
+
+
+def filed_at(receipt: int) -> str:
+    """When the applicant with receipt number ``receipt`` filed: every 6 hours from
+    2024-04-16 09:00 KST, well inside the window (2024-04-15 .. 2024-05-10 18:00)."""
+    when = dt.datetime(2024, 4, 16, 9, 0) + dt.timedelta(hours=6 * (receipt - 1))
+    return f"{when:%Y-%m-%d %H:%M}"
 
 
 def rows() -> list[dict[str, str]]:
@@ -278,8 +294,9 @@ def rows() -> list[dict[str, str]]:
             "penalty_points": PENALTY.get(applicant, ""),
         }
         location, industry_code = SITES.get(SITE_OF[number - 1], ("", ""))
+        filed = {"submitted_at": filed_at(received_no(number))}
         result.append(
-            {"applicant_id": applicant, "applicant_name": name, **BASE, **changes}
+            {"applicant_id": applicant, "applicant_name": name, **BASE, **filed, **changes}
             | {"location_code": location, "industry_code": industry_code}
             | evaluation
             | {"note": note}

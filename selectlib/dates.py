@@ -1,4 +1,5 @@
-"""Dates as the API accepts them: a date, a datetime, ISO text, or None for today.
+"""Dates as the API accepts them: a date, a datetime, ISO text, or None for today;
+and points in time (a submission time) in Korea Standard Time.
 
 Every argument that takes a day (``on=``, ``since=``) goes through :func:`as_date`, so a
 value that is no day (NaT, NaN, a number, a datetime with a time zone, text that is no
@@ -8,10 +9,21 @@ date) is refused the same way everywhere, naming the argument.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from selectlib.errors import DateError
 
-__all__ = ["DateLike", "as_date", "day_of"]
+__all__ = [
+    "EARLIEST",
+    "KST",
+    "LATEST",
+    "DateLike",
+    "as_date",
+    "day_of",
+    "epoch_seconds",
+    "moment",
+    "shown_moment",
+]
 
 DateLike = dt.date | str | None
 
@@ -65,3 +77,60 @@ def as_date(on: DateLike, argument: str = "on") -> dt.date:
     if on is None:
         return dt.date.today()
     return day_of(on, argument)
+
+
+KST: Final = dt.timezone(dt.timedelta(hours=9), "KST")
+"""Korea Standard Time. A time written without a zone is read in it: Korean notices give
+deadlines in KST, and Korea has kept UTC+9 all year since 1988."""
+EARLIEST: Final = dt.datetime(1900, 1, 1, tzinfo=KST)
+"""The earliest date and time a field accepts: older is a typo."""
+LATEST: Final = dt.datetime(2200, 1, 1, tzinfo=KST)
+"""The latest date and time a field accepts: later is a typo."""
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MOMENT_FORMS: Final = (
+    "'YYYY-MM-DD HH:MM' (KST) or ISO 8601 with a zone, e.g. 2024-05-10T18:00+09:00"
+)
+
+
+def _parse_moment(text: str) -> dt.datetime:
+    stripped = text.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(stripped.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{_shown(text)} is not a date and time: write {_MOMENT_FORMS}") from None
+    if len(stripped) <= 10:  # fromisoformat reads a bare date as midnight
+        raise ValueError(f"{_shown(text)} has no time of day: write {_MOMENT_FORMS}")
+    return parsed
+
+
+def moment(value: object) -> dt.datetime:
+    """A point in time, in KST, from a datetime or ISO 8601 text with a time of day.
+
+    A time without a zone is KST; fractions of a second are dropped. A bare date is
+    refused: a deadline such as 18:00 makes the time of day matter. Raises ValueError
+    with a message a person can act on.
+    """
+    if isinstance(value, str):
+        value = _parse_moment(value)
+    if not isinstance(value, dt.datetime) or value != value:  # NaT is unequal to itself
+        raise ValueError(f"expected a date and time, {_MOMENT_FORMS}; got {_shown(value)}")
+    when = value.replace(tzinfo=KST) if value.tzinfo is None else value.astimezone(KST)
+    when = when.replace(microsecond=0)  # to the second, as a column of times stores it
+    if not EARLIEST <= when < LATEST:
+        raise ValueError(
+            f"{when.isoformat()} is outside {EARLIEST.year}..{LATEST.year - 1}: check the year"
+        )
+    return when
+
+
+def epoch_seconds(when: dt.datetime) -> int:
+    """Whole seconds since 1970-01-01 UTC: how a column of times is stored and compared."""
+    return (when - _EPOCH) // dt.timedelta(seconds=1)
+
+
+def shown_moment(when: dt.datetime) -> str:
+    """A time as a Korean notice writes it, in KST: ``2024-05-10 18:00 KST``."""
+    local = when.astimezone(KST)
+    seconds = f":{local.second:02d}" if local.second else ""
+    return f"{local:%Y-%m-%d %H:%M}{seconds} KST"

@@ -57,6 +57,7 @@ def good_record(**changes: Any) -> dict[str, Any]:
         "staff": 3,
         "mandatory_programs": list(MANDATORY),
         "autonomous_programs": ["network", "marketing", "promotion"],
+        "submitted_at": "2024-05-10 17:59:59",  # the last second before the 18:00 close
     }
     record.update(changes)
     return {key: value for key, value in record.items() if value is not ...}

@@ -8,6 +8,7 @@ unknown codes, negative counts, bools where integers belong and mixed-type colum
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from typing import Any
@@ -53,6 +54,7 @@ CRITERIA = (
     "education_program",
     "autonomous_programs",
     "micro_manufacturer_related",
+    "application_window",
 )
 BOOLEAN_FIELDS = (
     "has_dedicated_space",
@@ -124,6 +126,27 @@ invalid_booleans = st.one_of(
     st.lists(st.booleans(), min_size=1, max_size=2),
 )
 
+# -- dates and times -----------------------------------------------------------------
+
+KST = dt.timezone(dt.timedelta(hours=9))
+_moments = st.datetimes(dt.datetime(2024, 4, 10), dt.datetime(2024, 5, 15))
+"""Filing times around the flagship's window (2024-04-15 00:00 .. 2024-05-10 18:00 KST)."""
+valid_datetimes = st.one_of(
+    _moments.map(lambda t: t.strftime("%Y-%m-%d %H:%M")),
+    _moments.map(lambda t: t.replace(microsecond=0).isoformat()),
+    _moments.map(lambda t: t.replace(tzinfo=KST).isoformat()),
+    _moments.map(lambda t: t.replace(tzinfo=KST).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+    _moments,
+    _moments.map(pd.Timestamp),
+    st.sampled_from(["2024-05-10 17:59:59", "2024-05-10 18:00", "2024-04-15 00:00"]),
+)
+invalid_datetimes = st.one_of(
+    st.sampled_from(["2024-05-10", "yesterday", "2024-13-01 10:00", "10:00", "3024-01-01 00:00"]),
+    st.integers(0, 10**9),
+    st.booleans(),
+    st.dates(dt.date(2024, 4, 1), dt.date(2024, 6, 1)),
+)
+
 # -- sets ----------------------------------------------------------------------------
 
 
@@ -173,6 +196,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "staff": _with_missing(valid_integers, invalid_integers),
     "mandatory_programs": _with_missing(set_values(MANDATORY), invalid_set_values(MANDATORY)),
     "autonomous_programs": _with_missing(set_values(AUTONOMOUS), invalid_set_values(AUTONOMOUS)),
+    "submitted_at": _with_missing(valid_datetimes, invalid_datetimes),
 }
 """Raw values per flagship field: mostly usable, sometimes missing, sometimes invalid."""
 
@@ -228,6 +252,7 @@ usable_records = st.fixed_dictionaries(
         "staff": st.integers(0, 6),
         "mandatory_programs": st.lists(st.sampled_from(MANDATORY), unique=True),
         "autonomous_programs": st.lists(st.sampled_from(AUTONOMOUS), unique=True),
+        "submitted_at": st.datetimes(dt.datetime(2024, 4, 15), dt.datetime(2024, 5, 10, 17, 59)),
     }
 )
 """Flagship records with every field present and valid (eligible ones are common)."""

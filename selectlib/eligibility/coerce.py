@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from selectlib.dates import moment
 from selectlib.profile.model import Field, FieldKind
 
 __all__ = ["LARGEST", "MISSING", "Coercer", "Invalid", "scalar_coercer", "shown"]
@@ -269,6 +270,22 @@ def _text_coercer(field: Field) -> Coercer:
     return coerce
 
 
+def _datetime_coercer(field: Field) -> Coercer:
+    def coerce(value: Any) -> Any:
+        if _is_missing(value):
+            return MISSING
+        try:
+            if isinstance(value, np.datetime64):  # from a datetime64 column
+                value = pd.Timestamp(value)
+            if isinstance(value, pd.Timestamp):
+                value = value.to_pydatetime(warn=False)
+            return moment(value)
+        except ValueError as error:
+            return Invalid(str(error))
+
+    return coerce
+
+
 _SCALAR_FACTORIES: Final[Mapping[FieldKind, Callable[[Field], Coercer]]] = {
     FieldKind.INTEGER: _integer_coercer,
     FieldKind.NUMBER: _number_coercer,
@@ -276,6 +293,7 @@ _SCALAR_FACTORIES: Final[Mapping[FieldKind, Callable[[Field], Coercer]]] = {
     FieldKind.CATEGORY: _category_coercer,
     FieldKind.SET: _set_coercer,
     FieldKind.TEXT: _text_coercer,
+    FieldKind.DATETIME: _datetime_coercer,
 }
 
 

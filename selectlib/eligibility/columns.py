@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from selectlib.dates import epoch_seconds
 from selectlib.eligibility import fastpaths
 from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer
 from selectlib.expr.gather import gather
@@ -28,7 +29,8 @@ class Column:
 
     ``values`` is int64 (integer), float64 (number), bool (boolean), codes into the
     field's choices in the narrowest integer type that holds them (category), a 2-D
-    bool matrix rows x choices (set) or an object array (text). Entries that are
+    bool matrix rows x choices (set), an object array (text) or int64 seconds since
+    1970-01-01 UTC (datetime). Entries that are
     missing or invalid hold a harmless filler.
     ``missing`` and ``invalid`` are None when no row is missing or invalid, which
     saves a pass over the data in the common clean case.
@@ -64,6 +66,7 @@ def _filler(field: Field, n: int) -> np.ndarray:
         FieldKind.BOOLEAN: np.bool_,
         FieldKind.CATEGORY: narrowest(len(field.choices)),
         FieldKind.TEXT: object,
+        FieldKind.DATETIME: np.int64,
     }[field.kind]
     return np.zeros(n, dtype=dtype) if dtype is not object else np.empty(n, dtype=object)
 
@@ -74,6 +77,8 @@ def _encode(field: Field, typed: Any) -> Any:
         return field.codes.index(typed)
     if field.kind is FieldKind.SET:
         return np.array([code in typed for code in field.codes], dtype=bool)
+    if field.kind is FieldKind.DATETIME:
+        return epoch_seconds(typed)
     return typed
 
 

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from selectlib.dates import shown_moment
 from selectlib.eligibility.amounts import BenefitLine
 from selectlib.errors import CriterionNotFoundError, Problem
 from selectlib.profile.model import Text
@@ -94,6 +95,8 @@ def _show(value: Any) -> str:
         return "—"
     if isinstance(value, frozenset):
         return "{" + ", ".join(sorted(map(str, value))) + "}"
+    if isinstance(value, dt.datetime):
+        return shown_moment(value)
     return str(value)
 
 

@@ -59,6 +59,7 @@ class Engine:
     benefits: BenefitsPlan | None = None
     _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
     _steps: tuple[Step, ...] = attrs.field(init=False)
+    _unchecked: frozenset[int] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         flag = scalar_coercer(Field("flag", FieldKind.BOOLEAN, Text("", "")))
@@ -76,6 +77,14 @@ class Engine:
         object.__setattr__(self, "_plans", plans)
         steps = tuple(_step(item) for item in self.criteria)
         object.__setattr__(self, "_steps", steps)
+        unchecked = frozenset(i for i, c in enumerate(self.criteria) if not c.criterion.blocking)
+        object.__setattr__(self, "_unchecked", unchecked)
+
+    def waits(self, statuses: tuple[CriterionStatus, ...]) -> bool:
+        """Whether a missing status leaves the decision incomplete: one of a criterion that
+        waits for its input (not one left unchecked, ``if_missing: not_checked``)."""
+        unchecked = self._unchecked
+        return any(s is UNDECIDED and i not in unchecked for i, s in enumerate(statuses))
 
     def info(self, env: Env) -> tuple[CriterionInfo, ...]:
         """The criteria's descriptions on ``env``'s date (cached in the env)."""
@@ -135,7 +144,7 @@ class Engine:
             outcome = Outcome.INVALID
         elif FAILED in statuses:
             outcome = Outcome.INELIGIBLE
-        elif UNDECIDED in statuses:
+        elif UNDECIDED in statuses and (not self._unchecked or self.waits(statuses)):
             outcome = Outcome.INCOMPLETE
         else:
             outcome = Outcome.ELIGIBLE

@@ -211,9 +211,13 @@ def result_columns(
     row's outcome is invalid whatever its statuses.
     """
     keys, combos = _combinations(statuses)
-    # the outcome follows from the combination of statuses, so decide it once per combination
+    # the outcome follows from the combination of statuses, so decide it once per combination;
+    # a criterion left unchecked when its input is missing does not make it incomplete
+    waits = np.array([item.criterion.blocking for item in engine.criteria], dtype=bool)
     per_combo = np.where(
-        (combos == _FAILED).any(axis=1), 1, np.where((combos == _MISSING).any(axis=1), 2, 0)
+        (combos == _FAILED).any(axis=1),
+        1,
+        np.where(((combos == _MISSING) & waits).any(axis=1), 2, 0),
     ).astype(np.int8)
     outcome = np.take(per_combo, keys)
     if invalid.any():

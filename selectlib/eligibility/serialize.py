@@ -9,11 +9,13 @@ type(x)) == x`` for both.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Any, Final
 
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
+from selectlib.dates import moment
 from selectlib.eligibility.amounts import BenefitLine
 from selectlib.eligibility.decision import (
     CriterionInfo,
@@ -28,16 +30,24 @@ from selectlib.profile.model import Text
 
 __all__ = ["converter", "decision_from_dict", "decision_to_dict", "make_converter"]
 
+_MOMENT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00")
+"""A date and time as :func:`_plain` writes one (a text value never has this exact form
+in practice: it is how a datetime field's value or a deadline travels in JSON)."""
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, frozenset):
         return sorted(value, key=str)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # always with its +09:00 offset, which _typed reads back
     return value
 
 
 def _typed(value: Any) -> Any:
     if isinstance(value, list):
         return frozenset(value)
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
+        return moment(value)
     return value
 
 

@@ -44,8 +44,8 @@ def small_records(table: Any) -> list[Mapping[str, Any]] | None:
     """A small table's rows as records, or None when the batch path should take it.
 
     A list of mappings with text keys qualifies as it is; a DataFrame when its column
-    names are unique text and each column is plain numpy (object, bool, int64, float64),
-    text or categorical, whose cells read back as the values a record would hold.
+    names are unique text and each column is plain numpy (object, bool, int64, float64,
+    datetime64), text or categorical, whose cells read back as the values a record would hold.
     """
     if isinstance(table, pd.DataFrame):
         return _frame_records(table)
@@ -61,8 +61,13 @@ def _frame_records(frame: pd.DataFrame) -> list[Mapping[str, Any]] | None:
     if not 0 < len(frame) <= MAX_SMALL_ROWS or not frame.columns.is_unique:
         return None
     for dtype in frame.dtypes:
-        plain = dtype in _SMALL_DTYPES if isinstance(dtype, np.dtype) else False
-        if not (plain or isinstance(dtype, pd.StringDtype | pd.CategoricalDtype)):
+        # datetime64 cells read back as Timestamps, which a datetime field reads as a record does
+        plain = (
+            (dtype in _SMALL_DTYPES or dtype.kind == "M") if isinstance(dtype, np.dtype) else False
+        )
+        if not (
+            plain or isinstance(dtype, pd.StringDtype | pd.CategoricalDtype | pd.DatetimeTZDtype)
+        ):
             return None
     names = frame.columns.tolist()
     if not all(type(name) is str for name in names):

@@ -207,8 +207,10 @@ class Compiler:
             result = self._membership(left_node, left, right_node, right)
             return ops.not_(result) if isinstance(op, ast.NotIn) else result
         if isinstance(op, _ORDERING):
-            self.require(left_node, left, Kind.NUMBER, SYMBOL_OF[type(op)])
-            self.require(right_node, right, Kind.NUMBER, SYMBOL_OF[type(op)])
+            # numbers with numbers, or times with times (a submission time and a deadline)
+            kind = Kind.TIME if left.type.kind is Kind.TIME else Kind.NUMBER
+            self.require(left_node, left, kind, SYMBOL_OF[type(op)])
+            self.require(right_node, right, kind, SYMBOL_OF[type(op)])
             function = COMPARE[type(op)]
             return ops.map2(left, right, Type(Kind.BOOL), function, function)
         if isinstance(op, ast.Eq | ast.NotEq):
@@ -222,6 +224,7 @@ class Compiler:
             Kind.NUMBER,
             Kind.BOOL,
             Kind.STRING,
+            Kind.TIME,
         ):
             raise self.fail(
                 left_node,

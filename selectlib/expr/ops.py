@@ -16,6 +16,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from selectlib.dates import epoch_seconds
 from selectlib.eligibility.coerce import MISSING
 from selectlib.expr.gather import gather
 from selectlib.expr.types import Compiled, Kind, ParamInfo, Type, VectorValue, merge_missing
@@ -66,6 +67,7 @@ _FIELD_TYPES: Final[Mapping[FieldKind, Kind]] = {
     FieldKind.CATEGORY: Kind.STRING,
     FieldKind.SET: Kind.SET,
     FieldKind.TEXT: Kind.STRING,
+    FieldKind.DATETIME: Kind.TIME,
 }
 
 
@@ -95,7 +97,13 @@ def param(info: ParamInfo) -> Compiled:
     def vector(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
         return env.values[name], None
 
-    return Compiled(info.type, scalar, vector, frozenset([name]), frozenset())
+    def vector_time(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
+        return epoch_seconds(env.values[name]), None  # a column of times holds seconds
+
+    timed = info.type.kind is Kind.TIME
+    return Compiled(
+        info.type, scalar, vector_time if timed else vector, frozenset([name]), frozenset()
+    )
 
 
 def union(*parts: Compiled) -> dict[str, Any]:

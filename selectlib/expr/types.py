@@ -70,6 +70,7 @@ class Kind(enum.Enum):
     SET = "set of codes"
     LIST = "list"
     TABLE = "table"
+    TIME = "date and time"
 
 
 @attrs.frozen

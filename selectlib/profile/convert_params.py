@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 import numpy as np
 
+from selectlib.dates import moment
 from selectlib.eligibility.coerce import shown
 from selectlib.profile.convert_base import converter, structure_date
 from selectlib.profile.model import Assumed, Dated, Parameter, ParamTable, ParamValue, Text
 
-__all__ = ["register_parameter_hooks", "structure_param_value"]
+__all__ = ["DATETIME", "parameter_value", "register_parameter_hooks", "structure_param_value"]
+
+DATETIME: Final = "datetime"
+"""The ``kind`` of a parameter whose values are dates and times (KST)."""
 
 
 def structure_param_value(value: Any, _: Any = None) -> ParamValue:
@@ -21,18 +25,37 @@ def structure_param_value(value: Any, _: Any = None) -> ParamValue:
         value = value.item()  # np.int64(3) from a DataFrame is the number 3
     if isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dt.datetime):
+        return _moment(value)
     if isinstance(value, list | tuple):
         return tuple(value)
     if isinstance(value, dict):
         return ParamTable(tuple((str(key), item) for key, item in value.items()))
     if isinstance(value, ParamTable):
         return value
-    raise TypeError(f"a parameter value must be a number, text, list or table, got {shown(value)}")
+    raise TypeError(
+        "a parameter value must be a number, text, date and time, list or table, "
+        f"got {shown(value)}"
+    )
 
 
-def _dated_value(value: Any) -> ParamValue | None:
+def _moment(value: Any) -> dt.datetime:
+    try:
+        return moment(value)
+    except ValueError as error:
+        raise TypeError(str(error)) from None
+
+
+def parameter_value(kind: str | None, value: Any) -> ParamValue:
+    """A value of a parameter of ``kind``: text is read as a date and time for ``datetime``."""
+    if kind == DATETIME:
+        return _moment(value)
+    return structure_param_value(value, ParamValue)
+
+
+def _dated_value(kind: str | None, value: Any) -> ParamValue | None:
     """A history entry: a value, or None (YAML ``null``) for a period with none."""
-    return None if value is None else structure_param_value(value, ParamValue)
+    return None if value is None else parameter_value(kind, value)
 
 
 def _unstructure_param_value(value: ParamValue | None) -> Any:
@@ -40,6 +63,8 @@ def _unstructure_param_value(value: ParamValue | None) -> Any:
         return value.as_dict()
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # read back as a date and time by the parameter's kind
     return value
 
 
@@ -52,6 +77,8 @@ def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
         data["unit"] = parameter.unit
     if parameter.keyed_by is not None:
         data["keyed_by"] = parameter.keyed_by
+    if parameter.kind is not None:
+        data["kind"] = parameter.kind
     if parameter.source is not None:
         data["source"] = parameter.source
     if parameter.assumption:
@@ -65,19 +92,20 @@ def _unstructure_parameter(parameter: Parameter) -> dict[str, Any]:
 
 def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
     extra = set(data) - {"name", "description", "unit", "keyed_by", "history", "value", "since"}
-    extra -= {"source", "assumption"}
+    extra -= {"source", "assumption", "kind"}
     if extra:
         raise cattrs.ForbiddenExtraKeysError("", Parameter, extra)
+    kind = data.get("kind")
     if "history" in data:
         history = tuple(
-            Dated(structure_date(since, dt.date), _dated_value(value))
+            Dated(structure_date(since, dt.date), _dated_value(kind, value))
             for since, value in sorted(data["history"].items(), key=lambda kv: str(kv[0]))
         )
     else:
         history = (
             Dated(
                 structure_date(data["since"], dt.date),
-                structure_param_value(data["value"], ParamValue),
+                parameter_value(kind, data["value"]),
             ),
         )
     return Parameter(
@@ -88,6 +116,7 @@ def _structure_parameter(data: dict[str, Any], _: type) -> Parameter:
         keyed_by=data.get("keyed_by"),
         source=data.get("source"),
         assumption=_structure_assumed(data.get("assumption", ()), None),
+        kind=kind,
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Derivation",
     "Field",
     "FieldKind",
+    "IfMissing",
     "Messages",
     "OutcomeLabels",
     "ParamTable",
@@ -56,6 +57,16 @@ class FieldKind(enum.StrEnum):
     CATEGORY = "category"
     SET = "set"
     TEXT = "text"
+    DATETIME = "datetime"
+
+
+class IfMissing(enum.StrEnum):
+    """What a criterion's missing input means for the decision."""
+
+    INCOMPLETE = "incomplete"
+    """The decision waits for the input (the default)."""
+    NOT_CHECKED = "not_checked"
+    """The criterion is left unchecked and the outcome is decided without it."""
 
 
 @attrs.frozen
@@ -102,7 +113,7 @@ class ParamTable:
         return tuple(key for key, _ in self.entries)
 
 
-ParamValue = int | float | bool | str | tuple[str, ...] | ParamTable
+ParamValue = int | float | bool | str | dt.datetime | tuple[str, ...] | ParamTable
 """A parameter's value on one date: a scalar, a list of codes, or a keyed table."""
 
 
@@ -129,6 +140,8 @@ class Parameter:
     keyed_by: str | None = None
     source: str | None = None
     assumption: tuple[Assumed, ...] = ()
+    kind: str | None = None
+    """``datetime`` when the values are dates and times (KST), e.g. a deadline."""
 
     def at(self, on: dt.date) -> Dated | None:
         """The entry in force on ``on``, or None before the first one."""
@@ -171,6 +184,12 @@ class Criterion:
     condition: str
     messages: Messages
     assumption: tuple[Assumed, ...] = ()
+    if_missing: IfMissing = IfMissing.INCOMPLETE
+
+    @property
+    def blocking(self) -> bool:
+        """Whether missing input leaves the decision incomplete (else: not checked)."""
+        return self.if_missing is IfMissing.INCOMPLETE
 
 
 @attrs.frozen

@@ -4,6 +4,7 @@ within exact range, names free of the language's words, keyed tables covering th
 
 from __future__ import annotations
 
+import datetime as dt
 import keyword
 from collections.abc import Iterator, Sequence
 
@@ -66,6 +67,8 @@ def _too_large(value: ParamValue | None) -> bool:
 
 
 def _value_type(value: object) -> Type | None:
+    if isinstance(value, dt.datetime):
+        return Type(Kind.TIME)
     if isinstance(value, bool):
         return Type(Kind.BOOL)
     if isinstance(value, int | float):

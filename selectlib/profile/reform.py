@@ -11,7 +11,7 @@ import attrs
 from selectlib.eligibility.coerce import shown
 from selectlib.eligibility.engine import Engine
 from selectlib.errors import ParameterError
-from selectlib.profile.convert_params import structure_param_value
+from selectlib.profile.convert_params import parameter_value
 from selectlib.profile.domains import check_domains
 from selectlib.profile.model import (
     Assumed,
@@ -43,7 +43,7 @@ def _new_history(
 ) -> tuple[Dated, ...]:
     name = parameter.name
     try:
-        value = None if key is not None else structure_param_value(raw, ParamValue)
+        value = None if key is not None else parameter_value(parameter.kind, raw)
     except TypeError as exc:
         raise ParameterError(name, str(exc)) from None
     if since is None:

@@ -77,7 +77,17 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "required": ["kind", "description"],
                 "additionalProperties": False,
                 "properties": {
-                    "kind": {"enum": ["integer", "number", "boolean", "category", "set", "text"]},
+                    "kind": {
+                        "enum": [
+                            "integer",
+                            "number",
+                            "boolean",
+                            "category",
+                            "set",
+                            "text",
+                            "datetime",
+                        ]
+                    },
                     "description": TEXT,
                     "required": {"type": "boolean"},
                     "unit": {"type": "string"},
@@ -113,6 +123,13 @@ PROFILE_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "description": TEXT,
                     "unit": {"type": "string"},
+                    "kind": {
+                        "enum": ["datetime"],
+                        "description": (
+                            "datetime: the values are dates and times, written "
+                            "'YYYY-MM-DD HH:MM' (KST) or ISO 8601 with a zone, e.g. a deadline."
+                        ),
+                    },
                     "keyed_by": {**NAME, "description": "The category field a table is keyed by."},
                     "source": {
                         "type": "string",
@@ -175,6 +192,15 @@ PROFILE_SCHEMA: dict[str, Any] = {
                     },
                     "condition": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
                     "assumption": ASSUMPTION,
+                    "if_missing": {
+                        "enum": ["incomplete", "not_checked"],
+                        "description": (
+                            "What missing input means: incomplete (the default: the "
+                            "decision waits for it) or not_checked (the criterion stays "
+                            "unchecked, its 'missing' message says so, and the outcome is "
+                            "decided without it, e.g. a submission time before submitting)."
+                        ),
+                    },
                     "messages": {
                         "type": "object",
                         "required": ["passed", "failed", "missing"],

@@ -94,7 +94,7 @@ def test_profiles_validate_accepts_a_good_profile() -> None:
     path = profiles_dir() / f"{FLAGSHIP}.yaml"
     result = run("profiles", "validate", path)
     assert result.exit_code == 0, result.output
-    assert f"{path}: ok ({FLAGSHIP}, 9 criteria)" in result.stdout
+    assert f"{path}: ok ({FLAGSHIP}, 10 criteria)" in result.stdout
 
 
 def _broken_flagship(path: Path, *replacements: tuple[str, str]) -> Path:

@@ -632,3 +632,82 @@ def test_bad_reforms_are_rejected_and_leave_the_profile_alone(flagship, changes)
     with pytest.raises(selectlib.ParameterError):
         flagship.with_params(changes)
     assert flagship.to_dict() == before
+
+
+# -- the application window (004: 5월 10일(금) 공고 마감시간(18:00) 전까지) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "status"),
+    [
+        ("2024-04-15 00:00", PASSED),  # opens at the start of the press notice's day
+        ("2024-04-14 23:59:59", FAILED),
+        ("2024-05-10 17:59:59", PASSED),  # the last second before the close
+        ("2024-05-10 18:00", FAILED),  # "18:00 전까지": 18:00 itself is late
+        ("2024-05-10T08:59:59Z", PASSED),  # 17:59:59 KST written in UTC
+        ("2024-05-10T09:00:00Z", FAILED),  # 18:00 KST written in UTC
+        ("2024-05-10T17:59:59+09:00", PASSED),
+        (dt.datetime(2024, 5, 10, 17, 59), PASSED),  # a datetime without a zone is KST
+        (pd.Timestamp("2024-05-10 18:00:00"), FAILED),
+    ],
+)
+def test_application_window(flagship, good_record, submitted_at, status):
+    decision = flagship.evaluate(good_record(submitted_at=submitted_at), on=ON)
+    assert only_failures(decision) == ({} if status is PASSED else {"application_window": status})
+    assert decision.outcome is (Outcome.ELIGIBLE if status is PASSED else Outcome.INELIGIBLE)
+
+
+@pytest.mark.parametrize("submitted_at", [..., None, "", "  ", math.nan])
+def test_no_filing_time_leaves_the_window_unchecked_and_the_outcome_decided(
+    flagship, good_record, submitted_at
+):
+    decision = flagship.evaluate(good_record(submitted_at=submitted_at), on=ON)
+    window = decision.criterion("application_window")
+    assert window.status is MISSING
+    assert window.message.en.startswith("Not checked")
+    assert decision.outcome is Outcome.ELIGIBLE  # a self-assessment before filing still works
+    assert decision.missing_fields == ()
+    late = flagship.evaluate(good_record(submitted_at=submitted_at, staff=2), on=ON)
+    assert late.outcome is Outcome.INELIGIBLE
+
+
+@pytest.mark.parametrize(
+    "submitted_at", ["2024-05-10", "tomorrow", "2024-13-01 10:00", 1715331600, True]
+)
+def test_an_unusable_filing_time_is_invalid_with_a_fix(flagship, good_record, submitted_at):
+    decision = flagship.evaluate(good_record(submitted_at=submitted_at), on=ON)
+    assert decision.outcome is Outcome.INVALID
+    (problem,) = decision.problems
+    assert problem.key == "submitted_at"
+    assert "YYYY-MM-DD HH:MM" in problem.message
+
+
+def test_the_window_in_a_table_agrees_and_keeps_other_rows_decided(flagship, good_record):
+    times = ["2024-05-10 17:59:59", "2024-05-10 18:00", None, "2024-05-10T09:00:00Z", "x"]
+    rows = [good_record(applicant_id=f"A-{i}", submitted_at=t) for i, t in enumerate(times)]
+    results = flagship.evaluate_many(pd.DataFrame(rows * 4), on=ON)
+    assert list(results["application_window"][:5].astype(str)) == [
+        "passed",
+        "failed",
+        "missing",
+        "failed",
+        "missing",
+    ]
+    assert list(results["outcome"][:5].astype(str)) == [
+        "eligible",
+        "ineligible",
+        "eligible",
+        "ineligible",
+        "invalid",
+    ]
+    for row, record in enumerate(rows):
+        assert flagship.evaluate(record, on=ON).outcome.value == results["outcome"].iloc[row]
+
+
+def test_a_reform_moves_the_deadline(flagship, good_record):
+    extended = flagship.with_params({"application_closes": "2024-05-17 18:00"})
+    record = good_record(submitted_at="2024-05-13 10:00")
+    assert flagship.evaluate(record, on=ON).outcome is Outcome.INELIGIBLE
+    assert extended.evaluate(record, on=ON).outcome is Outcome.ELIGIBLE
+    with pytest.raises(selectlib.ParameterError, match="YYYY-MM-DD HH:MM"):
+        flagship.with_params({"application_closes": "2024-05-17"})
