@@ -103,7 +103,9 @@ def coerce_column(field: Field, data: Any, coerce: Coercer | None = None) -> Col
     if isinstance(dtype, pd.CategoricalDtype):
         return _from_categories(field, series, coerce)
     fast = None
-    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+    if field.kind is FieldKind.DATETIME:
+        fast = fastpaths.datetimes(series)
+    elif isinstance(dtype, np.dtype) and dtype.kind in "biuf":
         fast = fastpaths.numeric(field, series.to_numpy())
     elif fastpaths.is_arrow_text(dtype):
         if field.kind is FieldKind.CATEGORY:

@@ -8,15 +8,17 @@ therefore only accept what the scalar coercer accepts, with the same typed value
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from selectlib.dates import EARLIEST, KST, LATEST, epoch_seconds
 from selectlib.eligibility.coerce import LARGEST
 from selectlib.profile.model import Field, FieldKind
 
-__all__ = ["arrow_chunks", "arrow_text", "is_arrow_text", "numeric", "text_is_valid"]
+__all__ = ["arrow_chunks", "arrow_text", "datetimes", "is_arrow_text", "numeric", "text_is_valid"]
 
 
 def numeric(field: Field, array: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
@@ -131,3 +133,67 @@ def text_is_valid(series: pd.Series) -> bool:
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
     return False
+
+
+def datetimes(series: pd.Series) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """Seconds since 1970 UTC and missing rows of a datetime column, parsed by pandas.
+
+    Takes datetime64 columns (with or without a zone) and text that is all ISO 8601 with a
+    time of day and one zone convention; without a zone a time is KST, as in
+    :func:`selectlib.dates.moment`. Anything else (a bare date, stray spaces, mixed
+    zones, Python objects, a year out of bounds) returns None for the general path.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        parsed: pd.Series | None = series
+    elif _is_text(series):
+        parsed = _iso_times(series)
+    else:
+        return None
+    if parsed is None:
+        return None
+    local = parsed.dt.tz_localize(KST) if parsed.dt.tz is None else parsed
+    try:
+        nanoseconds = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
+    except (ValueError, OverflowError):  # beyond what nanoseconds hold: out of bounds anyway
+        return None
+    missing = np.isnat(nanoseconds)
+    seconds = np.floor_divide(nanoseconds.view(np.int64), 10**9)
+    usable = seconds[~missing]
+    if usable.size and not (usable.min() >= _EARLIEST and usable.max() < _LATEST):
+        return None
+    if missing.any():
+        seconds[missing] = 0
+        return seconds, missing
+    return seconds, None
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or is_arrow_text(dtype):
+        return True
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return pd.api.types.infer_dtype(series, skipna=True) == "string"
+    return False
+
+
+def _iso_times(series: pd.Series) -> pd.Series | None:
+    """The column's text parsed as ISO 8601 date-times, or None if any is not so simple."""
+    text = series.astype("string")
+    if bool((text.str.len() <= 10).any()) or bool(text.str.strip().ne(text).any()):
+        return None  # a bare date, empty or padded text: the scalar coercer words it
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # mixed zones only warn: refuse them
+            parsed = pd.to_datetime(text, format="ISO8601")
+    except (ValueError, TypeError, OverflowError, FutureWarning, UserWarning):
+        return None
+    dtype = parsed.dtype
+    ok = isinstance(dtype, pd.DatetimeTZDtype) or (
+        isinstance(dtype, np.dtype) and dtype.kind == "M"
+    )
+    return parsed if ok else None
+
+
+_EARLIEST: Final = epoch_seconds(EARLIEST)
+_LATEST: Final = epoch_seconds(LATEST)
