@@ -293,7 +293,7 @@ def profiles_validate(
         bool,
         typer.Option(
             "--strict",
-            help="Also refuse a parameter with neither a source: nor an assumption: label.",
+            help="Also refuse a number with neither a source: nor an assumption: label.",
         ),
     ] = False,
 ) -> None:
@@ -318,10 +318,10 @@ def profiles_validate(
             unlabelled = unsourced(loaded.spec) if strict else ()
             if unlabelled:
                 bad += 1
-                typer.echo(f"{path}: {len(unlabelled)} parameter(s) neither sourced nor assumed")
-                for name in unlabelled:
+                typer.echo(f"{path}: {len(unlabelled)} value(s) neither sourced nor assumed")
+                for where in unlabelled:
                     typer.echo(
-                        f"  $.parameters.{name}: no source: and no assumption: "
+                        f"  $.{where}: no source: and no assumption: "
                         '(fix: cite the clause the value comes from, source: "004 ②", or say '
                         "what was assumed and why, assumption: {ko: ..., en: ...})"
                     )

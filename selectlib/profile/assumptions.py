@@ -15,6 +15,7 @@ import attrs
 from selectlib.dates import day_of
 from selectlib.errors import Problem
 from selectlib.profile.assumed import Assumed
+from selectlib.profile.benefits import BenefitsSpec
 from selectlib.profile.model import Parameter, ParamTable, ProfileSpec
 from selectlib.profile.source import SourceMap
 from selectlib.text import Text
@@ -62,15 +63,35 @@ def assumptions(spec: ProfileSpec, on: dt.date | str | None = None) -> tuple[Ass
         final = spec.evaluation.final.assumption
         found += (Assumption("evaluation.final", a.text) for a in final)
     if spec.benefits is not None:
-        found += (
-            Assumption("benefits.rounding", a.text) for a in spec.benefits.rounding.assumption
-        )
+        found += _benefit_assumptions(spec.benefits)
     return tuple(found)
 
 
+def _benefit_assumptions(benefits: BenefitsSpec) -> Iterator[Assumption]:
+    yield from (Assumption("benefits.rounding", a.text) for a in benefits.rounding.assumption)
+    for amount in benefits.amounts:
+        yield from (Assumption(f"benefits.amounts.{amount.id}", a.text) for a in amount.assumption)
+    average = benefits.average_support_assumption
+    yield from (Assumption("benefits.average_support", a.text) for a in average)
+    yield from (Assumption("benefits.allocation", a.text) for a in benefits.allocation.assumption)
+
+
 def unsourced(spec: ProfileSpec) -> tuple[str, ...]:
-    """The parameters with neither a ``source:`` nor an ``assumption:``."""
-    return tuple(p.name for p in spec.parameters if p.source is None and not p.assumption)
+    """Where a number rests on neither a ``source:`` nor an ``assumption:``: parameters,
+    and a benefits section's average support and (with a budget) its allocation."""
+    found = [
+        f"parameters.{p.name}" for p in spec.parameters if p.source is None and not p.assumption
+    ]
+    benefits = spec.benefits
+    if benefits is not None:
+        if benefits.average_support and not (
+            benefits.average_support_source or benefits.average_support_assumption
+        ):
+            found.append("benefits.average_support")
+        allocation = benefits.allocation
+        if benefits.budget and not (allocation.source or allocation.assumption):
+            found.append("benefits.allocation")
+    return tuple(found)
 
 
 def assumption_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:

@@ -152,6 +152,7 @@ class AmountSpec:
     year_days: int = 365
     when: str | None = None
     beneficiary: str | None = None
+    assumption: tuple[Assumed, ...] = ()
 
 
 @attrs.frozen
@@ -163,6 +164,8 @@ class AllocationSpec:
     arrival: str | None = None
     partial: bool = True
     unit: int = 1
+    source: str | None = None
+    assumption: tuple[Assumed, ...] = ()
 
 
 @attrs.frozen
@@ -173,13 +176,16 @@ class BenefitsSpec:
     program, never a library default. ``budget`` names a parameter (whole won; a table
     keyed by a category field makes one budget per code). ``average_support`` is a
     dated average support per applicant (one, or one per budget code), for capacity
-    planning; it may start after the profile's ``valid_from``.
+    planning; it may start after the profile's ``valid_from``, and its origin is
+    ``average_support_source`` or an ``average_support_assumption``.
     """
 
     rounding: Rounding
     amounts: tuple[AmountSpec, ...]
     budget: str | None = None
     average_support: tuple[tuple[dt.date, Average], ...] = ()
+    average_support_source: str | None = None
+    average_support_assumption: tuple[Assumed, ...] = ()
     allocation: AllocationSpec = AllocationSpec()
 
     def average_on(self, on: dt.date) -> Average | None:

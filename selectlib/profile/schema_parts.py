@@ -107,6 +107,7 @@ AMOUNT: dict[str, Any] = {
             "description": "A condition: the amount applies only where it holds.",
         },
         "beneficiary": {"type": "string", "description": "The field naming who receives it."},
+        "assumption": ASSUMPTION,
     },
 }
 BENEFITS: dict[str, Any] = {
@@ -150,6 +151,12 @@ BENEFITS: dict[str, Any] = {
                 ]
             },
         },
+        "average_support_source": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Source clause of the average support, e.g. '000 line 505'.",
+        },
+        "average_support_assumption": ASSUMPTION,
         "allocation": {
             "type": "object",
             "additionalProperties": False,
@@ -159,6 +166,8 @@ BENEFITS: dict[str, Any] = {
                 "arrival": {"type": "string", "description": "The field of arrival keys."},
                 "partial": {"type": "boolean"},
                 "unit": {"enum": [1, 10, 100, 1000, 10000]},
+                "source": {"type": "string", "minLength": 1, "description": "Source clause."},
+                "assumption": ASSUMPTION,
             },
         },
     },

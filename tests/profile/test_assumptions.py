@@ -111,14 +111,38 @@ def test_assumptions_round_trip() -> None:
 
 
 def test_a_parameter_with_neither_source_nor_assumption_is_unsourced() -> None:
-    assert unsourced(load().spec) == ("unlabelled",)
+    assert unsourced(load().spec) == ("parameters.unlabelled",)
 
 
 def test_the_benefits_rounding_may_be_an_assumption() -> None:
     data = selectlib.load_profile("seoul_pl_insurance").to_dict()
     data["benefits"]["rounding"]["assumption"] = {"ko": "원 미만 절사 가정", "en": "floor to won"}
     profile = selectlib.Profile.from_dict(data)
-    assert [a.where for a in profile.assumptions()][-1] == "benefits.rounding"
+    assert ("benefits.rounding", "floor to won") in [
+        (a.where, a.text.en) for a in profile.assumptions()
+    ]
+
+
+def test_benefit_amounts_average_support_and_allocation_are_sourced_or_assumed() -> None:
+    profile = selectlib.load_profile("guro_kotra_branch")
+    assert unsourced(profile.spec) == ()
+    wheres = {a.where: a.text.en for a in profile.assumptions()}
+    assert "about 10 is read as 10" in wheres["benefits.average_support"]
+    assert "first come, first served" in wheres["benefits.allocation"]
+    data = profile.to_dict()
+    del data["benefits"]["average_support_assumption"]
+    del data["benefits"]["allocation"]["assumption"]
+    first = next(iter(data["benefits"]["amounts"]))
+    data["benefits"]["amounts"][first]["assumption"] = {"ko": "계산 가정", "en": "formula read"}
+    bare = selectlib.Profile.from_dict(data)
+    assert unsourced(bare.spec) == ("benefits.average_support", "benefits.allocation")
+    assert (f"benefits.amounts.{first}", "formula read") in [
+        (a.where, a.text.en) for a in bare.assumptions()
+    ]
+    assert selectlib.Profile.from_dict(bare.to_dict()) == bare
+    data["benefits"]["average_support_source"] = "003 lines 65-66"
+    data["benefits"]["allocation"]["source"] = "003 선착순"
+    assert unsourced(selectlib.Profile.from_dict(data).spec) == ()
 
 
 def test_the_final_selection_may_rest_on_an_assumption() -> None:
