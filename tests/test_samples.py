@@ -1,0 +1,108 @@
+"""The sample data: made by its scripts, complete, and run by the commands it documents.
+
+Every bundled profile has a sample input in ``sample_data/`` that ``selectlib check`` and
+``selectlib benefits`` run with a mix of outcomes; the demo reads the working tree's
+samples and says which files it used.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from paths import ROOT
+
+import selectlib
+from selectlib.cli import demo
+from selectlib.cli.demo import DEMO_FILES, data_lines, demo_data
+from selectlib.io import read_table, sample_data_dir
+from selectlib.profile.compiled import list_profiles
+
+SAMPLES = ROOT / "sample_data"
+FLAGSHIP = "micro_manufacturer_center_2024"
+
+
+def script(name: str) -> ModuleType:
+    """A sample script of sample_data/, imported as a module (it runs nothing on import)."""
+    spec = importlib.util.spec_from_file_location(f"sample_{name}", SAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+BENEFITS = script("make_sample_benefits")
+
+
+# -- a sample input for every bundled profile ------------------------------------------------
+
+
+def test_every_bundled_profile_has_a_sample() -> None:
+    assert set(BENEFITS.SAMPLES) == set(list_profiles()) - {FLAGSHIP}
+    for profile in list_profiles():
+        folder = SAMPLES if profile == FLAGSHIP else SAMPLES / "benefits"
+        name = "applicants.csv" if profile == FLAGSHIP else f"{profile}.csv"
+        assert (folder / name).is_file(), f"no sample input for {profile}"
+
+
+def test_benefit_samples_are_what_the_script_writes(tmp_path: Path) -> None:
+    for profile in BENEFITS.SAMPLES:
+        written = BENEFITS.write(profile, tmp_path)
+        committed = SAMPLES / "benefits" / written.name
+        assert written.read_bytes() == committed.read_bytes(), (
+            f"{committed} is stale: run python sample_data/make_sample_benefits.py"
+        )
+
+
+@pytest.mark.parametrize("profile", sorted(BENEFITS.SAMPLES))
+def test_benefit_sample_has_a_mix_of_outcomes_and_funds(profile: str) -> None:
+    """Each row's outcome is the one its note names; the table funds under the budget.
+    (sample_data/README.md runs the same files through the command line: test_examples.)"""
+    sample: Any = BENEFITS.SAMPLES[profile]
+    rules = selectlib.load_profile(profile)
+    table = read_table(SAMPLES / "benefits" / f"{profile}.csv")
+    outcomes = rules.evaluate_many(table, on=sample.on)["outcome"].astype(str).tolist()
+    assert outcomes == [note.split(":")[0] for note in table["note"]]
+    assert {"eligible", "ineligible", "incomplete"} <= set(outcomes)
+    funding = selectlib.fund(rules, table, on=sample.on, budget=sample.budget).table
+    assert (funding["granted"] > 0).sum() >= outcomes.count("eligible") // 2
+
+
+# -- the demo reads the working tree's samples and says so -----------------------------------
+
+
+def test_demo_uses_the_working_trees_sample_data() -> None:
+    folder, which = demo_data()
+    assert folder == ROOT / "sample_data"
+    assert "working tree" in which
+    assert all((folder / name).is_file() for name in DEMO_FILES)
+
+
+def test_demo_says_which_files_it_read() -> None:
+    # the demo prints these first (tests/cli/test_cli.py runs the whole demo)
+    first, second = data_lines(*demo_data())
+    assert first == f"sample data: {ROOT / 'sample_data'} (the working tree's sample_data/)"
+    assert second == f"reads: {', '.join(DEMO_FILES)}"
+
+
+def test_demo_uses_a_checkout_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed without -e and run from a clone's root, the demo reads the clone's files."""
+    for part in ("selectlib", "sample_data"):
+        (tmp_path / part).mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'selectlib'\n", encoding="utf-8")
+    (tmp_path / "sample_data" / "applicants.csv").write_text("applicant_id\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(demo, "__file__", str(tmp_path / "site" / "selectlib" / "cli" / "demo.py"))
+    assert demo.demo_data() == (tmp_path / "sample_data", "the working tree's sample_data/")
+    monkeypatch.chdir(tmp_path / "selectlib")
+    folder, which = demo.demo_data()
+    assert folder == sample_data_dir()
+    assert which == "the copy installed with selectlib"
