@@ -7,6 +7,11 @@ process, in a fresh folder holding a copy of the repository files they may name
 (sample_data/, scoring_profiles/), as from the root of a fresh clone: what they write
 stays in that folder, and a later example can read what an earlier one wrote. ``> FILE``
 writes the example's standard output to FILE. A failure names the page and line.
+
+A line that already succeeded on an earlier page is not run again when it reads nothing
+but the copied repository files and no other example reads what it writes (``selectlib
+demo``, the sample evaluation): every page starts from the same copy, so it would do the
+same again.
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ PENDING: Final = ("simulate", "serve", "replay")
 """Commands being written in other branches: their examples are skipped until they land.
 The lead empties this list when they are merged (``serve`` needs a non-blocking example)."""
 SHELL: Final = ("bash", "console", "sh", "shell")
+OUTPUTS: Final = ("--out", "--map", ">")
+"""Options whose value is a file or folder the example writes, not one it reads."""
+
+_succeeded: set[str] = set()
+"""Command lines that succeeded and read only the copied repository files."""
 
 _FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -80,9 +90,26 @@ def _name(page: Path) -> str:
     return str(page.relative_to(ROOT))
 
 
+def _runs_the_same_anywhere(example: Example, words: list[str]) -> bool:
+    """Whether every path a command line reads is one of the copied repository files, and
+    no other example names what it writes: then it does the same on every page."""
+    written = [words[i + 1].rstrip("/") for i, w in enumerate(words[:-1]) if w in OUTPUTS]
+    others = [e.text for page in PAGES for e in examples(page) if e.text != example.text]
+    if any(path in other for path in written for other in others):
+        return False
+    paths = [
+        w for i, w in enumerate(words) if ("/" in w or "." in w) and words[i - 1] not in OUTPUTS
+    ]
+    return all(path.startswith(tuple(f"{folder}/" for folder in COPIED)) for path in paths)
+
+
 def _run(example: Example) -> str | None:
     """Run one example in the current folder: None if it succeeded, else what went wrong."""
     words = shlex.split(example.text.removeprefix("$ "), comments=True)
+    key = shlex.join(words)  # comments and spacing aside
+    if key in _succeeded:
+        return None
+    once = _runs_the_same_anywhere(example, words)
     output = None
     if ">" in words:
         at = words.index(">")
@@ -90,11 +117,14 @@ def _run(example: Example) -> str | None:
     result = CliRunner().invoke(cli.app, words[1:], env={"COLUMNS": "250"})
     if result.exit_code != 0:
         said = (result.stderr or result.output).strip().splitlines()[-3:]
+        said = said or [repr(result.exception)]  # an exception the command did not handle
         return f"{example.where()}: exit {result.exit_code}: {example.text}\n    " + "\n    ".join(
             said
         )
     if output is not None:
         Path(output).write_text(result.stdout, encoding="utf-8")
+    if once:
+        _succeeded.add(key)
     return None
 
 
