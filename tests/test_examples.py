@@ -46,6 +46,7 @@ OUTPUTS: Final = ("--out", "--map", ">")
 _succeeded: set[str] = set()
 """Command lines that succeeded and read only the copied repository files."""
 
+_SKIPPED_SHELL = re.compile(r"<!--\s*skip\s*-->\s*```(?:bash|console|sh|shell)\b")
 _FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -154,6 +155,8 @@ def test_examples_are_found_and_written_one_way() -> None:
     assert {"README.md", "docs/cli.md", "docs/quickstart.md", "docs/geo.md"} <= pages
     odd = [e.where() for e in found if e.fence != "bash" or e.text.startswith("$ ")]
     assert not odd, f"write these as ```bash lines without '$ ': {odd}"
+    skipped = [_name(page) for page in PAGES if _SKIPPED_SHELL.search(page.read_text("utf-8"))]
+    assert not skipped, f"command-line examples always run; remove <!-- skip --> in {skipped}"
 
 
 def test_the_runner_reports_a_failing_example_with_its_place(
