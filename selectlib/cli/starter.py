@@ -15,6 +15,7 @@ from typing import Annotated, Final
 
 import typer
 
+from selectlib.cli.options import Lang, LangOpt
 from selectlib.errors import InputError, OutputError
 
 __all__ = ["profiles_new", "starter_files", "write_starter"]
@@ -194,6 +195,11 @@ N06,yes,서울,50,20000000,6,ineligible: one employee above the limit
 N07,yes,서울,,11000000,7,incomplete: employees missing
 """
 """The sample input that goes with the template: every outcome, one reason each."""
+WORDS: Final = {
+    Lang.EN: ("wrote {path}", "next: ", "      "),
+    Lang.KO: ("{path} 작성", "다음: ", "      "),
+}
+"""What the command says, by language: a file written, then the next two commands."""
 
 
 def starter_files(name: str, year: int) -> dict[str, str]:
@@ -234,10 +240,12 @@ def profiles_new(
     out: Annotated[
         Path, typer.Option("--out", help="Folder to write NAME.yaml and NAME.csv to.")
     ] = Path("."),
+    lang: LangOpt = Lang.EN,
 ) -> None:
     """Start a new program: a commented template profile and a sample input to edit."""
+    wrote, first, then = WORDS[lang]
     for path in write_starter(name, out):
-        typer.echo(f"wrote {path}")
+        typer.echo(wrote.format(path=path))
     profile, sample = (out / f"{name}.yaml", out / f"{name}.csv")
-    typer.echo(f"next: selectlib profiles validate --strict {profile}")
-    typer.echo(f"      selectlib check {profile} {sample}")
+    typer.echo(f"{first}selectlib profiles validate --strict {profile}")
+    typer.echo(f"{then}selectlib check {profile} {sample}")

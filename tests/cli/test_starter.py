@@ -26,7 +26,7 @@ def run(*args: str | Path) -> Result:
 
 
 def test_new_writes_a_profile_that_validates_strictly_and_its_sample(tmp_path: Path) -> None:
-    result = run("profiles", "new", "export_voucher", "--out", tmp_path / "start")
+    result = run("profiles", "new", "export_voucher", "--out", tmp_path / "start", "--lang", "en")
     assert result.exit_code == 0, result.output
     profile, sample = (
         tmp_path / "start" / "export_voucher.yaml",
@@ -69,6 +69,13 @@ def test_every_section_of_the_template_is_explained() -> None:
         at = lines.index(f"{key}:")
         above = lines[at - 1] if lines[at - 1].startswith("#") else lines[at - 2]
         assert above.startswith("#"), f"no comment explains {key}:"
+
+
+def test_new_speaks_korean(tmp_path: Path) -> None:
+    result = run("profiles", "new", "export_voucher", "--out", tmp_path, "--lang", "ko")
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / 'export_voucher.yaml'} 작성" in result.stdout
+    assert "다음: selectlib profiles validate --strict" in result.stdout
 
 
 def test_new_never_replaces_a_file(tmp_path: Path) -> None:
