@@ -6,6 +6,10 @@ way to pass and to fail micro_manufacturer_center_2024 -- each threshold exactly
 one below and one above, each operator type, each missing and each invalid input,
 and Korean labels and aliases. The `note` column says which case a row is.
 
+Each applicant sits in a real 시군구 (`sigungu`, `sigungu_code`: KOSTAT 2018 codes) of its
+`region`, and its declared area type is the one the library gives that 시군구
+(selectlib.geo.codes.area_types); tests/test_samples.py checks every row.
+
 The evaluation columns (region, industry, receipt order, bonus and penalty points) feed
 the three-stage evaluation demo in sample_data/evaluation/; the profile's eligibility
 ignores them.
@@ -34,6 +38,9 @@ BASE = {
     "micro_manufacturer_related": "yes",
     "autonomous_programs": THREE_AUTONOMOUS,
 }
+
+CITY = {"area_type": "city"}
+"""The change that puts a row in a city (시) rather than a metropolitan city."""
 
 # (applicant_name, changes to BASE, note); ids are A01, A02, ... in this order.
 CASES: list[tuple[str, dict[str, str], str]] = [
@@ -75,13 +82,13 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         "eligible: county cluster 21, one above 20",
     ),
     (
-        "전주대학교 산학협력단",
-        {"operator_type": "university"},
+        "경기공과대학교 산학협력단",
+        {"area_type": "city", "operator_type": "university"},
         "eligible: operator is a university",
     ),
     (
         "창원시 산업진흥원",
-        {"operator_type": "local_government_body"},
+        {"area_type": "city", "operator_type": "local_government_body"},
         "eligible: operator is a body under a local government",
     ),
     (
@@ -91,7 +98,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ),
     (
         "김해수제화공방",
-        {"operator_type": "individual", "submitted_at": "2024-05-10 18:03"},
+        {"area_type": "city", "operator_type": "individual", "submitted_at": "2024-05-10 18:03"},
         "ineligible: operator is an individual; also filed 3 minutes after the 18:00 close",
     ),
     ("광주소공인지원재단", {"has_dedicated_space": "no"}, "ineligible: no dedicated space"),
@@ -100,22 +107,25 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ("세종소공인지원재단", {"staff": "4"}, "eligible: staff 4, one above 3 (staff 3 is A01)"),
     (
         "고양인쇄산업협회",
-        {"mandatory_programs": "survey;workforce;shared_facilities;funding_support"},
+        {
+            "area_type": "city",
+            "mandatory_programs": "survey;workforce;shared_facilities;funding_support",
+        },
         "ineligible: mandatory program roadmap missing from the list",
     ),
     (
         "용인기계부품협회",
-        {"offers_education": "false"},
+        {"area_type": "city", "offers_education": "false"},
         "ineligible: no education program (written as false)",
     ),
     (
         "천안봉제산업협회",
-        {"autonomous_programs": "network;promotion"},
+        {"area_type": "city", "autonomous_programs": "network;promotion"},
         "ineligible: 2 autonomous programs, one below 3",
     ),
     (
         "포항철강소공인회",
-        {"autonomous_programs": "network, tech_exchange, marketing, regional"},
+        {"area_type": "city", "autonomous_programs": "network, tech_exchange, marketing, regional"},
         "eligible: 4 autonomous programs, comma-separated",
     ),
     (
@@ -123,28 +133,40 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         {"area_type": "", "submitted_at": ""},
         "incomplete: area type missing; no filing time (a self-assessment: window not checked)",
     ),
-    ("안동한지진흥회", {"cluster_count": ""}, "incomplete: cluster count missing"),
-    ("춘천소공인지원재단", {"operator_type": ""}, "incomplete: operator type missing"),
+    ("안동한지진흥회", CITY | {"cluster_count": ""}, "incomplete: cluster count missing"),
+    ("춘천소공인지원재단", CITY | {"operator_type": ""}, "incomplete: operator type missing"),
     (
         "원주의료기기협회",
-        {"has_dedicated_space": "", "has_equipment": "", "micro_manufacturer_related": ""},
+        CITY | {"has_dedicated_space": "", "has_equipment": "", "micro_manufacturer_related": ""},
         "incomplete: dedicated space, equipment and relation to micro-manufacturers missing",
     ),
-    ("강릉수산가공협회", {"staff": ""}, "incomplete: staff missing"),
-    ("목포조선기자재협회", {"mandatory_programs": ""}, "incomplete: mandatory programs missing"),
-    ("여수소공인지원재단", {"offers_education": ""}, "incomplete: education program missing"),
-    ("순천섬유산업협회", {"autonomous_programs": ""}, "incomplete: autonomous programs missing"),
-    ("군산자동차부품협회", {"staff": "three"}, "invalid: staff is not a number ('three')"),
+    ("강릉수산가공협회", CITY | {"staff": ""}, "incomplete: staff missing"),
+    (
+        "목포조선기자재협회",
+        CITY | {"mandatory_programs": ""},
+        "incomplete: mandatory programs missing",
+    ),
+    (
+        "여수소공인지원재단",
+        CITY | {"offers_education": ""},
+        "incomplete: education program missing",
+    ),
+    (
+        "순천섬유산업협회",
+        CITY | {"autonomous_programs": ""},
+        "incomplete: autonomous programs missing",
+    ),
+    ("군산자동차부품협회", CITY | {"staff": "three"}, "invalid: staff is not a number ('three')"),
     ("익산보석가공협회", {"area_type": "village"}, "invalid: unknown area type 'village'"),
-    ("구미전자부품협회", {"cluster_count": "-5"}, "invalid: negative cluster count -5"),
+    ("구미전자부품협회", CITY | {"cluster_count": "-5"}, "invalid: negative cluster count -5"),
     (
         "진주실크산업협회",
-        {"has_equipment": "maybe", "has_dedicated_space": "no"},
+        CITY | {"has_equipment": "maybe", "has_dedicated_space": "no"},
         "invalid: equipment 'maybe' is not yes/no (invalid outweighs the failed space)",
     ),
     (
         "제주소공인지원재단",
-        {"mandatory_programs": "survey;workforce;shared_facilities;funding_support;lunch"},
+        CITY | {"mandatory_programs": "survey;workforce;shared_facilities;funding_support;lunch"},
         "invalid: unknown mandatory program 'lunch'",
     ),
     (
@@ -186,55 +208,59 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ),
     (
         "합천도자기(주)",
-        {"operator_type": "for_profit", "staff": ""},
+        {"area_type": "county", "operator_type": "for_profit", "staff": ""},
         "ineligible: for-profit with staff missing (a failure outweighs a missing value)",
     ),
 ]
 
-# (시·도, industry) per applicant, in id order, taken from the name. The one exception is
-# A10: the university's foundation plans its center for a 경기도 cluster, so that three
-# strong finalists share a region and the "at most 2 per 시·도" rule displaces one.
-PLACES: list[tuple[str, str]] = [
-    ("서울특별시", "의류·봉제"),  # A01
-    ("부산광역시", "신발"),
-    ("대구광역시", "섬유"),
-    ("경기도", "전자부품"),
-    ("경기도", "인쇄"),  # A05
-    ("충청북도", "기계부품"),
-    ("경기도", "식료품 가공"),
-    ("강원특별자치도", "목재가공"),
-    ("전라남도", "죽공예"),
-    ("경기도", "금속가공"),  # A10
-    ("경상남도", "기계부품"),
-    ("인천광역시", "정밀기계"),
-    ("경상남도", "수제화"),
-    ("광주광역시", "금속가공"),
-    ("대전광역시", "시제품 제작"),  # A15
-    ("울산광역시", "금속가공"),
-    ("세종특별자치시", "가구"),
-    ("경기도", "인쇄"),
-    ("경기도", "기계부품"),
-    ("충청남도", "의류·봉제"),  # A20
-    ("경상북도", "금속가공"),
-    ("경상북도", "공예"),
-    ("경상북도", "한지"),
-    ("강원특별자치도", "식료품 가공"),
-    ("강원특별자치도", "의료기기"),  # A25
-    ("강원특별자치도", "수산물 가공"),
-    ("전라남도", "조선기자재"),
-    ("전라남도", "수산물 가공"),
-    ("전라남도", "섬유"),
-    ("전북특별자치도", "자동차부품"),  # A30
-    ("전북특별자치도", "귀금속·보석"),
-    ("경상북도", "전자부품"),
-    ("경상남도", "섬유"),
-    ("제주특별자치도", "식료품 가공"),
-    ("충청북도", "식료품 가공"),  # A35
-    ("인천광역시", "금속가공"),
-    ("경상북도", "정밀기계"),
-    ("충청북도", "가구"),
-    ("대구광역시", "섬유"),
-    ("경상남도", "도자기"),  # A40
+# Where each applicant is, in id order: (시·도, 시군구, its KOSTAT code, the cluster's
+# industry). Real 시군구 with their KOSTAT 2018 codes (selectlib.geo reads them), each the
+# place the institution's name says, with a cluster of the kind found there (창신동 봉제,
+# 사상구 신발, 비산동 섬유, 시화 금속가공, 담양 죽공예 ...). The declared area type follows
+# the 시군구: a 구 of a 특별·광역시 is metro, a 시 (or a 구 of a 시) in a province is city, a 군
+# is county, 세종 is metro (the library's default policy). A10's university foundation and
+# A04 and A07 are three strong 경기도 finalists, so the "at most 2 per 시·도" rule displaces one.
+PLACES: list[tuple[str, str, str, str]] = [
+    ("서울특별시", "종로구", "11010", "봉제 (창신동)"),  # A01
+    ("부산광역시", "사상구", "21150", "신발 (사상공단)"),
+    ("대구광역시", "서구", "22030", "섬유 염색 (비산동)"),
+    ("경기도", "수원시 팔달구", "31013", "전자부품"),
+    ("경기도", "성남시 중원구", "31022", "금속가공"),  # A05
+    ("충청북도", "청주시 흥덕구", "33043", "기계부품"),
+    ("경기도", "양평군", "31380", "식료품 가공"),
+    ("강원특별자치도", "홍천군", "32310", "목재가공"),
+    ("전라남도", "담양군", "36310", "죽공예 (대나무)"),
+    ("경기도", "시흥시", "31150", "금속가공 (시화산단)"),  # A10
+    ("경상남도", "창원시 성산구", "38112", "기계부품"),
+    ("인천광역시", "남동구", "23050", "정밀기계 (남동산단)"),
+    ("경상남도", "김해시", "38070", "수제화"),
+    ("광주광역시", "광산구", "24050", "금속가공"),
+    ("대전광역시", "유성구", "25040", "시제품 제작"),  # A15
+    ("울산광역시", "북구", "26040", "금속가공"),
+    ("세종특별자치시", "세종시", "29010", "가구"),
+    ("경기도", "고양시 일산동구", "31103", "출판·인쇄"),
+    ("경기도", "용인시 처인구", "31191", "기계부품"),
+    ("충청남도", "천안시 서북구", "34012", "의류·봉제"),  # A20
+    ("경상북도", "포항시 남구", "37011", "철강 가공"),
+    ("경상북도", "경주시", "37020", "공예"),
+    ("경상북도", "안동시", "37040", "한지 (풍산)"),
+    ("강원특별자치도", "춘천시", "32010", "식료품 가공"),
+    ("강원특별자치도", "원주시", "32020", "의료기기"),  # A25
+    ("강원특별자치도", "강릉시", "32030", "수산물 가공"),
+    ("전라남도", "목포시", "36010", "조선기자재"),
+    ("전라남도", "여수시", "36020", "수산물 가공"),
+    ("전라남도", "순천시", "36030", "섬유"),
+    ("전북특별자치도", "군산시", "35020", "자동차부품"),  # A30
+    ("전북특별자치도", "익산시", "35030", "귀금속·보석"),
+    ("경상북도", "구미시", "37050", "전자부품"),
+    ("경상남도", "진주시", "38030", "실크 직물"),
+    ("제주특별자치도", "제주시", "39010", "식료품 가공"),
+    ("충청북도", "보은군", "33320", "대추 가공"),  # A35
+    ("인천광역시", "서구", "23080", "금속가공"),
+    ("경상북도", "김천시", "37030", "정밀기계"),
+    ("충청북도", "옥천군", "33330", "가구"),
+    ("대구광역시", "달서구", "22070", "섬유 (성서산단)"),
+    ("경상남도", "합천군", "38400", "도자기"),  # A40
 ]
 
 # 가점 and 감점 (empty = none). A17's bonus of 5 is above the cap of 3 and lifts it over the
@@ -245,8 +271,9 @@ PENALTY = {"A03": "2", "A01": "1"}
 EVALUATION = ["region", "industry", "received_no", "bonus_points", "penalty_points"]
 
 # Where each center sits on the synthetic map of sample_data/geo (labels of its README's
-# cluster table): a cluster whose real count passes or fails the same way as the declared
-# one, so eligibility computed from the firm registry (`--firms`) agrees with the declared
+# cluster table; invented places, not the applicant's 시군구 above): a cluster of the
+# declared area type whose count passes or fails the same way as the declared one, so
+# eligibility computed from the firm registry (`--firms`) agrees with the declared
 # counts. Rows whose area type or count is missing or invalid have no location: from the
 # registry they are undecided (incomplete).
 SITES = {
@@ -261,10 +288,20 @@ SITES = {
     "I": ("3131032", "10301"),  # county, 21
     "J": ("2131011", "32029"),  # a county inside a metropolitan city, 30
 }
-SITE_OF = "ABCDEFGHICCCCCCCCCCCC--CCCCCCC--CCJCFHBC"
+SITE_OF = "ABCDEFGHIFFCFCCCCFFFF--FFFFFFF--FFJCFHBI"
 """The site label of A01..A40, in order ('-': no location)."""
 GEO = ["location_code", "industry_code"]
-COLUMNS = ["applicant_id", "applicant_name", *BASE, "submitted_at", *GEO, *EVALUATION, "note"]
+PLACE = ["sigungu_code", "sigungu"]
+COLUMNS = [
+    "applicant_id",
+    "applicant_name",
+    *BASE,
+    "submitted_at",
+    *GEO,
+    *PLACE,
+    *EVALUATION,
+    "note",
+]
 
 
 def received_no(number: int) -> int:
@@ -282,7 +319,7 @@ def filed_at(receipt: int) -> str:
 def rows() -> list[dict[str, str]]:
     """The sample applicants, in order."""
     result = []
-    for number, ((name, changes, note), (region, industry)) in enumerate(
+    for number, ((name, changes, note), (region, sigungu, code, industry)) in enumerate(
         zip(CASES, PLACES, strict=True), start=1
     ):
         applicant = f"A{number:02d}"
@@ -298,6 +335,7 @@ def rows() -> list[dict[str, str]]:
         result.append(
             {"applicant_id": applicant, "applicant_name": name, **BASE, **filed, **changes}
             | {"location_code": location, "industry_code": industry_code}
+            | {"sigungu_code": code, "sigungu": sigungu}
             | evaluation
             | {"note": note}
         )

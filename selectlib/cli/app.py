@@ -37,6 +37,7 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
+from selectlib.cli.starter import profiles_new
 from selectlib.errors import ProfileError, SelectlibError
 
 if TYPE_CHECKING:
@@ -364,6 +365,7 @@ PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {
     "show": profiles_show,
     "validate": profiles_validate,
     "schema": profiles_schema,
+    "new": profiles_new,
 }
 """The ``selectlib profiles`` sub-commands."""
 

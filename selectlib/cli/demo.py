@@ -23,7 +23,7 @@ from selectlib.scoring.robust import robustness
 from selectlib.simulate.compare import compare as compare_profiles
 from selectlib.simulate.compare import summarize_comparison
 
-__all__ = ["DEMO_REPORTS", "DEMO_TABLES", "run_demo"]
+__all__ = ["DEMO_REPORTS", "DEMO_TABLES", "data_lines", "demo_data", "run_demo"]
 
 DEMO_PROFILE: Final = "micro_manufacturer_center_2024"
 """The flagship program the demo runs."""
@@ -35,17 +35,53 @@ DEMO_TABLES: Final = ("decisions.csv", "reform.csv")
 """The demo's tables, written to its --out folder (beside the reports)."""
 DEMO_REPORTS: Final = ("selection.html", "selection.xlsx")
 """The demo's selection reports, written to its --out folder."""
+DEMO_FILES: Final = (
+    "applicants.csv",
+    "evaluation/scores.csv",
+    "evaluation/evaluators.csv",
+    "evaluation/recusals.csv",
+    "geo/firms.csv",
+    "geo/areas.geojson",
+)
+"""The sample files the demo reads, relative to the sample data folder."""
 
 
-def _selection(console: Console, out: Path, lang: str) -> list[Path]:
+def _is_checkout(root: Path) -> bool:
+    """Whether ``root`` is a selectlib source checkout with its sample data."""
+    return (
+        (root / "pyproject.toml").is_file()
+        and (root / "selectlib").is_dir()
+        and (root / "sample_data" / "applicants.csv").is_file()
+    )
+
+
+def demo_data() -> tuple[Path, str]:
+    """The sample data folder the demo reads, and which copy it is.
+
+    A checkout's ``sample_data/`` comes first (the one this package was imported from,
+    then the current folder), so editing the samples changes what the demo shows; the
+    copy installed inside the package otherwise.
+    """
+    for root in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if _is_checkout(root):
+            return root / "sample_data", "the working tree's sample_data/"
+    return sample_data_dir(), "the copy installed with selectlib"
+
+
+def data_lines(data: Path, which: str) -> list[str]:
+    """The demo's first lines: the sample data folder, which copy it is, the files read."""
+    return [f"sample data: {data} ({which})", f"reads: {', '.join(DEMO_FILES)}"]
+
+
+def _selection(console: Console, data: Path, out: Path, lang: str) -> list[Path]:
     """The demo's selection: the flagship's example evaluation on the sample committee,
     with eligibility computed from the sample firm registry; writes the reports."""
     profile = load_profile(DEMO_PROFILE)
-    folder = sample_data_dir() / "evaluation"
-    geo = sample_data_dir() / "geo"
+    folder = data / "evaluation"
+    geo = data / "geo"
     result = run_selection(
         profile,
-        sample_data_dir() / "applicants.csv",
+        data / "applicants.csv",
         folder / "scores.csv",
         folder / "evaluators.csv",
         folder / "recusals.csv",
@@ -61,8 +97,11 @@ def run_demo(out: Path, lang: Lang, force: bool) -> None:
     """Run the demo, writing its tables and reports to the folder ``out``."""
     check_outputs([out / name for name in (*DEMO_TABLES, *DEMO_REPORTS)], [], force)
     console = Console(highlight=False)
+    data, which = demo_data()
+    for line in data_lines(data, which):
+        say(console, line)
     profile = load_profile(DEMO_PROFILE)
-    source = sample_data_dir() / "applicants.csv"
+    source = data / "applicants.csv"
     frame = read_table(source)
     results = profile.evaluate_many(frame, on=DEMO_DATE, explain=True)
     names = frame["applicant_name"] if "applicant_name" in frame.columns else None
@@ -85,5 +124,5 @@ def run_demo(out: Path, lang: Lang, force: bool) -> None:
         say(console, f"wrote {out / name}")
 
     console.rule("selection: cluster check on the sample map, then document → site → presentation")
-    for path in _selection(console, out, lang.value):
+    for path in _selection(console, data, out, lang.value):
         say(console, f"wrote {path}")
