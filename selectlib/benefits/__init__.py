@@ -11,7 +11,8 @@ The profile layer: a profile's ``benefits`` section is data of the profile
 (registered with the core here, see :mod:`selectlib.profile.sections`), one amount of a
 decision is a :class:`~selectlib.BenefitLine` (:mod:`selectlib.eligibility.amounts`), and
 :mod:`.funding` funds a whole table under a budget (:func:`fund`). :mod:`.schedule` lays
-out a loan's repayment and interest compensation period by period.
+out a loan's repayment and interest compensation period by period, and :mod:`.payments` a
+grant's dated instalments (:func:`payment_plan`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from selectlib.benefits.numbers import (
     chunwon,
     percent,
 )
+from selectlib.benefits.payments import PLAN_COLUMNS, payment_plan
 from selectlib.benefits.schedule import (
     MAX_INSTALMENTS_PER_YEAR,
     MAX_LOAN_YEARS,
@@ -76,6 +78,7 @@ __all__ = [
     "MAX_LOAN_YEARS",
     "MAX_WON",
     "METHODS",
+    "PLAN_COLUMNS",
     "ROUNDING_MODES",
     "Allocation",
     "AllocationSpec",
@@ -110,6 +113,7 @@ __all__ = [
     "fund",
     "interest_subsidy",
     "matching",
+    "payment_plan",
     "percent",
     "repayment_schedule",
     "target",

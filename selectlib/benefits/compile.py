@@ -128,6 +128,32 @@ def _amount_problems(
     yield AmountPlan(spec, share, resolved["cap"], resolved["minimum"], resolved["days"], when)
 
 
+def _plan_problems(spec: BenefitsSpec, parameters: Mapping[str, Parameter]) -> Iterator[Problem]:
+    """A payment plan's instalments must add up to its total (won or a parameter's value
+    on the first instalment's date)."""
+    for plan in spec.payment_plans:
+        path = ("payment_plans", plan.id, "total")
+        total = plan.total
+        if isinstance(total, str):
+            parameter = parameters.get(total)
+            entry = parameter.at(plan.instalments[0][0]) if parameter is not None else None
+            if entry is None or type(entry.value) is not int:
+                yield (
+                    path,
+                    f"{total!r} is no parameter of whole won then",
+                    "name one, or give won",
+                )
+                continue
+            total = entry.value
+        paid = sum(won for _, won in plan.instalments)
+        if total is not None and paid != total:
+            yield (
+                path,
+                f"the instalments add up to {paid:,} won, not the total {total:,}",
+                "fix an instalment or the total",
+            )
+
+
 def compile_benefits(
     spec: BenefitsSpec,
     fields: Mapping[str, Field],
@@ -162,6 +188,7 @@ def compile_benefits(
         problems.append(
             (("allocation", "rank"), "method 'rank' needs the field of ranks", "add rank: <field>")
         )
+    problems += _plan_problems(spec, parameters)
     if problems:
         return None, problems
     checks = tuple(

@@ -74,6 +74,9 @@ def _benefit_assumptions(benefits: BenefitsSpec) -> Iterator[Assumption]:
     average = benefits.average_support_assumption
     yield from (Assumption("benefits.average_support", a.text) for a in average)
     yield from (Assumption("benefits.allocation", a.text) for a in benefits.allocation.assumption)
+    for plan in benefits.payment_plans:
+        where = f"benefits.payment_plans.{plan.id}"
+        yield from (Assumption(where, a.text) for a in plan.assumption)
 
 
 def unsourced(spec: ProfileSpec) -> tuple[str, ...]:

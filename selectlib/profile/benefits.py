@@ -169,6 +169,22 @@ class AllocationSpec:
 
 
 @attrs.frozen
+class PaymentPlan:
+    """A grant paid in dated instalments (교부 계획): how much is paid on which day.
+
+    ``total`` (whole won, or the name of a parameter holding it) is what the
+    instalments must add up to; the profile does not load when they do not.
+    """
+
+    id: str
+    label: Text
+    source: str
+    instalments: tuple[tuple[dt.date, int], ...]
+    total: int | str | None = None
+    assumption: tuple[Assumed, ...] = ()
+
+
+@attrs.frozen
 class BenefitsSpec:
     """What eligible applicants receive, and the budget that pays for it.
 
@@ -177,7 +193,8 @@ class BenefitsSpec:
     keyed by a category field makes one budget per code). ``average_support`` is a
     dated average support per applicant (one, or one per budget code), for capacity
     planning; it may start after the profile's ``valid_from``, and its origin is
-    ``average_support_source`` or an ``average_support_assumption``.
+    ``average_support_source`` or an ``average_support_assumption``. ``payment_plans``
+    are grants paid in dated instalments.
     """
 
     rounding: Rounding
@@ -187,6 +204,7 @@ class BenefitsSpec:
     average_support_source: str | None = None
     average_support_assumption: tuple[Assumed, ...] = ()
     allocation: AllocationSpec = AllocationSpec()
+    payment_plans: tuple[PaymentPlan, ...] = ()
 
     def average_on(self, on: dt.date) -> Average | None:
         """The average support in force on ``on``, or None before the first entry."""

@@ -14,7 +14,14 @@ from typing import Any
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from selectlib.eligibility.coerce import shown
-from selectlib.profile.benefits import AmountSpec, Average, BenefitsSpec, Ref, Rounding
+from selectlib.profile.benefits import (
+    AmountSpec,
+    Average,
+    BenefitsSpec,
+    PaymentPlan,
+    Ref,
+    Rounding,
+)
 from selectlib.profile.convert_base import converter, keyed, structure_date, unkeyed
 from selectlib.profile.convert_params import register_parameter_hooks
 from selectlib.profile.evaluation import EvaluationSpec, FinalRules, Stage
@@ -205,6 +212,41 @@ converter.register_unstructure_hook(
 converter.register_structure_hook(
     AmountSpec, make_dict_structure_fn(AmountSpec, converter, _cattrs_forbid_extra_keys=True)
 )
+
+
+def _structure_total(value: Any, _: Any) -> int | str | None:
+    """A plan's total: whole won or a parameter's name (the schema checked which)."""
+    if value is None or isinstance(value, str) or type(value) is int:
+        return value
+    raise TypeError(f"a total is whole won or a parameter's name, got {value!r}")
+
+
+converter.register_structure_hook(int | str | None, _structure_total)
+_plan_unstructure = _unstructure_fn(PaymentPlan, _cattrs_omit_if_default=True)
+_plan_structure = make_dict_structure_fn(PaymentPlan, converter, _cattrs_forbid_extra_keys=True)
+
+
+def _unstructure_plan(plan: PaymentPlan) -> dict[str, Any]:
+    """Instalments keyed by date, as in the file."""
+    data = _plan_unstructure(plan)
+    data["instalments"] = {d.isoformat(): won for d, won in plan.instalments}
+    return data
+
+
+def _structure_plan(data: dict[str, Any], _: type) -> PaymentPlan:
+    instalments = data.get("instalments")
+    if isinstance(instalments, dict):
+        data = {
+            **data,
+            "instalments": sorted(
+                (structure_date(day, dt.date), won) for day, won in instalments.items()
+            ),
+        }
+    return _plan_structure(data, PaymentPlan)
+
+
+converter.register_unstructure_hook(PaymentPlan, _unstructure_plan)
+converter.register_structure_hook(PaymentPlan, _structure_plan)
 _benefits_unstructure = _unstructure_fn(BenefitsSpec, _cattrs_omit_if_default=True)
 _benefits_structure = make_dict_structure_fn(
     BenefitsSpec, converter, _cattrs_forbid_extra_keys=True
@@ -215,6 +257,8 @@ def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
     """Amounts keyed by id and the average support keyed by date, as in the file."""
     data = _benefits_unstructure(spec)
     data["amounts"] = keyed(data["amounts"], "id")
+    if spec.payment_plans:
+        data["payment_plans"] = keyed(data["payment_plans"], "id")
     if spec.average_support:
         data["average_support"] = {
             d.isoformat(): won if isinstance(won, int) else dict(won)
@@ -225,6 +269,8 @@ def _unstructure_benefits(spec: BenefitsSpec) -> dict[str, Any]:
 
 def _structure_benefits(data: dict[str, Any], _: type) -> BenefitsSpec:
     data = {**data, "amounts": unkeyed(data.get("amounts"), "id")}
+    if "payment_plans" in data:
+        data["payment_plans"] = unkeyed(data["payment_plans"], "id")
     if isinstance(data.get("average_support"), dict):
         data["average_support"] = sorted(
             (structure_date(since, dt.date), tuple(won.items()) if isinstance(won, dict) else won)

@@ -157,6 +157,34 @@ BENEFITS: dict[str, Any] = {
             "description": "Source clause of the average support, e.g. '000 line 505'.",
         },
         "average_support_assumption": ASSUMPTION,
+        "payment_plans": {
+            "type": "object",
+            "description": "Grants paid in dated instalments (교부 계획), keyed by a name.",
+            "propertyNames": NAME,
+            "maxProperties": 20,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["label", "source", "instalments"],
+                "additionalProperties": False,
+                "properties": {
+                    "label": TEXT,
+                    "source": {"type": "string", "minLength": 1},
+                    "assumption": ASSUMPTION,
+                    "total": {
+                        "type": ["integer", "string"],
+                        "description": "What the instalments add up to: won, or a parameter.",
+                    },
+                    "instalments": {
+                        "type": "object",
+                        "description": "The amount paid on each date (won).",
+                        "minProperties": 1,
+                        "maxProperties": 366,
+                        "propertyNames": DATE,
+                        "additionalProperties": {**WON, "minimum": 1},
+                    },
+                },
+            },
+        },
         "allocation": {
             "type": "object",
             "additionalProperties": False,

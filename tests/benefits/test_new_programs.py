@@ -13,7 +13,16 @@ from typer.testing import CliRunner
 
 import selectlib
 from selectlib import Outcome
-from selectlib.benefits import as_rate, baekmanwon, capacity, chunwon, repayment_schedule, target
+from selectlib.benefits import (
+    PLAN_COLUMNS,
+    as_rate,
+    baekmanwon,
+    capacity,
+    chunwon,
+    payment_plan,
+    repayment_schedule,
+    target,
+)
 from selectlib.cli import app as cli
 from selectlib.profile.compiled import profiles_dir
 
@@ -102,15 +111,30 @@ def test_the_consulting_targets_are_96_cooperatives_times_the_shares_rounded_dow
 
 
 def test_the_kbiz_grant_is_paid_in_three_dated_instalments_summing_to_1400_million() -> None:
-    spec = selectlib.load_profile(FIXED).spec
-    (plan,) = [p for p in spec.parameters if p.name == "kbiz_instalments"]
-    paid = {entry.since: entry.value for entry in plan.history}
-    assert paid == {
+    profile = selectlib.load_profile(FIXED)
+    plan = payment_plan(profile, "kbiz_grant")
+    assert list(plan.columns) == list(PLAN_COLUMNS)
+    assert dict(zip(plan["date"], plan["amount"], strict=True)) == {
         dt.date(2021, 2, 1): baekmanwon(400),
         dt.date(2021, 5, 1): baekmanwon(400),
         dt.date(2021, 7, 1): baekmanwon(600),
     }
-    assert sum(paid.values()) == baekmanwon(1_400) == values(FIXED, ON_2021)["kbiz_grant"]
+    assert plan["paid_to_date"].tolist() == [baekmanwon(n) for n in (400, 800, 1_400)]
+    assert plan["remaining"].tolist() == [baekmanwon(n) for n in (1_000, 600, 0)]
+    assert values(FIXED, ON_2021)["kbiz_grant"] == baekmanwon(1_400)
+    assert "benefits.payment_plans.kbiz_grant" in [a.where for a in profile.assumptions()]
+
+
+def test_a_payment_plan_must_add_up_to_its_total() -> None:
+    data = selectlib.load_profile(FIXED).to_dict()
+    data["benefits"]["payment_plans"]["kbiz_grant"]["instalments"]["2021-07-01"] = 1
+    with pytest.raises(selectlib.ProfileError, match="add up to 800,000,001 won, not the total"):
+        selectlib.Profile.from_dict(data)
+    data["benefits"]["payment_plans"]["kbiz_grant"]["total"] = "no_such_parameter"
+    with pytest.raises(selectlib.ProfileError, match="'no_such_parameter' is no parameter"):
+        selectlib.Profile.from_dict(data)
+    with pytest.raises(selectlib.BenefitError, match="has no payment plan 'x'"):
+        payment_plan(selectlib.load_profile(FIXED), "x")
     assert sum(line for *_, line in SEED_000_LINES.values()) < 1_400_000  # the rest: other programs
 
 
