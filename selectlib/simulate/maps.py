@@ -89,7 +89,7 @@ def _polygons(areas: Areas, codes: pd.Series, column: str) -> gpd.GeoDataFrame:
     no area has, else the areas of the level the matching codes have."""
     frame = areas.frame[areas.frame.geometry.notna()]
     matched = frame[frame["code"].isin(codes)]
-    if matched.empty and codes.str.len().eq(5).all():
+    if matched.empty and codes.str.fullmatch(r"[0-9]{5}").all():
         frame = areas.dissolve_sigungu().frame
     elif matched.empty:
         raise ArgumentError(

@@ -172,17 +172,17 @@ def sweep_report_html(
 ) -> str:
     """The report of :func:`write_sweep_report` as text."""
     require_columns(table, [*vary, *([by] if by else [])], "vary, by")
+    if areas is not None and by is None:
+        raise ArgumentError(
+            "areas", ["a map needs the sweep grouped by area codes: pass by=<the code column>"]
+        )
     chosen = dict(point) if point is not None else busiest_point(table, vary)
     sections = [f"<h1>{html_text(title)}</h1>", _summary(table, vary, by, chosen, lang)]
     sections.append(f"<h2>{html_text(word('charts', lang))}</h2>")
     if lang == "ko" and chart_lang(lang) == "en":
         sections.append(f"<p class='note'>{html_text(_NO_KOREAN_FONT)}</p>")
     sections += _charts(table, vary, by, chosen, lang)
-    if areas is not None:
-        if by is None:
-            raise ArgumentError(
-                "areas", ["a map needs the sweep grouped by area codes: pass by=<the code column>"]
-            )
+    if areas is not None and by is not None:
         sections.append(f"<h2>{html_text(word('maps', lang))}</h2>")
         sections += _maps(table, areas, by, chosen, lang)
     sections += [f"<h2>{html_text(word('table', lang))}</h2>", _table(table, lang)]
