@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 import pandas as pd
+import shapely
 
 from selectlib.errors import ArgumentError
 from selectlib.io.safe import html_text
@@ -31,13 +32,24 @@ if TYPE_CHECKING:
 
     from selectlib.geo.areas import Areas
 
-__all__ = ["MAP_VALUES", "SIMPLIFY_M", "AreaCounts", "area_counts", "interactive_map", "static_map"]
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "MAP_VALUES",
+    "SIMPLIFY_M",
+    "AreaCounts",
+    "area_counts",
+    "interactive_map",
+    "static_map",
+]
 
 MAP_VALUES: Final = ("eligible", *FLIPS)
 """The counts a map can show per area."""
 SIMPLIFY_M: Final = 30.0
 """Boundaries of the interactive map are simplified to this many metres (the real
 읍면동 file would otherwise make a page of tens of megabytes); the static map is not."""
+COORDINATE_DECIMALS: Final = 5
+"""Decimals of the interactive map's longitudes and latitudes (1e-5° is about 1 m): full
+precision would double the page's size for nothing the eye can see."""
 _CMAPS: Final = {"eligible": "Greens", "gained": "Blues", "lost": "Purples"}
 _BINS: Final = 5
 _NO_DATA: Final = "#cccccc"
@@ -173,7 +185,11 @@ def _colored(counts: AreaCounts, value: str, lang: str) -> tuple[gpd.GeoDataFram
         frame[column] = [
             f"{int(v):,}" if pd.notna(v) else word("no_data", lang) for v in frame[column]
         ]
-    return frame.to_crs(4326), _legend(counts, value, edges, colors, lang)
+    frame = frame.to_crs(4326)
+    frame["geometry"] = shapely.transform(
+        frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
+    )
+    return frame, _legend(counts, value, edges, colors, lang)
 
 
 def _legend(

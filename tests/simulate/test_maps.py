@@ -13,8 +13,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import REAL_GEO, SAMPLE_GEO
 from PIL import Image
+from strategies import PROFILE
 from sweep_tables import sweep_table
 
 from selectlib.errors import ArgumentError
@@ -141,3 +142,19 @@ def test_the_cluster_map_has_the_same_offline_form(areas: Areas, tmp_path: Path)
     assert external(page) == []
     assert {f["properties"]["code"] for f in features(page)} == {"2101051", "2101052"}
     assert "<b>F1" not in page
+
+
+@pytest.mark.skipif(PROFILE != "ci", reason="about 8 s: run in the ci profile (SELECTLIB_TESTS=ci)")
+def test_the_real_sigungu_map_shows_all_250_and_stays_small() -> None:
+    source = REAL_GEO / "skorea-municipalities-2018-topo-simple.json"
+    if not source.is_file():
+        pytest.skip(f"real boundary data not found at {REAL_GEO}")
+    sigungu = read_areas(source)
+    codes = sorted(sigungu.frame["code"])
+    page = interactive_map(sweep_table({"p": [1]}, by="sgg", groups=codes), sigungu, code="sgg")
+    drawn = {f["properties"]["code"]: f["properties"]["name"] for f in features(page)}
+    assert sorted(drawn) == codes
+    assert len(codes) == 250
+    assert drawn["11010"] == "종로구"
+    assert external(page) == []
+    assert len(page) < 3_000_000  # simplified to SIMPLIFY_M, coordinates to 1e-5°

@@ -142,3 +142,11 @@ def test_bad_calls_say_what_to_give(areas: Areas, table: pd.DataFrame, tmp_path:
     with pytest.raises(OutputError, match="--force"):
         write_sweep_report(table, kept, title="t", vary=list(VARY), by="dong")
     assert kept.read_text(encoding="utf-8") == "kept"
+
+
+def test_hostile_groups_stay_text_in_the_table(quick: list[str]) -> None:
+    table = sweep_table({"p": [1]}, by="operator", groups=[HOSTILE, "=HYPERLINK(1)"])
+    page = sweep_report_html(table, title="t", vary=["p"], by="operator")
+    assert "<script>alert" not in page
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
+    assert HOSTILE in "".join(parse(page).text)
