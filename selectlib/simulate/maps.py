@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COORDINATE_DECIMALS",
     "MAP_VALUES",
+    "PRINT_DETAIL",
     "SIMPLIFY_M",
     "AreaCounts",
     "area_counts",
@@ -47,6 +48,8 @@ MAP_VALUES: Final = ("eligible", *FLIPS)
 SIMPLIFY_M: Final = 30.0
 """Boundaries of the interactive map are simplified to this many metres (the real
 읍면동 file would otherwise make a page of tens of megabytes); the static map is not."""
+PRINT_DETAIL: Final = 2000
+"""The static map keeps boundary detail down to 1/PRINT_DETAIL of the map's extent."""
 COORDINATE_DECIMALS: Final = 5
 """Decimals of the interactive map's longitudes and latitudes (1e-5° is about 1 m): full
 precision would double the page's size for nothing the eye can see."""
@@ -147,11 +150,14 @@ def static_map(
     lang = chart_lang(lang)
     with chart_style():
         figure = Figure(figsize=(4.2 * len(shown), 4.6), dpi=100, layout="constrained")
+        frame = _for_print(counts.frame)
+        no_data, with_data = frame[frame[shown[0]].isna()], frame[frame[shown[0]].notna()]
         for index, value in enumerate(shown, start=1):
             axes = figure.add_subplot(1, len(shown), index)
-            counts.frame.plot(ax=axes, color=_NO_DATA, edgecolor="white", linewidth=0.4)
-            high = max(float(counts.with_data[value].max()), 1.0)  # gained all 0: still 0 to 1
-            counts.with_data.plot(
+            if not no_data.empty:
+                no_data.plot(ax=axes, color=_NO_DATA, edgecolor="white", linewidth=0.4)
+            high = max(float(with_data[value].max()), 1.0)  # gained all 0: still 0 to 1
+            with_data.plot(
                 ax=axes, column=value, cmap=_CMAPS[value], edgecolor="#555555", linewidth=0.4,
                 vmin=0, vmax=high, legend=True, legend_kwds={"shrink": 0.6},
             )  # fmt: skip
@@ -159,6 +165,15 @@ def static_map(
             axes.set_axis_off()
         figure.suptitle(_title("", counts.point, lang).strip())
     return laid_out(figure)
+
+
+def _for_print(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with boundaries simplified to what print shows: :data:`PRINT_DETAIL` steps
+    across the map (about 250 m for all of Korea); full detail would make a page of
+    megabytes that looks the same."""
+    west, south, east, north = frame.total_bounds
+    tolerance = max(east - west, north - south) / PRINT_DETAIL
+    return frame.assign(geometry=frame.geometry.simplify(tolerance))
 
 
 def _bins(values: pd.Series, cmap: str) -> tuple[np.ndarray[Any, Any], list[str]]:
