@@ -11,20 +11,46 @@ numbered in order. The cluster map (:mod:`selectlib.geo.webmap`) and the sweep m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from selectlib.geo.assets import leaflet_css, leaflet_js
+from selectlib.io.safe import html_text
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
-__all__ = ["KOREA", "add_html", "fit_to", "offline_map", "page_html"]
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "KOREA",
+    "SIMPLIFY_M",
+    "add_html",
+    "fit_to",
+    "legend",
+    "offline_map",
+    "page_html",
+    "web_shapes",
+]
 
 KOREA: Final = (36.5, 127.8)
 """The centre of South Korea (lat, lon): where a map with nothing to zoom to opens."""
 
+SIMPLIFY_M: Final = 30.0
+"""Boundaries on a web map are simplified to this many metres (the real 읍면동 file would
+otherwise make a page of tens of megabytes); a print map is simplified on its own scale."""
+COORDINATE_DECIMALS: Final = 5
+"""Decimals of a web map's longitudes and latitudes (1e-5° is about 1 m): full precision
+would double the page's size for nothing the eye can see."""
+
 _ELEMENT_ID: Final = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+_LEGEND_STYLE: Final = (
+    ".leaflet-container{background:#fff}.sl-legend{position:fixed;bottom:24px;right:12px;"
+    "z-index:1000;background:#fff;padding:8px 10px;border:1px solid #999;"
+    "font:12px sans-serif;max-width:280px}.sl-legend i{display:inline-block;width:14px;"
+    "height:14px;margin-right:6px;vertical-align:middle;border:1px solid #888}"
+    ".sl-legend .note{margin-top:4px;color:#555}"
+)
 
 
 def offline_map(location: tuple[float, float] = KOREA, zoom: int = 7) -> folium.Map:
@@ -47,6 +73,29 @@ def add_html(figure: folium.Map, html: str, name: str) -> None:
     from branca.element import Element
 
     figure.get_root().html.add_child(Element(html), name=name)  # type: ignore[attr-defined]
+
+
+def legend(title: str, swatches: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -> str:
+    """A legend box for :func:`add_html`: a title, a colour swatch per (colour, text), notes.
+    Every text is escaped here (names and codes may come from hostile files); colours are
+    the caller's own ``#rrggbb``."""
+    rows = [f'<div><i style="background:{c};"></i>{html_text(t)}</div>' for c, t in swatches]
+    rows += [f"<div class='note'>{html_text(note)}</div>" for note in notes]
+    box = f"<div class='sl-legend'><b>{html_text(title)}</b>{''.join(rows)}</div>"
+    return f"<style>{_LEGEND_STYLE}</style>{box}"
+
+
+def web_shapes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` (EPSG:5179) as a web map draws it: simplified to :data:`SIMPLIFY_M`, in
+    lon/lat rounded to :data:`COORDINATE_DECIMALS`."""
+    import numpy as np
+    import shapely
+
+    shapes = frame.assign(geometry=frame.geometry.simplify(SIMPLIFY_M)).to_crs(4326)
+    rounded = shapely.transform(
+        shapes.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
+    )
+    return shapes.assign(geometry=rounded)
 
 
 def fit_to(figure: folium.Map, frame: gpd.GeoDataFrame) -> None:

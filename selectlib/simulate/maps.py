@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 import pandas as pd
-import shapely
 
 from selectlib.errors import ArgumentError
 from selectlib.io.safe import html_text
@@ -33,10 +32,8 @@ if TYPE_CHECKING:
     from selectlib.geo.areas import Areas
 
 __all__ = [
-    "COORDINATE_DECIMALS",
     "MAP_VALUES",
     "PRINT_DETAIL",
-    "SIMPLIFY_M",
     "AreaCounts",
     "area_counts",
     "interactive_map",
@@ -45,14 +42,8 @@ __all__ = [
 
 MAP_VALUES: Final = ("eligible", *FLIPS)
 """The counts a map can show per area."""
-SIMPLIFY_M: Final = 30.0
-"""Boundaries of the interactive map are simplified to this many metres (the real
-읍면동 file would otherwise make a page of tens of megabytes); the static map is not."""
 PRINT_DETAIL: Final = 2000
 """The static map keeps boundary detail down to 1/PRINT_DETAIL of the map's extent."""
-COORDINATE_DECIMALS: Final = 5
-"""Decimals of the interactive map's longitudes and latitudes (1e-5° is about 1 m): full
-precision would double the page's size for nothing the eye can see."""
 _CMAPS: Final = {"eligible": "Greens", "gained": "Blues", "lost": "Purples"}
 _BINS: Final = 5
 _NO_DATA: Final = "#cccccc"
@@ -189,8 +180,9 @@ def _bins(values: pd.Series, cmap: str) -> tuple[np.ndarray[Any, Any], list[str]
 
 def _colored(counts: AreaCounts, value: str, lang: str) -> tuple[gpd.GeoDataFrame, str]:
     """The areas in EPSG:4326 with escaped texts and a fill per area, and the legend."""
-    frame = counts.frame.copy()
-    frame["geometry"] = frame.geometry.simplify(SIMPLIFY_M)
+    from selectlib.geo.offline import web_shapes
+
+    frame = web_shapes(counts.frame)
     edges, colors = _bins(frame[value], _CMAPS[value])
     place = np.clip(np.searchsorted(edges, frame[value].fillna(-1), side="right") - 1, 0, _BINS - 1)
     frame["fill"] = np.where(frame[value].notna(), np.asarray(colors)[place], _NO_DATA)
@@ -200,10 +192,6 @@ def _colored(counts: AreaCounts, value: str, lang: str) -> tuple[gpd.GeoDataFram
         frame[column] = [
             f"{int(v):,}" if pd.notna(v) else word("no_data", lang) for v in frame[column]
         ]
-    frame = frame.to_crs(4326)
-    frame["geometry"] = shapely.transform(
-        frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
-    )
     return frame, _legend(counts, value, edges, colors, lang)
 
 
@@ -211,25 +199,15 @@ def _legend(
     counts: AreaCounts, value: str, edges: np.ndarray[Any, Any], colors: list[str], lang: str
 ) -> str:
     """The legend box: title, a swatch per class, no data, codes left off the map."""
-    swatch = '<div><i style="background:{};"></i>{}</div>'
-    rows = [
-        swatch.format(color, html_text(f"{edges[i]:,.0f} – {edges[i + 1]:,.0f}"))
-        for i, color in enumerate(colors)
-    ]
-    rows.append(swatch.format(_NO_DATA, html_text(word("no_data", lang))))
+    from selectlib.geo.offline import legend
+
+    swatches = [(c, f"{edges[i]:,.0f} – {edges[i + 1]:,.0f}") for i, c in enumerate(colors)]
+    swatches.append((_NO_DATA, word("no_data", lang)))
+    notes = []
     if counts.missing:
         shown = ", ".join(counts.missing[:5]) + (" …" if len(counts.missing) > 5 else "")
-        note = f"{word('not_on_map', lang)} ({len(counts.missing)}): {shown}"
-        rows.append(f"<div class='note'>{html_text(note)}</div>")
-    title = html_text(_title(value, counts.point, lang))
-    return (
-        "<style>.leaflet-container{background:#fff}.sl-legend{position:fixed;bottom:24px;right:12px;z-index:1000;"
-        "background:#fff;padding:8px 10px;border:1px solid #999;font:12px sans-serif;"
-        "max-width:280px}.sl-legend i{display:inline-block;width:14px;height:14px;"
-        "margin-right:6px;vertical-align:middle;border:1px solid #888}"
-        ".sl-legend .note{margin-top:4px;color:#555}</style>"
-        f"<div class='sl-legend'><b>{title}</b>{''.join(rows)}</div>"
-    )
+        notes.append(f"{word('not_on_map', lang)} ({len(counts.missing)}): {shown}")
+    return legend(_title(value, counts.point, lang), swatches, notes)
 
 
 def interactive_map(

@@ -138,10 +138,18 @@ def test_the_cluster_map_has_the_same_offline_form(areas: Areas, tmp_path: Path)
     firms = tmp_path / "firms.csv"
     firms.write_text("firm_id,ksic,employees,x,y\n<b>F1</b>,C25111,3,1000100,1800100\n")
     registry = read_firms(firms, crs=5179)
-    page = cluster_map(pd.DataFrame({"unit": ["2101051", "2101052"]}), areas, registry)
+    found = pd.DataFrame({"unit": ["2101051", "2101052"], "industry": ["25111", "<i>"]})
+    page = cluster_map(found, areas, registry, lang="en")
     assert external(page) == []
-    assert {f["properties"]["code"] for f in features(page)} == {"2101051", "2101052"}
+    drawn = {f["properties"]["code"]: f["properties"] for f in features(page)}
+    assert set(drawn) == set(areas.frame["code"])  # every area: the base layer
+    assert {c for c, p in drawn.items() if p["fill"] == "#d62728"} == {"2101051", "2101052"}
+    assert drawn["2101052"]["industries"] == "&lt;i&gt;"
+    assert drawn["2101051"]["name"].startswith("&lt;script&gt;")
     assert "<b>F1" not in page
+    assert "<script>alert" not in page
+    assert "area with a cluster" in page
+    assert "fitBounds" in page
 
 
 @pytest.mark.skipif(PROFILE != "ci", reason="about 8 s: run in the ci profile (SELECTLIB_TESTS=ci)")
