@@ -131,3 +131,9 @@ def test_save_keeps_inputs_and_existing_files(tmp_path: Path) -> None:
         charts.save(figure, tmp_path / "chart.jpg")
     charts.save(figure, existing, force=True)
     assert Image.open(io.BytesIO(existing.read_bytes())).format == "PNG"
+
+
+def test_a_text_parameter_keeps_its_values_in_order() -> None:
+    methods = ["proportional", "equal", "ranked"]
+    figure = charts.outcome_lines(sweep_table({"allocation": methods}), "allocation", lang="en")
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == methods
