@@ -24,13 +24,17 @@ EvaluatorsOpt = Annotated[
     Path | None,
     typer.Option(
         "--evaluators",
-        help="Evaluators (evaluator_id, name, external, stages); default: evaluators.csv "
-        "beside the scores.",
+        help="Evaluators (evaluator_id, name, external, stages); default: the evaluators "
+        "table in the scores folder (or evaluators.csv beside a scores file).",
     ),
 ]
 RecusalsOpt = Annotated[
     Path | None,
-    typer.Option("--recusals", help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind."),
+    typer.Option(
+        "--recusals",
+        help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind; default: the "
+        "recusals table in the scores folder, if any.",
+    ),
 ]
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
@@ -40,16 +44,6 @@ FirmsOpt = Annotated[
 ]
 AreasOpt = Annotated[Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")]
 REPORTS = (".html", ".xlsx", ".json")
-
-
-def _evaluators_path(given: Path | None, scores: Path) -> Path:
-    if given is not None:
-        return given
-    folder = scores if scores.is_dir() else scores.parent
-    default = folder / "evaluators.csv"
-    if not default.is_file():
-        raise InputError(f"no evaluators: pass --evaluators FILE (no evaluators.csv in {folder})")
-    return default
 
 
 def _check_report(out: Path | None, inputs: list[Path | str | None], force: bool) -> None:
@@ -84,7 +78,14 @@ def evaluate(
     from rich.console import Console
 
     from selectlib.cli.render import say
-    from selectlib.cli.selection import optional_context, run_selection, show_result, write_result
+    from selectlib.cli.selection import (
+        evaluation_files,
+        optional_context,
+        run_files,
+        show_files,
+        show_result,
+        write_result,
+    )
     from selectlib.dates import as_date
     from selectlib.profile.compiled import load_profile
     from selectlib.scoring.robust import robustness
@@ -92,14 +93,10 @@ def evaluate(
     _check_report(out, [profile, applicants, scores, evaluators, recusals, firms, areas], force)
 
     console = Console(highlight=False)
-    result = run_selection(
-        load_profile(profile),
-        applicants,
-        scores,
-        _evaluators_path(evaluators, scores),
-        recusals,
-        as_date(on),
-        optional_context(firms, areas),
+    files = evaluation_files(scores, evaluators, recusals)
+    show_files(console, files, lang)
+    result = run_files(
+        load_profile(profile), applicants, files, as_date(on), optional_context(firms, areas)
     )
     robust = robustness(result, resamples=resamples, seed=seed) if resamples > 0 else None
     show_result(console, result, robust, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 from rich.console import Console
@@ -20,6 +20,8 @@ from selectlib.cli.render import cell, say, show_assumptions
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table
 from selectlib.profile.compiled import Profile
+from selectlib.scoring.folder import ScoreFolder, read_folder
+from selectlib.scoring.report.labels import Pair, pick
 from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -27,28 +29,57 @@ if TYPE_CHECKING:
     from selectlib.scoring.robust import RobustnessReport
 
 __all__ = [
+    "evaluation_files",
     "optional_context",
+    "run_files",
     "run_selection",
     "score_files",
+    "show_files",
     "show_result",
     "write_result",
 ]
 
 
+def evaluation_files(scores: Path, evaluators: Path | None, recusals: Path | None) -> ScoreFolder:
+    """The score files, evaluators and recusals of an evaluation: the tables named on the
+    command line, else those found in the scores folder by their columns (a single score
+    file looks for ``evaluators.csv`` beside it)."""
+    if scores.is_dir():
+        found = read_folder(scores, given=[evaluators, recusals])
+    else:
+        beside = scores.parent / "evaluators.csv"
+        found = ScoreFolder((scores,), beside if beside.is_file() else None)
+    files = ScoreFolder(found.scores, evaluators or found.evaluators, recusals or found.recusals)
+    if files.evaluators is None:
+        raise InputError(
+            f"no evaluators: pass --evaluators FILE (no evaluators table in {scores})",
+            file=str(scores),
+        )
+    return files
+
+
 def score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
-    """The score files: ``scores`` itself, or a folder's sheets and CSVs without the
-    evaluators and recusals tables that may sit beside them."""
+    """The score files: ``scores`` itself, or a folder's score sheets and tables, told
+    apart from the evaluators and recusals tables beside them by their columns."""
     if not scores.is_dir():
         return scores
-    skip = {p.resolve() for p in others if p is not None}
-    files = [
-        p
-        for p in sorted(scores.iterdir())
-        if p.suffix.lower() in (".xlsx", ".csv")
-        and not p.name.startswith("~$")
-        and p.resolve() not in skip
-    ]
-    return files or scores
+    return list(read_folder(scores, given=others).scores)
+
+
+FILE_KINDS: Final[dict[str, Pair]] = {
+    "scores": ("점수", "scores"),
+    "evaluators": ("평가위원", "evaluators"),
+    "recusals": ("제척·기피·회피", "recusals"),
+}
+"""How the files read are named in the output."""
+
+
+def show_files(console: Console, files: ScoreFolder, lang: str) -> None:
+    """Say which files were read, as what."""
+    parts = [f"{pick(FILE_KINDS[kind], lang)} {path}" for kind, path in files.files()]
+    if files.recusals is None:
+        parts.append(pick(("제척·기피·회피 없음", "no recusals"), lang))
+    say(console, pick(("읽은 파일: ", "read: "), lang) + "; ".join(parts))
 
 
 def optional_context(firms: Path | None, areas: Path | None) -> Any:
@@ -153,27 +184,37 @@ def run_selection(
     profile: Profile,
     applicants: Path,
     scores: Path,
-    evaluators: Path,
+    evaluators: Path | None,
     recusals: Path | None,
     on: dt.date,
     context: Any = None,
 ) -> EvaluationResult:
     """Read the evaluation's files and run it."""
+    return run_files(
+        profile, applicants, evaluation_files(scores, evaluators, recusals), on, context
+    )
+
+
+def run_files(
+    profile: Profile, applicants: Path, files: ScoreFolder, on: dt.date, context: Any = None
+) -> EvaluationResult:
+    """Run the evaluation of ``files`` (:func:`evaluation_files`)."""
     from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
 
     frame = read_table(applicants)
     spec = profile.spec.evaluation
     if spec is None:
         raise InputError(f"{profile.id} has no evaluation section: add one to the profile")
-    panel = read_evaluators(evaluators)
-    files = score_files(scores, evaluators, recusals)
-    long = read_scores(files, spec, evaluators=[e.id for e in panel])
+    if files.evaluators is None:
+        raise InputError("no evaluators table: pass --evaluators FILE")
+    panel = read_evaluators(files.evaluators)
+    long = read_scores(list(files.scores), spec, evaluators=[e.id for e in panel])
     return evaluate_selection(
         profile,
         frame,
         long,
         panel,
-        read_recusals(recusals) if recusals is not None else (),
+        read_recusals(files.recusals) if files.recusals is not None else (),
         on=on,
         context=context,
     )
