@@ -20,6 +20,7 @@ from selectlib.cli.render import cell, say, show_assumptions
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table
 from selectlib.profile.compiled import Profile
+from selectlib.scoring.display import ROUNDING, shown
 from selectlib.scoring.folder import ScoreFolder, read_folder
 from selectlib.scoring.report.labels import Pair, pick
 from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
@@ -123,7 +124,7 @@ def _final_table(result: EvaluationResult, lang: str) -> Table:
             str(row["rank"]),
             cell(row["applicant_id"], style),
             cell(row.get("applicant_name", ""), style),
-            f"{row['final_score']:.2f}",
+            shown(row["final_score"]),
             cell(result_text, style),
             cell(row["reason_ko" if ko else "reason_en"]),
         )
@@ -146,6 +147,7 @@ def show_result(
     )
     console.print(_stage_counts(result, lang))
     console.print(_final_table(result, lang))
+    say(console, pick(ROUNDING, lang))
     say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
     say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))
     quorum = [i for i, r in zip(result.ids, result.results, strict=True) if r == "no_quorum"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from selectlib.profile.evaluation import Stage
+from selectlib.scoring.display import signed
 from selectlib.scoring.explain import Explainer, apart, points, shown_key
 
 __all__ = ["WhyNot"]
@@ -31,7 +32,7 @@ class WhyNot(Explainer):
             outcome = result.stage_outcome(stage_id)
             share = weight / total
             diff = share * (outcome.totals[row] - outcome.totals[other])
-            parts.append(f"{outcome.stage.label.get(lang)} {diff:+.2f}")
+            parts.append(f"{outcome.stage.label.get(lang)} {signed(diff)}")
             for column in range(len(outcome.stage.criteria)):
                 gap = share * (outcome.values[row, column] - outcome.values[other, column])
                 if worst is None or gap < worst[0]:
@@ -53,9 +54,9 @@ class WhyNot(Explainer):
             criterion = stage.criteria[column]
             lines.append(
                 f"가장 크게 뒤진 항목: {stage.label.ko} '{criterion.ko}' "
-                f"({gap:+.2f}점, 가중치 반영)."
+                f"({signed(gap)}점, 가중치 반영)."
                 if ko
-                else f"Largest gap: {stage.label.en} '{criterion.en}' ({gap:+.2f}, weighted)."
+                else f"Largest gap: {stage.label.en} '{criterion.en}' ({signed(gap)}, weighted)."
             )
         return lines
 

@@ -434,7 +434,7 @@ def test_reports_include_the_robustness_tables_and_summary(
     ]
     book = openpyxl.load_workbook(write_report(result, tmp_path / "r.xlsx", robustness=robustness))
     assert book.sheetnames == [*SHEETS, "평가위원 제외 분석", "재표본 선정확률"]
-    assert _sheet_rows(book["재표본 선정확률"])[0] == {"신청기관 ID": "A04", "probability": 0.985}
+    assert _sheet_rows(book["재표본 선정확률"])[0] == {"신청기관 ID": "A04", "probability": 0.99}
     leave = _sheet_rows(book["평가위원 제외 분석"])
     assert [r["selected_changed"] for r in leave] == ["아니오", "예"]
     summary = [c.value for row in book["요약"].iter_rows() for c in row]
@@ -442,7 +442,7 @@ def test_reports_include_the_robustness_tables_and_summary(
     text = write_report(result, tmp_path / "r.html", robustness=robustness).read_text("utf-8")
     assert "E05를 빼면 선정 기관이 바뀝니다." in text
     assert "재표본 선정확률" in text
-    assert '<td class="num">0.98</td>' in text  # two decimals (0.985 rounds to even)
+    assert '<td class="num">0.99</td>' in text  # two decimals, half up
     saved = json.loads(write_report(result, tmp_path / "r.json", robustness=robustness).read_text())
     assert saved["robustness"] == data["robustness"]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from selectlib.scoring.display import ROUNDING, percent, shown
 from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
@@ -74,7 +75,7 @@ def _heading(tag: str, pair: Pair, lang: str) -> str:
 def _html_cell(value: Any) -> str:
     """A table cell; numbers right-aligned with two decimals, text escaped."""
     if isinstance(value, float):
-        return f'<td class="num">{value:.2f}</td>'
+        return f'<td class="num">{shown(value)}</td>'
     if isinstance(value, int):
         return f'<td class="num">{value}</td>'
     return f"<td>{_esc(value)}</td>"
@@ -103,7 +104,7 @@ def _stage_rules(stage: Record, lang: str) -> list[str]:
     ko = lang == "ko"
     panel = stage["panel"]
     how = pick(AGGREGATE_LABELS.get(panel["aggregate"], (panel["aggregate"],) * 2), lang)
-    share = f"{panel['min_external_share']:.0%}"
+    share = percent(panel["min_external_share"])
     lines = [
         f"집계: {how}; 정족수: 평가위원 {panel['min_size']}명 이상, 외부위원 {share} 이상"
         if ko
@@ -136,7 +137,7 @@ def _final_rules(data: Record, lang: str) -> list[str]:
     final = data["spec"]["final"]
     labels = stage_labels(data)
     weights = " + ".join(
-        f"{pick(labels[w['stage']], lang)} {w['share']:.0%}" for w in final["weights"]
+        f"{pick(labels[w['stage']], lang)} {percent(w['share'])}" for w in final["weights"]
     )
     lines = [
         f"선정 {final['slots']}개, 예비 {final['reserves']}개; 최종 점수 = {weights}"
@@ -212,6 +213,7 @@ def _html_summary(data: Record, lang: str) -> list[str]:
         f"{_esc(', '.join(data['selected']) or none)}</p>",
         f"<p><b>{_esc(pick(('예비', 'Reserves'), lang))}</b>: "
         f"{_esc(', '.join(data['reserves']) or none)}</p>",
+        f'<p class="meta">{_esc(pick(ROUNDING, lang))}</p>',
         "</section>",
     ]
 
