@@ -76,8 +76,16 @@ FILE_KINDS: Final[dict[str, Pair]] = {
 
 
 def show_files(console: Console, files: ScoreFolder, lang: str) -> None:
-    """Say which files were read, as what."""
-    parts = [f"{pick(FILE_KINDS[kind], lang)} {path}" for kind, path in files.files()]
+    """Say which files were read, as what (many score files as a count and a range)."""
+    scores = files.scores
+    if len(scores) > 2:
+        count = pick((f"{len(scores)}개 파일", f"{len(scores)} files"), lang)
+        listed = [f"{count} {scores[0].parent} ({scores[0].name} … {scores[-1].name})"]
+    else:
+        listed = [str(p) for p in scores]
+    parts = [f"{pick(FILE_KINDS['scores'], lang)} {p}" for p in listed]
+    for kind, path in files.files()[len(scores) :]:
+        parts.append(f"{pick(FILE_KINDS[kind], lang)} {path}")
     if files.recusals is None:
         parts.append(pick(("제척·기피·회피 없음", "no recusals"), lang))
     say(console, pick(("읽은 파일: ", "read: "), lang) + "; ".join(parts))
