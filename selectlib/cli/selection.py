@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -22,7 +23,7 @@ from selectlib.io.tables import read_table
 from selectlib.profile.compiled import Profile
 from selectlib.scoring.display import ROUNDING, shown
 from selectlib.scoring.folder import ScoreFolder, read_folder
-from selectlib.scoring.report.labels import Pair, pick
+from selectlib.scoring.report.labels import ELIGIBILITY_LABELS, Pair, pick
 from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -73,6 +74,15 @@ FILE_KINDS: Final[dict[str, Pair]] = {
     "recusals": ("제척·기피·회피", "recusals"),
 }
 """How the files read are named in the output."""
+COLUMNS: Final[tuple[Pair, ...]] = (
+    ("순위", "rank"),
+    ("ID", "ID"),
+    ("기관명", "name"),
+    ("최종 점수", "final"),
+    ("선정선 차이", "margin"),
+    ("결과", "result"),
+)
+"""The columns of the final ranking in the terminal (names are never wrapped)."""
 
 
 def show_files(console: Console, files: ScoreFolder, lang: str) -> None:
@@ -114,29 +124,30 @@ def _stage_counts(result: EvaluationResult, lang: str) -> Table:
     return table
 
 
-def _final_table(result: EvaluationResult, lang: str) -> Table:
-    ko = lang == "ko"
+def _final_table(result: EvaluationResult, lang: str) -> tuple[Table, list[str]]:
+    """The final ranking, and each finalist's reason as a line (a reason column would
+    wrap every sentence into a narrow strip)."""
     frame = result.table()
-    table = Table(title="최종 순위" if ko else "Final ranking", title_justify="left")
-    for name in (
-        ("순위", "ID", "기관명", "최종 점수", "결과", "사유")
-        if ko
-        else ("rank", "id", "name", "final", "result", "why")
-    ):
-        table.add_column(name, overflow="fold")
+    table = Table(title=pick(("최종 순위", "Final ranking"), lang), title_justify="left")
+    for header in COLUMNS:
+        table.add_column(pick(header, lang), no_wrap=header == COLUMNS[2])
     finalists = frame[frame["rank"].notna()].sort_values(["rank", "applicant_id"])
+    reasons = []
     for _, row in finalists.iterrows():
-        result_text = RESULT_LABELS[str(row["result"])][0 if ko else 1]
         style = "bold green" if row["result"] == "selected" else ""
+        margin = row["margin"]
         table.add_row(
             str(row["rank"]),
             cell(row["applicant_id"], style),
             cell(row.get("applicant_name", ""), style),
             shown(row["final_score"]),
-            cell(result_text, style),
-            cell(row["reason_ko" if ko else "reason_en"]),
+            "" if margin is None or pd.isna(margin) else shown(margin),
+            cell(pick(RESULT_LABELS[str(row["result"])], lang), style),
         )
-    return table
+        reasons.append(
+            f"  {row['applicant_id']}: {row['reason_ko' if lang == 'ko' else 'reason_en']}"
+        )
+    return table, reasons
 
 
 def show_result(
@@ -151,10 +162,14 @@ def show_result(
     say(
         console,
         ("지원 요건: " if ko else "eligibility: ")
-        + ", ".join(f"{k} {v}" for k, v in outcomes.items()),
+        + ", ".join(f"{pick(ELIGIBILITY_LABELS[str(k)], lang)} {v}" for k, v in outcomes.items()),
     )
     console.print(_stage_counts(result, lang))
-    console.print(_final_table(result, lang))
+    table, reasons = _final_table(result, lang)
+    console.print(table)
+    say(console, pick(("사유:", "Reasons:"), lang))
+    for line in reasons:
+        say(console, line)
     say(console, pick(ROUNDING, lang))
     say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
     say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))

@@ -178,7 +178,9 @@ def _workbook_grids(data: Record, lang: str) -> list[tuple[str, Grid]]:
     ]
     if data["robustness"] is not None:
         for key, records in data["robustness"]["tables"].items():
-            grids.append((pick(robustness_title(key), lang), layout(records, data, lang)))
+            grids.append(
+                (pick(robustness_title(key), lang), layout(records, data, lang, table=key))
+            )
     return grids
 
 
