@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from selectlib.cli.options import ForceOpt, ProfileArg, check_folder, check_outputs
+from selectlib.cli.options import (
+    ForceOpt,
+    Lang,
+    LangOpt,
+    ProfileArg,
+    check_folder,
+    check_outputs,
+)
 from selectlib.errors import InputError
 
 __all__ = ["evaluate", "sheets"]
@@ -71,7 +78,7 @@ def evaluate(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the resampling.")] = 0,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
-    lang: Annotated[str, typer.Option("--lang", help="ko or en.")] = "ko",
+    lang: LangOpt = Lang.KO,
     force: ForceOpt = False,
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
@@ -94,14 +101,15 @@ def evaluate(
 
     console = Console(highlight=False)
     files = evaluation_files(scores, evaluators, recusals)
-    show_files(console, files, lang)
+    show_files(console, files, lang.value)
     result = run_files(
         load_profile(profile), applicants, files, as_date(on), optional_context(firms, areas)
     )
     robust = robustness(result, resamples=resamples, seed=seed) if resamples > 0 else None
-    show_result(console, result, robust, lang)
+    show_result(console, result, robust, lang.value)
     if out is not None:
-        say(console, f"wrote {write_result(result, robust, out, lang)}")
+        written = write_result(result, robust, out, lang.value)
+        say(console, ("저장: " if lang == Lang.KO else "wrote ") + str(written))
 
 
 def sheets(
@@ -120,6 +128,7 @@ def sheets(
     on: OnOpt = None,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
+    lang: LangOpt = Lang.KO,
     force: ForceOpt = False,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
@@ -171,6 +180,13 @@ def sheets(
         spec, stage, rows, panel, out, recusals=recused, program=loaded.name, force=force
     )
     console = Console(highlight=False)
-    say(console, f"{len(rows)} applicants to score at {stage}; {len(written) - 1} sheets")
+    label = spec.stage(stage).label.get(lang.value)
+    sheets_made = len(written) - 1
+    say(
+        console,
+        f"{label}: 채점할 신청기관 {len(rows)}개, 평가표 {sheets_made}개"
+        if lang == Lang.KO
+        else f"{label}: {len(rows)} applicants to score, {sheets_made} sheets",
+    )
     for path in written:
-        say(console, f"wrote {path}")
+        say(console, ("저장: " if lang == Lang.KO else "wrote ") + str(path))
