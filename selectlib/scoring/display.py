@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
-__all__ = ["PLACES", "ROUNDING", "half_up", "percent", "shown", "signed"]
+__all__ = ["PLACES", "ROUNDING", "Number", "half_up", "percent", "shown", "signed"]
 
 PLACES: Final = 2
 """Decimal places of every score, margin and mean shown."""
@@ -33,6 +33,7 @@ ROUNDING: Final = (
 """The rounding rule, as the reports print it (Korean, English)."""
 
 Number = Fraction | Decimal | float | int
+"""What can be shown: exact values (Fraction, Decimal, int) or floats read as written."""
 
 
 def _exact(value: Number) -> Fraction:

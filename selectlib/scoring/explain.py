@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from selectlib.scoring.display import percent, shown
+from selectlib.scoring.display import Number, percent, shown
 from selectlib.scoring.result import (
     RESULT_LABELS,
     STATUS_LABELS,
@@ -26,7 +26,7 @@ from selectlib.scoring.result import (
 __all__ = ["Explainer", "apart", "below", "points", "shown_key"]
 
 
-def points(value: float) -> str:
+def points(value: Number) -> str:
     """Points as shown in a text: two decimals, half up (:func:`.display.shown`)."""
     return shown(value)
 

@@ -118,6 +118,24 @@ def test_the_workbook_cells_are_the_numbers_of_the_sentences(
     assert len(rows) == 8
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_why_not_says_the_margin_of_the_table(result: EvaluationResult, lang: str) -> None:
+    """Against the applicant on the line, "why not" gives the margin the table shows (A06:
+    the table said -0.82 and this sentence 0.83 when each rounded its own float)."""
+    table = result.table().set_index("applicant_id")
+    line = min(result.selected_ids, key=lambda i: table.loc[i, "final_score"])
+    behind = table[table["result"].isin(["reserve", "not_selected"])]
+    said = r"최종 점수가 (\S+)점 낮습니다" if lang == "ko" else r"final score is (\S+) points lower"
+    checked = []
+    for applicant, row in behind.iterrows():
+        text = result.why_not(str(applicant), line, lang)
+        found = re.search(said, text)
+        if found is not None:  # not tied with the line
+            assert found[1] == shown(row["margin"]).lstrip("-"), text
+            checked.append(applicant)
+    assert "A06" in checked
+
+
 def test_the_stage_totals_in_an_explanation_are_those_of_the_table(
     result: EvaluationResult,
 ) -> None:
