@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from selectlib.cli.options import ForceOpt, ProfileArg, check_folder, check_outputs
+from selectlib.cli.options import (
+    ForceOpt,
+    Lang,
+    LangOpt,
+    ProfileArg,
+    check_folder,
+    check_outputs,
+)
 from selectlib.errors import InputError
 
 __all__ = ["evaluate", "sheets"]
@@ -24,13 +31,17 @@ EvaluatorsOpt = Annotated[
     Path | None,
     typer.Option(
         "--evaluators",
-        help="Evaluators (evaluator_id, name, external, stages); default: evaluators.csv "
-        "beside the scores.",
+        help="Evaluators (evaluator_id, name, external, stages); default: the evaluators "
+        "table in the scores folder (or evaluators.csv beside a scores file).",
     ),
 ]
 RecusalsOpt = Annotated[
     Path | None,
-    typer.Option("--recusals", help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind."),
+    typer.Option(
+        "--recusals",
+        help="Recusals (제척·기피·회피): evaluator_id, applicant_id, kind; default: the "
+        "recusals table in the scores folder, if any.",
+    ),
 ]
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="Date of the eligibility rules (YYYY-MM-DD).")
@@ -40,16 +51,6 @@ FirmsOpt = Annotated[
 ]
 AreasOpt = Annotated[Path | None, typer.Option("--areas", help="읍면동 polygons, to place points.")]
 REPORTS = (".html", ".xlsx", ".json")
-
-
-def _evaluators_path(given: Path | None, scores: Path) -> Path:
-    if given is not None:
-        return given
-    folder = scores if scores.is_dir() else scores.parent
-    default = folder / "evaluators.csv"
-    if not default.is_file():
-        raise InputError(f"no evaluators: pass --evaluators FILE (no evaluators.csv in {folder})")
-    return default
 
 
 def _check_report(out: Path | None, inputs: list[Path | str | None], force: bool) -> None:
@@ -77,14 +78,21 @@ def evaluate(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the resampling.")] = 0,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
-    lang: Annotated[str, typer.Option("--lang", help="ko or en.")] = "ko",
+    lang: LangOpt = Lang.KO,
     force: ForceOpt = False,
 ) -> None:
     """Run the whole selection: eligibility, every stage, the final ranking and robustness."""
     from rich.console import Console
 
     from selectlib.cli.render import say
-    from selectlib.cli.selection import optional_context, run_selection, show_result, write_result
+    from selectlib.cli.selection import (
+        evaluation_files,
+        optional_context,
+        run_files,
+        show_files,
+        show_result,
+        write_result,
+    )
     from selectlib.dates import as_date
     from selectlib.profile.compiled import load_profile
     from selectlib.scoring.robust import robustness
@@ -92,19 +100,16 @@ def evaluate(
     _check_report(out, [profile, applicants, scores, evaluators, recusals, firms, areas], force)
 
     console = Console(highlight=False)
-    result = run_selection(
-        load_profile(profile),
-        applicants,
-        scores,
-        _evaluators_path(evaluators, scores),
-        recusals,
-        as_date(on),
-        optional_context(firms, areas),
+    files = evaluation_files(scores, evaluators, recusals)
+    show_files(console, files, lang.value)
+    result = run_files(
+        load_profile(profile), applicants, files, as_date(on), optional_context(firms, areas)
     )
     robust = robustness(result, resamples=resamples, seed=seed) if resamples > 0 else None
-    show_result(console, result, robust, lang)
+    show_result(console, result, robust, lang.value)
     if out is not None:
-        say(console, f"wrote {write_result(result, robust, out, lang)}")
+        written = write_result(result, robust, out, lang.value)
+        say(console, ("저장: " if lang == Lang.KO else "wrote ") + str(written))
 
 
 def sheets(
@@ -123,6 +128,7 @@ def sheets(
     on: OnOpt = None,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
+    lang: LangOpt = Lang.KO,
     force: ForceOpt = False,
 ) -> None:
     """Write one score sheet per evaluator (.xlsx) and a long CSV template for a stage."""
@@ -174,6 +180,13 @@ def sheets(
         spec, stage, rows, panel, out, recusals=recused, program=loaded.name, force=force
     )
     console = Console(highlight=False)
-    say(console, f"{len(rows)} applicants to score at {stage}; {len(written) - 1} sheets")
+    label = spec.stage(stage).label.get(lang.value)
+    sheets_made = len(written) - 1
+    say(
+        console,
+        f"{label}: 채점할 신청기관 {len(rows)}개, 평가표 {sheets_made}개"
+        if lang == Lang.KO
+        else f"{label}: {len(rows)} applicants to score, {sheets_made} sheets",
+    )
     for path in written:
-        say(console, f"wrote {path}")
+        say(console, ("저장: " if lang == Lang.KO else "wrote ") + str(path))

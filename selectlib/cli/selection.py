@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -20,6 +21,9 @@ from selectlib.cli.render import cell, say, show_assumptions
 from selectlib.errors import InputError
 from selectlib.io.tables import read_table
 from selectlib.profile.compiled import Profile
+from selectlib.scoring.display import ROUNDING, shown
+from selectlib.scoring.folder import ScoreFolder, read_folder
+from selectlib.scoring.report.labels import ELIGIBILITY_LABELS, Pair, pick
 from selectlib.scoring.result import RESULT_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -27,28 +31,74 @@ if TYPE_CHECKING:
     from selectlib.scoring.robust import RobustnessReport
 
 __all__ = [
+    "evaluation_files",
     "optional_context",
+    "run_files",
     "run_selection",
     "score_files",
+    "show_files",
     "show_result",
     "write_result",
 ]
 
 
+def evaluation_files(scores: Path, evaluators: Path | None, recusals: Path | None) -> ScoreFolder:
+    """The score files, evaluators and recusals of an evaluation: the tables named on the
+    command line, else those found in the scores folder by their columns (a single score
+    file looks for ``evaluators.csv`` beside it)."""
+    if scores.is_dir():
+        found = read_folder(scores, given=[evaluators, recusals])
+    else:
+        beside = scores.parent / "evaluators.csv"
+        found = ScoreFolder((scores,), beside if beside.is_file() else None)
+    files = ScoreFolder(found.scores, evaluators or found.evaluators, recusals or found.recusals)
+    if files.evaluators is None:
+        raise InputError(
+            f"no evaluators: pass --evaluators FILE (no evaluators table in {scores})",
+            file=str(scores),
+        )
+    return files
+
+
 def score_files(scores: Path, *others: Path | None) -> Path | list[Path]:
-    """The score files: ``scores`` itself, or a folder's sheets and CSVs without the
-    evaluators and recusals tables that may sit beside them."""
+    """The score files: ``scores`` itself, or a folder's score sheets and tables, told
+    apart from the evaluators and recusals tables beside them by their columns."""
     if not scores.is_dir():
         return scores
-    skip = {p.resolve() for p in others if p is not None}
-    files = [
-        p
-        for p in sorted(scores.iterdir())
-        if p.suffix.lower() in (".xlsx", ".csv")
-        and not p.name.startswith("~$")
-        and p.resolve() not in skip
-    ]
-    return files or scores
+    return list(read_folder(scores, given=others).scores)
+
+
+FILE_KINDS: Final[dict[str, Pair]] = {
+    "scores": ("점수", "scores"),
+    "evaluators": ("평가위원", "evaluators"),
+    "recusals": ("제척·기피·회피", "recusals"),
+}
+"""How the files read are named in the output."""
+COLUMNS: Final[tuple[Pair, ...]] = (
+    ("순위", "rank"),
+    ("ID", "ID"),
+    ("기관명", "name"),
+    ("최종 점수", "final"),
+    ("선정선 차이", "margin"),
+    ("결과", "result"),
+)
+"""The columns of the final ranking in the terminal (names are never wrapped)."""
+
+
+def show_files(console: Console, files: ScoreFolder, lang: str) -> None:
+    """Say which files were read, as what (many score files as a count and a range)."""
+    scores = files.scores
+    if len(scores) > 2:
+        count = pick((f"{len(scores)}개 파일", f"{len(scores)} files"), lang)
+        listed = [f"{count} {scores[0].parent} ({scores[0].name} … {scores[-1].name})"]
+    else:
+        listed = [str(p) for p in scores]
+    parts = [f"{pick(FILE_KINDS['scores'], lang)} {p}" for p in listed]
+    for kind, path in files.files()[len(scores) :]:
+        parts.append(f"{pick(FILE_KINDS[kind], lang)} {path}")
+    if files.recusals is None:
+        parts.append(pick(("제척·기피·회피 없음", "no recusals"), lang))
+    say(console, pick(("읽은 파일: ", "read: "), lang) + "; ".join(parts))
 
 
 def optional_context(firms: Path | None, areas: Path | None) -> Any:
@@ -74,29 +124,30 @@ def _stage_counts(result: EvaluationResult, lang: str) -> Table:
     return table
 
 
-def _final_table(result: EvaluationResult, lang: str) -> Table:
-    ko = lang == "ko"
+def _final_table(result: EvaluationResult, lang: str) -> tuple[Table, list[str]]:
+    """The final ranking, and each finalist's reason as a line (a reason column would
+    wrap every sentence into a narrow strip)."""
     frame = result.table()
-    table = Table(title="최종 순위" if ko else "Final ranking", title_justify="left")
-    for name in (
-        ("순위", "ID", "기관명", "최종 점수", "결과", "사유")
-        if ko
-        else ("rank", "id", "name", "final", "result", "why")
-    ):
-        table.add_column(name, overflow="fold")
+    table = Table(title=pick(("최종 순위", "Final ranking"), lang), title_justify="left")
+    for header in COLUMNS:
+        table.add_column(pick(header, lang), no_wrap=header == COLUMNS[2])
     finalists = frame[frame["rank"].notna()].sort_values(["rank", "applicant_id"])
+    reasons = []
     for _, row in finalists.iterrows():
-        result_text = RESULT_LABELS[str(row["result"])][0 if ko else 1]
         style = "bold green" if row["result"] == "selected" else ""
+        margin = row["margin"]
         table.add_row(
             str(row["rank"]),
             cell(row["applicant_id"], style),
             cell(row.get("applicant_name", ""), style),
-            f"{row['final_score']:.2f}",
-            cell(result_text, style),
-            cell(row["reason_ko" if ko else "reason_en"]),
+            shown(row["final_score"]),
+            "" if margin is None or pd.isna(margin) else shown(margin),
+            cell(pick(RESULT_LABELS[str(row["result"])], lang), style),
         )
-    return table
+        reasons.append(
+            f"  {row['applicant_id']}: {row['reason_ko' if lang == 'ko' else 'reason_en']}"
+        )
+    return table, reasons
 
 
 def show_result(
@@ -111,10 +162,15 @@ def show_result(
     say(
         console,
         ("지원 요건: " if ko else "eligibility: ")
-        + ", ".join(f"{k} {v}" for k, v in outcomes.items()),
+        + ", ".join(f"{pick(ELIGIBILITY_LABELS[str(k)], lang)} {v}" for k, v in outcomes.items()),
     )
     console.print(_stage_counts(result, lang))
-    console.print(_final_table(result, lang))
+    table, reasons = _final_table(result, lang)
+    console.print(table)
+    say(console, pick(("사유:", "Reasons:"), lang))
+    for line in reasons:
+        say(console, line)
+    say(console, pick(ROUNDING, lang))
     say(console, ("선정: " if ko else "selected: ") + ", ".join(result.selected_ids))
     say(console, ("예비: " if ko else "reserves: ") + (", ".join(result.reserve_ids) or "-"))
     quorum = [i for i, r in zip(result.ids, result.results, strict=True) if r == "no_quorum"]
@@ -153,27 +209,37 @@ def run_selection(
     profile: Profile,
     applicants: Path,
     scores: Path,
-    evaluators: Path,
+    evaluators: Path | None,
     recusals: Path | None,
     on: dt.date,
     context: Any = None,
 ) -> EvaluationResult:
     """Read the evaluation's files and run it."""
+    return run_files(
+        profile, applicants, evaluation_files(scores, evaluators, recusals), on, context
+    )
+
+
+def run_files(
+    profile: Profile, applicants: Path, files: ScoreFolder, on: dt.date, context: Any = None
+) -> EvaluationResult:
+    """Run the evaluation of ``files`` (:func:`evaluation_files`)."""
     from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
 
     frame = read_table(applicants)
     spec = profile.spec.evaluation
     if spec is None:
         raise InputError(f"{profile.id} has no evaluation section: add one to the profile")
-    panel = read_evaluators(evaluators)
-    files = score_files(scores, evaluators, recusals)
-    long = read_scores(files, spec, evaluators=[e.id for e in panel])
+    if files.evaluators is None:
+        raise InputError("no evaluators table: pass --evaluators FILE")
+    panel = read_evaluators(files.evaluators)
+    long = read_scores(list(files.scores), spec, evaluators=[e.id for e in panel])
     return evaluate_selection(
         profile,
         frame,
         long,
         panel,
-        read_recusals(recusals) if recusals is not None else (),
+        read_recusals(files.recusals) if files.recusals is not None else (),
         on=on,
         context=context,
     )

@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from selectlib.scoring.display import Number, percent, shown
 from selectlib.scoring.result import (
     RESULT_LABELS,
     STATUS_LABELS,
@@ -25,9 +26,9 @@ from selectlib.scoring.result import (
 __all__ = ["Explainer", "apart", "below", "points", "shown_key"]
 
 
-def points(value: float) -> str:
-    """Points as shown in a text: two decimals."""
-    return f"{value:.2f}"
+def points(value: Number) -> str:
+    """Points as shown in a text: two decimals, half up (:func:`.display.shown`)."""
+    return shown(value)
 
 
 def shown_key(key: object) -> str:
@@ -39,9 +40,9 @@ def below(value: float, limit: float) -> str:
     """``value``, which is below ``limit``, shown so that it reads below it: 2.699 against a
     floor of 2.7 is "2.699", not "2.70"."""
     for places in range(2, 7):
-        shown = f"{value:.{places}f}"
-        if float(shown) < limit:
-            return shown
+        text = shown(value, places)
+        if float(text) < limit:
+            return text
     return repr(value)
 
 
@@ -49,9 +50,9 @@ def apart(mine: float, theirs: float) -> tuple[str, str]:
     """Two different values shown with enough decimals to tell them apart (2 to 6):
     24.333 and 24.3334 are not both "24.33" in a text that says one is lower."""
     for places in range(2, 7):
-        shown = f"{mine:.{places}f}", f"{theirs:.{places}f}"
-        if shown[0] != shown[1] or mine == theirs:
-            return shown
+        pair = shown(mine, places), shown(theirs, places)
+        if pair[0] != pair[1] or mine == theirs:
+            return pair
     return f"{mine!r}", f"{theirs!r}"
 
 
@@ -167,15 +168,16 @@ class Explainer:
             panel = stage.panel
             size = int(outcome.panel_size[row])
             external = int(outcome.external_members[row])
+            share = percent(panel.min_external_share)
             if lang == "ko":
                 return (
                     f"{name} 평가위원 정족수 미달: 평가위원 {size}명(외부 {external}명), "
-                    f"최소 {panel.min_size}명·외부위원 {panel.min_external_share:.0%} 이상 필요. "
+                    f"최소 {panel.min_size}명·외부위원 {share} 이상 필요. "
                     "위원회를 다시 구성해 평가해야 합니다."
                 )
             return (
                 f"{name}: no quorum: {size} evaluators ({external} external); at least "
-                f"{panel.min_size} and {panel.min_external_share:.0%} external are needed. "
+                f"{panel.min_size} and {share} external are needed. "
                 "The stage must be held again with a full panel."
             )
         return ""

@@ -15,7 +15,7 @@ Recusals: ``evaluator_id``, ``applicant_id``, ``kind`` (``exclusion``/``challeng
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ __all__ = [
     "RECUSAL_KINDS",
     "Evaluator",
     "Recusal",
+    "column_names",
     "parse_evaluators",
     "parse_recusals",
     "read_evaluators",
@@ -126,16 +127,21 @@ def text_cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _column(column: object, aliases: Mapping[str, str]) -> str:
+    """A column's name as read: its alias (spaces and ``_`` ignored), else stripped, lower."""
+    key = str(column).strip().lower().replace(" ", "").replace("_", "")
+    return next(
+        (v for k, v in aliases.items() if k.replace("_", "") == key), str(column).strip().lower()
+    )
+
+
+def column_names(columns: Iterable[object], aliases: Mapping[str, str]) -> set[str]:
+    """The names ``columns`` are read as, given a table's Korean ``aliases``."""
+    return {_column(c, aliases) for c in columns}
+
+
 def _columns(frame: pd.DataFrame, aliases: Mapping[str, str]) -> pd.DataFrame:
-    renamed = {}
-    for column in frame.columns:
-        key = str(column).strip().lower().replace(" ", "").replace("_", "")
-        match = next(
-            (v for k, v in aliases.items() if k.replace("_", "") == key),
-            str(column).strip().lower(),
-        )
-        renamed[column] = match
-    return frame.rename(columns=renamed)
+    return frame.rename(columns={c: _column(c, aliases) for c in frame.columns})
 
 
 def _rows(

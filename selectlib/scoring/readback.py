@@ -171,6 +171,35 @@ def _unique(
     return sorted(kept.values())
 
 
+_CELL = re.compile(r"(.*), cell ([A-Z]+)([0-9]+)$")
+
+
+def _score_cells(entries: Sequence[Entry]) -> str:
+    """Where a file's scores go: ``C6:G16 on sheet 점수표`` or ``column score``."""
+    found = [m for e in entries if (m := _CELL.fullmatch(e.score.where))]
+    if len(found) < len(entries) or not found:
+        return "column score"
+    columns = sorted({m[2] for m in found}, key=lambda c: (len(c), c))
+    rows = sorted(int(m[3]) for m in found)
+    sheet = found[0][1].rpartition(", ")[2]
+    return f"{columns[0]}{rows[0]}:{columns[-1]}{rows[-1]} on {sheet}"
+
+
+def _all_empty(files: Sequence[Sequence[Entry]]) -> Problem | None:
+    """One problem when every score file read has no score at all (blank sheets sent back
+    as they were written), instead of a missing score for each of their cells later."""
+    if not files or any(text_cell(e.score.value) for f in files for e in f):
+        return None
+    places = sorted({_score_cells(f) for f in files})
+    names = sorted({f[0].where.split(",")[0] for f in files})
+    count = len(files)
+    return Problem(
+        ", ".join(names) if len(names) <= 3 else f"{names[0]} … {names[-1]}",
+        f"all {count} score sheets are empty" if count > 1 else "the score sheet is empty",
+        f"fill in the score cells ({'; '.join(places)}) and save",
+    )
+
+
 def read_scores(
     sources: str | Path | Sequence[str | Path],
     spec: EvaluationSpec,
@@ -191,11 +220,15 @@ def read_scores(
     """
     problems: list[Problem] = []
     entries: list[Entry] = []
+    files: list[list[Entry]] = []
     for path in score_files(sources, problems):
         if path.suffix.lower() == ".csv":
-            entries += csv_entries(path, problems)
+            files.append(csv_entries(path, problems))
         else:
-            entries += xlsx_entries(path, spec, problems)
+            files.append(xlsx_entries(path, spec, problems))
+        entries += files[-1]
+    if not problems and (empty := _all_empty([f for f in files if f])) is not None:
+        raise EvaluationInputError([empty])
     checked = [_check(e, spec, applicants, evaluators, problems) for e in entries]
     valid = [(e, s) for e, s in zip(entries, checked, strict=True) if s is not None]
     kept = [valid[i] for i in _unique([e for e, _ in valid], [s for _, s in valid], problems)]

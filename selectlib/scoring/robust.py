@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from selectlib.scoring.display import percent, shown, signed
 from selectlib.scoring.draws import leave_one_out_draws, panel_draws, real_quorum
 from selectlib.scoring.errors import ScoringError
 from selectlib.scoring.panels import LENIENCY_SHARE, agreement, leniency, normalised
@@ -158,7 +159,7 @@ class RobustnessReport:
         share = loss.min_external_share
         if ko:
             rule = f"위원 {loss.min_size}명 이상" + (
-                f", 외부위원 {share:.0%} 이상" if share else ""
+                f", 외부위원 {percent(share)} 이상" if share else ""
             )
             more = "" if count == 1 else f"(평가위원 {total}명 중 {count}명은 빼면 정족수 미달)"
             more = f"(평가위원 {total}명 중 누구를 빼도 정족수 미달)" if count == total else more
@@ -167,7 +168,7 @@ class RobustnessReport:
                 f"제척·기피·회피 후 {rule}이 필요합니다{more}."
             )
         rule = f"at least {loss.min_size} members after recusals" + (
-            f", at least {share:.0%} of them external" if share else ""
+            f", at least {percent(share)} of them external" if share else ""
         )
         more = "" if count == 1 else f" ({count} of {total} evaluators would each break one)"
         more = (
@@ -188,19 +189,19 @@ class RobustnessReport:
         who, chance = weakest["applicant_id"], float(weakest["selection_probability"])
         text = (
             f"평가위원을 {self.resamples}회 재표본하면 선정 기관 중 선정 확률이 가장 낮은 기관은 "
-            f"{who}({chance:.0%})"
+            f"{who}({percent(chance)})"
             if ko
             else f"Redrawing the panels {self.resamples} times, the least certain selected "
-            f"applicant is {who} (selected in {chance:.0%})"
+            f"applicant is {who} (selected in {percent(chance)})"
         )
         others = [r for r in rows if not r["selected"] and r["selection_probability"] > 0]
         if others:
             best = max(others, key=lambda r: float(r["selection_probability"]))
             who, chance = best["applicant_id"], float(best["selection_probability"])
             text += (
-                f"이고, 선정되지 않은 기관 중 가장 높은 기관은 {who}({chance:.0%})"
+                f"이고, 선정되지 않은 기관 중 가장 높은 기관은 {who}({percent(chance)})"
                 if ko
-                else f"; the likeliest applicant not selected is {who} ({chance:.0%})"
+                else f"; the likeliest applicant not selected is {who} ({percent(chance)})"
             )
         return text + ("입니다." if ko else ".")
 
@@ -210,8 +211,8 @@ class RobustnessReport:
             word = row["interpretation"]
             if not isinstance(word, str):  # None, or NaN once pandas has seen a float
                 continue
-            shown = f"({WORDS[word]})" if ko else f" ({word})"
-            parts.append(f"{self._stage(str(row['stage']), lang)} {row['kendall_w']:.2f}{shown}")
+            said = f"({WORDS[word]})" if ko else f" ({word})"
+            parts.append(f"{self._stage(str(row['stage']), lang)} {shown(row['kendall_w'])}{said}")
         if not parts:
             return ""
         head = "평가위원 간 일치도(Kendall's W): " if ko else "Agreement (Kendall's W): "
@@ -229,16 +230,16 @@ class RobustnessReport:
             stage = self._stage(str(row["stage"]), lang)
             parts.append(
                 f"가장 {'후한' if label == 'lenient' else '엄격한'} 평가위원은 "
-                f"{who}({stage}, 다른 위원 평균 대비 {gap:+.1f}점)"
+                f"{who}({stage}, 다른 위원 평균 대비 {signed(gap)}점)"
                 if ko
                 else f"the most {label} evaluator is {who} "
-                f"({gap:+.1f} points against the rest of the panel, {stage})"
+                f"({signed(gap)} points against the rest of the panel, {stage})"
             )
         if not parts:
             return (
-                f"패널 평균과 배점의 {LENIENCY_SHARE:.0%} 이상 차이 나는 평가위원은 없습니다."
+                f"패널 평균과 배점의 {percent(LENIENCY_SHARE)} 이상 차이 나는 평가위원은 없습니다."
                 if ko
-                else f"No evaluator deviates from the panel by {LENIENCY_SHARE:.0%} of a "
+                else f"No evaluator deviates from the panel by {percent(LENIENCY_SHARE)} of a "
                 "stage's points or more."
             )
         text = ", ".join(parts) + ("입니다." if ko else ".")

@@ -1,9 +1,10 @@
 """Score sheets: one Excel workbook per evaluator to fill in, and a long CSV template.
 
 Evaluators score in Excel. :func:`write_sheets` gives each one a workbook with Korean
-headers, the allowed range checked by Excel as they type and recused applicants greyed
-out, plus a long CSV template for whoever types scores into one table. Reading them
-back is :func:`selectlib.scoring.read_scores` (module :mod:`.readback`).
+headers, the allowed range checked by Excel as they type, recused applicants greyed
+out and every cell but the scores locked (sheet protection without a password), plus a
+long CSV template for whoever types scores into one table. Reading them back is
+:func:`selectlib.scoring.read_scores` (module :mod:`.readback`).
 
 Each workbook keeps its layout in a hidden sheet ``_selectlib`` (stage, evaluator,
 criterion columns), so reading never trusts text an evaluator can edit.
@@ -15,14 +16,16 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import openpyxl
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
 
 from selectlib.io.files import check_output, save_xlsx, write_file
 from selectlib.io.safe import put_cell, xlsx_text
@@ -51,6 +54,8 @@ TEMPLATE_COLUMNS = (
 SUFFIXES = (".csv", ".xlsx")
 MAX_MESSAGE = 255
 """Excel's limit on a validation prompt or error; longer ones make it 'repair' the file."""
+UNLOCKED: Final = Protection(locked=False)
+"""The protection of the score cells: the only cells of a score sheet an evaluator can edit."""
 GREY = PatternFill("solid", fgColor="D9D9D9")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WIDTHS = {ID_HEADER: 14, "신청기관명": 28, "합계": 10, "비고": 24}
@@ -239,6 +244,20 @@ def _fill_scores(
         sheet.add_data_validation(_validation(criterion, stage.step, cells))
     sheet.row_dimensions[HEADER_ROW].height = 45
     sheet.freeze_panes = f"C{FIRST_ROW}"
+    _protect(sheet, [r for r, (a, _) in enumerate(rows, FIRST_ROW) if a not in recused], last)
+
+
+def _protect(sheet: Any, rows: Sequence[int], last: str) -> None:
+    """Lock the sheet but the score cells of the rows to score (C to ``last``): ids, names,
+    headers, the total formula and the recused rows cannot be changed by mistake. There
+    is no password (Review → Unprotect Sheet lifts it): protection guards against slips,
+    and the reader checks every cell anyway."""
+    for row in rows:
+        for column in range(3, column_index_from_string(last) + 1):
+            sheet.cell(row, column).protection = UNLOCKED
+    sheet.protection = SheetProtection(
+        sheet=True, formatColumns=False, formatRows=False, selectLockedCells=False
+    )
 
 
 def _line(sheet: Any, *values: Any) -> None:
@@ -293,6 +312,8 @@ def _workbook(
     for row in layout.rows():
         meta.append(row)
     meta.sheet_state = "hidden"
+    book[GUIDE].protection = SheetProtection(sheet=True, formatColumns=False)
+    book.security = WorkbookProtection(lockStructure=True)  # sheets stay named and hidden
     return book
 
 

@@ -28,9 +28,9 @@ class Views(WhyNot):
         data["eligibility"] = prepared.eligibility["outcome"].astype(str).to_list()
         for outcome in result.stages:
             data[f"{outcome.stage.id}.status"] = outcome.status.tolist()
-            data[f"{outcome.stage.id}.total"] = outcome.totals.round(4)
+            data[f"{outcome.stage.id}.total"] = outcome.totals
         ranks = result.ranking.ranks
-        data["final_score"] = result.final_scores.round(4)
+        data["final_score"] = result.final_scores
         data["rank"] = pd.array(np.where(ranks > 0, ranks, 0), dtype="Int64")
         data["rank"][ranks == 0] = pd.NA
         names = result.ranking.rule_names()
@@ -39,9 +39,7 @@ class Views(WhyNot):
         reserve = result.selection.reserve_ranks
         data["reserve_rank"] = pd.array(np.where(reserve > 0, reserve, 0), dtype="Int64")
         data["reserve_rank"][reserve == 0] = pd.NA
-        data["margin"] = [
-            None if (m := self.margin(r)) is None else round(m, 4) for r in range(len(ranks))
-        ]
+        data["margin"] = [self.margin(r) for r in range(len(ranks))]
         data["reason_ko"] = [self.reason(r, "ko") for r in range(len(ranks))]
         data["reason_en"] = [self.reason(r, "en") for r in range(len(ranks))]
         return pd.DataFrame(data)
@@ -54,11 +52,11 @@ class Views(WhyNot):
         data["panel_size"] = outcome.panel_size
         data["external_members"] = outcome.external_members
         for column, criterion in enumerate(stage.criteria):
-            data[criterion.id] = outcome.values[:, column].round(4)
-        data["raw_total"] = outcome.raw_totals.round(4)
+            data[criterion.id] = outcome.values[:, column]
+        data["raw_total"] = outcome.raw_totals
         data["bonus"] = outcome.bonus
         data["penalty"] = outcome.penalty
-        data["total"] = outcome.totals.round(4)
+        data["total"] = outcome.totals
         ranks = outcome.ranking.ranks
         data["stage_rank"] = pd.array(np.where(ranks > 0, ranks, 0), dtype="Int64")
         data["stage_rank"][ranks == 0] = pd.NA
@@ -105,16 +103,14 @@ class Views(WhyNot):
                             "scores": shown,
                             "dropped_high": high,
                             "dropped_low": low,
-                            "aggregate": round(float(outcome.values[row, column]), 4),
-                            "stage_raw_total": round(float(outcome.raw_totals[row]), 4),
+                            "aggregate": float(outcome.values[row, column]),
+                            "stage_raw_total": float(outcome.raw_totals[row]),
                             "bonus": float(outcome.bonus[row]),
                             "penalty": float(outcome.penalty[row]),
-                            "stage_total": round(float(outcome.totals[row]), 4),
+                            "stage_total": float(outcome.totals[row]),
                             "weight": weights.get(stage.id, 0.0) / total_weight,
                             "final_score": (
-                                round(float(result.final_scores[row]), 4)
-                                if result.finalists[row]
-                                else None
+                                float(result.final_scores[row]) if result.finalists[row] else None
                             ),
                         }
                     )

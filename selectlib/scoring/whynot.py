@@ -3,12 +3,23 @@ tie-break rule that decided, compared on the exact keys."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
+from selectlib.decimals import fraction
 from selectlib.profile.evaluation import Stage
+from selectlib.scoring.display import signed
+from selectlib.scoring.exact import Exact
 from selectlib.scoring.explain import Explainer, apart, points, shown_key
 
 __all__ = ["WhyNot"]
+
+
+def _gap(values: Exact, mine: tuple[int, ...], theirs: tuple[int, ...]) -> Fraction:
+    """``values[mine] - values[theirs]``, exactly."""
+    top = values.numerators[mine] - values.numerators[theirs]
+    return Fraction(int(top), values.denominator)
 
 
 class WhyNot(Explainer):
@@ -22,21 +33,25 @@ class WhyNot(Explainer):
         return int(above[np.argmax(ranks[above])])
 
     def _score_gap(self, row: int, other: int, lang: str) -> list[str]:
+        """The gap by stage and the largest by criterion, all from the exact values (a
+        float difference can land on the other side of a half and round otherwise than
+        the margin it explains)."""
         result = self.result
-        weights = result.spec.final_weights()
+        weights = [(stage_id, fraction(w)) for stage_id, w in result.spec.final_weights()]
         total = sum(w for _, w in weights)
         parts = []
-        worst: tuple[float, Stage, int] | None = None
+        worst: tuple[Fraction, Stage, int] | None = None
         for stage_id, weight in weights:
             outcome = result.stage_outcome(stage_id)
             share = weight / total
-            diff = share * (outcome.totals[row] - outcome.totals[other])
-            parts.append(f"{outcome.stage.label.get(lang)} {diff:+.2f}")
+            diff = share * _gap(outcome.exact_totals, (row,), (other,))
+            parts.append(f"{outcome.stage.label.get(lang)} {signed(diff)}")
             for column in range(len(outcome.stage.criteria)):
-                gap = share * (outcome.values[row, column] - outcome.values[other, column])
+                values = outcome.exact_values
+                gap = share * _gap(values, (row, column), (other, column))
                 if worst is None or gap < worst[0]:
                     worst = (gap, outcome.stage, column)
-        difference = result.final_scores[row] - result.final_scores[other]
+        difference = _gap(result.exact_final, (row,), (other,))
         ko = lang == "ko"
         lines = [
             (
@@ -53,9 +68,9 @@ class WhyNot(Explainer):
             criterion = stage.criteria[column]
             lines.append(
                 f"가장 크게 뒤진 항목: {stage.label.ko} '{criterion.ko}' "
-                f"({gap:+.2f}점, 가중치 반영)."
+                f"({signed(gap)}점, 가중치 반영)."
                 if ko
-                else f"Largest gap: {stage.label.en} '{criterion.en}' ({gap:+.2f}, weighted)."
+                else f"Largest gap: {stage.label.en} '{criterion.en}' ({signed(gap)}, weighted)."
             )
         return lines
 

@@ -105,7 +105,7 @@ def test_sheets_for_a_later_stage_need_and_use_the_earlier_scores(tmp_path: Path
     scores[scores["stage"] != "presentation"].to_csv(earlier, index=False)
     result = run(*common, "--scores", earlier)
     assert result.exit_code == 0, result.output
-    assert "8 applicants to score at presentation" in result.stdout
+    assert "발표평가: 채점할 신청기관 8개, 평가표" in result.stdout  # Korean by default
     template = pd.read_csv(tmp_path / "presentation_scores_template.csv", dtype=str)
     assert sorted(set(template["applicant_id"])) == sorted(
         ["A01", "A04", "A06", "A07", "A10", "A11", "A21", "A35"]

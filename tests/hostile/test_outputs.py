@@ -273,7 +273,7 @@ def test_raw_csv_writes_cells_as_they_are(tmp_path: Path) -> None:
 
 
 def test_a_hostile_assumption_stays_text_in_the_report_and_the_terminal(tmp_path: Path) -> None:
-    from selectlib.scoring.report.html import _html_header
+    from selectlib.scoring.report.html import _html_assumptions, _html_header
 
     hostile = '<img src=x onerror=alert(1)>\x1b]8;;http://evil.invalid\x1b\\=HYPERLINK("x")'
     data = {
@@ -284,7 +284,7 @@ def test_a_hostile_assumption_stays_text_in_the_report_and_the_terminal(tmp_path
         "assumptions": [{"where": "parameters.x", "ko": hostile, "en": hostile}],
     }
     page = _Page()
-    page.feed("".join(_html_header(data, "en")))
+    page.feed("".join([*_html_header(data, "en"), *_html_assumptions(data, "en")]))
     assert "img" not in page.tags
     assert not any("onerror" in attribute for attribute in page.attributes)
     assert any("<img src=x onerror=alert(1)>" in text for text in page.texts)

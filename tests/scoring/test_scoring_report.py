@@ -388,14 +388,15 @@ def test_html_report_is_self_contained_escaped_and_printable(
     assert "break-inside: avoid" in text
     assert "size: A4" in text
     # the final ranking highlights the five selected; the reserve and the displaced have rows
-    head = '<h2>최종 순위<span class="sub">Final ranking</span></h2>'
-    ranking = text.split(head)[1].split("</section>")[0]
+    head = '<h3>최종 순위<span class="sub">Final ranking</span></h3>'
+    summary = text.split('<section class="summary">')[1].split("</section>")[0]
+    ranking = summary.split(head)[1]
     assert ranking.count('<tr class="selected">') == 5
     assert ranking.count('<tr class="reserve">') == 1
     assert ranking.count('<tr class="displaced">') == 1
     assert "경기도에서 이미 A04" in ranking  # the displaced applicant's reason
     for stage in ("서류검토", "현장실사", "발표평가"):
-        assert f"<h2>{stage}<span" in text
+        assert f"<h3>{stage}<span" in text
     # each applicant who reached the document stage is explained
     assert text.count('<div class="explain') == 11
     assert "바로 위 기관과 최종 점수가 같아 &#x27;먼저 접수한 기관&#x27; 규칙" in text
@@ -406,8 +407,8 @@ def test_html_report_in_english_leads_with_english(
 ) -> None:
     text = write_report(result, tmp_path / "report.html", lang="en").read_text(encoding="utf-8")
     assert '<html lang="en">' in text
-    assert '<h2>Final ranking<span class="sub">최종 순위</span></h2>' in text
-    assert "Caution: an example evaluation" in text
+    assert '<h3>Final ranking<span class="sub">최종 순위</span></h3>' in text
+    assert "Caution: An example evaluation" in text
     assert "Selected at rank 1" in text
 
 
@@ -434,7 +435,7 @@ def test_reports_include_the_robustness_tables_and_summary(
     ]
     book = openpyxl.load_workbook(write_report(result, tmp_path / "r.xlsx", robustness=robustness))
     assert book.sheetnames == [*SHEETS, "평가위원 제외 분석", "재표본 선정확률"]
-    assert _sheet_rows(book["재표본 선정확률"])[0] == {"신청기관 ID": "A04", "probability": 0.985}
+    assert _sheet_rows(book["재표본 선정확률"])[0] == {"신청기관 ID": "A04", "probability": "99 %"}
     leave = _sheet_rows(book["평가위원 제외 분석"])
     assert [r["selected_changed"] for r in leave] == ["아니오", "예"]
     summary = [c.value for row in book["요약"].iter_rows() for c in row]
@@ -442,7 +443,7 @@ def test_reports_include_the_robustness_tables_and_summary(
     text = write_report(result, tmp_path / "r.html", robustness=robustness).read_text("utf-8")
     assert "E05를 빼면 선정 기관이 바뀝니다." in text
     assert "재표본 선정확률" in text
-    assert '<td class="num">0.98</td>' in text  # two decimals (0.985 rounds to even)
+    assert "<td>99 %</td>" in text  # a probability as a percentage, half up
     saved = json.loads(write_report(result, tmp_path / "r.json", robustness=robustness).read_text())
     assert saved["robustness"] == data["robustness"]
 

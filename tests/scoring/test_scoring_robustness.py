@@ -319,7 +319,7 @@ def test_the_sample_report_measures_the_scores_not_the_quorum(sample: Evaluation
     en = report.summary("en")
     assert (
         "Without E01 the document review would lack a quorum for A01, A11: the panel rule "
-        "needs at least 5 members after recusals, at least 50% of them external (leaving "
+        "needs at least 5 members after recusals, at least 50 % of them external (leaving "
         "out any of the 7 evaluators breaks one)."
     ) in en
     assert "누구를 빼도 정족수 미달" in report.summary("ko")
@@ -576,11 +576,11 @@ def test_leave_one_out_reports_a_lost_quorum_without_applying_it() -> None:
     assert (
         "Leaving out any one evaluator keeps the same selection. Without E1 the stage would "
         "lack a quorum for A3, A4: the panel rule needs at least 3 members after recusals, "
-        "at least 50% of them external (3 of 5 evaluators would each break one)."
+        "at least 50 % of them external (3 of 5 evaluators would each break one)."
     ) in en
     assert (
         "E1을(를) 빼면 단계에서 A3, A4의 정족수가 모자랍니다: 패널 규칙상 제척·기피·회피 후 "
-        "위원 3명 이상, 외부위원 50% 이상이 필요합니다(평가위원 5명 중 3명은 빼면 정족수 미달)."
+        "위원 3명 이상, 외부위원 50 % 이상이 필요합니다(평가위원 5명 중 3명은 빼면 정족수 미달)."
     ) in ko
     assert 3 <= sentences(en) <= 6
     assert 3 <= sentences(ko) <= 6
@@ -804,8 +804,8 @@ def test_a_lenient_and_a_severe_evaluator_are_labelled() -> None:
     assert table.loc["E1", "sd_total"] == pytest.approx(np.std(base, ddof=1))
     assert (table["n_scored"] == 4).all()
     en = report.summary("en")
-    assert "most lenient evaluator is E1 (+12.5 points" in en
-    assert "most severe evaluator is E5 (-12.5 points" in en
+    assert "most lenient evaluator is E1 (+12.50 points" in en
+    assert "most severe evaluator is E5 (-12.50 points" in en
     # every evaluator orders the applicants the same way: W = 1
     agreement = report.agreement.iloc[0]
     assert agreement["kendall_w"] == pytest.approx(1.0)

@@ -157,8 +157,9 @@ def test_score_sheet_layout(tmp_path: Path) -> None:
     assert sheet["B8"].value == "마바협회"
     assert sheet["H7"].value == "=SUM(C7:G7)"
     assert sheet.freeze_panes == "C6"
-    assert not sheet.protection.sheet
-    assert book.security is None or not book.security.lockStructure
+    assert sheet.protection.sheet  # only the score cells are unlocked (test_sheets_protection)
+    assert book.security is not None
+    assert book.security.lockStructure  # the hidden sheet cannot be unhidden or deleted
     meta = book["_selectlib"]
     assert meta.sheet_state == "hidden"
     rows = {

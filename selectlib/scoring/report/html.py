@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
-from typing import Any
 
-import attrs
-
+from selectlib.scoring.display import percent
 from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
+    field_label,
     layout,
     robustness_title,
     stage_labels,
@@ -21,14 +19,16 @@ from selectlib.scoring.report.labels import (
     ASSUMPTIONS_TITLE,
     HEADERS,
     SHEETS,
-    Pair,
     Record,
     pick,
 )
+from selectlib.scoring.report.markup import esc, heading, html_table, items
+from selectlib.scoring.report.summary import APPENDIX, summary_section
 
 CSS = """
 @page { size: A4 landscape; margin: 12mm; }
-body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", sans-serif;
+body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", "NanumGothic",
+  sans-serif;
   font-size: 10pt; color: #111; max-width: 1100px; margin: 0 auto; padding: 16px; }
 h1 { font-size: 18pt; margin: 0 0 4px; }
 h2 { font-size: 14pt; border-bottom: 2px solid #333; padding-bottom: 2px; margin-top: 24px; }
@@ -41,7 +41,13 @@ th .sub { display: block; margin: 0; }
 .warning { border: 2px solid #c00000; color: #c00000; font-weight: bold; padding: 8px;
   margin: 10px 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 8.5pt; }
-th, td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; text-align: left;
+  word-break: keep-all; overflow-wrap: break-word; }
+td.name { min-width: 8em; }
+td.reason { min-width: 22em; }
+p, li, .warning { word-break: keep-all; }
+.lead { font-size: 11pt; margin: 4px 0; }
+.detail { color: #333; font-size: 9pt; }
 th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; }
 tr.selected td { background: #e2f3df; font-weight: bold; }
@@ -62,48 +68,12 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 __all__ = ["html_report"]
 
 
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _heading(tag: str, pair: Pair, lang: str) -> str:
-    main, sub = (pair[0], pair[1]) if lang == "ko" else (pair[1], pair[0])
-    return f'<{tag}>{_esc(main)}<span class="sub">{_esc(sub)}</span></{tag}>'
-
-
-def _html_cell(value: Any) -> str:
-    """A table cell; numbers right-aligned with two decimals, text escaped."""
-    if isinstance(value, float):
-        return f'<td class="num">{value:.2f}</td>'
-    if isinstance(value, int):
-        return f'<td class="num">{value}</td>'
-    return f"<td>{_esc(value)}</td>"
-
-
-def _html_table(grid: Grid, lang: str) -> str:
-    """A grid as an HTML table; empty grids say so."""
-    if not grid.rows:
-        return f"<p>{_esc(pick(('없음', 'none'), lang))}</p>"
-    head = "".join(
-        f'<th>{_esc(main)}<span class="sub">{_esc(sub)}</span></th>' for main, sub in grid.headers
-    )
-    body = "\n".join(
-        f'<tr class="{_esc(css)}">' + "".join(_html_cell(v) for v in values) + "</tr>"
-        for values, css in zip(grid.rows, grid.classes, strict=True)
-    )
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def _items(lines: Sequence[str]) -> str:
-    return '<ul class="rules">' + "".join(f"<li>{_esc(x)}</li>" for x in lines) + "</ul>"
-
-
 def _stage_rules(stage: Record, lang: str) -> list[str]:
     """The stage's rules in plain words, one line each."""
     ko = lang == "ko"
     panel = stage["panel"]
     how = pick(AGGREGATE_LABELS.get(panel["aggregate"], (panel["aggregate"],) * 2), lang)
-    share = f"{panel['min_external_share']:.0%}"
+    share = percent(panel["min_external_share"])
     lines = [
         f"집계: {how}; 정족수: 평가위원 {panel['min_size']}명 이상, 외부위원 {share} 이상"
         if ko
@@ -116,7 +86,9 @@ def _stage_rules(stage: Record, lang: str) -> list[str]:
         if stage[key] is not None:
             cap = stage[key]["cap"]
             limit = "" if cap is None else pick((f", 최대 {cap:g}점", f", at most {cap:g}"), lang)
-            lines.append(f"{pick(pair, lang)}: {stage[key]['field']}{limit}")
+            field = pick(field_label(stage[key]["field"]), lang)
+            source = pick((f"신청 자료의 '{field}'", f"the applicants' '{field}'"), lang)
+            lines.append(f"{pick(pair, lang)}: {source}{limit}")
     advance = stage["advance"]
     if advance is not None:
         at_line = advance["at_line"] == "include"
@@ -136,7 +108,7 @@ def _final_rules(data: Record, lang: str) -> list[str]:
     final = data["spec"]["final"]
     labels = stage_labels(data)
     weights = " + ".join(
-        f"{pick(labels[w['stage']], lang)} {w['share']:.0%}" for w in final["weights"]
+        f"{pick(labels[w['stage']], lang)} {percent(w['share'])}" for w in final["weights"]
     )
     lines = [
         f"선정 {final['slots']}개, 예비 {final['reserves']}개; 최종 점수 = {weights}"
@@ -147,7 +119,7 @@ def _final_rules(data: Record, lang: str) -> list[str]:
         label = rule["label"][lang] if rule["label"] else rule["name"]
         lines.append(f"동점 처리 {number}: {label}" if ko else f"Tie-break {number}: {label}")
     for constraint in final["constraints"]:
-        field, most = constraint["field"], constraint["at_most"]
+        field, most = pick(field_label(constraint["field"]), lang), constraint["at_most"]
         label = (
             constraint["label"][lang]
             if constraint["label"]
@@ -176,42 +148,29 @@ def _panel_line(members: Sequence[Record], lang: str) -> str:
 def _html_header(data: Record, lang: str) -> list[str]:
     name = data["profile"]["name"]
     parts = [
-        _heading("h1", (name["ko"] + " 평가 결과", name["en"] + " — evaluation report"), lang),
-        f'<p class="meta">{_esc(pick(("기준일", "Date"), lang))}: {_esc(data["date"])} · '
-        f"{_esc(pick(('프로필', 'Profile'), lang))}: {_esc(data['profile']['id'])}</p>",
+        heading("h1", (name["ko"] + " 평가 결과", name["en"] + " — evaluation report"), lang),
+        f'<p class="meta">{esc(pick(("기준일", "Date"), lang))}: {esc(data["date"])} · '
+        f"{esc(pick(('프로필', 'Profile'), lang))}: {esc(data['profile']['id'])}</p>",
     ]
     if data["example"]:
-        parts.append(f'<div class="warning">{_esc(example_warning(data, lang))}</div>')
+        parts.append(f'<div class="warning">{esc(example_warning(data, lang))}</div>')
     if data["left_out"]:
         left = pick(("제외된 평가위원", "Evaluators left out"), lang)
-        parts.append(f'<p class="warning">{_esc(left)}: {_esc(", ".join(data["left_out"]))}</p>')
-    if data["assumptions"]:
-        title = pick(ASSUMPTIONS_TITLE, lang)
-        items = "".join(
-            f"<li><code>{_esc(a['where'])}</code>: {_esc(a[lang])}</li>"
-            for a in data["assumptions"]
-        )
-        parts.append(f'<div class="assumptions"><b>{_esc(title)}</b><ul>{items}</ul></div>')
+        parts.append(f'<p class="warning">{esc(left)}: {esc(", ".join(data["left_out"]))}</p>')
     return parts
 
 
-def _html_summary(data: Record, lang: str) -> list[str]:
-    counts = Grid(
-        [HEADERS["result"], HEADERS["count"]],
-        [[c[lang], c["count"]] for c in data["counts"]],
-        [c["result"] for c in data["counts"]],
+def _html_assumptions(data: Record, lang: str) -> list[str]:
+    if not data["assumptions"]:
+        return []
+    listed = "".join(
+        f"<li><code>{esc(a['where'])}</code>: {esc(a[lang])}</li>" for a in data["assumptions"]
     )
-    if lang != "ko":
-        counts = attrs.evolve(counts, headers=[(en, ko) for ko, en in counts.headers])
-    none = pick(("없음", "none"), lang)
     return [
-        "<section>",
-        _heading("h2", ("요약", "Summary"), lang),
-        _html_table(counts, lang),
-        f"<p><b>{_esc(pick(('선정', 'Selected'), lang))}</b>: "
-        f"{_esc(', '.join(data['selected']) or none)}</p>",
-        f"<p><b>{_esc(pick(('예비', 'Reserves'), lang))}</b>: "
-        f"{_esc(', '.join(data['reserves']) or none)}</p>",
+        '<section class="page">',
+        heading("h2", APPENDIX["assumptions"], lang),
+        f'<div class="assumptions"><b>{esc(pick(ASSUMPTIONS_TITLE, lang))}</b>'
+        f"<ul>{listed}</ul></div>",
         "</section>",
     ]
 
@@ -220,24 +179,21 @@ def _html_stage(data: Record, stage: Record, lang: str) -> list[str]:
     label = (stage["label"]["ko"], stage["label"]["en"])
     records = stage_rows(data["stages"][stage["id"]])
     return [
-        '<section class="page">',
-        _heading("h2", label, lang),
-        _items(_stage_rules(stage, lang)),
-        f"<p>{_esc(_panel_line(data['panels'][stage['id']], lang))}</p>",
-        _html_table(_criteria_grid(stage, lang), lang),
-        _heading("h3", ("단계 결과", "Stage results"), lang),
-        _html_table(layout(records, data, lang, stage["id"]), lang),
-        "</section>",
+        heading("h3", label, lang),
+        items(_stage_rules(stage, lang)),
+        f"<p>{esc(_panel_line(data['panels'][stage['id']], lang))}</p>",
+        html_table(_criteria_grid(stage, lang), lang),
+        html_table(layout(records, data, lang, stage["id"]), lang),
     ]
 
 
 def _html_explanations(data: Record, lang: str) -> list[str]:
-    parts = ['<section class="page">', _heading("h2", ("기관별 설명", "Explanations"), lang)]
+    parts = ['<section class="page">', heading("h2", APPENDIX["explanations"], lang)]
     for explanation in data["explanations"]:
         lines = explanation[lang].splitlines()
-        body = "".join(f"<p>{_esc(line)}</p>" for line in lines[1:])
-        css = _esc(explanation["result"])
-        parts.append(f'<div class="explain {css}"><h3>{_esc(lines[0])}</h3>{body}</div>')
+        body = "".join(f"<p>{esc(line)}</p>" for line in lines[1:])
+        css = esc(explanation["result"])
+        parts.append(f'<div class="explain {css}"><h3>{esc(lines[0])}</h3>{body}</div>')
     parts.append("</section>")
     return parts
 
@@ -249,43 +205,50 @@ def _html_robustness(data: Record, lang: str) -> list[str]:
         if lang == "ko"
         else f"{robustness['resamples']} resamples, seed {robustness['seed']}"
     )
-    parts = ['<section class="page">', _heading("h2", ("견고성 분석", "Robustness"), lang)]
-    parts += [f"<p>{_esc(line)}</p>" for line in robustness["summary"][lang].splitlines()]
-    parts.append(f'<p class="meta">{_esc(settings)}</p>')
+    parts = ['<section class="page">', heading("h2", APPENDIX["robustness"], lang)]
+    parts.append(f'<p class="meta">{esc(settings)}</p>')
     for key, records in robustness["tables"].items():
-        parts.append(_heading("h3", robustness_title(key), lang))
-        parts.append(_html_table(layout(records, data, lang), lang))
+        parts.append(heading("h3", robustness_title(key), lang))
+        parts.append(html_table(layout(records, data, lang, table=key), lang))
     parts.append("</section>")
     return parts
 
 
-def html_report(data: Record, lang: str = "ko") -> str:
-    """The report as one self-contained, printable HTML page (inline CSS, no scripts)."""
-    name = data["profile"]["name"][lang]
+def _html_rules(data: Record, lang: str) -> list[str]:
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_esc(lang)}"><head><meta charset="utf-8">',
-        f"<title>{_esc(name)}</title><style>{CSS}</style></head><body>",
-        *_html_header(data, lang),
-        *_html_summary(data, lang),
         '<section class="page">',
-        _heading("h2", ("최종 순위", "Final ranking"), lang),
-        _items(_final_rules(data, lang)),
-        _html_table(layout(data["ranking"], data, lang), lang),
-        "</section>",
+        heading("h2", APPENDIX["rules"], lang),
+        heading("h3", ("최종 선정 규칙", "Final selection rules"), lang),
+        items(_final_rules(data, lang)),
     ]
     for stage in data["spec"]["stages"]:
         parts += _html_stage(data, stage, lang)
-    parts += _html_explanations(data, lang)
+    return [*parts, "</section>"]
+
+
+def html_report(data: Record, lang: str = "ko") -> str:
+    """The report as one self-contained, printable HTML page (inline CSS, no scripts): a
+    summary of a page or two, then the appendix."""
+    name = data["profile"]["name"][lang]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(lang)}"><head><meta charset="utf-8">',
+        f"<title>{esc(name)}</title><style>{CSS}</style></head><body>",
+        *_html_header(data, lang),
+        *summary_section(data, lang),
+        *_html_rules(data, lang),
+        *_html_explanations(data, lang),
+    ]
     if data["robustness"] is not None:
         parts += _html_robustness(data, lang)
     parts += [
+        *_html_assumptions(data, lang),
         '<section class="page">',
-        _heading("h2", ("부록", "Appendix"), lang),
-        _heading("h3", SHEETS["recusals"], lang),
-        _html_table(layout(data["recusals"], data, lang), lang),
-        _heading("h3", SHEETS["breakdown"], lang),
-        _html_table(layout(data["breakdown"], data, lang), lang),
+        heading("h2", APPENDIX["details"], lang),
+        heading("h3", SHEETS["recusals"], lang),
+        html_table(layout(data["recusals"], data, lang), lang),
+        heading("h3", SHEETS["breakdown"], lang),
+        html_table(layout(data["breakdown"], data, lang), lang),
         "</section>",
         "</body></html>",
     ]

@@ -13,6 +13,8 @@ __all__ = [
     "ROBUSTNESS_LABELS",
     "SHEETS",
     "STAGE_STATUSES",
+    "TABLE_HEADERS",
+    "VALUE_LABELS",
     "Pair",
     "Record",
     "pick",
@@ -93,7 +95,65 @@ HEADERS: dict[str, Pair] = {
     "industry": ("업종", "Industry"),
     "received_no": ("접수 번호", "Receipt no."),
     "count": ("기관 수", "Applicants"),
+    "bonus_points": ("가점 점수", "Bonus points"),
+    "penalty_points": ("감점 점수", "Penalty points"),
+    # robustness tables
+    "name": ("성명", "Name"),
+    "stages": ("참여 단계", "Stages"),
+    "selected": ("선정 여부", "Selected"),
+    "changed": ("선정 변동", "Selection changes"),
+    "entered": ("새로 선정", "Newly selected"),
+    "left": ("선정에서 빠짐", "No longer selected"),
+    "unscorable": ("채점 불가", "Left unscored"),
+    "quorum_lost": ("정족수 미달", "Quorum lost"),
+    "selection_probability": ("선정 확률", "Selection probability"),
+    "finalist_probability": ("최종 후보 확률", "Finalist probability"),
+    "mean_final_rank": ("평균 최종 순위", "Mean final rank"),
+    "n_scored": ("채점 기관 수", "Applicants scored"),
+    "mean_total": ("평균 점수", "Mean total"),
+    "sd_total": ("점수 표준편차", "SD of totals"),
+    "panel_mean": ("다른 위원 평균", "Rest of the panel's mean"),
+    "deviation": ("평균과의 차이", "Deviation"),
+    "label": ("판정", "Verdict"),
+    "n_applicants": ("기관 수", "Applicants"),
+    "n_evaluators": ("평가위원 수", "Evaluators"),
+    "kendall_w": ("일치도(켄달의 W)", "Kendall's W"),
+    "chi2": ("카이제곱 통계량", "Chi-square"),
+    "dof": ("자유도", "Degrees of freedom"),
+    "p_value": ("유의확률", "p-value"),
+    "interpretation": ("해석", "Interpretation"),
+    "z_score": ("표준점수(z)", "z-score"),
+    "z_rank": ("표준점수 순위", "Rank by z-score"),
+    "rank_change": ("순위 변동", "Rank change"),
+    "top": ("선정 범위 안", "In the top"),
+    "z_top": ("표준점수로 선정 범위 안", "In the top by z-score"),
 }
+TABLE_HEADERS: dict[str, dict[str, Pair]] = {
+    "leave_one_out": {
+        "name": ("평가위원", "Evaluator"),
+        "selected": ("그 위원을 뺀 선정 기관", "Selected without them"),
+        "unscorable": ("채점 불가 기관", "Applicants left unscored"),
+        "quorum_lost": ("정족수 미달 기관", "Applicants losing the quorum"),
+    },
+    "bootstrap": {
+        "selected": ("실제 선정", "Selected"),
+        "unscorable": ("채점 불가 횟수", "Draws left unscored"),
+    },
+}
+"""Headers of a column whose meaning depends on the table (robustness tables by key)."""
+VALUE_LABELS: dict[str, dict[str, Pair]] = {
+    "label": {
+        "lenient": ("후함", "lenient"),
+        "severe": ("엄격함", "severe"),
+        "typical": ("보통", "typical"),
+    },
+    "interpretation": {
+        "strong": ("강함", "strong"),
+        "moderate": ("보통", "moderate"),
+        "weak": ("약함", "weak"),
+    },
+}
+"""Labels of coded cells of the robustness tables, by column."""
 STAGE_STATUSES = frozenset(
     ("advanced", "passed", "failed_floor", "failed_pass_mark", "not_in_top", "no_quorum")
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from selectlib.io.files import save_xlsx
 from selectlib.io.safe import put_cell
+from selectlib.scoring.display import ROUNDING, half_up, shown
 from selectlib.scoring.report.grid import (
     Grid,
     example_warning,
@@ -41,17 +43,21 @@ def sheet_name(name: str, used: set[str]) -> str:
 
 def _width(value: Any) -> int:
     """Display width of a cell: wide (Korean) characters count twice."""
-    text = f"{value:.2f}" if isinstance(value, float) else str(value)
+    text = shown(value) if isinstance(value, float) else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _put_row(sheet: Any, row: int, values: Sequence[Any], bold: bool = False) -> None:
-    """Write one row of cells; floats get two decimals, empty cells stay empty."""
+    """Write one row of cells; empty cells stay empty. A float is written as it is shown
+    (two decimals, half up: :func:`.display.shown`), so a cell and a sentence agree; the
+    JSON report keeps the exact values."""
     from openpyxl.styles import Font
 
     for column, value in enumerate(values, start=1):
-        if value is None:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
             continue
+        if isinstance(value, float):
+            value = float(half_up(value))
         cell = put_cell(sheet, row, column, value)
         if isinstance(value, float):
             cell.number_format = "0.00"
@@ -112,6 +118,7 @@ def _summary_sheet(sheet: Any, data: Record, lang: str) -> None:
 
     put([pick(("프로필", "Profile"), lang), data["profile"]["id"]])
     put([pick(("기준일", "Date"), lang), data["date"]])
+    put([pick(ROUNDING, lang)])
     if data["example"]:
         warning = example_warning(data, lang)
         cell = put_cell(sheet, row, 1, warning)
@@ -171,7 +178,9 @@ def _workbook_grids(data: Record, lang: str) -> list[tuple[str, Grid]]:
     ]
     if data["robustness"] is not None:
         for key, records in data["robustness"]["tables"].items():
-            grids.append((pick(robustness_title(key), lang), layout(records, data, lang)))
+            grids.append(
+                (pick(robustness_title(key), lang), layout(records, data, lang, table=key))
+            )
     return grids
 
 
