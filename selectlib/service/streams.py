@@ -87,7 +87,9 @@ def _parquet(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
     for results in chunks:
         if writer is None:
             schema = _arrow_schema(results)
-            writer = pq.ParquetWriter(sink, schema)
+            # no column statistics: computing them on long texts doubles the writing time,
+            # and an answer is read whole, never filtered by row group
+            writer = pq.ParquetWriter(sink, schema, write_statistics=False)
         writer.write_table(pa.Table.from_pandas(results, schema=schema, preserve_index=False))
         yield sink.drain()
     if writer is not None:
