@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -74,4 +76,6 @@ async def evaluate_batch(request: Request, name: str, on: str | None = None) -> 
     kind = request.headers.get("content-type", "")
     frame = await run_in_threadpool(read_batch, body, kind, limits.max_batch_rows)
     stream = batch_stream(profile, frame, when, media, limits.batch_chunk_rows)
-    return StreamingResponse(stream, media_type=media)
+    # the first chunk is made before the answer starts, so what fails on it is a problem
+    first = await run_in_threadpool(next, stream, b"")
+    return StreamingResponse(itertools.chain([first], stream), media_type=media)

@@ -78,13 +78,23 @@ def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its object columns (an identifier passed through as given: text,
+    numbers, anything JSON has) as text, so every chunk fits one Parquet schema."""
+    from pandas.api.types import is_object_dtype
+
+    loose = [name for name, kind in frame.dtypes.items() if is_object_dtype(kind)]
+    return frame.astype(dict.fromkeys(loose, "string")) if loose else frame
+
+
 def _parquet(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sink = _Sink()
     writer: Any = None
-    for results in chunks:
+    for found in chunks:
+        results = _as_text(found)
         if writer is None:
             schema = _arrow_schema(results)
             # no column statistics: computing them on long texts doubles the writing time,

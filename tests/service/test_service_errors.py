@@ -203,3 +203,25 @@ def test_a_bad_profile_in_the_folder_stops_the_start(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("id: bad\n", encoding="utf-8")
     with pytest.raises(selectlib.ProfileError):
         create_app(Settings(profiles=tmp_path))
+
+
+@pytest.mark.parametrize("accept", ["application/jsonl", "application/vnd.apache.parquet"])
+def test_a_batch_of_values_of_every_json_type_comes_back_row_for_row(
+    client: TestClient, accept: str
+) -> None:
+    # the identifier is passed through as given: numbers, lists, objects next to text
+    odd: list[Any] = [None, True, 0, 2**80, 1.5, "", "예", [], ["survey"], {"a": 1}]
+    rows = [{"applicant_id": value, "staff": value} for value in odd[:5]]
+    rows += [{"applicant_id": f"A{n}", "staff": value} for n, value in enumerate(odd[5:])]
+    headers = {"content-type": "application/json", "accept": accept}
+    small = TestClient(create_app(Settings(batch_chunk_rows=3)), raise_server_exceptions=False)
+    sent = small.post(BATCH, content=json.dumps(rows).encode(), headers=headers)
+    assert sent.status_code == 200
+    if accept == "application/jsonl":
+        outcomes = [json.loads(line)["outcome"] for line in sent.text.splitlines()]
+    else:
+        outcomes = pd.read_parquet(io.BytesIO(sent.content))["outcome"].tolist()
+    expected = selectlib.load_profile(FLAGSHIP).evaluate_many(
+        pd.DataFrame(rows, dtype=object), on="2024-05-01"
+    )
+    assert outcomes == expected["outcome"].astype(str).tolist()
