@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -225,3 +226,13 @@ def test_a_batch_of_values_of_every_json_type_comes_back_row_for_row(
         pd.DataFrame(rows, dtype=object), on="2024-05-01"
     )
     assert outcomes == expected["outcome"].astype(str).tolist()
+
+
+def test_serve_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn raises ImportError
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: selectlib serve needs the serve extra (FastAPI, uvicorn): "
+        'pip install "selectlib[serve]"'
+    )
