@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from selectlib.profile.compiled import Profile
+from selectlib.service.jsonlines import json_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,10 +56,7 @@ def _chunks(
 def _json_lines(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
     for results in chunks:
         if len(results):
-            text = results.to_json(
-                orient="records", lines=True, force_ascii=False, date_format="iso"
-            )
-            yield text.encode() if text.endswith("\n") else (text + "\n").encode()
+            yield json_lines(results)
 
 
 def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
