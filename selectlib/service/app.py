@@ -48,7 +48,8 @@ async def _selectlib_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    kind = _HTTP_KINDS.get(exc.status_code, "not-found")
+    fallback = "internal" if exc.status_code >= 500 else "bad-request"
+    kind = _HTTP_KINDS.get(exc.status_code, fallback)
     detail = f"{request.method} {request.url.path}: {exc.detail}; see /openapi.json"
     return _problem(request, ServiceError(kind, detail))
 

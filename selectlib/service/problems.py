@@ -45,6 +45,7 @@ KINDS: Final[dict[str, Kind]] = {
     "unknown-profile": Kind(404, Text("프로파일이 없습니다", "No such profile")),
     "not-found": Kind(404, Text("경로가 없습니다", "No such route")),
     "method-not-allowed": Kind(405, Text("허용되지 않는 메서드입니다", "Method not allowed")),
+    "bad-request": Kind(400, Text("요청을 처리할 수 없습니다", "Bad request")),
     "invalid-json": Kind(400, Text("JSON을 읽을 수 없습니다", "The body is not valid JSON")),
     "invalid-query": Kind(400, Text("쿼리 값이 올바르지 않습니다", "A query value is wrong")),
     "invalid-input": Kind(422, Text("입력 값이 올바르지 않습니다", "An input value is wrong")),

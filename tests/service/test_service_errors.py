@@ -236,3 +236,15 @@ def test_serve_without_the_extra_says_how_to_install_it(monkeypatch: pytest.Monk
         "error: selectlib serve needs the serve extra (FastAPI, uvicorn): "
         'pip install "selectlib[serve]"'
     )
+
+
+def test_any_other_refusal_of_the_framework_is_a_problem_too(client: TestClient) -> None:
+    from fastapi import HTTPException
+
+    def refuse(profile: object) -> dict[str, Any]:
+        raise HTTPException(status_code=400, detail="refused")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("selectlib.service.profiles.profile_summary", refuse)
+        body = problem(client.get("/v1/profiles"), 400, "bad-request")
+    assert "refused" in body["detail"]
