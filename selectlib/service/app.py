@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +32,8 @@ __all__ = ["ROUTERS", "app_from_env", "create_app"]
 ROUTERS = (profiles.router, evaluate.router, reforms.router)
 """The route groups, in the order the OpenAPI document lists them; a new resource adds its
 router here."""
-_HTTP_KINDS = {404: "not-found", 405: "method-not-allowed"}
+_HTTP_KINDS: Final = {404: "not-found", 405: "method-not-allowed"}
+"""The problem kind of the framework's own refusals, by status."""
 
 
 def _problem(request: Request, error: ServiceError) -> Response:

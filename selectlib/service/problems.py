@@ -115,7 +115,9 @@ def as_service_error(exc: SelectlibError) -> ServiceError:
     if isinstance(exc, ServiceError):
         return exc
     if isinstance(exc, ProfileNotFoundError):
-        return ServiceError("unknown-profile", str(exc))
+        served = ", ".join(exc.available) or "none"
+        detail = f"no profile named {exc.name!r}; this service serves {served} (GET /v1/profiles)"
+        return ServiceError("unknown-profile", detail)
     if isinstance(exc, DateError):
         return ServiceError("invalid-query", f"?{exc.args[0]}")
     if isinstance(exc, InputError):  # the file name is a temporary file's: left out
