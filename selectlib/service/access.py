@@ -34,7 +34,7 @@ ACCESS_LOG: Final = logging.getLogger("selectlib.service.access")
 """One JSON line per request, at INFO."""
 ERROR_LOG: Final = logging.getLogger("selectlib.service.error")
 """The traceback of every request that failed inside the service, with its id."""
-OPEN_PATHS: Final = frozenset({"/v1/health", "/openapi.json", "/docs", "/redoc"})
+OPEN_PATHS: Final = frozenset({"/v1/health", "/openapi.json"})
 """Paths answered without the API key: liveness checks and the API's description."""
 _CLIENT_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
