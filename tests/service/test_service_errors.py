@@ -170,6 +170,7 @@ def test_the_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
     problem(client.post("/v1/reload"), 401, "unauthorized")
     assert client.get("/v1/profiles", headers={"x-api-key": "s3cret-key"}).status_code == 200
     assert client.get("/v1/health").status_code == 200  # liveness checks need no key
+    assert client.get("/openapi.json").status_code == 200
 
 
 def test_an_unset_key_variable_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
