@@ -17,6 +17,7 @@ FEATURES = (
     "selectlib.benefits",
     "selectlib.simulate",
     "selectlib.cli",
+    "selectlib.service",
 )
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80

@@ -37,6 +37,7 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
+from selectlib.cli.serve import serve
 from selectlib.cli.starter import profiles_new
 from selectlib.errors import ProfileError, SelectlibError
 
@@ -358,6 +359,7 @@ COMMANDS: Final[dict[str, Callable[..., None]]] = {
     "clusters": clusters,
     "evaluate": evaluate,
     "sheets": sheets,
+    "serve": serve,
 }
 """The commands in the order ``selectlib --help`` lists them (then ``profiles``)."""
 PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {

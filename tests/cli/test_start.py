@@ -14,8 +14,20 @@ import sys
 
 import selectlib
 
-HEAVY = ("pandas", "numpy", "pyarrow", "geopandas", "shapely", "openpyxl", "scipy")
-"""Libraries that cost most of a start; none is needed before a table or profile is used."""
+HEAVY = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "geopandas",
+    "shapely",
+    "openpyxl",
+    "scipy",
+    "fastapi",
+    "uvicorn",
+    "starlette",
+)
+"""Libraries that cost most of a start; none is needed before a table or profile is used
+(nor the service's, before ``selectlib serve`` runs)."""
 
 COMMANDS = {
     "",
@@ -26,6 +38,7 @@ COMMANDS = {
     "clusters",
     "evaluate",
     "sheets",
+    "serve",
     "profiles",
     "profiles list",
     "profiles show",
