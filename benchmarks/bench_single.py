@@ -47,8 +47,11 @@ ZEN_RULES = {
     "education_program": "offers_education == true",
     "autonomous_programs": "len(autonomous_programs) >= 3",
     "micro_manufacturer_related": "micro_manufacturer_related == true",
+    "application_window": "d(submitted_at) >= d('2024-04-15 00:00') and "
+    "d(submitted_at) < d('2024-05-10 18:00')",
 }
-"""The flagship's nine criteria in ZEN's expression language, parameters written in."""
+"""The flagship's ten criteria in ZEN's expression language, parameters written in (ZEN
+reads both sides of the window without a zone, so they compare as the same clock)."""
 
 
 def records(n: int, seed: int = 5) -> list[dict[str, Any]]:
@@ -69,6 +72,8 @@ def records(n: int, seed: int = 5) -> list[dict[str, Any]]:
                 "mandatory_programs": MANDATORY if r.random() < 0.9 else MANDATORY[:3],
                 "autonomous_programs": AUTONOMOUS[: int(r.integers(0, 7))],
                 "micro_manufacturer_related": bool(r.random() < 0.9),
+                "submitted_at": f"2024-{int(r.integers(4, 6)):02d}-{int(r.integers(1, 29)):02d} "
+                f"{int(r.integers(0, 24)):02d}:{int(r.integers(0, 60)):02d}",
             }
         )
     return out
