@@ -181,6 +181,11 @@ benefits:
     arrival: received_no
     partial: true
     unit: 1
+    # Where the order of payment comes from: cite the clause (source: "…"), or say what
+    # was assumed, as here.
+    assumption:
+      ko: 공고에 배정 순서가 없어 접수 순서대로 예산이 다할 때까지 지원한다고 가정합니다.
+      en: The notice gives no order of payment; first come, first served is assumed.
 """
 """The template profile; ``{name}`` and ``{year}`` are filled in."""
 

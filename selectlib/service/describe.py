@@ -22,6 +22,11 @@ _TYPES: Final[dict[FieldKind, dict[str, Any]]] = {
     FieldKind.CATEGORY: {"type": ["string", "null"]},
     FieldKind.SET: {"type": ["array", "null"], "uniqueItems": True},
     FieldKind.TEXT: {"type": ["string", "null"]},
+    FieldKind.DATETIME: {
+        "type": ["string", "null"],
+        "examples": ["2024-05-10 17:30", "2024-05-10T08:30:00Z"],
+        "x-format": "YYYY-MM-DD HH:MM[:SS] (KST), or ISO 8601 with a zone",
+    },
 }
 """The JSON type of each field kind; null (or leaving the field out) means missing."""
 
