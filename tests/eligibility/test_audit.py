@@ -1,0 +1,203 @@
+"""Audit records: stable hashes of the profile's content and of the canonical input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from paths import ROOT
+from strategies import examples, records
+
+import selectlib
+from selectlib.eligibility.audit import MAX_DEPTH, canonical, canonical_json, sha256_of
+
+ON = "2024-05-01"
+MANDATORY = ["survey", "workforce", "shared_facilities", "funding_support", "roadmap"]
+
+
+def good_record(**changes: Any) -> dict[str, Any]:
+    """A flagship applicant that meets every criterion, with ``changes``."""
+    record: dict[str, Any] = {
+        "applicant_id": "A-001",
+        "area_type": "metro",
+        "cluster_count": 50,
+        "operator_type": "nonprofit_corporation",
+        "has_dedicated_space": True,
+        "has_equipment": True,
+        "offers_education": True,
+        "micro_manufacturer_related": True,
+        "staff": 3,
+        "mandatory_programs": MANDATORY,
+        "autonomous_programs": ["network", "marketing", "promotion"],
+    }
+    return record | changes
+
+
+_PRINT_HASHES = """
+import sys
+import selectlib
+profile = selectlib.load_profile("micro_manufacturer_center_2024")
+audit = profile.evaluate(sys.argv[1], on="2024-05-01").audit
+print(audit.profile_sha256, audit.input_sha256)
+"""
+
+
+def test_hashes_are_the_same_in_another_process(flagship: selectlib.Profile) -> None:
+    """Another process, with another hash seed, finds the same hashes as this one (one
+    process only: each pays about a second for importing pandas)."""
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", _PRINT_HASHES, json.dumps(good_record())]
+    printed = subprocess.run(
+        command, env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    audit = flagship.evaluate(good_record(), on=ON).audit
+    assert audit is not None
+    assert printed.stdout.split() == [audit.profile_sha256, audit.input_sha256]
+
+
+def test_the_input_hash_is_of_the_documented_text() -> None:
+    text = '{"area_type":"county","programs":["a","b"],"staff":3,"name":"소공인"}'
+    keys_sorted = '{"area_type":"county","name":"소공인","programs":["a","b"],"staff":3}'
+    record = json.loads(text) | {"programs": {"b", "a"}, "staff": 3.0}
+    assert canonical_json(record) == keys_sorted
+    assert sha256_of(record) == hashlib.sha256(keys_sorted.encode("utf-8")).hexdigest()
+
+
+def test_every_decision_carries_its_record(flagship: selectlib.Profile) -> None:
+    decision = flagship.evaluate(json.dumps(good_record()), on=ON)
+    audit = decision.audit
+    assert audit is not None
+    assert (audit.profile, audit.profile_version, audit.kind) == (flagship.id, "2024.1", "decision")
+    assert audit.on == dt.date(2024, 5, 1)
+    assert audit.selectlib_version == selectlib.__version__
+    assert audit.made_at.tzinfo is dt.UTC
+    assert abs(dt.datetime.now(dt.UTC) - audit.made_at) < dt.timedelta(minutes=5)
+    assert audit.profile_sha256 == sha256_of(flagship.to_dict())
+    assert audit.input_sha256 == sha256_of(good_record()) == sha256_of(decision.input)
+
+
+def test_a_changed_parameter_changes_the_profile_hash(flagship: selectlib.Profile) -> None:
+    base = flagship.stamp.sha256
+    raised = flagship.with_params({"min_staff": 4})
+    dated = flagship.with_params({"min_staff": 4}, since="2024-06-01")
+    one_entry = flagship.with_params({"cluster_min.county": 21})
+    hashes = {base, raised.stamp.sha256, dated.stamp.sha256, one_entry.stamp.sha256}
+    assert len(hashes) == 4
+    assert flagship.stamp.sha256 == base  # the reforms left the profile untouched
+    decision = raised.evaluate(good_record(), on=ON)
+    assert decision.audit is not None
+    assert decision.audit.profile_sha256 == raised.stamp.sha256 != base
+
+
+def test_the_profile_hash_is_computed_once(flagship: selectlib.Profile) -> None:
+    assert flagship.stamp is flagship.stamp
+    first = flagship.evaluate(good_record(), on=ON).audit
+    second = flagship.evaluate(good_record(staff=4), on=ON).audit
+    assert first is not None
+    assert second is not None
+    assert first.profile_sha256 is second.profile_sha256
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"staff": 4}, {"area_type": "city"}, {"mandatory_programs": ["survey"]}, {"extra": 1}],
+    ids=["number", "category", "set", "added field"],
+)
+def test_a_changed_input_field_changes_the_input_hash(
+    flagship: selectlib.Profile, change: dict[str, Any]
+) -> None:
+    before = flagship.evaluate(good_record(), on=ON).audit
+    after = flagship.evaluate(good_record(**change), on=ON).audit
+    assert before is not None
+    assert after is not None
+    assert before.input_sha256 != after.input_sha256
+    assert before.profile_sha256 == after.profile_sha256
+
+
+@settings(max_examples=examples(100))
+@given(record=records(), data=st.data())
+def test_key_order_does_not_change_the_input_hash(
+    record: dict[str, Any], data: st.DataObject
+) -> None:
+    profile = selectlib.load_profile("micro_manufacturer_center_2024")
+    order = data.draw(st.permutations(list(record)))
+    shuffled = {key: record[key] for key in order}
+    first = profile.evaluate(record, on=ON)
+    second = profile.evaluate(shuffled, on=ON)
+    assert first.audit is not None
+    assert second.audit is not None
+    assert first.audit.input_sha256 == second.audit.input_sha256
+    assert canonical(first.input) == first.input  # the canonical form is a fixed point
+
+
+def test_the_canonical_form_normalises_what_does_not_change_a_result() -> None:
+    decomposed = unicodedata.normalize("NFD", "소공인")
+    assert decomposed != "소공인"
+    same = [
+        ({"staff": 3.0}, {"staff": 3}),
+        ({"name": decomposed}, {"name": "소공인"}),
+        ({"programs": {"b", "a"}}, {"programs": ["a", "b"]}),
+        ({"programs": ("a", "b")}, {"programs": ["a", "b"]}),
+        ({"day": dt.date(2024, 5, 1)}, {"day": "2024-05-01"}),
+        ({"score": math.nan}, {"score": None}),
+    ]
+    for given_, written in same:
+        assert sha256_of(given_) == sha256_of(written), given_
+    assert canonical_json({"b": 1, "a": [0.1, 2.5e-7]}) == '{"a":[0.1,2.5e-07],"b":1}'
+    assert canonical_json({"x": math.inf}) == '{"x":"Infinity"}'
+    assert sha256_of({"staff": 3}) != sha256_of({"staff": 3.5})
+
+
+def test_a_value_nested_too_deep_is_refused_naming_the_limit() -> None:
+    value: Any = 1
+    for _ in range(MAX_DEPTH + 1):
+        value = [value]
+    with pytest.raises(selectlib.InputError, match="MAX_DEPTH"):
+        sha256_of(value)
+
+
+def test_the_record_travels_with_the_decision_json(flagship: selectlib.Profile) -> None:
+    decision = flagship.evaluate(good_record(), on=ON)
+    data = json.loads(json.dumps(selectlib.decision_to_dict(decision)))
+    assert data["audit"] == decision.audit.to_dict()  # type: ignore[union-attr]
+    assert data["input"] == canonical(good_record())
+    back = selectlib.decision_from_dict(data)
+    assert back == decision
+    assert back.audit == decision.audit
+    assert back.input == decision.input
+
+
+def test_a_malformed_record_names_the_key() -> None:
+    with pytest.raises(selectlib.InputError, match=r"audit\.profile_sha256 must be text"):
+        selectlib.AuditRecord.from_dict({"profile": "p", "profile_version": "1"})
+    good = {
+        "profile": "p",
+        "profile_version": "1",
+        "profile_sha256": "0" * 64,
+        "selectlib_version": "0.1.0",
+        "on": "2024-05-01",
+        "made_at": "yesterday",
+    }
+    with pytest.raises(selectlib.InputError, match="ISO"):
+        selectlib.AuditRecord.from_dict(good)
+
+
+def test_a_batch_carries_one_record_that_survives_table_operations(
+    flagship: selectlib.Profile,
+) -> None:
+    results = flagship.evaluate_many([good_record(), good_record(staff=1)], on=ON)
+    audit = results.attrs["audit"]
+    assert isinstance(audit, selectlib.AuditRecord)
+    assert (audit.kind, audit.input_sha256) == ("batch", None)
+    assert audit.profile_sha256 == flagship.stamp.sha256
+    assert results.drop(columns="outcome").attrs["audit"] is audit
