@@ -32,6 +32,7 @@ from selectlib.errors import InputError
 __all__ = [
     "MAX_DEPTH",
     "AuditRecord",
+    "PendingAudit",
     "ProfileStamp",
     "Stamp",
     "canonical",
@@ -232,6 +233,12 @@ class ProfileStamp:
             self._sha256 = sha256_of(self.content())
         return self._sha256
 
+    def pending(self, on: dt.date, inputs: Mapping[str, Any], kind: str) -> PendingAudit:
+        """A record made now for a result of ``kind`` from ``inputs``, whose hash is
+        computed on first use (tables are copied now, so later changes do not count)."""
+        kept = {name: _kept(value) for name, value in inputs.items()}
+        return PendingAudit(self, on, kept, kind, dt.datetime.now(dt.UTC))
+
     def record(self, on: dt.date, inputs: Any, kind: str) -> AuditRecord:
         """A record made now for a result of ``kind`` from ``inputs`` (None: not hashed)."""
         digest = None if inputs is None else sha256_of(inputs)
@@ -239,6 +246,43 @@ class ProfileStamp:
         return AuditRecord(
             self.id, self.version, self.sha256, digest, on, selectlib_version(), now, kind
         )
+
+
+def _kept(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+@attrs.define(eq=False)
+class PendingAudit:
+    """A scoring or funding run's audit record: its inputs hashed on first use, since a
+    table of 100,000 rows takes seconds to write in canonical form."""
+
+    profile: ProfileStamp
+    on: dt.date
+    inputs: Mapping[str, Any]
+    kind: str
+    made_at: dt.datetime
+    _record: AuditRecord | None = None
+
+    def record(self) -> AuditRecord:
+        """The audit record, made on first use."""
+        if self._record is None:
+            profile = self.profile
+            self._record = AuditRecord(
+                profile.id,
+                profile.version,
+                profile.sha256,
+                sha256_of(self.inputs),
+                self.on,
+                selectlib_version(),
+                self.made_at,
+                self.kind,
+            )
+        return self._record
 
 
 @attrs.define(eq=False)

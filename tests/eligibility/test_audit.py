@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -201,3 +202,42 @@ def test_a_batch_carries_one_record_that_survives_table_operations(
     assert (audit.kind, audit.input_sha256) == ("batch", None)
     assert audit.profile_sha256 == flagship.stamp.sha256
     assert results.drop(columns="outcome").attrs["audit"] is audit
+
+
+def test_a_selection_records_its_inputs_and_a_changed_score_changes_the_hash() -> None:
+    from selectlib.io import read_table, sample_data_dir
+    from selectlib.scoring import evaluate_selection, read_evaluators, read_recusals, read_scores
+
+    folder = sample_data_dir() / "evaluation"
+    profile = selectlib.load_profile("micro_manufacturer_center_2024")
+    spec = profile.spec.evaluation
+    assert spec is not None
+    panel = read_evaluators(folder / "evaluators.csv")
+    scores = read_scores(folder / "scores.csv", spec, evaluators=[e.id for e in panel])
+    applicants = read_table(sample_data_dir() / "applicants.csv")
+    recusals = read_recusals(folder / "recusals.csv")
+    result = evaluate_selection(profile, applicants, scores, panel, recusals, on=ON)
+    audit = result.audit
+    assert audit is not None
+    assert (audit.kind, audit.on) == ("selection", dt.date(2024, 5, 1))
+    inputs = {"applicants": applicants, "scores": scores, "evaluators": panel}
+    assert audit.input_sha256 == sha256_of(inputs | {"recusals": recusals})
+    changed = scores.copy()
+    changed.loc[changed.index[0], "score"] = changed["score"].iloc[0] + 1
+    assert sha256_of(inputs | {"recusals": recusals, "scores": changed}) != audit.input_sha256
+    assert sha256_of(inputs | {"recusals": recusals[1:]}) != audit.input_sha256
+
+
+def test_a_funding_run_records_its_table_and_budget() -> None:
+    profile = selectlib.load_profile("seoul_pl_insurance")
+    rows = pd.DataFrame({"premium": [500_000, 700_000], "employees": [3, 4]})
+    funding = selectlib.fund(profile, rows, on="2021-04-01", budget=1_000_000)
+    audit = funding.audit
+    assert audit is not None
+    assert (audit.kind, audit.profile) == ("funding", "seoul_pl_insurance")
+    rows.loc[0, "premium"] = 1  # changed after the run: the record keeps what was funded
+    assert funding.audit is audit
+    again = selectlib.fund(profile, rows, on="2021-04-01", budget=1_000_000)
+    assert again.audit.input_sha256 != audit.input_sha256  # type: ignore[union-attr]
+    other_budget = selectlib.fund(profile, rows, on="2021-04-01", budget=900_000)
+    assert other_budget.audit.input_sha256 != again.audit.input_sha256  # type: ignore[union-attr]
