@@ -49,6 +49,10 @@ _EXACT: Final = 2**53
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
+_HUGE: Final = 10**4_000
+"""Whole numbers from here on are written as hex text: Python refuses to write an int of
+more than 4,300 digits as decimal, and such a number is no applicant's value anyway."""
+
 
 def canonical(value: Any, depth: int = 0) -> Any:
     """``value`` as plain JSON data in its canonical form, the form that is hashed.
@@ -57,8 +61,9 @@ def canonical(value: Any, depth: int = 0) -> Any:
     arrays stay in order; sets are sorted by their items' canonical JSON; text is NFC;
     None, NaN and pandas' NA are null; a float with a whole value is an integer, other
     finite floats keep Python's shortest exact repr, infinities become the text
-    ``"Infinity"``/``"-Infinity"``; dates and times are ISO text; a DataFrame is its list
-    of row records; attrs instances are their fields; anything else is its text.
+    ``"Infinity"``/``"-Infinity"``; an int of 4,000 digits or more is its hex text; dates
+    and times are ISO text; a DataFrame is its list of row records; attrs instances are
+    their fields; anything else is its text.
     """
     if value is None or value is True or value is False:
         return value
@@ -66,7 +71,7 @@ def canonical(value: Any, depth: int = 0) -> Any:
     if kind is str:
         return unicodedata.normalize("NFC", value)
     if kind is int:
-        return value
+        return value if -_HUGE < value < _HUGE else hex(value)
     if depth >= MAX_DEPTH:
         raise InputError(
             f"a value is nested more than {MAX_DEPTH} levels deep, more than an audit record "
@@ -76,10 +81,12 @@ def canonical(value: Any, depth: int = 0) -> Any:
 
 
 def _canonical_other(value: Any, depth: int) -> Any:
+    if value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool | int):
-        return bool(value) if isinstance(value, bool) else int(value)
+        return bool(value) if isinstance(value, bool) else canonical(int(value))
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, str):
@@ -96,12 +103,15 @@ def _canonical_other(value: Any, depth: int) -> Any:
         items = [canonical(item, depth + 1) for item in value]
         return sorted(items, key=_dumps)
     if isinstance(value, decimal.Decimal):
-        return int(value) if value.is_finite() and value == value.to_integral() else str(value)
+        whole = value.is_finite() and value == value.to_integral()
+        return canonical(int(value)) if whole else str(value)
     if attrs.has(value.__class__):
         return canonical(attrs.asdict(value, recurse=False), depth)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return unicodedata.normalize("NFC", str(value))
+    try:
+        text = str(value)
+    except Exception:  # whatever an object's __str__ raises, hashing must not
+        text = f"<{type(value).__name__}>"
+    return unicodedata.normalize("NFC", text)
 
 
 def _float(value: float) -> float | int | str | None:
@@ -133,7 +143,9 @@ def canonical_json(value: Any) -> str:
 
 def sha256_of(value: Any) -> str:
     """The SHA-256 (hex) of ``value``'s canonical JSON text, encoded as UTF-8."""
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+    text = canonical_json(value)
+    # "surrogatepass": a lone surrogate (JSON's "\ud800") is hashed, not refused
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def selectlib_version() -> str:

@@ -241,3 +241,27 @@ def test_a_funding_run_records_its_table_and_budget() -> None:
     assert again.audit.input_sha256 != audit.input_sha256  # type: ignore[union-attr]
     other_budget = selectlib.fund(profile, rows, on="2021-04-01", budget=900_000)
     assert other_budget.audit.input_sha256 != again.audit.input_sha256  # type: ignore[union-attr]
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+    __repr__ = __str__
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**5_000, -(10**5_000), "\ud800", _Unprintable(), pd.NaT, pd.NA],
+    ids=["huge int", "huge negative int", "lone surrogate", "raising __str__", "NaT", "NA"],
+)
+def test_a_hostile_value_is_hashed_and_serialised_not_raised(
+    flagship: selectlib.Profile, value: object
+) -> None:
+    decision = flagship.evaluate(good_record(staff=value, applicant_id=value), on=ON)
+    audit = decision.audit
+    assert audit is not None
+    assert len(audit.input_sha256 or "") == 64
+    data = selectlib.decision_to_dict(decision)
+    assert sha256_of(data["input"]) == audit.input_sha256
+    assert selectlib.replay(data).stored == audit
