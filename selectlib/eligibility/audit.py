@@ -30,6 +30,7 @@ import pandas as pd
 from selectlib.errors import InputError
 
 __all__ = [
+    "AUDIT_ATTR",
     "MAX_DEPTH",
     "AuditRecord",
     "PendingAudit",
@@ -38,7 +39,13 @@ __all__ = [
     "canonical",
     "canonical_json",
     "sha256_of",
+    "without_audit",
 ]
+
+AUDIT_ATTR: Final = "audit"
+"""The key of ``DataFrame.attrs`` under which ``evaluate_many`` puts its table's audit
+record, as canonical JSON text: text, so pandas copies it for free on every operation
+and can write it into a Parquet file's metadata."""
 
 MAX_DEPTH: Final = 32
 """Nesting levels a hashed value may have; an applicant's fields need two (a set in a record).
@@ -159,6 +166,17 @@ def utc_from_ns(ns: int) -> dt.datetime:
     return _EPOCH + dt.timedelta(microseconds=ns // 1000)
 
 
+def without_audit(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without its audit record (a shallow copy, only when it has one), for
+    selectlib's own writers: the same input must give the same bytes, and the record
+    holds the time it was made."""
+    if AUDIT_ATTR not in frame.attrs:
+        return frame
+    kept = frame.copy(deep=False)
+    kept.attrs = {k: v for k, v in frame.attrs.items() if k != AUDIT_ATTR}
+    return kept
+
+
 @attrs.frozen
 class AuditRecord:
     """Which rules, which input and which selectlib made a result, and when (UTC).
@@ -177,14 +195,6 @@ class AuditRecord:
     made_at: dt.datetime
     kind: str = "decision"
 
-    def __copy__(self) -> AuditRecord:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> AuditRecord:
-        """Itself: a record is immutable, and pandas deep-copies a table's ``attrs`` on
-        every operation, so a copy would cost each one about 100 µs."""
-        return self
-
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data (dates and times as ISO text)."""
         return {
@@ -197,6 +207,19 @@ class AuditRecord:
             "selectlib_version": self.selectlib_version,
             "made_at": self.made_at.isoformat(),
         }
+
+    def to_json(self) -> str:
+        """The record as canonical JSON text (what ``results.attrs["audit"]`` holds)."""
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text: str) -> AuditRecord:
+        """A record from :meth:`to_json` text; InputError if it is not one."""
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as error:
+            raise InputError(f"an audit record must be JSON text ({error})") from None
+        return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: Any) -> AuditRecord:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.dates import DateLike, as_date
-from selectlib.eligibility.audit import AuditRecord, ProfileStamp
+from selectlib.eligibility.audit import AUDIT_ATTR, AuditRecord, ProfileStamp
 from selectlib.eligibility.batch import as_frame, evaluate_table
 from selectlib.eligibility.decision import Decision
 from selectlib.eligibility.derive import derive_one, derive_table
@@ -138,14 +138,15 @@ class Profile:
         ``problems`` (field and problem, for invalid rows). With ``explain=True``,
         comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
         ``context``, derived fields are computed from it (see :meth:`evaluate`).
-        ``results.attrs["audit"]`` holds the table's :class:`~selectlib.AuditRecord`
-        (kind ``batch``; the input is not hashed: see docs/audit.md).
+        ``results.attrs["audit"]`` holds the table's audit record as canonical JSON
+        text (kind ``batch``; the input is not hashed): read it with
+        ``AuditRecord.from_json`` (see docs/audit.md).
         """
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
         results = evaluate_table(self.engine, table, env, explain)
-        results.attrs["audit"] = self.audit_record(env.on, None, "batch")
+        results.attrs[AUDIT_ATTR] = self.audit_record(env.on, None, "batch").to_json()
         return results
 
     # -- audit -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -194,14 +195,19 @@ def test_a_malformed_record_names_the_key() -> None:
 
 
 def test_a_batch_carries_one_record_that_survives_table_operations(
-    flagship: selectlib.Profile,
+    flagship: selectlib.Profile, tmp_path: Path
 ) -> None:
+    from selectlib.io import write_table
+
     results = flagship.evaluate_many([good_record(), good_record(staff=1)], on=ON)
-    audit = results.attrs["audit"]
-    assert isinstance(audit, selectlib.AuditRecord)
+    audit = selectlib.AuditRecord.from_json(results.attrs["audit"])
     assert (audit.kind, audit.input_sha256) == ("batch", None)
     assert audit.profile_sha256 == flagship.stamp.sha256
-    assert results.drop(columns="outcome").attrs["audit"] is audit
+    assert results.drop(columns="outcome").attrs["audit"] == results.attrs["audit"]
+    results.to_parquet(tmp_path / "own.parquet")  # pandas keeps it in the file's metadata
+    assert pd.read_parquet(tmp_path / "own.parquet").attrs["audit"] == results.attrs["audit"]
+    write_table(results, tmp_path / "selectlib.parquet")  # same input, same bytes: left out
+    assert "audit" not in pd.read_parquet(tmp_path / "selectlib.parquet").attrs
 
 
 def test_a_selection_records_its_inputs_and_a_changed_score_changes_the_hash() -> None:
