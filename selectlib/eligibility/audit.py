@@ -44,7 +44,7 @@ __all__ = [
 
 AUDIT_ATTR: Final = "audit"
 """The key of ``DataFrame.attrs`` under which ``evaluate_many`` puts its table's audit
-record, as canonical JSON text: text, so pandas copies it for free on every operation
+record, as JSON text: text, so pandas copies it for free on every operation
 and can write it into a Parquet file's metadata."""
 
 MAX_DEPTH: Final = 32
@@ -209,8 +209,9 @@ class AuditRecord:
         }
 
     def to_json(self) -> str:
-        """The record as canonical JSON text (what ``results.attrs["audit"]`` holds)."""
-        return canonical_json(self.to_dict())
+        """The record as JSON text, keys sorted, no spaces (what ``results.attrs["audit"]``
+        holds); its values are text already, so nothing needs normalising."""
+        return _dumps(self.to_dict())
 
     @classmethod
     def from_json(cls, text: str) -> AuditRecord:

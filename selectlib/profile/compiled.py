@@ -138,7 +138,7 @@ class Profile:
         ``problems`` (field and problem, for invalid rows). With ``explain=True``,
         comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
         ``context``, derived fields are computed from it (see :meth:`evaluate`).
-        ``results.attrs["audit"]`` holds the table's audit record as canonical JSON
+        ``results.attrs["audit"]`` holds the table's audit record as JSON
         text (kind ``batch``; the input is not hashed): read it with
         ``AuditRecord.from_json`` (see docs/audit.md).
         """
