@@ -271,3 +271,31 @@ def test_a_hostile_value_is_hashed_and_serialised_not_raised(
     data = selectlib.decision_to_dict(decision)
     assert sha256_of(data["input"]) == audit.input_sha256
     assert selectlib.replay(data).stored == audit
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.dates()
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        | st.frozensets(st.text(max_size=4), max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=examples(200))
+@given(value=_VALUES)
+def test_the_canonical_form_survives_a_trip_through_json(value: Any) -> None:
+    """What a decision stores as its input hashes as the value it was made from."""
+    text = canonical_json(value)
+    assert canonical(json.loads(text)) == json.loads(text)
+    assert sha256_of(json.loads(text)) == sha256_of(value)
