@@ -14,7 +14,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.dates import DateLike, as_date
-from selectlib.eligibility.audit import AUDIT_ATTR, AuditRecord, ProfileStamp
+from selectlib.eligibility.audit import AUDIT_ATTR, ProfileStamp
 from selectlib.eligibility.batch import as_frame, evaluate_table
 from selectlib.eligibility.decision import Decision
 from selectlib.eligibility.derive import derive_one, derive_table
@@ -146,7 +146,7 @@ class Profile:
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
         results = evaluate_table(self.engine, table, env, explain)
-        results.attrs[AUDIT_ATTR] = self.audit_record(env.on, None, "batch").to_json()
+        results.attrs[AUDIT_ATTR] = self.stamp.batch_json(env.on)
         return results
 
     # -- audit -------------------------------------------------------------------------
@@ -157,11 +157,6 @@ class Profile:
         if found is None:
             found = self._cache.stamp = ProfileStamp(self.spec.id, self.spec.version, self.to_dict)
         return found
-
-    def audit_record(self, on: DateLike, inputs: Any, kind: str) -> AuditRecord:
-        """An audit record made now for a result of ``kind`` computed from ``inputs`` (a
-        mapping of the inputs by name; None leaves them unhashed)."""
-        return self.stamp.record(as_date(on), inputs, kind)
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

@@ -201,7 +201,9 @@ def test_a_batch_carries_one_record_that_survives_table_operations(
 
     results = flagship.evaluate_many([good_record(), good_record(staff=1)], on=ON)
     audit = selectlib.AuditRecord.from_json(results.attrs["audit"])
+    assert audit.to_json() == results.attrs["audit"]
     assert (audit.kind, audit.input_sha256) == ("batch", None)
+    assert abs(dt.datetime.now(dt.UTC) - audit.made_at) < dt.timedelta(minutes=5)
     assert audit.profile_sha256 == flagship.stamp.sha256
     assert results.drop(columns="outcome").attrs["audit"] == results.attrs["audit"]
     results.to_parquet(tmp_path / "own.parquet")  # pandas keeps it in the file's metadata
