@@ -18,6 +18,7 @@ import typing
 __version__ = "0.1.0"
 
 __all__ = [
+    "AuditRecord",
     "BenefitError",
     "BenefitLine",
     "Criterion",
@@ -43,6 +44,7 @@ __all__ = [
     "ProfileError",
     "ProfileNotFoundError",
     "ProfileSpec",
+    "ReplayResult",
     "Rounding",
     "SelectlibError",
     "Text",
@@ -55,11 +57,13 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "make_converter",
+    "replay",
     "summarize_comparison",
     "write_sweep_report",
 ]
 
 _HOMES: typing.Final[dict[str, str]] = {
+    "AuditRecord": "selectlib.eligibility.audit",
     "BenefitError": "selectlib.benefits",
     "BenefitLine": "selectlib.benefits",
     "Criterion": "selectlib.profile.model",
@@ -85,6 +89,7 @@ _HOMES: typing.Final[dict[str, str]] = {
     "ProfileError": "selectlib.errors",
     "ProfileNotFoundError": "selectlib.errors",
     "ProfileSpec": "selectlib.profile.model",
+    "ReplayResult": "selectlib.eligibility.replay",
     "Rounding": "selectlib.benefits",
     "SelectlibError": "selectlib.errors",
     "Text": "selectlib.profile.model",
@@ -96,6 +101,7 @@ _HOMES: typing.Final[dict[str, str]] = {
     "list_profiles": "selectlib.profile.compiled",
     "load_profile": "selectlib.profile.compiled",
     "make_converter": "selectlib.eligibility.serialize",
+    "replay": "selectlib.eligibility.replay",
     "summarize_comparison": "selectlib.simulate.compare",
     "write_sweep_report": "selectlib.simulate.report",
 }
@@ -106,6 +112,7 @@ pyarrow until a profile or a table is used."""
 if typing.TYPE_CHECKING:
     from selectlib.benefits import BenefitError, BenefitLine, Rounding
     from selectlib.benefits.funding import Funding, Pot, fund
+    from selectlib.eligibility.audit import AuditRecord
     from selectlib.eligibility.decision import (
         CriterionInfo,
         CriterionResult,
@@ -113,6 +120,7 @@ if typing.TYPE_CHECKING:
         Decision,
         Outcome,
     )
+    from selectlib.eligibility.replay import ReplayResult, replay
     from selectlib.eligibility.serialize import decision_from_dict, decision_to_dict, make_converter
     from selectlib.errors import (
         CriterionNotFoundError,

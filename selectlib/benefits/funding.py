@@ -22,8 +22,10 @@ from selectlib.benefits.budget import METHODS, Method, Ties, allocate
 from selectlib.benefits.budget import capacity as capacity_of
 from selectlib.benefits.numbers import MAX_SHOWN, BenefitError, as_amount
 from selectlib.benefits.plan import BenefitPlan
+from selectlib.benefits.pot import Pot
 from selectlib.benefits.why import funding_reasons, repeated_ids
 from selectlib.dates import DateLike, as_date
+from selectlib.eligibility.audit import AuditRecord, PendingAudit
 from selectlib.eligibility.batch import as_frame, categorical
 from selectlib.eligibility.columns import coerce_column, missing_column
 from selectlib.errors import InputError
@@ -38,29 +40,6 @@ FUNDING_STATUSES: Final = ("full", "partial", "none", "missing", "not_eligible")
 _FULL, _PARTIAL, _NONE, _MISSING, _NOT_ELIGIBLE = range(5)
 
 
-@attrs.frozen
-class Pot:
-    """One budget and what it funds: the whole budget, or one code's budget (``key``).
-
-    ``budget`` is None when the profile's budget table has no entry (``null``) for the
-    code: its eligible rows are ``missing``, not ``none``.
-    """
-
-    key: str | None
-    budget: int | None
-    requested: int
-    granted: int
-    funded_full: int
-    funded_partly: int
-    unfunded: int
-    capacity: int | None = None
-
-    @property
-    def remaining(self) -> int | None:
-        """The won of this budget left unallocated."""
-        return None if self.budget is None else self.budget - self.granted
-
-
 @attrs.frozen(eq=False)
 class Funding:
     """A budget spread over a table of applicants (see :func:`fund`).
@@ -71,7 +50,8 @@ class Funding:
     :data:`FUNDING_STATUSES`), ``funding_reason`` (why a ``missing`` row cannot be
     funded, and a word on a row whose applicant id an earlier row has; ``NaN``
     elsewhere) and ``pot`` when the budget is kept per code.
-    ``payments`` has one row per paid amount: who receives how much.
+    ``payments`` has one row per paid amount: who receives how much. :attr:`audit` says
+    which rules and inputs (applicants, budget, method) made it.
     """
 
     profile_id: str
@@ -81,6 +61,12 @@ class Funding:
     pots: tuple[Pot, ...]
     table: pd.DataFrame
     payments: pd.DataFrame
+    pending: PendingAudit | None = attrs.field(default=None, kw_only=True, repr=False)
+
+    @property
+    def audit(self) -> AuditRecord | None:
+        """The run's audit record (kind ``funding``); its input hash is made on first use."""
+        return None if self.pending is None else self.pending.record()
 
     @property
     def budget(self) -> int:
@@ -243,6 +229,8 @@ def fund(
     plan = _plan_of(profile)
     day = as_date(on)
     frame = as_frame(table)
+    inputs = {"applicants": frame, "budget": budget, "method": method, "ties": ties}
+    pending = profile.stamp.pending(day, inputs | {"average_support": average_support}, "funding")
     results = profile.evaluate_many(frame, day, context=context)
     chosen: Method = method or plan.spec.allocation.method
     if chosen not in METHODS:
@@ -287,6 +275,7 @@ def fund(
         pots=tuple(summaries),
         table=out,
         payments=_payments(profile, plan, frame, results, granted, known),
+        pending=pending,
     )
 
 

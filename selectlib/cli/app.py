@@ -37,6 +37,7 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
+from selectlib.cli.replay import decide, replay
 from selectlib.cli.serve import serve
 from selectlib.cli.starter import profiles_new
 from selectlib.errors import ProfileError, SelectlibError
@@ -360,6 +361,8 @@ COMMANDS: Final[dict[str, Callable[..., None]]] = {
     "evaluate": evaluate,
     "sheets": sheets,
     "serve": serve,
+    "decide": decide,
+    "replay": replay,
 }
 """The commands in the order ``selectlib --help`` lists them (then ``profiles``)."""
 PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {

@@ -10,6 +10,7 @@ import attrs
 
 from selectlib.dates import shown_moment
 from selectlib.eligibility.amounts import BenefitLine
+from selectlib.eligibility.audit import AuditRecord, Stamp
 from selectlib.errors import CriterionNotFoundError, Problem
 from selectlib.profile.model import Text
 
@@ -109,6 +110,8 @@ class Decision:
     :attr:`criteria` gives one :class:`CriterionResult` per criterion. When the
     profile has benefits and the applicant is eligible, :attr:`benefits` holds one
     :class:`~selectlib.BenefitLine` per amount, each with its calculation.
+    A decision made by :meth:`Profile.evaluate <selectlib.Profile.evaluate>` carries its
+    :attr:`audit` record and its :attr:`input`; neither takes part in equality.
     """
 
     profile_id: str
@@ -123,6 +126,18 @@ class Decision:
     missing_fields: tuple[str, ...] = ()
     applicant: str | None = None
     benefits: tuple[BenefitLine, ...] = ()
+    stamp: Stamp | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def audit(self) -> AuditRecord | None:
+        """Which rules and input made this decision, and when; None if not made by a
+        profile. The input's hash is computed on first use."""
+        return None if self.stamp is None else self.stamp.audit(self.on)
+
+    @property
+    def input(self) -> dict[str, Any] | None:
+        """The applicant's record as evaluated, in canonical form (see docs/audit.md)."""
+        return None if self.stamp is None else self.stamp.input()
 
     @property
     def eligible(self) -> bool | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
 
 from selectlib.eligibility.amounts import BenefitLine
+from selectlib.eligibility.audit import ProfileStamp, Stamp
 from selectlib.eligibility.coerce import MISSING, Coercer, Invalid, scalar_coercer, shown
 from selectlib.eligibility.decision import (
     CriterionInfo,
@@ -130,8 +132,9 @@ class Engine:
             typed[name] = value
         return typed, problems, missing
 
-    def evaluate(self, record: Any, env: Env) -> Decision:
-        """Evaluate one record (a mapping, or JSON text of an object) on ``env``'s date."""
+    def evaluate(self, record: Any, env: Env, profile: ProfileStamp | None = None) -> Decision:
+        """Evaluate one record (a mapping, or JSON text of an object) on ``env``'s date;
+        with ``profile``, the decision carries its audit stamp (the record, copied)."""
         record = as_record(record)
         typed, problems, missing = self.typed_record(record)
         if self._steps:
@@ -168,6 +171,7 @@ class Engine:
             tuple(missing),
             applicant,
             lines,
+            None if profile is None else Stamp(profile, dict(record), time.time_ns()),
         )
 
 

@@ -17,13 +17,14 @@ from cattrs.gen import make_dict_unstructure_fn
 
 from selectlib.dates import moment
 from selectlib.eligibility.amounts import BenefitLine
+from selectlib.eligibility.audit import AuditRecord, Stamp
 from selectlib.eligibility.decision import (
     CriterionInfo,
     CriterionStatus,
     Decision,
     Outcome,
 )
-from selectlib.errors import Problem
+from selectlib.errors import InputError, Problem
 from selectlib.profile.compiled import Profile
 from selectlib.profile.convert import converter
 from selectlib.profile.model import Text
@@ -89,7 +90,16 @@ def _unstructure_decision(decision: Decision) -> dict[str, Any]:
             if decision.benefits
             else {}
         ),
+        **_audit_entries(decision),
     }
+
+
+def _audit_entries(decision: Decision) -> dict[str, Any]:
+    """The audit record and the canonical input, for a decision that has them."""
+    audit = decision.audit
+    if audit is None:
+        return {}
+    return {"audit": audit.to_dict(), "input": decision.input}
 
 
 def _structure_decision(data: dict[str, Any], _: type) -> Decision:
@@ -117,7 +127,19 @@ def _structure_decision(data: dict[str, Any], _: type) -> Decision:
         missing_fields=tuple(data.get("missing_fields", ())),
         applicant=data.get("applicant"),
         benefits=tuple(converter.structure(b, BenefitLine) for b in data.get("benefits", ())),
+        stamp=_stamp(data),
     )
+
+
+def _stamp(data: dict[str, Any]) -> Stamp | None:
+    if data.get("audit") is None:
+        return None
+    record = data.get("input")
+    if record is not None and not isinstance(record, dict):
+        raise InputError(
+            f"a stored decision's input must be an object, got {type(record).__name__}"
+        )
+    return Stamp.restored(AuditRecord.from_dict(data["audit"]), record)
 
 
 converter.register_unstructure_hook(
@@ -130,7 +152,9 @@ converter.register_structure_hook(Profile, lambda data, _: Profile.from_dict(dat
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
-    """A decision as JSON-ready data."""
+    """A decision as JSON-ready data; one made by a profile adds ``audit`` (its
+    :class:`~selectlib.AuditRecord`) and ``input`` (the record in canonical form), all
+    :func:`selectlib.replay` needs."""
     return converter.unstructure(decision)  # type: ignore[no-any-return]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 import numpy as np
 import pandas as pd
 
+from selectlib.eligibility.audit import without_audit
 from selectlib.errors import InputError, OutputError
 from selectlib.io.files import save_xlsx
 from selectlib.io.safe import FORMULA_STARTS, csv_text, xlsx_text
@@ -209,6 +210,7 @@ class ParquetWriter(BatchWriter):
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        frame = without_audit(frame)  # it holds the time: the same input, the same bytes
         try:
             if self._schema is None:
                 self._schema = _arrow_schema(frame)

@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from selectlib.eligibility.audit import without_audit
 from selectlib.errors import InputError, OutputError
 from selectlib.io.files import check_output, save_xlsx, write_file
 from selectlib.io.safe import csv_frame, put_cell
@@ -79,7 +80,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path, guard: bool) -> None:
     import pyarrow as pa
 
     try:
-        frame.to_parquet(path, index=False)
+        without_audit(frame).to_parquet(path, index=False)
     except (pa.ArrowException, TypeError, ValueError) as exc:
         raise OutputError(
             f"this table cannot be stored as Parquet ({exc}); write csv, json or xlsx instead",

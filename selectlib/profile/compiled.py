@@ -14,6 +14,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.dates import DateLike, as_date
+from selectlib.eligibility.audit import AUDIT_ATTR, ProfileStamp
 from selectlib.eligibility.batch import as_frame, evaluate_table
 from selectlib.eligibility.decision import Decision
 from selectlib.eligibility.derive import derive_one, derive_table
@@ -35,9 +36,10 @@ from selectlib.profile.source import MAX_BYTES
 __all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
 
 
-@attrs.frozen(eq=False)
+@attrs.define(eq=False)
 class _Cache:
     envs: dict[dt.date, Env] = attrs.field(factory=dict)
+    stamp: ProfileStamp | None = None
 
 
 @attrs.frozen
@@ -120,9 +122,10 @@ class Profile:
         computed from it instead of read from the record.
         """
         env = self.params_on(on)
+        record = as_record(record)
         if context is not None and self.spec.derived:
-            record = derive_one(self.spec.derived, as_record(record), env, context)
-        return self.engine.evaluate(record, env)
+            record = derive_one(self.spec.derived, record, env, context)
+        return self.engine.evaluate(record, env, self.stamp)
 
     def evaluate_many(
         self, table: TableLike, on: DateLike = None, *, explain: bool = False, context: Any = None
@@ -135,11 +138,25 @@ class Profile:
         ``problems`` (field and problem, for invalid rows). With ``explain=True``,
         comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
         ``context``, derived fields are computed from it (see :meth:`evaluate`).
+        ``results.attrs["audit"]`` holds the table's audit record as JSON
+        text (kind ``batch``; the input is not hashed): read it with
+        ``AuditRecord.from_json`` (see docs/audit.md).
         """
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
-        return evaluate_table(self.engine, table, env, explain)
+        results = evaluate_table(self.engine, table, env, explain)
+        results.attrs[AUDIT_ATTR] = self.stamp.batch_json(env.on)
+        return results
+
+    # -- audit -------------------------------------------------------------------------
+    @property
+    def stamp(self) -> ProfileStamp:
+        """What audit records say about this profile (its content's hash made once)."""
+        found = self._cache.stamp
+        if found is None:
+            found = self._cache.stamp = ProfileStamp(self.spec.id, self.spec.version, self.to_dict)
+        return found
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -272,8 +273,16 @@ def evaluate_selection(
     on: DateLike = None,
     context: Any = None,
 ) -> EvaluationResult:
-    """:func:`prepare_evaluation` then :func:`run_evaluation`: the whole selection."""
+    """:func:`prepare_evaluation` then :func:`run_evaluation`: the whole selection, with
+    its audit record (``result.audit``)."""
     prepared = prepare_evaluation(
         profile, applicants, scores, evaluators, recusals, on=on, context=context
     )
-    return run_evaluation(prepared)
+    inputs = {
+        "applicants": applicants,
+        "scores": scores,
+        "evaluators": evaluators,
+        "recusals": recusals,
+    }
+    pending = profile.stamp.pending(prepared.on, inputs, "selection")
+    return attrs.evolve(run_evaluation(prepared), pending=pending)

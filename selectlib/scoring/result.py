@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from selectlib._typing import BoolArray, FloatArray, IntArray
+from selectlib.eligibility.audit import AuditRecord, PendingAudit
 from selectlib.profile.evaluation import EvaluationSpec, Stage
 from selectlib.scoring.exact import Exact
 from selectlib.scoring.portfolio import BalancedSelection
@@ -181,6 +182,13 @@ class EvaluationResult:
     results: npt.NDArray[np.object_]
     views: Callable[[EvaluationResult], Views] = attrs.field(kw_only=True, repr=False)
     left_out: tuple[str, ...] = ()
+    pending: PendingAudit | None = attrs.field(default=None, kw_only=True, repr=False)
+
+    @property
+    def audit(self) -> AuditRecord | None:
+        """Which rules and inputs (applicants, scores, evaluators, recusals) made this
+        selection (kind ``selection``); None for a re-run without some evaluators."""
+        return None if self.pending is None else self.pending.record()
 
     @property
     def final_scores(self) -> FloatArray:
