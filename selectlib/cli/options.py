@@ -20,11 +20,11 @@ from selectlib.dates import as_date
 from selectlib.errors import InputError, OutputError
 
 __all__ = [
-    "MAX_SET_DEPTH",
-    "MAX_SET_LENGTH",
     "DEFAULT_LANG",
     "LANG_ENV",
     "LANG_OPTION",
+    "MAX_SET_DEPTH",
+    "MAX_SET_LENGTH",
     "ForceOpt",
     "Format",
     "FormatOpt",
