@@ -11,7 +11,6 @@ formatting are imported only when a command runs.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters
 from selectlib.cli.options import (
+    DEFAULT_LANG,
     ForceOpt,
     Format,
     FormatOpt,
@@ -37,7 +37,13 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
-from selectlib.errors import ProfileError, SelectlibError
+from selectlib.cli.profiles import (
+    profiles_list,
+    profiles_schema,
+    profiles_show,
+    profiles_validate,
+)
+from selectlib.errors import SelectlibError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,11 +142,12 @@ def _summary_console(chosen: Format, out: Path | None) -> Console:
     return Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
 
 
-def _wrote(console: Console, run: Run, out: Path | None) -> None:
+def _wrote(console: Console, run: Run, out: Path | None, lang: Lang) -> None:
+    from selectlib.cli.labels import wrote
     from selectlib.cli.render import say
 
     if out is not None:
-        say(console, f"wrote {run.rows:,} rows to {out}")
+        say(console, wrote(out, run.rows, lang))
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -153,7 +160,7 @@ def check(
     out: OutOpt = None,
     format: FormatOpt = None,
     set_: SetOpt = None,
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
     force: ForceOpt = False,
@@ -169,6 +176,7 @@ def check(
     from selectlib.cli import render
     from selectlib.cli.batches import Job, run_batches
     from selectlib.cli.geo import geo_context
+    from selectlib.cli.labels import word
     from selectlib.cli.render import say
 
     chosen = output_format(format, out)
@@ -194,11 +202,11 @@ def check(
     if chosen is Format.TABLE:
         table = render.decisions_table(run.table(), rules, lang, limit=TABLE_ROWS, total=run.rows)
         console.print(table)
-    _wrote(console, run, out)
+    _wrote(console, run, out, lang)
     if context is not None:
-        say(console, f"firm registry: {context.firms.report.summary()}")
+        say(console, f"{word('firm registry', lang)}: {context.firms.report.summary()}")
     render.show_assumptions(console, rules, day, lang, scoring=False)
-    say(console, render.outcome_counts_line(run.counts, run.rows))
+    say(console, render.outcome_counts_line(run.counts, run.rows, lang))
 
 
 def compare(
@@ -208,6 +216,7 @@ def compare(
     on: OnOpt = None,
     out: OutOpt = None,
     format: FormatOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
@@ -233,11 +242,11 @@ def compare(
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         flipped = run.table()
-        console.print(render.summary_table(summarize_comparison(flipped)))
-        console.print(render.comparison_table(flipped, baseline.spec.identifier))
-    _wrote(console, run, out)
-    render.show_assumptions(console, baseline, day, "en", scoring=False)
-    say(console, render.change_counts_line(run.counts, run.rows))
+        console.print(render.summary_table(summarize_comparison(flipped), lang))
+        console.print(render.comparison_table(flipped, baseline.spec.identifier, lang=lang))
+    _wrote(console, run, out, lang)
+    render.show_assumptions(console, baseline, day, lang, scoring=False)
+    say(console, render.change_counts_line(run.counts, run.rows, lang))
 
 
 def demo(
@@ -245,108 +254,13 @@ def demo(
         Path,
         typer.Option("--out", help="Folder for the decisions, the reform and the reports."),
     ] = Path("selectlib-demo"),
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
 ) -> None:
     """Run the flagship program on the sample data: eligibility, a reform, the selection."""
     from selectlib.cli.demo import run_demo
 
     run_demo(out, lang, force)
-
-
-def profiles_list() -> None:
-    """List the built-in profiles."""
-    from rich.console import Console
-
-    from selectlib.cli import render
-    from selectlib.profile.compiled import list_profiles, load_profile
-
-    Console().print(render.profiles_table([load_profile(name) for name in list_profiles()]))
-
-
-def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN) -> None:
-    """Show a profile's fields, parameters (on --on) and criteria."""
-    from rich.console import Console
-
-    from selectlib.cli import render
-    from selectlib.cli.render import say
-    from selectlib.profile.compiled import load_profile
-
-    loaded = load_profile(profile)
-    day = option_day(on)
-    spec = loaded.spec
-    console = Console(highlight=False)
-    console.rule(f"{spec.id}: {spec.name.get(lang)}")
-    valid_to = spec.valid_to.isoformat() if spec.valid_to else "open"
-    say(console, f"version {spec.version}; valid {spec.valid_from} to {valid_to}")
-    for note in spec.notes:
-        say(console, f"note: {note.get(lang)}")
-    console.print(render.fields_table(loaded, lang))
-    console.print(render.parameters_table(loaded, day, lang))
-    console.print(render.criteria_table(loaded, lang))
-    render.show_assumptions(console, loaded, day, lang)
-
-
-def profiles_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Profile files to check.")],
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Also refuse a parameter with neither a source: nor an assumption: label.",
-        ),
-    ] = False,
-) -> None:
-    """Check profile files; list every problem with its line and how to fix it."""
-    from selectlib.profile.assumptions import unsourced
-    from selectlib.profile.compiled import load_profile
-
-    bad = 0
-    for path in paths:
-        try:
-            loaded = load_profile(path)
-        except ProfileError as exc:
-            bad += 1
-            typer.echo(f"{path}: {len(exc.problems)} problem(s)")
-            for problem in exc.problems:
-                typer.echo(f"  {problem}")
-        except SelectlibError as exc:  # not found, not UTF-8
-            bad += 1
-            text = str(exc)
-            typer.echo(text if text.startswith(f"{path}:") else f"{path}: {text}")
-        else:
-            unlabelled = unsourced(loaded.spec) if strict else ()
-            if unlabelled:
-                bad += 1
-                typer.echo(f"{path}: {len(unlabelled)} parameter(s) neither sourced nor assumed")
-                for name in unlabelled:
-                    typer.echo(
-                        f"  $.parameters.{name}: no source: and no assumption: "
-                        '(fix: cite the clause the value comes from, source: "004 ②", or say '
-                        "what was assumed and why, assumption: {ko: ..., en: ...})"
-                    )
-                continue
-            typer.echo(f"{path}: ok ({loaded.id}, {len(loaded.criteria)} criteria)")
-    if bad:
-        typer.echo(f"error: {bad} of {len(paths)} profile(s) have problems", err=True)
-        raise typer.Exit(1)
-
-
-def profiles_schema(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the schema here.")] = None,
-    force: ForceOpt = False,
-) -> None:
-    """Print the JSON Schema of the profile format."""
-    from selectlib.io.files import check_output, write_file
-    from selectlib.profile.schema import PROFILE_SCHEMA
-
-    text = json.dumps(PROFILE_SCHEMA, indent=2, ensure_ascii=False)
-    if out is None:
-        typer.echo(text)
-    else:
-        check_output(out, force=force)
-        write_file(out, lambda path: path.write_text(text + "\n", encoding="utf-8"))
-        typer.echo(f"wrote {out}")
 
 
 COMMANDS: Final[dict[str, Callable[..., None]]] = {

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated, Final
 import typer
 
 from selectlib.cli.options import (
+    DEFAULT_LANG,
     ForceOpt,
     Format,
     FormatOpt,
     InputArg,
-    Lang,
     LangOpt,
     OnOpt,
     ProfileArg,
@@ -118,7 +118,7 @@ def benefits(
     row_order: RowOrderOpt = False,
     out: FundingOutOpt = None,
     format: FormatOpt = None,
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
@@ -132,6 +132,7 @@ def benefits(
         show_summary,
         write_funding,
     )
+    from selectlib.cli.labels import wrote
     from selectlib.cli.render import absent_fields_note, say
     from selectlib.io.safe import csv_frame
     from selectlib.io.tables import read_table
@@ -165,7 +166,7 @@ def benefits(
         console.print(applicants_table(rules, funding, lang, SHOWN_ROWS))
     elif out is not None:
         for path, rows in write_funding(funding, out, chosen, raw_csv):
-            say(console, f"wrote {rows:,} rows to {path}")
+            say(console, wrote(path, rows, lang))
     elif chosen is Format.CSV:
         frame = funding.table if raw_csv else csv_frame(funding.table)
         typer.echo(frame.to_csv(index=False), nl=False)

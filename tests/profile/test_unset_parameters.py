@@ -112,7 +112,9 @@ def test_the_command_line_asks_for_the_budget(tmp_path: Path) -> None:
     given = ["--on", "2019-06-01", "--budget", "500000"]
     assert runner.invoke(cli.app, ["benefits", str(source), str(table), *given]).exit_code == 0
     shown = runner.invoke(
-        cli.app, ["profiles", "show", str(source), "--on", "2019-06-01"], env={"COLUMNS": "250"}
+        cli.app,
+        ["profiles", "show", str(source), "--on", "2019-06-01", "--lang", "en"],
+        env={"COLUMNS": "250"},
     )
     assert shown.exit_code == 0, shown.output
     assert "(none: the sources give no value)" in shown.output
