@@ -197,7 +197,10 @@ def check(
         return results.drop(columns=other) if chosen is not Format.TABLE else results
 
     job = Job(work, "outcome", lambda results: results.iloc[:TABLE_ROWS])
-    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
+    sheet = word("results", lang)
+    run = run_batches(
+        input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv, sheet=sheet
+    )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         table = render.decisions_table(run.table(), rules, lang, limit=TABLE_ROWS, total=run.rows)
@@ -223,6 +226,7 @@ def compare(
     """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
     from selectlib.cli import render
     from selectlib.cli.batches import Job, run_batches
+    from selectlib.cli.labels import word
     from selectlib.cli.render import say
     from selectlib.profile.compiled import load_profile
     from selectlib.simulate.compare import compare as compare_profiles
@@ -238,7 +242,10 @@ def compare(
         return compare_profiles(baseline, reform, frame, on=day)
 
     job = Job(work, "change", lambda result: result[result["change"] != "unchanged"])
-    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
+    sheet = word("comparison", lang)
+    run = run_batches(
+        input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv, sheet=sheet
+    )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         flipped = run.table()

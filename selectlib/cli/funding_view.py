@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selectlib.benefits.funding import FUNDING_STATUSES, Funding
+from selectlib.cli.labels import counted
 from selectlib.cli.options import Format, Lang
 from selectlib.cli.render import OUTCOME_STYLES, cell, say, show_assumptions
 from selectlib.eligibility.decision import Outcome
@@ -96,7 +97,14 @@ def pots_table(funding: Funding, lang: Lang) -> Table:
         table.add_column(_pick(lang, ko, en), justify="right")
     if capacity:
         table.add_column(_pick(lang, "지원 가능 인원", "capacity"), justify="right")
-    for _, row in summary.iterrows():
+    asked = summary[["requested", "funded_full", "funded_partly", "unfunded"]].fillna(0)
+    empty = (asked.sum(axis=1) == 0) if keyed else pd.Series(False, index=summary.index)
+    if empty.any():
+        hidden = counted(int(empty.sum()), "pot", lang)
+        table.caption = _pick(
+            lang, f"신청이 없는 {hidden}는 표시하지 않음", f"{hidden} with no applicants not shown"
+        )
+    for _, row in summary[~empty].iterrows():
         cells = [cell(row["key"])] if keyed else []
         cells += [_won(row[name]) for name, _, _ in POT_COLUMNS]
         cells += [_won(row["capacity"])] if capacity else []

@@ -66,6 +66,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "open": ("종료일 없음", "open"),
     "note": ("참고", "note"),
     "results": ("결과", "results"),
+    "comparison": ("비교", "comparison"),
     "firm registry": ("사업체 명부", "firm registry"),
     "areas": ("구역", "areas"),
     "firms": ("사업체", "firms"),
@@ -94,6 +95,7 @@ NOUNS: Final[dict[str, tuple[str, str, str, str]]] = {
     "problem": ("문제 ", "건", "problem", "problems"),
     "profile": ("프로필 ", "개", "profile", "profiles"),
     "region": ("지역 ", "곳", "region", "regions"),
+    "pot": ("구분 ", "개", "pot", "pots"),
 }
 """Counted nouns as (Korean noun, Korean counter, English singular, English plural)."""
 

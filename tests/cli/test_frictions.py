@@ -1,0 +1,76 @@
+"""The small frictions of a first use (issue 15 part 7), each fixed: every test here failed
+before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from paths import SAMPLE_GEO
+from test_benefits_cli import APPLICANTS, KEYED_BUDGET, PROFILE
+from typer.testing import CliRunner, Result
+
+from selectlib.cli import app as cli
+from selectlib.io import sample_data_dir
+
+FLAGSHIP = "micro_manufacturer_center_2024"
+ON = "2024-05-01"
+SAMPLE = sample_data_dir() / "applicants.csv"
+
+
+def run(*args: str | Path, columns: int = 250) -> Result:
+    return CliRunner().invoke(
+        cli.app, [str(a) for a in args], env={"COLUMNS": str(columns), "SELECTLIB_LANG": ""}
+    )
+
+
+# -- files and names -----------------------------------------------------------------------
+
+
+def test_validate_a_missing_file_says_file_not_found_and_a_bare_name_no_profile() -> None:
+    result = run("profiles", "validate", "nope.yaml", "nope", "--lang", "en")
+    assert result.exit_code == 1
+    first, second = result.stdout.splitlines()
+    assert first.startswith("nope.yaml: file not found: check the path")
+    assert second.startswith("nope: no profile named 'nope'")
+
+
+@pytest.mark.parametrize(("lang", "sheet"), [("ko", "결과"), ("en", "results")])
+def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path, lang: str, sheet: str) -> None:
+    out = tmp_path / "x.xlsx"
+    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == [sheet]
+
+
+def test_clusters_name_each_industry(tmp_path: Path) -> None:
+    out = tmp_path / "clusters.csv"
+    firms, areas = SAMPLE_GEO / "firms.csv", SAMPLE_GEO / "areas.geojson"
+    result = run("clusters", firms, "--areas", areas, "--on", ON, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "25922" in result.stdout
+    assert "도금업" in result.stdout
+    found = pd.read_csv(out, dtype=str).set_index("industry")
+    assert found.loc["25922", "industry_name"] == "도금업"
+    by_division = run("clusters", firms, "--unit", "sigungu", "--level", "2", "--on", ON)
+    assert "금속 가공제품 제조업" in by_division.stdout
+
+
+# -- tables --------------------------------------------------------------------------------
+
+
+def test_benefit_pots_without_applicants_are_left_out_and_counted(tmp_path: Path) -> None:
+    start, end = PROFILE.index("  budget:\n    description"), PROFILE.index("criteria:")
+    profile = tmp_path / "keyed.yaml"
+    profile.write_text(PROFILE[:start] + KEYED_BUDGET + PROFILE[end:], encoding="utf-8")
+    applicants = tmp_path / "applicants.csv"
+    applicants.write_text(APPLICANTS, encoding="utf-8")
+    english = run("benefits", profile, applicants, "--on", ON, "--lang", "en").stdout
+    pots = [line.split("│")[1].strip() for line in english.splitlines() if line.startswith("│")]
+    assert "seoul" in pots
+    assert "busan" not in pots  # its only applicant is ineligible: nothing asked
+    assert "1 pot with no applicants not shown" in english
+    korean = run("benefits", profile, applicants, "--on", ON).stdout
+    assert "신청이 없는 구분 1개는 표시하지 않음" in korean
