@@ -19,6 +19,7 @@ from selectlib.eligibility.decision import Decision
 from selectlib.eligibility.derive import derive_one, derive_table
 from selectlib.eligibility.engine import Engine, as_record
 from selectlib.errors import (
+    ArgumentError,
     InputError,
     ParameterError,
     Problem,
@@ -125,21 +126,33 @@ class Profile:
         return self.engine.evaluate(record, env)
 
     def evaluate_many(
-        self, table: TableLike, on: DateLike = None, *, explain: bool = False, context: Any = None
+        self,
+        table: TableLike,
+        on: DateLike = None,
+        *,
+        explain: bool = False,
+        context: Any = None,
+        prefix: str = "",
     ) -> pd.DataFrame:
         """Decide every row of a table (DataFrame, mapping of columns, list of records).
 
         Returns one row per input row, with the same index and order: ``eligible``
         (True/False/NA), ``outcome``, ``status`` (ok/invalid), one column per
         criterion (passed/failed/missing), ``reasons_ko``/``reasons_en`` and
-        ``problems`` (field and problem, for invalid rows). With ``explain=True``,
-        comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
-        ``context``, derived fields are computed from it (see :meth:`evaluate`).
+        ``problems`` (field and problem for invalid rows, '' for the others). With
+        ``explain=True``, comparison criteria add ``<id>.value`` and ``<id>.threshold``
+        columns. With ``context``, derived fields are computed from it (see
+        :meth:`evaluate`). With ``prefix`` (say ``"crit."``), every column is named
+        ``<prefix><name>``, the identifier's copy too, so ``table.join(results)`` works
+        when a criterion is named like an input field.
         """
+        if not isinstance(prefix, str):
+            raise ArgumentError("prefix", [f"must be text such as 'crit.' (got {prefix!r})"])
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
-        return evaluate_table(self.engine, table, env, explain)
+        results = evaluate_table(self.engine, table, env, explain)
+        return results.add_prefix(prefix) if prefix else results
 
     def with_params(self, changes: Mapping[str, Any], *, since: DateLike = None) -> Profile:
         """A new profile with some parameters changed; this one is left untouched.

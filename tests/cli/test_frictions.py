@@ -12,6 +12,7 @@ from paths import SAMPLE_GEO
 from test_benefits_cli import APPLICANTS, KEYED_BUDGET, PROFILE
 from typer.testing import CliRunner, Result
 
+import selectlib
 from selectlib.cli import app as cli
 from selectlib.io import sample_data_dir
 
@@ -74,3 +75,32 @@ def test_benefit_pots_without_applicants_are_left_out_and_counted(tmp_path: Path
     assert "1 pot with no applicants not shown" in english
     korean = run("benefits", profile, applicants, "--on", ON).stdout
     assert "신청이 없는 구분 1개는 표시하지 않음" in korean
+
+
+# -- results as a table --------------------------------------------------------------------
+
+
+def test_problems_is_blank_not_missing_where_there_are_none() -> None:
+    profile = selectlib.load_profile(FLAGSHIP)
+    results = profile.evaluate_many(pd.read_csv(SAMPLE), on=ON)
+    valid = results["status"] == "ok"
+    assert valid.any()
+    assert (results.loc[valid, "problems"] == "").all()
+    assert (results.loc[~valid, "problems"] != "").all()
+    assert not results["problems"].isna().any()
+
+
+def test_a_prefix_lets_the_results_join_their_input() -> None:
+    profile = selectlib.load_profile(FLAGSHIP)
+    applicants = pd.read_csv(SAMPLE)
+    shared = {c.id for c in profile.criteria} & set(applicants.columns)
+    assert shared  # e.g. mandatory_programs is both a criterion and a field
+    plain = profile.evaluate_many(applicants, on=ON)
+    with pytest.raises(ValueError, match="overlap"):
+        applicants.join(plain)
+    results = profile.evaluate_many(applicants, on=ON, prefix="crit.")
+    joined = applicants.join(results)
+    assert list(results.columns) == [f"crit.{name}" for name in plain.columns]
+    assert joined["crit.outcome"].astype(str).tolist() == plain["outcome"].astype(str).tolist()
+    with pytest.raises(selectlib.SelectlibError, match="prefix"):
+        profile.evaluate_many(applicants, on=ON, prefix=1)  # type: ignore[arg-type]
