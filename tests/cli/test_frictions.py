@@ -3,18 +3,25 @@ before its fix."""
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from paths import SAMPLE_GEO
+from strategies import examples
 from test_benefits_cli import APPLICANTS, KEYED_BUDGET, PROFILE
 from typer.testing import CliRunner, Result
 
 import selectlib
 from selectlib.cli import app as cli
+from selectlib.geo.ksic import industry_name
 from selectlib.io import sample_data_dir
+from selectlib.profile.compiled import from_text
 
 FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
@@ -48,15 +55,15 @@ def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path, lang: str, s
 
 def test_clusters_name_each_industry(tmp_path: Path) -> None:
     out = tmp_path / "clusters.csv"
-    firms, areas = SAMPLE_GEO / "firms.csv", SAMPLE_GEO / "areas.geojson"
-    result = run("clusters", firms, "--areas", areas, "--on", ON, "--out", out)
+    result = run(
+        "clusters", SAMPLE_GEO / "firms.csv", "--unit", "sigungu", "--on", ON, "--out", out
+    )
     assert result.exit_code == 0, result.output
-    assert "25922" in result.stdout
-    assert "도금업" in result.stdout
+    assert "│ 25922 │ 도금업" in result.stdout
     found = pd.read_csv(out, dtype=str).set_index("industry")
     assert found.loc["25922", "industry_name"] == "도금업"
-    by_division = run("clusters", firms, "--unit", "sigungu", "--level", "2", "--on", ON)
-    assert "금속 가공제품 제조업" in by_division.stdout
+    assert industry_name("25") == "금속 가공제품 제조업; 기계 및 가구 제외"
+    assert industry_name("259") == "25 금속 가공제품 제조업; 기계 및 가구 제외"
 
 
 # -- tables --------------------------------------------------------------------------------
@@ -104,3 +111,59 @@ def test_a_prefix_lets_the_results_join_their_input() -> None:
     assert joined["crit.outcome"].astype(str).tolist() == plain["outcome"].astype(str).tolist()
     with pytest.raises(selectlib.SelectlibError, match="prefix"):
         profile.evaluate_many(applicants, on=ON, prefix=1)  # type: ignore[arg-type]
+
+
+# -- thousands separators ------------------------------------------------------------------
+
+MONEY = {
+    "id": "money",
+    "name": {"ko": "가", "en": "a"},
+    "valid_from": "2024-01-01",
+    "parameters": {},
+    "fields": {
+        "amount": {"kind": "integer", "description": {"ko": "금액", "en": "amount"}},
+        "rate": {"kind": "number", "description": {"ko": "율", "en": "rate"}},
+    },
+    "criteria": [
+        {
+            "id": "big",
+            "label": {"ko": "가", "en": "a"},
+            "source": "s",
+            "condition": "amount >= 1000000 and rate >= 0",
+            "messages": {s: {"ko": "가", "en": "a"} for s in ("passed", "failed", "missing")},
+        }
+    ],
+}
+
+
+@functools.cache
+def _money() -> selectlib.Profile:
+    return from_text(json.dumps(MONEY), None)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(amount=st.integers(-(2**53), 2**53), cents=st.integers(0, 99))
+def test_thousands_separators_read_the_same_in_a_column_and_in_one_record(
+    amount: int, cents: int
+) -> None:
+    profile = _money()
+    record = {"amount": f"{amount:,}", "rate": f"{amount:,}.{cents:02d}"}
+    one = profile.evaluate(record, on=ON)
+    assert not one.problems
+    for dtype in (object, "string[pyarrow]"):
+        table = pd.DataFrame([record, {"amount": "7", "rate": "1"}], dtype=dtype)
+        many = profile.evaluate_many(table, on=ON, explain=True)
+        assert many["problems"].iloc[0] == ""
+        assert many["big"].iloc[0] == one.criteria[0].status.value
+        assert many["big"].iloc[0] == ("passed" if amount >= 1_000_000 else "failed")
+
+
+@pytest.mark.parametrize("text", ["1,00", "2,500,00", "1,234,5678", ",100", "1,,000", "2.500,5"])
+def test_separators_out_of_groups_of_three_are_refused_saying_how_to_write_them(
+    text: str,
+) -> None:
+    profile = _money()
+    one = profile.evaluate({"amount": text, "rate": "1"}, on=ON)
+    many = profile.evaluate_many(pd.DataFrame({"amount": [text], "rate": ["1"]}), on=ON)
+    assert one.outcome.value == many["outcome"].iloc[0] == "invalid"
+    assert "groups of three (2,500,000)" in many["problems"].iloc[0]
