@@ -118,7 +118,8 @@ def profiles_validate(
 def _bad_line(bad: int, total: int, lang: Lang) -> str:
     if lang is Lang.KO:
         return f"error: 프로필 {total:,}개 중 {bad:,}개에 문제가 있습니다"
-    return f"error: {bad:,} of {total:,} profile{'s' if total != 1 else ''} have problems"
+    profiles = "profile" if total == 1 else "profiles"
+    return f"error: {bad:,} of {total:,} {profiles} {'has' if bad == 1 else 'have'} problems"
 
 
 def profiles_schema(
