@@ -21,6 +21,7 @@ import typer
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters
+from selectlib.cli.help import PlainHelp
 from selectlib.cli.options import (
     DEFAULT_LANG,
     ForceOpt,
@@ -76,11 +77,11 @@ app.add_typer(profiles_app, name="profiles")
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
 SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP, metavar="KEY=VALUE")]
 FirmsOpt = Annotated[
     Path | None, typer.Option("--firms", help="A firm registry to compute the clusters from.")
 ]
-SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP)]
+SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP, metavar="KEY=VALUE")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -293,7 +294,7 @@ def _register(group: typer.Typer, name: str, command: Callable[..., None]) -> No
     """Add ``command`` to ``group``, its errors handled. The command list of ``--help``
     shows the docstring's whole first line: plain help would cut it at the screen's width."""
     summary = (command.__doc__ or "").strip().splitlines()[0]
-    group.command(name, short_help=summary)(_handled(command))
+    group.command(name, short_help=summary, cls=PlainHelp)(_handled(command))
 
 
 for _name, _command in COMMANDS.items():

@@ -46,9 +46,14 @@ def geo_context(firms: Path, areas: Path | None) -> Any:
     return GeoContext(registry, polygons)
 
 
-LevelOpt = Annotated[int, typer.Option("--level", help="KSIC digits: 2, 3 or 5.")]
-UnitOpt = Annotated[str, typer.Option("--unit", help="dong, sigungu or radius:METRES.")]
-DayOpt = Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).")]
+LevelOpt = Annotated[int, typer.Option("--level", help="KSIC digits.", metavar="2|3|5")]
+UnitOpt = Annotated[
+    str,
+    typer.Option("--unit", help="Where firms are counted.", metavar="dong|sigungu|radius:METRES"),
+]
+DayOpt = Annotated[
+    str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).", metavar="DATE")
+]
 ClustersOutOpt = Annotated[Path | None, typer.Option("--out", help="Write the clusters here.")]
 MapOpt = Annotated[Path | None, typer.Option("--map", help="Write an HTML map here.")]
 ExcludedOpt = Annotated[
@@ -62,9 +67,13 @@ LimitOpt = Annotated[
     float, typer.Option(help="A firm counts with fewer regular employees than this.")
 ]
 MetroCountyOpt = Annotated[
-    str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
+    str,
+    typer.Option(
+        help="Counties inside metropolitan cities: county (20) or metro (50).",
+        metavar="county|metro",
+    ),
 ]
-SejongOpt = Annotated[str, typer.Option(help="Sejong's area type: metro or city.")]
+SejongOpt = Annotated[str, typer.Option(help="Sejong's area type.", metavar="metro|city")]
 
 
 def clusters(

@@ -72,10 +72,15 @@ class Format(enum.StrEnum):
     PARQUET = "parquet"
 
 
-ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
-InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
+ProfileArg = Annotated[
+    str, typer.Argument(help="A built-in profile id or a profile file.", metavar="PROFILE")
+]
+InputArg = Annotated[
+    Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.", metavar="INPUT")
+]
 OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+    str | None,
+    typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).", metavar="DATE"),
 ]
 FormatOpt = Annotated[
     Format | None,

@@ -93,7 +93,7 @@ def _validated(path: Path, strict: bool, lang: Lang) -> tuple[bool, list[str]]:
 
 
 def profiles_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Profile files to check.", metavar="FILE...")],
+    paths: Annotated[list[Path], typer.Argument(help="Profile files to check.", metavar="FILE")],
     strict: Annotated[
         bool,
         typer.Option(

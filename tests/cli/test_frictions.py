@@ -167,3 +167,26 @@ def test_separators_out_of_groups_of_three_are_refused_saying_how_to_write_them(
     many = profile.evaluate_many(pd.DataFrame({"amount": [text], "rate": ["1"]}), on=ON)
     assert one.outcome.value == many["outcome"].iloc[0] == "invalid"
     assert "groups of three (2,500,000)" in many["problems"].iloc[0]
+
+
+# -- help ----------------------------------------------------------------------------------
+
+COMMAND_LINES = [[name] for name in cli.COMMANDS] + [
+    ["profiles", name] for name in cli.PROFILES_COMMANDS
+]
+
+
+@pytest.mark.parametrize("command", COMMAND_LINES, ids=" ".join)
+def test_help_names_values_in_words_not_python_types(command: list[str]) -> None:
+    result = run(*command, "--help", columns=100)
+    assert result.exit_code == 0, result.output
+    for typed in ("<bool>", "<str>", "<path>", "<int>", "<float>", "list[", "{", "}"):
+        assert typed not in result.stdout, (typed, result.stdout)
+
+
+def test_help_shows_the_words_a_user_types() -> None:
+    usage = run("check", "--help", columns=100).stdout
+    assert "Usage: selectlib check [OPTIONS] PROFILE INPUT" in usage
+    for option in ("--on DATE", "--out FILE", "--set KEY=VALUE", "--lang ko|en"):
+        assert option in usage
+    assert "FILE..." in run("profiles", "validate", "--help").stdout
