@@ -21,7 +21,7 @@ import selectlib
 from selectlib.cli import app as cli
 from selectlib.geo.ksic import industry_name
 from selectlib.io import sample_data_dir
-from selectlib.profile.compiled import from_text
+from selectlib.profile.compiled import from_text, profiles_dir
 
 FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
@@ -190,3 +190,47 @@ def test_help_shows_the_words_a_user_types() -> None:
     for option in ("--on DATE", "--out FILE", "--set KEY=VALUE", "--lang ko|en"):
         assert option in usage
     assert "FILE..." in run("profiles", "validate", "--help").stdout
+
+
+# -- did you mean --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("find", "replace", "expected"),
+    [
+        ("staff >= min_staff", "staf >= min_staff", "did you mean 'staff'?"),
+        ("count_in(mandatory", "cont_in(mandatory", "unknown function 'cont_in'; did you mean"),
+        (
+            "cluster_min[area_type]",
+            "cluster_min[area_type] and area_type != 'metor'",
+            "not among the codes metro, city, county; did you mean 'metro'?",
+        ),
+        (
+            "value: [nonprofit_corporation, university",
+            "value: [nonprofit_corporaton, university",
+            "(nonprofit_corporation, university, local_government_body, for_profit, "
+            "individual); did you mean 'nonprofit_corporation'?",
+        ),
+    ],
+    ids=["field", "function", "code", "parameter code"],
+)
+def test_a_misspelt_name_in_a_condition_suggests_the_close_one(
+    tmp_path: Path, find: str, replace: str, expected: str
+) -> None:
+    source = profiles_dir() / f"{FLAGSHIP}.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert find in text
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    result = run("profiles", "validate", bad, "--lang", "en")
+    assert result.exit_code == 1
+    assert expected in result.stdout
+
+
+def test_a_name_close_to_nothing_gets_no_suggestion(tmp_path: Path) -> None:
+    text = (profiles_dir() / f"{FLAGSHIP}.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "far.yaml"
+    bad.write_text(text.replace("staff >= min_staff", "zzzz >= min_staff", 1), encoding="utf-8")
+    result = run("profiles", "validate", bad)
+    assert "unknown name 'zzzz'" in result.stdout
+    assert "did you mean" not in result.stdout
