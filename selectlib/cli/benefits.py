@@ -33,6 +33,7 @@ from selectlib.cli.options import (
 
 if TYPE_CHECKING:
     from selectlib.benefits.budget import Method
+    from selectlib.benefits.numbers import BenefitError
 
 __all__ = ["benefits", "parse_won"]
 
@@ -69,6 +70,16 @@ def parse_won(text: str | None, option: str) -> int | None:
             param_hint=option,
         )
     return int(body.replace(",", "").replace("_", ""))
+
+
+def cli_shaped(error: BenefitError) -> BenefitError:
+    """``error`` with the command line's option in place of the Python argument it names
+    (``--budget WON``, not ``fund(..., budget=WON)``)."""
+    from selectlib.benefits.funding import BUDGET_HINT
+    from selectlib.benefits.numbers import BenefitError as Shaped
+
+    problems = [p.replace(BUDGET_HINT, "--budget WON") for p in error.problems]
+    return Shaped(error.argument, problems)
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -126,6 +137,7 @@ def benefits(
     from rich.console import Console
 
     from selectlib.benefits.funding import fund
+    from selectlib.benefits.numbers import BenefitError
     from selectlib.cli.funding_view import (
         applicants_table,
         output_files,
@@ -151,15 +163,18 @@ def benefits(
     note = absent_fields_note(rules, list(frame.columns), False)
     if note:
         say(Console(stderr=True), note)
-    funding = fund(
-        rules,
-        frame,
-        day,
-        budget=money,
-        method=METHODS[allocate] if allocate is not None else None,
-        average_support=mean,
-        ties="row_order" if row_order else "refuse",
-    )
+    try:
+        funding = fund(
+            rules,
+            frame,
+            day,
+            budget=money,
+            method=METHODS[allocate] if allocate is not None else None,
+            average_support=mean,
+            ties="row_order" if row_order else "refuse",
+        )
+    except BenefitError as exc:
+        raise cli_shaped(exc) from None
     console = Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
     show_summary(console, rules, funding, lang)
     if chosen is Format.TABLE:
