@@ -234,4 +234,3 @@ def test_a_name_close_to_nothing_gets_no_suggestion(tmp_path: Path) -> None:
     result = run("profiles", "validate", bad)
     assert "unknown name 'zzzz'" in result.stdout
     assert "did you mean" not in result.stdout
-
