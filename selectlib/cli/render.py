@@ -43,7 +43,9 @@ OUTCOME_STYLES: Final = {
 CHANGE_STYLES: Final = {"gained": "green", "lost": "red", "other": "yellow"}
 _COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria", "clusters", "firms"})
 """Columns of counts: right-aligned and never wrapped."""
-_SHORT: Final = frozenset({"outcome", "before", "after", "change", "valid from", "since", "kind"})
+_SHORT: Final = frozenset(
+    {"outcome", "before", "after", "change", "valid from", "since", "kind", "unit", "required"}
+)
 """Columns of short words or dates: never wrapped (a date split over two lines misreads)."""
 
 

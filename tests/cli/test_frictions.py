@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 import selectlib
 from selectlib.cli import app as cli
+from selectlib.cli.labels import word
 from selectlib.geo.ksic import industry_name
 from selectlib.io import sample_data_dir
 from selectlib.profile.compiled import from_text, profiles_dir
@@ -45,12 +46,12 @@ def test_validate_a_missing_file_says_file_not_found_and_a_bare_name_no_profile(
     assert second.startswith("nope: no profile named 'nope'")
 
 
-@pytest.mark.parametrize(("lang", "sheet"), [("ko", "결과"), ("en", "results")])
-def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path, lang: str, sheet: str) -> None:
+def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path) -> None:
     out = tmp_path / "x.xlsx"
-    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out, "--lang", lang)
+    result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out)
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out, read_only=True).sheetnames == [sheet]
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["결과"]
+    assert word("results", "en") == "results"  # with --lang en
 
 
 def test_clusters_name_each_industry(tmp_path: Path) -> None:
@@ -234,3 +235,22 @@ def test_a_name_close_to_nothing_gets_no_suggestion(tmp_path: Path) -> None:
     result = run("profiles", "validate", bad)
     assert "unknown name 'zzzz'" in result.stdout
     assert "did you mean" not in result.stdout
+
+
+# -- 80 columns ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "lang"),
+    [(["profiles", "list"], "ko"), (["profiles", "show", FLAGSHIP, "--on", ON], "en")],
+    ids=["profiles list", "profiles show"],
+)
+def test_tables_fit_80_columns_without_splitting_dates_or_ids(
+    command: list[str], lang: str
+) -> None:
+    result = run(*command, "--lang", lang, columns=80)
+    assert result.exit_code == 0, result.output
+    table_lines = [line for line in result.stdout.splitlines() if line[:1] in "┏┃│┡└"]
+    assert max(len(line) for line in table_lines) <= 80
+    assert "2024-04-15" in result.stdout  # the flagship's first date, whole
+    assert FLAGSHIP in result.stdout
