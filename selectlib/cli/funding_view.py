@@ -63,10 +63,11 @@ def _pick(lang: Lang, ko: str, en: str) -> str:
 
 
 def _won(value: Any) -> Text:
-    """Money with thousands separators, right-aligned; missing as an empty cell."""
+    """Money with thousands separators, right-aligned; missing as an empty cell. Folded,
+    never cut short, when a column is too narrow: no digit is hidden."""
     if pd.api.types.is_scalar(value) and pd.isna(value):
         return Text("")
-    return Text(f"{int(str(value)):,}", justify="right")
+    return Text(f"{int(str(value)):,}", justify="right", overflow="fold")
 
 
 # -- what is printed -------------------------------------------------------------------------
@@ -151,10 +152,10 @@ def applicants_table(profile: Profile, funding: Funding, lang: Lang, limit: int)
     if keyed:
         table.add_column(_pick(lang, "구분", "pot"))
     for amount in amounts:
-        table.add_column(amount.label.get(lang.value), justify="right")
+        table.add_column(amount.label.get(lang.value), justify="right", no_wrap=True)
     for header in (("신청액", "requested"), ("지원액", "granted")):
-        table.add_column(_pick(lang, *header), justify="right")
-    table.add_column(_pick(lang, "지원", "funding"))
+        table.add_column(_pick(lang, *header), justify="right", no_wrap=True)
+    table.add_column(_pick(lang, "지원", "funding"), no_wrap=True)
     table.add_column(_pick(lang, "사유", "reasons"))
     shown = min(limit, len(frame))
     reasons = "reasons_ko" if lang is Lang.KO else "reasons_en"
