@@ -191,7 +191,8 @@ def check(
     def work(frame: pd.DataFrame) -> pd.DataFrame:
         if not noted:
             noted.append(True)
-            note = render.absent_fields_note(rules, list(frame.columns), context is not None)
+            derived = context is not None
+            note = render.absent_fields_note(rules, list(frame.columns), derived, lang)
             if note:
                 say(Console(stderr=True), note)
         results = rules.evaluate_many(frame, on=day, explain=True, context=context)

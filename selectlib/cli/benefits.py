@@ -160,7 +160,7 @@ def benefits(
     rules = load_profile(profile)
     day = option_day(on)
     frame = read_table(input)
-    note = absent_fields_note(rules, list(frame.columns), False)
+    note = absent_fields_note(rules, list(frame.columns), False, lang)
     if note:
         say(Console(stderr=True), note)
     try:

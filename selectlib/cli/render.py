@@ -279,7 +279,9 @@ def show_assumptions(
             say(console, f"  - {assumption.where}: {assumption.text.get(lang)}")
 
 
-def absent_fields_note(profile: Profile, columns: Sequence[str], derived: bool) -> str | None:
+def absent_fields_note(
+    profile: Profile, columns: Sequence[str], derived: bool, lang: str = "en"
+) -> str | None:
     """A note naming the required fields no input column provides (often a typo in a header).
 
     Fields a derivation computes (when ``derived``) and sets given as one yes/no column
@@ -301,7 +303,14 @@ def absent_fields_note(profile: Profile, columns: Sequence[str], derived: bool) 
     hints = []
     for name in absent:
         close = difflib.get_close_matches(name, unused, n=1, cutoff=0.7)
-        hints.append(f"{name} (did you mean {close[0]!r}?)" if close else name)
+        if close:
+            name += f" ({close[0]!r}?)" if lang == "ko" else f" (did you mean {close[0]!r}?)"
+        hints.append(name)
+    if lang == "ko":
+        return (
+            f"참고: 입력에 {', '.join(hints)} 열이 없습니다; "
+            f"이 항목이 필요한 기준은 '{word('missing', lang)}'이 됩니다"
+        )
     return (
         f"note: no input column for {', '.join(hints)}; "
         "the criteria that need them will be 'missing'"

@@ -106,3 +106,12 @@ def test_compare_summary_in_both_languages() -> None:
     assert "gained" not in korean
     assert word("gained", "en") in english
     assert "적격 전환" not in english
+
+
+def test_the_absent_column_note_is_in_the_chosen_language(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.csv"
+    typo.write_text(SAMPLE.read_text(encoding="utf-8").replace("staff", "staf", 1), "utf-8")
+    korean = run("check", FLAGSHIP, typo, "--on", "2024-05-01")
+    assert "참고: 입력에 staff ('staf'?) 열이 없습니다" in korean.stderr
+    english = run("check", FLAGSHIP, typo, "--on", "2024-05-01", "--lang", "en")
+    assert "note: no input column for staff (did you mean 'staf'?)" in english.stderr
