@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -211,6 +212,16 @@ def criteria_counts_table(profile: Profile, results: pd.DataFrame, lang: str) ->
 # -- comparisons -----------------------------------------------------------------------------
 
 
+_STATUS_CHANGE: Final = re.compile(r"\b(passed|failed|missing)→(passed|failed|missing)\b")
+
+
+def _changed(text: object, lang: str) -> str:
+    """``changed_criteria`` (``staff: failed→passed; ...``) with the statuses in ``lang``."""
+    if not isinstance(text, str):
+        return ""
+    return _STATUS_CHANGE.sub(lambda m: f"{word(m[1], lang)}→{word(m[2], lang)}", text)
+
+
 def changes_line(comparison: pd.DataFrame, lang: str = "en") -> str:
     """One line: how many applicants gained, lost, changed otherwise, or stayed the same."""
     return change_counts_line(_counts(comparison["change"]), len(comparison), lang)
@@ -232,7 +243,7 @@ def summary_table(summary: pd.DataFrame, lang: str = "en") -> Table:
             _outcome(row.before, lang),
             _outcome(row.after, lang),
             cell(word(str(row.change), lang), CHANGE_STYLES.get(str(row.change), "")),
-            cell(row.changed_criteria),
+            cell(_changed(row.changed_criteria, lang)),
             cell(row.applicants),
         )
     return flips
@@ -254,7 +265,7 @@ def comparison_table(
             *applicants[row],
             _outcome(comparison["before"].iat[row], lang),
             _outcome(comparison["after"].iat[row], lang),
-            cell(comparison["changed_criteria"].iat[row]),
+            cell(_changed(comparison["changed_criteria"].iat[row], lang)),
         )
     return changes
 

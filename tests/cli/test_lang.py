@@ -103,7 +103,9 @@ def test_compare_summary_in_both_languages() -> None:
     korean = run("compare", FLAGSHIP, SAMPLE, *reform).stdout
     english = run("compare", FLAGSHIP, SAMPLE, *reform, "--lang", "en").stdout
     assert "적격 전환" in korean
+    assert "operating_staff: 미충족→충족" in korean
     assert "gained" not in korean
+    assert "passed" not in korean
     assert word("gained", "en") in english
     assert "적격 전환" not in english
 
