@@ -111,6 +111,11 @@ class ProfileError(SelectlibError, ValueError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+def _looks_like_path(name: str) -> bool:
+    """Whether a profile name was meant as a file: a profile suffix or a folder in it."""
+    return name.lower().endswith((".yaml", ".yml", ".json")) or "/" in name or "\\" in name
+
+
 class ProfileNotFoundError(SelectlibError, FileNotFoundError):
     """No profile has the name or path asked for."""
 
@@ -118,10 +123,17 @@ class ProfileNotFoundError(SelectlibError, FileNotFoundError):
         self.name = name
         self.available = tuple(available)
         listed = ", ".join(self.available) or "none"
-        super().__init__(
-            f"no profile named {name!r}: give a built-in profile id ({listed}) "
-            "or the path of a .yaml profile file"
-        )
+        if _looks_like_path(name):
+            message = (
+                f"{name}: file not found: check the path (relative to the current folder), "
+                f"or give a built-in profile id ({listed})"
+            )
+        else:
+            message = (
+                f"no profile named {name!r}: give a built-in profile id ({listed}) "
+                "or the path of a .yaml profile file"
+            )
+        super().__init__(message)
 
     def __str__(self) -> str:
         return str(self.args[0])

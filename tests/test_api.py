@@ -273,7 +273,7 @@ def test_evaluate_many_output_columns(flagship, good_record):
     assert out.loc[0, "reasons_en"] == ""
     assert out.loc[1, "reasons_en"].startswith("Operating staff: ")
     assert out.loc[1, "reasons_ko"].startswith("운영인력: ")
-    assert pd.isna(out.loc[0, "problems"])
+    assert out.loc[0, "problems"] == ""  # like the reasons: no problem is '', not NaN
     assert out.loc[3, "problems"].startswith("area_type: ")
 
 

@@ -35,6 +35,9 @@ from selectlib.profile.model import FieldKind
 __all__ = ["FUNDING_STATUSES", "Funding", "Pot", "fund"]
 
 FUNDING_STATUSES: Final = ("full", "partial", "none", "missing", "not_eligible")
+BUDGET_HINT: Final = "fund(..., budget=WON)"
+"""How a missing budget is given, in the errors :func:`fund` raises; the command line
+puts its own option (``--budget WON``) in its place."""
 """Per row: funded in ``full``, in ``partial``, ``none`` (the budget ran out), amount
 ``missing`` (eligible, but an input the amount needs is missing), ``not_eligible``."""
 _FULL, _PARTIAL, _NONE, _MISSING, _NOT_ELIGIBLE = range(5)
@@ -115,9 +118,7 @@ def _pots(
         return np.zeros(n, np.intp), [(None, as_amount(budget, "budget"))]
     ref = plan.budget
     if ref is None:
-        raise BenefitError(
-            "budget", [f"{profile.id!r} names no budget; give one (budget=..., --budget WON)"]
-        )
+        raise BenefitError("budget", [f"{profile.id!r} names no budget; give one: {BUDGET_HINT}"])
     env = profile.params_on(on)
     if ref.param is not None and env.values[ref.param] is None:
         since = env.effective[ref.param].isoformat()
@@ -126,7 +127,7 @@ def _pots(
             [
                 f"{profile.id!r} has no budget on {on.isoformat()}: the sources give none "
                 f"from {since} ({ref.param!r} is null there, not copied from an earlier "
-                "year); give the budget for this run (budget=..., --budget WON)"
+                f"year); give the budget for this run: {BUDGET_HINT}"
             ],
         )
     value = ref.converted(env)

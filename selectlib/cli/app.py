@@ -11,7 +11,6 @@ formatting are imported only when a command runs.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,9 @@ import typer
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters
+from selectlib.cli.help import PlainHelp
 from selectlib.cli.options import (
+    DEFAULT_LANG,
     ForceOpt,
     Format,
     FormatOpt,
@@ -37,10 +38,16 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
+from selectlib.cli.profiles import (
+    profiles_list,
+    profiles_schema,
+    profiles_show,
+    profiles_validate,
+)
 from selectlib.cli.replay import decide, replay
 from selectlib.cli.serve import serve
 from selectlib.cli.starter import profiles_new
-from selectlib.errors import ProfileError, SelectlibError
+from selectlib.errors import SelectlibError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,11 +80,11 @@ app.add_typer(profiles_app, name="profiles")
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write results to this file.")]
 SET_HELP: Final = "Change a parameter: KEY=VALUE (VALUE is YAML), repeatable."
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP)]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help=SET_HELP, metavar="KEY=VALUE")]
 FirmsOpt = Annotated[
     Path | None, typer.Option("--firms", help="A firm registry to compute the clusters from.")
 ]
-SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP)]
+SetRequired = Annotated[list[str], typer.Option("--set", help=SET_HELP, metavar="KEY=VALUE")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -139,11 +146,12 @@ def _summary_console(chosen: Format, out: Path | None) -> Console:
     return Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
 
 
-def _wrote(console: Console, run: Run, out: Path | None) -> None:
+def _wrote(console: Console, run: Run, out: Path | None, lang: Lang) -> None:
+    from selectlib.cli.labels import wrote
     from selectlib.cli.render import say
 
     if out is not None:
-        say(console, f"wrote {run.rows:,} rows to {out}")
+        say(console, wrote(out, run.rows, lang))
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -156,7 +164,7 @@ def check(
     out: OutOpt = None,
     format: FormatOpt = None,
     set_: SetOpt = None,
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     firms: FirmsOpt = None,
     areas: AreasOpt = None,
     force: ForceOpt = False,
@@ -172,6 +180,7 @@ def check(
     from selectlib.cli import render
     from selectlib.cli.batches import Job, run_batches
     from selectlib.cli.geo import geo_context
+    from selectlib.cli.labels import word
     from selectlib.cli.render import say
 
     chosen = output_format(format, out)
@@ -185,23 +194,27 @@ def check(
     def work(frame: pd.DataFrame) -> pd.DataFrame:
         if not noted:
             noted.append(True)
-            note = render.absent_fields_note(rules, list(frame.columns), context is not None)
+            derived = context is not None
+            note = render.absent_fields_note(rules, list(frame.columns), derived, lang)
             if note:
                 say(Console(stderr=True), note)
         results = rules.evaluate_many(frame, on=day, explain=True, context=context)
         return results.drop(columns=other) if chosen is not Format.TABLE else results
 
     job = Job(work, "outcome", lambda results: results.iloc[:TABLE_ROWS])
-    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
+    sheet = word("results", lang)
+    run = run_batches(
+        input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv, sheet=sheet
+    )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         table = render.decisions_table(run.table(), rules, lang, limit=TABLE_ROWS, total=run.rows)
         console.print(table)
-    _wrote(console, run, out)
+    _wrote(console, run, out, lang)
     if context is not None:
-        say(console, f"firm registry: {context.firms.report.summary()}")
+        say(console, f"{word('firm registry', lang)}: {context.firms.report.summary()}")
     render.show_assumptions(console, rules, day, lang, scoring=False)
-    say(console, render.outcome_counts_line(run.counts, run.rows))
+    say(console, render.outcome_counts_line(run.counts, run.rows, lang))
 
 
 def compare(
@@ -211,12 +224,14 @@ def compare(
     on: OnOpt = None,
     out: OutOpt = None,
     format: FormatOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
     """Evaluate INPUT before and after --set changes: who flips, which way, and why."""
     from selectlib.cli import render
     from selectlib.cli.batches import Job, run_batches
+    from selectlib.cli.labels import word
     from selectlib.cli.render import say
     from selectlib.profile.compiled import load_profile
     from selectlib.simulate.compare import compare as compare_profiles
@@ -232,15 +247,18 @@ def compare(
         return compare_profiles(baseline, reform, frame, on=day)
 
     job = Job(work, "change", lambda result: result[result["change"] != "unchanged"])
-    run = run_batches(input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv)
+    sheet = word("comparison", lang)
+    run = run_batches(
+        input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv, sheet=sheet
+    )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:
         flipped = run.table()
-        console.print(render.summary_table(summarize_comparison(flipped)))
-        console.print(render.comparison_table(flipped, baseline.spec.identifier))
-    _wrote(console, run, out)
-    render.show_assumptions(console, baseline, day, "en", scoring=False)
-    say(console, render.change_counts_line(run.counts, run.rows))
+        console.print(render.summary_table(summarize_comparison(flipped), lang))
+        console.print(render.comparison_table(flipped, baseline.spec.identifier, lang=lang))
+    _wrote(console, run, out, lang)
+    render.show_assumptions(console, baseline, day, lang, scoring=False)
+    say(console, render.change_counts_line(run.counts, run.rows, lang))
 
 
 def demo(
@@ -248,108 +266,13 @@ def demo(
         Path,
         typer.Option("--out", help="Folder for the decisions, the reform and the reports."),
     ] = Path("selectlib-demo"),
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
 ) -> None:
     """Run the flagship program on the sample data: eligibility, a reform, the selection."""
     from selectlib.cli.demo import run_demo
 
     run_demo(out, lang, force)
-
-
-def profiles_list() -> None:
-    """List the built-in profiles."""
-    from rich.console import Console
-
-    from selectlib.cli import render
-    from selectlib.profile.compiled import list_profiles, load_profile
-
-    Console().print(render.profiles_table([load_profile(name) for name in list_profiles()]))
-
-
-def profiles_show(profile: ProfileArg, on: OnOpt = None, lang: LangOpt = Lang.EN) -> None:
-    """Show a profile's fields, parameters (on --on) and criteria."""
-    from rich.console import Console
-
-    from selectlib.cli import render
-    from selectlib.cli.render import say
-    from selectlib.profile.compiled import load_profile
-
-    loaded = load_profile(profile)
-    day = option_day(on)
-    spec = loaded.spec
-    console = Console(highlight=False)
-    console.rule(f"{spec.id}: {spec.name.get(lang)}")
-    valid_to = spec.valid_to.isoformat() if spec.valid_to else "open"
-    say(console, f"version {spec.version}; valid {spec.valid_from} to {valid_to}")
-    for note in spec.notes:
-        say(console, f"note: {note.get(lang)}")
-    console.print(render.fields_table(loaded, lang))
-    console.print(render.parameters_table(loaded, day, lang))
-    console.print(render.criteria_table(loaded, lang))
-    render.show_assumptions(console, loaded, day, lang)
-
-
-def profiles_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Profile files to check.")],
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Also refuse a number with neither a source: nor an assumption: label.",
-        ),
-    ] = False,
-) -> None:
-    """Check profile files; list every problem with its line and how to fix it."""
-    from selectlib.profile.assumptions import unsourced
-    from selectlib.profile.compiled import load_profile
-
-    bad = 0
-    for path in paths:
-        try:
-            loaded = load_profile(path)
-        except ProfileError as exc:
-            bad += 1
-            typer.echo(f"{path}: {len(exc.problems)} problem(s)")
-            for problem in exc.problems:
-                typer.echo(f"  {problem}")
-        except SelectlibError as exc:  # not found, not UTF-8
-            bad += 1
-            text = str(exc)
-            typer.echo(text if text.startswith(f"{path}:") else f"{path}: {text}")
-        else:
-            unlabelled = unsourced(loaded.spec) if strict else ()
-            if unlabelled:
-                bad += 1
-                typer.echo(f"{path}: {len(unlabelled)} value(s) neither sourced nor assumed")
-                for where in unlabelled:
-                    typer.echo(
-                        f"  $.{where}: no source: and no assumption: "
-                        '(fix: cite the clause the value comes from, source: "004 ②", or say '
-                        "what was assumed and why, assumption: {ko: ..., en: ...})"
-                    )
-                continue
-            typer.echo(f"{path}: ok ({loaded.id}, {len(loaded.criteria)} criteria)")
-    if bad:
-        typer.echo(f"error: {bad} of {len(paths)} profile(s) have problems", err=True)
-        raise typer.Exit(1)
-
-
-def profiles_schema(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the schema here.")] = None,
-    force: ForceOpt = False,
-) -> None:
-    """Print the JSON Schema of the profile format."""
-    from selectlib.io.files import check_output, write_file
-    from selectlib.profile.schema import PROFILE_SCHEMA
-
-    text = json.dumps(PROFILE_SCHEMA, indent=2, ensure_ascii=False)
-    if out is None:
-        typer.echo(text)
-    else:
-        check_output(out, force=force)
-        write_file(out, lambda path: path.write_text(text + "\n", encoding="utf-8"))
-        typer.echo(f"wrote {out}")
 
 
 COMMANDS: Final[dict[str, Callable[..., None]]] = {
@@ -379,7 +302,7 @@ def _register(group: typer.Typer, name: str, command: Callable[..., None]) -> No
     """Add ``command`` to ``group``, its errors handled. The command list of ``--help``
     shows the docstring's whole first line: plain help would cut it at the screen's width."""
     summary = (command.__doc__ or "").strip().splitlines()[0]
-    group.command(name, short_help=summary)(_handled(command))
+    group.command(name, short_help=summary, cls=PlainHelp)(_handled(command))
 
 
 for _name, _command in COMMANDS.items():

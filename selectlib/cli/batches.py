@@ -161,16 +161,24 @@ def _no_writer(stack: ExitStack) -> None:
 
 
 def run_batches(
-    source: Path, job: Job, *, rows: int, out: Path | None, format: Format, raw: bool
+    source: Path,
+    job: Job,
+    *,
+    rows: int,
+    out: Path | None,
+    format: Format,
+    raw: bool,
+    sheet: str = "Sheet",
 ) -> Run:
     """``job`` over ``source`` batch by batch, results written to ``out`` (through
-    :func:`write_file`), or csv/json to stdout, or only kept for a terminal table."""
+    :func:`write_file`; an xlsx file's sheet named ``sheet``), or csv/json to stdout, or
+    only kept for a terminal table."""
     if out is not None:
         done: list[Run] = []
 
         def write(temporary: Path) -> None:
             def opener(stack: ExitStack) -> BatchWriter:
-                return open_writer(format.value, temporary, not raw, stack)
+                return open_writer(format.value, temporary, not raw, stack, sheet)
 
             done.append(_attempts(source, rows, job, opener, fast=True))
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated, Final
 import typer
 
 from selectlib.cli.options import (
+    DEFAULT_LANG,
     ForceOpt,
     Format,
     FormatOpt,
     InputArg,
-    Lang,
     LangOpt,
     OnOpt,
     ProfileArg,
@@ -33,6 +33,7 @@ from selectlib.cli.options import (
 
 if TYPE_CHECKING:
     from selectlib.benefits.budget import Method
+    from selectlib.benefits.numbers import BenefitError
 
 __all__ = ["benefits", "parse_won"]
 
@@ -69,6 +70,16 @@ def parse_won(text: str | None, option: str) -> int | None:
             param_hint=option,
         )
     return int(body.replace(",", "").replace("_", ""))
+
+
+def cli_shaped(error: BenefitError) -> BenefitError:
+    """``error`` with the command line's option in place of the Python argument it names
+    (``--budget WON``, not ``fund(..., budget=WON)``)."""
+    from selectlib.benefits.funding import BUDGET_HINT
+    from selectlib.benefits.numbers import BenefitError as Shaped
+
+    problems = [p.replace(BUDGET_HINT, "--budget WON") for p in error.problems]
+    return Shaped(error.argument, problems)
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -118,7 +129,7 @@ def benefits(
     row_order: RowOrderOpt = False,
     out: FundingOutOpt = None,
     format: FormatOpt = None,
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
     raw_csv: RawCsvOpt = False,
 ) -> None:
@@ -126,12 +137,14 @@ def benefits(
     from rich.console import Console
 
     from selectlib.benefits.funding import fund
+    from selectlib.benefits.numbers import BenefitError
     from selectlib.cli.funding_view import (
         applicants_table,
         output_files,
         show_summary,
         write_funding,
     )
+    from selectlib.cli.labels import wrote
     from selectlib.cli.render import absent_fields_note, say
     from selectlib.io.safe import csv_frame
     from selectlib.io.tables import read_table
@@ -147,25 +160,28 @@ def benefits(
     rules = load_profile(profile)
     day = option_day(on)
     frame = read_table(input)
-    note = absent_fields_note(rules, list(frame.columns), False)
+    note = absent_fields_note(rules, list(frame.columns), False, lang)
     if note:
         say(Console(stderr=True), note)
-    funding = fund(
-        rules,
-        frame,
-        day,
-        budget=money,
-        method=METHODS[allocate] if allocate is not None else None,
-        average_support=mean,
-        ties="row_order" if row_order else "refuse",
-    )
+    try:
+        funding = fund(
+            rules,
+            frame,
+            day,
+            budget=money,
+            method=METHODS[allocate] if allocate is not None else None,
+            average_support=mean,
+            ties="row_order" if row_order else "refuse",
+        )
+    except BenefitError as exc:
+        raise cli_shaped(exc) from None
     console = Console(stderr=out is None and chosen is not Format.TABLE, highlight=False)
     show_summary(console, rules, funding, lang)
     if chosen is Format.TABLE:
         console.print(applicants_table(rules, funding, lang, SHOWN_ROWS))
     elif out is not None:
         for path, rows in write_funding(funding, out, chosen, raw_csv):
-            say(console, f"wrote {rows:,} rows to {path}")
+            say(console, wrote(path, rows, lang))
     elif chosen is Format.CSV:
         frame = funding.table if raw_csv else csv_frame(funding.table)
         typer.echo(frame.to_csv(index=False), nl=False)

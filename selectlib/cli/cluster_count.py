@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
+from selectlib.cli.labels import word
+from selectlib.cli.render import cell, table
 from selectlib.errors import InputError
+from selectlib.geo.ksic import industry_name
 
 if TYPE_CHECKING:
     from selectlib.geo.areas import Areas
@@ -93,11 +96,11 @@ def _radius_clusters(
     return table[table["count"] >= table["threshold"]].reset_index(drop=True)
 
 
-def summary_table(found: pd.DataFrame) -> Table:
-    """Clusters and firms per (area type, industry), the TOP pairs with the most clusters."""
-    table = Table(title="clusters by area type and industry", header_style="bold")
-    for name in ("area type", "industry", "clusters", "firms"):
-        table.add_column(name, justify="right" if name in ("clusters", "firms") else "left")
+def summary_table(found: pd.DataFrame, lang: str) -> Table:
+    """Clusters and firms per (area type, industry), the TOP pairs with the most clusters;
+    each industry with its KSIC name."""
+    title = word("clusters by area type and industry", lang)
+    shown = table(title, lang, "area type", "industry", "industry name", "clusters", "firms")
     grouped = (
         found.groupby(["area_type", "industry"], observed=True)["count"]
         .agg(["size", "sum"])
@@ -106,8 +109,22 @@ def summary_table(found: pd.DataFrame) -> Table:
         .head(TOP)
     )
     for row in grouped.itertuples():
-        table.add_row(str(row.area_type), str(row.industry), f"{row.size:,}", f"{row.sum:,}")
-    return table
+        shown.add_row(
+            cell(
+                word(str(row.area_type), lang)
+                if str(row.area_type) in AREA_TYPES
+                else row.area_type
+            ),
+            cell(row.industry),
+            cell(industry_name(str(row.industry))),
+            cell(f"{row.size:,}"),
+            cell(f"{row.sum:,}"),
+        )
+    return shown
+
+
+AREA_TYPES: Final = frozenset({"metro", "city", "county"})
+"""Area types shown in words of the chosen language."""
 
 
 def count_clusters(

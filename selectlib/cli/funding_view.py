@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from selectlib.benefits.funding import FUNDING_STATUSES, Funding
+from selectlib.cli.labels import counted
 from selectlib.cli.options import Format, Lang
 from selectlib.cli.render import OUTCOME_STYLES, cell, say, show_assumptions
 from selectlib.eligibility.decision import Outcome
@@ -62,10 +63,11 @@ def _pick(lang: Lang, ko: str, en: str) -> str:
 
 
 def _won(value: Any) -> Text:
-    """Money with thousands separators, right-aligned; missing as an empty cell."""
+    """Money with thousands separators, right-aligned; missing as an empty cell. Folded,
+    never cut short, when a column is too narrow: no digit is hidden."""
     if pd.api.types.is_scalar(value) and pd.isna(value):
         return Text("")
-    return Text(f"{int(str(value)):,}", justify="right")
+    return Text(f"{int(str(value)):,}", justify="right", overflow="fold")
 
 
 # -- what is printed -------------------------------------------------------------------------
@@ -96,7 +98,14 @@ def pots_table(funding: Funding, lang: Lang) -> Table:
         table.add_column(_pick(lang, ko, en), justify="right")
     if capacity:
         table.add_column(_pick(lang, "지원 가능 인원", "capacity"), justify="right")
-    for _, row in summary.iterrows():
+    asked = summary[["requested", "funded_full", "funded_partly", "unfunded"]].fillna(0)
+    empty = (asked.sum(axis=1) == 0) if keyed else pd.Series(False, index=summary.index)
+    if empty.any():
+        hidden = counted(int(empty.sum()), "pot", lang)
+        table.caption = _pick(
+            lang, f"신청이 없는 {hidden}는 표시하지 않음", f"{hidden} with no applicants not shown"
+        )
+    for _, row in summary[~empty].iterrows():
         cells = [cell(row["key"])] if keyed else []
         cells += [_won(row[name]) for name, _, _ in POT_COLUMNS]
         cells += [_won(row["capacity"])] if capacity else []
@@ -143,10 +152,10 @@ def applicants_table(profile: Profile, funding: Funding, lang: Lang, limit: int)
     if keyed:
         table.add_column(_pick(lang, "구분", "pot"))
     for amount in amounts:
-        table.add_column(amount.label.get(lang.value), justify="right")
+        table.add_column(amount.label.get(lang.value), justify="right", no_wrap=True)
     for header in (("신청액", "requested"), ("지원액", "granted")):
-        table.add_column(_pick(lang, *header), justify="right")
-    table.add_column(_pick(lang, "지원", "funding"))
+        table.add_column(_pick(lang, *header), justify="right", no_wrap=True)
+    table.add_column(_pick(lang, "지원", "funding"), no_wrap=True)
     table.add_column(_pick(lang, "사유", "reasons"))
     shown = min(limit, len(frame))
     reasons = "reasons_ko" if lang is Lang.KO else "reasons_en"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from selectlib.cli.options import ForceOpt, check_outputs, option_day
+from selectlib.cli.options import DEFAULT_LANG, ForceOpt, Lang, LangOpt, check_outputs, option_day
 
 if TYPE_CHECKING:
     from selectlib.geo.areas import Areas
@@ -46,9 +46,14 @@ def geo_context(firms: Path, areas: Path | None) -> Any:
     return GeoContext(registry, polygons)
 
 
-LevelOpt = Annotated[int, typer.Option("--level", help="KSIC digits: 2, 3 or 5.")]
-UnitOpt = Annotated[str, typer.Option("--unit", help="dong, sigungu or radius:METRES.")]
-DayOpt = Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).")]
+LevelOpt = Annotated[int, typer.Option("--level", help="KSIC digits.", metavar="2|3|5")]
+UnitOpt = Annotated[
+    str,
+    typer.Option("--unit", help="Where firms are counted.", metavar="dong|sigungu|radius:METRES"),
+]
+DayOpt = Annotated[
+    str | None, typer.Option("--on", help="Date YYYY-MM-DD (default today).", metavar="DATE")
+]
 ClustersOutOpt = Annotated[Path | None, typer.Option("--out", help="Write the clusters here.")]
 MapOpt = Annotated[Path | None, typer.Option("--map", help="Write an HTML map here.")]
 ExcludedOpt = Annotated[
@@ -62,9 +67,13 @@ LimitOpt = Annotated[
     float, typer.Option(help="A firm counts with fewer regular employees than this.")
 ]
 MetroCountyOpt = Annotated[
-    str, typer.Option(help="Counties inside metropolitan cities: county (20) or metro (50).")
+    str,
+    typer.Option(
+        help="Counties inside metropolitan cities: county (20) or metro (50).",
+        metavar="county|metro",
+    ),
 ]
-SejongOpt = Annotated[str, typer.Option(help="Sejong's area type: metro or city.")]
+SejongOpt = Annotated[str, typer.Option(help="Sejong's area type.", metavar="metro|city")]
 
 
 def clusters(
@@ -80,6 +89,7 @@ def clusters(
     employee_limit: LimitOpt = 10,
     metro_county: MetroCountyOpt = "county",
     sejong: SejongOpt = "metro",
+    lang: LangOpt = DEFAULT_LANG,
     force: ForceOpt = False,
 ) -> None:
     """Find every cluster in a firm registry: (unit, industry) reaching its threshold.
@@ -90,9 +100,11 @@ def clusters(
     from rich.console import Console
 
     from selectlib.cli.cluster_count import count_clusters, summary_table, unit_of
+    from selectlib.cli.labels import word, wrote
     from selectlib.cli.render import say
     from selectlib.geo.codes import AreaTypePolicy
     from selectlib.geo.errors import GeoError
+    from selectlib.geo.ksic import industry_name
     from selectlib.geo.webmap import cluster_map
     from selectlib.io.files import write_file
     from selectlib.io.write import write_table
@@ -106,21 +118,30 @@ def clusters(
     except ValueError as exc:
         raise GeoError(f"--metro-county / --sejong: {exc.args[0]}") from None
     registry, polygons = read_geo(firms, areas)
-    say(console, f"firm registry: {registry.report.summary()}")
+    say(console, f"{word('firm registry', lang)}: {registry.report.summary()}")
     if polygons is not None:
-        say(console, f"areas: {polygons.report.summary()}")
+        say(console, f"{word('areas', lang)}: {polygons.report.summary()}")
     found, status = count_clusters(
         registry, polygons, unit, (level, employee_limit, exclude_urban), day, policy
     )
-    say(console, f"firms: {status.summary()}")
-    say(console, f"{len(found):,} clusters ({unit}, KSIC {level} digits, on {day})")
+    found = found.assign(industry_name=[industry_name(str(key)) for key in found["industry"]])
+    say(console, f"{word('firms', lang)}: {status.summary()}")
+    say(console, _found_line(len(found), unit, level, day, lang))
     if len(found):
-        console.print(summary_table(found))
+        console.print(summary_table(found, lang))
     for path, frame in ((out, found), (excluded, status.excluded)):
         if path is not None:
             write_table(frame, path, force=True)
-            say(console, f"wrote {len(frame):,} rows to {path}")
+            say(console, wrote(path, len(frame), lang))
     if map_ is not None:
         html = cluster_map(found, polygons, registry)
         write_file(map_, lambda path: path.write_text(html, encoding="utf-8"))
-        say(console, f"wrote {map_}")
+        say(console, wrote(map_, None, lang))
+
+
+def _found_line(found: int, unit: str, level: int, day: object, lang: Lang) -> str:
+    from selectlib.cli.labels import counted
+
+    if lang is Lang.KO:
+        return f"{counted(found, 'cluster', lang)} ({unit}, KSIC {level}자리, 기준일 {day})"
+    return f"{counted(found, 'cluster', lang)} ({unit}, KSIC {level} digits, on {day})"

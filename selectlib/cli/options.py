@@ -20,6 +20,9 @@ from selectlib.dates import as_date
 from selectlib.errors import InputError, OutputError
 
 __all__ = [
+    "DEFAULT_LANG",
+    "LANG_ENV",
+    "LANG_OPTION",
     "MAX_SET_DEPTH",
     "MAX_SET_LENGTH",
     "ForceOpt",
@@ -35,6 +38,7 @@ __all__ = [
     "check_outputs",
     "option_day",
     "output_format",
+    "parse_lang",
     "parse_set",
 ]
 
@@ -68,10 +72,15 @@ class Format(enum.StrEnum):
     PARQUET = "parquet"
 
 
-ProfileArg = Annotated[str, typer.Argument(help="A built-in profile id or a profile file.")]
-InputArg = Annotated[Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.")]
+ProfileArg = Annotated[
+    str, typer.Argument(help="A built-in profile id or a profile file.", metavar="PROFILE")
+]
+InputArg = Annotated[
+    Path, typer.Argument(help="Applicants: .csv, .xlsx, .parquet or .json.", metavar="INPUT")
+]
 OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+    str | None,
+    typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).", metavar="DATE"),
 ]
 FormatOpt = Annotated[
     Format | None,
@@ -79,7 +88,36 @@ FormatOpt = Annotated[
         "--format", help="table, csv, json, xlsx or parquet (default: from --out, else table)."
     ),
 ]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and reasons.")]
+
+DEFAULT_LANG: Final = Lang.KO
+"""The language of every command when neither --lang nor SELECTLIB_LANG says otherwise."""
+LANG_ENV: Final = "SELECTLIB_LANG"
+"""The environment variable that sets --lang once for every command."""
+
+
+def parse_lang(value: object) -> Lang:
+    """--lang (or SELECTLIB_LANG) as a :class:`Lang`; any other value is one usage line
+    naming the choices."""
+    if isinstance(value, Lang):
+        return value
+    try:
+        return Lang(str(value).strip().lower())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{str(value)[:40]!r} is not a language: choose ko (Korean) or en (English)"
+        ) from None
+
+
+LANG_OPTION: Final = typer.Option(
+    "--lang",
+    envvar=LANG_ENV,
+    parser=parse_lang,
+    metavar="ko|en",
+    show_envvar=True,
+    help="Language of every label, status and reason.",
+)
+"""The one language switch of every command: ``lang: LangOpt = DEFAULT_LANG``."""
+LangOpt = Annotated[Lang, LANG_OPTION]
 
 
 def option_day(on: str | None) -> dt.date:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -16,24 +17,22 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from selectlib.cli.labels import WORDS, counted, word
 from selectlib.eligibility.decision import Outcome
 from selectlib.io.safe import terminal_text
 from selectlib.profile.compiled import Profile
-from selectlib.profile.model import Dated, FieldKind, ParamTable, ParamValue
 
 __all__ = [
     "change_counts_line",
     "changes_line",
     "comparison_table",
     "criteria_counts_table",
-    "criteria_table",
     "decisions_table",
-    "fields_table",
     "outcome_counts_line",
     "outcomes_line",
-    "parameters_table",
-    "profiles_table",
+    "shown_caption",
     "summary_table",
+    "table",
 ]
 
 OUTCOME_STYLES: Final = {
@@ -43,7 +42,12 @@ OUTCOME_STYLES: Final = {
     Outcome.INVALID: "magenta",
 }
 CHANGE_STYLES: Final = {"gained": "green", "lost": "red", "other": "yellow"}
-_COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria"})
+_COUNTS: Final = frozenset({"failed", "missing", "applicants", "criteria", "clusters", "firms"})
+"""Columns of counts: right-aligned and never wrapped."""
+_SHORT: Final = frozenset(
+    {"outcome", "before", "after", "change", "valid from", "since", "kind", "unit", "required"}
+)
+"""Columns of short words or dates: never wrapped (a date split over two lines misreads)."""
 
 
 def say(console: Console, text: str) -> None:
@@ -62,16 +66,25 @@ def cell(value: Any, style: str = "") -> Text:
     return Text(terminal_text(text), style, overflow="fold")
 
 
-def _table(title: str | None, *columns: str) -> Table:
-    """A table whose first column (an id) never wraps; counts are right-aligned."""
-    table = Table(title=title, header_style="bold")
+def table(title: str | None, lang: str, *columns: str) -> Table:
+    """A table with ``columns`` as headers in ``lang`` (a column not in
+    :data:`~selectlib.cli.labels.WORDS`, such as an input's id field, as it is).
+
+    The first column (an id), counts, dates and status words never wrap, so a table fits
+    80 columns by folding only its long text; counts are right-aligned.
+    """
+    shown = Table(title=title, header_style="bold")
     for index, name in enumerate(columns):
-        table.add_column(name, no_wrap=index == 0, justify="right" if name in _COUNTS else "left")
-    return table
+        shown.add_column(
+            word(name, lang) if name in WORDS else name,
+            no_wrap=index == 0 or name in _COUNTS or name in _SHORT,
+            justify="right" if name in _COUNTS else "left",
+        )
+    return shown
 
 
-def _outcome(value: object) -> Text:
-    return cell(value, OUTCOME_STYLES.get(Outcome(str(value)), ""))
+def _outcome(value: object, lang: str) -> Text:
+    return cell(word(str(value), lang), OUTCOME_STYLES.get(Outcome(str(value)), ""))
 
 
 def _applicants(
@@ -94,7 +107,7 @@ def _why(results: pd.DataFrame, lang: str, profile: Profile, rows: int) -> list[
     A failed comparison shows the value seen and the threshold applied when the
     results carry them (``evaluate_many(..., explain=True)``).
     """
-    needs = "기준" if lang == "ko" else "needs"
+    needs = word("needs", lang)
     operators = {item.criterion.id: item.condition.symbol for item in profile.engine.criteria}
     lines = []
     for row in range(rows):
@@ -134,15 +147,22 @@ def _counts(column: pd.Series) -> dict[str, int]:
     return {str(key): int(count) for key, count in column.value_counts().items()}
 
 
-def outcomes_line(results: pd.DataFrame) -> str:
+def outcomes_line(results: pd.DataFrame, lang: str = "en") -> str:
     """One line: how many applicants and how many of each outcome."""
-    return outcome_counts_line(_counts(results["outcome"]), len(results))
+    return outcome_counts_line(_counts(results["outcome"]), len(results), lang)
 
 
-def outcome_counts_line(counts: Mapping[str, int], rows: int) -> str:
+def outcome_counts_line(counts: Mapping[str, int], rows: int, lang: str = "en") -> str:
     """:func:`outcomes_line` from counts of each outcome (a run in batches keeps those)."""
-    parts = [f"{o.value} {counts.get(o.value, 0):,}" for o in Outcome]
-    return f"{rows:,} applicants: " + " · ".join(parts)
+    parts = [f"{word(o.value, lang)} {counts.get(o.value, 0):,}" for o in Outcome]
+    return f"{counted(rows, 'applicant', lang)}: " + " · ".join(parts)
+
+
+def shown_caption(shown: int, total: int, lang: str) -> str:
+    """The caption of a table cut at ``shown`` of ``total`` rows."""
+    if lang == "ko":
+        return f"전체 {total:,}행 중 처음 {shown:,}행; 전부 보려면 --out FILE"
+    return f"first {shown:,} of {counted(total, 'row', lang)}; use --out FILE for all of them"
 
 
 def decisions_table(
@@ -163,146 +183,91 @@ def decisions_table(
     results = results.iloc[:shown]
     names = None if names is None else names.iloc[:shown]
     headers, applicants = _applicants(results, profile.spec.identifier, names)
-    table = _table(None, *headers, "outcome", "reasons" if lang == "en" else "사유")
+    decisions = table(None, lang, *headers, "outcome", "reasons")
     why = _why(results, lang, profile, shown)
     for row in range(shown):
         outcome = Outcome(str(results["outcome"].iat[row]))
         label = getattr(profile.spec.outcome, outcome.value).get(lang)
-        table.add_row(*applicants[row], cell(label, OUTCOME_STYLES[outcome]), cell(why[row]))
+        decisions.add_row(*applicants[row], cell(label, OUTCOME_STYLES[outcome]), cell(why[row]))
     if shown < total:
-        table.caption = f"first {shown:,} of {total:,} rows; use --out FILE for all of them"
-    return table
+        decisions.caption = shown_caption(shown, total, lang)
+    return decisions
 
 
 def criteria_counts_table(profile: Profile, results: pd.DataFrame, lang: str) -> Table:
     """How many applicants failed each criterion, and for how many it was undecided."""
-    table = _table("failures per criterion", "criterion", "label", "failed", "missing")
+    title = word("failures per criterion", lang)
+    failures = table(title, lang, "criterion", "label", "failed", "missing")
     for criterion in profile.criteria:
         statuses = results[criterion.id].astype(str)
-        table.add_row(
+        failures.add_row(
             cell(criterion.id),
             cell(criterion.label.get(lang)),
             cell(int((statuses == "failed").sum()), "red"),
             cell(int((statuses == "missing").sum()), "yellow"),
         )
-    return table
+    return failures
 
 
 # -- comparisons -----------------------------------------------------------------------------
 
 
-def changes_line(comparison: pd.DataFrame) -> str:
+_STATUS_CHANGE: Final = re.compile(r"\b(passed|failed|missing)→(passed|failed|missing)\b")
+
+
+def _changed(text: object, lang: str) -> str:
+    """``changed_criteria`` (``staff: failed→passed; ...``) with the statuses in ``lang``."""
+    if not isinstance(text, str):
+        return ""
+    return _STATUS_CHANGE.sub(lambda m: f"{word(m[1], lang)}→{word(m[2], lang)}", text)
+
+
+def changes_line(comparison: pd.DataFrame, lang: str = "en") -> str:
     """One line: how many applicants gained, lost, changed otherwise, or stayed the same."""
-    return change_counts_line(_counts(comparison["change"]), len(comparison))
+    return change_counts_line(_counts(comparison["change"]), len(comparison), lang)
 
 
-def change_counts_line(counts: Mapping[str, int], rows: int) -> str:
+def change_counts_line(counts: Mapping[str, int], rows: int, lang: str = "en") -> str:
     """:func:`changes_line` from counts of each change."""
-    parts = [f"{c} {counts.get(c, 0):,}" for c in ("gained", "lost", "other", "unchanged")]
-    return f"{rows:,} applicants: " + " · ".join(parts)
+    changes = ("gained", "lost", "other", "unchanged")
+    parts = [f"{word(c, lang)} {counts.get(c, 0):,}" for c in changes]
+    return f"{counted(rows, 'applicant', lang)}: " + " · ".join(parts)
 
 
-def summary_table(summary: pd.DataFrame) -> Table:
+def summary_table(summary: pd.DataFrame, lang: str = "en") -> Table:
     """:func:`selectlib.summarize_comparison` as a table."""
-    table = _table(
-        "who flips, and why", "before", "after", "change", "changed criteria", "applicants"
-    )
+    title = word("who flips, and why", lang)
+    flips = table(title, lang, "before", "after", "change", "changed criteria", "applicants")
     for row in summary.itertuples(index=False):
-        table.add_row(
-            _outcome(row.before),
-            _outcome(row.after),
-            cell(row.change, CHANGE_STYLES.get(str(row.change), "")),
-            cell(row.changed_criteria),
+        flips.add_row(
+            _outcome(row.before, lang),
+            _outcome(row.after, lang),
+            cell(word(str(row.change), lang), CHANGE_STYLES.get(str(row.change), "")),
+            cell(_changed(row.changed_criteria, lang)),
             cell(row.applicants),
         )
-    return table
+    return flips
 
 
 def comparison_table(
-    comparison: pd.DataFrame, identifier: str | None, names: pd.Series | None = None
+    comparison: pd.DataFrame,
+    identifier: str | None,
+    names: pd.Series | None = None,
+    lang: str = "en",
 ) -> Table:
     """The applicants whose outcome changed, with the criteria that changed."""
     flipped = (comparison["change"].astype(str) != "unchanged").tolist()
     headers, applicants = _applicants(comparison, identifier, names)
-    title = "applicants whose outcome changes"
-    table = _table(title, *headers, "before", "after", "changed criteria")
+    title = word("applicants whose outcome changes", lang)
+    changes = table(title, lang, *headers, "before", "after", "changed criteria")
     for row in (row for row, changed in enumerate(flipped) if changed):
-        table.add_row(
+        changes.add_row(
             *applicants[row],
-            _outcome(comparison["before"].iat[row]),
-            _outcome(comparison["after"].iat[row]),
-            cell(comparison["changed_criteria"].iat[row]),
+            _outcome(comparison["before"].iat[row], lang),
+            _outcome(comparison["after"].iat[row], lang),
+            cell(_changed(comparison["changed_criteria"].iat[row], lang)),
         )
-    return table
-
-
-# -- profiles --------------------------------------------------------------------------------
-
-
-def _value(value: ParamValue) -> str:
-    if isinstance(value, ParamTable):
-        return ", ".join(f"{key}: {entry}" for key, entry in value.entries)
-    if isinstance(value, tuple):
-        return ", ".join(map(str, value))
-    return str(value)
-
-
-def profiles_table(profiles: list[Profile]) -> Table:
-    """One line per profile: id, names, first valid date, number of criteria."""
-    table = _table(None, "profile", "name (ko)", "name (en)", "valid from", "criteria")
-    for profile in profiles:
-        spec = profile.spec
-        values = (spec.id, spec.name.ko, spec.name.en, spec.valid_from, len(spec.criteria))
-        table.add_row(*map(cell, values))
-    return table
-
-
-def fields_table(profile: Profile, lang: str) -> Table:
-    """The input fields: name, kind, allowed choices, unit, whether required."""
-    table = _table("fields", "field", "kind", "choices", "unit", "required")
-    for field in profile.fields:
-        choices = "\n".join(f"{c.code}: {c.label.get(lang)}" for c in field.choices)
-        if field.kind in (FieldKind.INTEGER, FieldKind.NUMBER):
-            bounds = [
-                f"≥ {field.minimum:g}" if field.minimum is not None else "",
-                f"≤ {field.maximum:g}" if field.maximum is not None else "",
-            ]
-            choices = ", ".join(b for b in bounds if b)
-        table.add_row(
-            cell(field.name),
-            cell(field.kind.value),
-            cell(choices),
-            cell(field.unit or ""),
-            cell("yes" if field.required else "no"),
-        )
-    return table
-
-
-def _shown(entry: Dated | None, first: str) -> str:
-    """A parameter's value on a date, or why it has none."""
-    if entry is None:
-        return f"(no value before {first})"
-    return "(none: the sources give no value)" if entry.value is None else _value(entry.value)
-
-
-def parameters_table(profile: Profile, on: dt.date, lang: str) -> Table:
-    """Every parameter's value on ``on`` and the date it took effect."""
-    title = f"parameters on {on.isoformat()}"
-    table = _table(title, "parameter", "value", "since", "unit", "source", "description")
-    assumed = {a.where.split("[")[0] for a in profile.assumptions(on)}
-    for parameter in profile.parameters:
-        entry = parameter.at(on)
-        first = parameter.history[0].since.isoformat()
-        mark = ASSUMED_MARK[lang] if f"parameters.{parameter.name}" in assumed else ""
-        table.add_row(
-            cell(parameter.name),
-            cell(_shown(entry, first)),
-            cell(entry.since.isoformat() if entry else ""),
-            cell(parameter.unit or ""),
-            cell(" ".join(filter(None, (parameter.source, mark)))),
-            cell(parameter.description.get(lang)),
-        )
-    return table
+    return changes
 
 
 ASSUMED_MARK: Final = {"ko": "(가정)", "en": "(assumed)"}
@@ -325,21 +290,9 @@ def show_assumptions(
             say(console, f"  - {assumption.where}: {assumption.text.get(lang)}")
 
 
-def criteria_table(profile: Profile, lang: str) -> Table:
-    """The criteria in order: id, label, source clause and condition."""
-    table = _table("criteria", "criterion", "label", "source", "condition")
-    for criterion in profile.criteria:
-        mark = f" {ASSUMED_MARK[lang]}" if criterion.assumption else ""
-        table.add_row(
-            cell(criterion.id),
-            cell(criterion.label.get(lang)),
-            cell(criterion.source + mark),
-            cell(criterion.condition),
-        )
-    return table
-
-
-def absent_fields_note(profile: Profile, columns: Sequence[str], derived: bool) -> str | None:
+def absent_fields_note(
+    profile: Profile, columns: Sequence[str], derived: bool, lang: str = "en"
+) -> str | None:
     """A note naming the required fields no input column provides (often a typo in a header).
 
     Fields a derivation computes (when ``derived``) and sets given as one yes/no column
@@ -361,7 +314,14 @@ def absent_fields_note(profile: Profile, columns: Sequence[str], derived: bool) 
     hints = []
     for name in absent:
         close = difflib.get_close_matches(name, unused, n=1, cutoff=0.7)
-        hints.append(f"{name} (did you mean {close[0]!r}?)" if close else name)
+        if close:
+            name += f" ({close[0]!r}?)" if lang == "ko" else f" (did you mean {close[0]!r}?)"
+        hints.append(name)
+    if lang == "ko":
+        return (
+            f"참고: 입력에 {', '.join(hints)} 열이 없습니다; "
+            f"이 항목이 필요한 기준은 '{word('missing', lang)}'이 됩니다"
+        )
     return (
         f"note: no input column for {', '.join(hints)}; "
         "the criteria that need them will be 'missing'"

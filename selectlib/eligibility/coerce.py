@@ -52,6 +52,8 @@ LARGEST: Final = 2**53
 """The largest magnitude an input number may have: exact in int64 and float64 alike."""
 _INTEGER = re.compile(r"[+-]?\d{1,30}")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3}){1,10}(?:\.\d+)?")
+"""A number written with thousands separators in groups of three: 2,500,000 or 1,234.5."""
 _SPLIT = re.compile(r"[;,]")
 TRUE_WORDS: Final = frozenset({"true", "t", "yes", "y", "1", "예", "네", "o", "있음", "해당"})
 FALSE_WORDS: Final = frozenset({"false", "f", "no", "n", "0", "아니오", "아니요", "x", "없음"})
@@ -95,6 +97,12 @@ def shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _ungrouped(text: str) -> str:
+    """``text`` without its thousands separators when it is a number written with them
+    (2,500,000 as --budget takes it); any other text as it is."""
+    return text.replace(",", "") if "," in text and _GROUPED.fullmatch(text) else text
+
+
 def _number(value: Any) -> float | int | Invalid:
     """A finite number from an int, float or numeric text; Invalid otherwise."""
     if isinstance(value, bool | np.bool_):
@@ -108,11 +116,16 @@ def _number(value: Any) -> float | int | Invalid:
             return Invalid(f"expected a finite number, got {shown(value)}")
         return float(value)
     if isinstance(value, str):
-        text = value.strip()
+        text = _ungrouped(value.strip())
         if _NUMBER.fullmatch(text):
             number = float(text)
             if math.isfinite(number):
                 return number
+        if "," in text:
+            return Invalid(
+                f"expected a number, got {shown(value)}: write thousands in groups of three "
+                "(2,500,000) and decimals with a point (2.5)"
+            )
         return Invalid(f"expected a number, got {shown(value)}")
     return Invalid(f"expected a number, got {shown(value)} ({type(value).__name__})")
 
@@ -133,8 +146,8 @@ def _integer_coercer(field: Field) -> Coercer:
             return _bounded(field, value)
         if _is_missing(value):
             return MISSING
-        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-            return _bounded(field, int(value.strip()))
+        if isinstance(value, str) and _INTEGER.fullmatch(text := _ungrouped(value.strip())):
+            return _bounded(field, int(text))
         number = _number(value)
         if isinstance(number, Invalid):
             return Invalid(number.problem.replace("a number", "a whole number"))

@@ -21,6 +21,7 @@ from selectlib.eligibility.engine import Engine
 __all__ = [
     "OUTCOME_CATEGORIES",
     "STATUS_CATEGORIES",
+    "blank_where_none",
     "categorical",
     "column_problems",
     "result_columns",
@@ -231,5 +232,17 @@ def result_columns(
         data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)
     data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
     data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
-    data["problems"] = problems
+    data["problems"] = blank_where_none(problems)
     return data, outcome
+
+
+def blank_where_none(texts: pd.Categorical[Any]) -> pd.Categorical[Any]:
+    """``texts`` with '' (not missing) in the rows that have none, as the reasons have:
+    a filter or a join on the column needs no ``isna``."""
+    codes = np.asarray(texts.codes)
+    if not (codes < 0).any():
+        return texts
+    labels = [*texts.categories.astype(str)]
+    if "" not in labels:
+        labels.append("")
+    return categorical(np.where(codes < 0, labels.index(""), codes), labels)

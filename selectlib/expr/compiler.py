@@ -10,6 +10,7 @@ pointing at the column of the offending part.
 from __future__ import annotations
 
 import ast
+import difflib
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -31,7 +32,7 @@ from selectlib.expr.types import (
     Type,
 )
 
-__all__ = ["COMPARE", "SYMBOL_OF", "Compiler"]
+__all__ = ["COMPARE", "SYMBOL_OF", "Compiler", "did_you_mean"]
 
 
 COMPARE: Final[Mapping[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
@@ -132,7 +133,8 @@ class Compiler:
         known = sorted({*self.symbols.fields, *self.symbols.params})
         raise self.fail(
             node,
-            f"unknown name {name!r}: not an input field or parameter (known: {', '.join(known)})",
+            f"unknown name {name!r}: not an input field or parameter"
+            f"{did_you_mean(name, known)} (known: {', '.join(known)})",
         )
 
     def _list(self, node: ast.List) -> Compiled:
@@ -302,9 +304,11 @@ class Compiler:
             raise self.fail(node, "only the named functions can be called (e.g. count_in(...))")
         spec = FUNCTIONS.get(node.func.id)
         if spec is None:
+            allowed = sorted(FUNCTIONS)
             raise self.fail(
                 node,
-                f"unknown function {node.func.id!r}: allowed are {', '.join(sorted(FUNCTIONS))}",
+                f"unknown function {node.func.id!r}{did_you_mean(node.func.id, allowed)}: "
+                f"allowed are {', '.join(allowed)}",
             )
         if node.keywords:
             raise self.fail(node, f"{node.func.id}() takes no keyword arguments")
@@ -334,8 +338,11 @@ class Compiler:
         if literal is not None:
             unknown = sorted(set(literal) - set(domain))
             if unknown:
+                close = did_you_mean(unknown[0], list(domain)) if len(unknown) == 1 else ""
                 raise self.fail(
-                    node, f"{', '.join(map(repr, unknown))} not among the codes {', '.join(domain)}"
+                    node,
+                    f"{', '.join(map(repr, unknown))} not among the codes "
+                    f"{', '.join(domain)}{close}",
                 )
         field = next(iter(sorted(against.fields)), "")
         need = "keys-cover" if values.type.kind is Kind.TABLE else "within"
@@ -352,6 +359,13 @@ class Compiler:
         ast.Subscript: _subscript,
         ast.Call: _call,
     }
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """``"; did you mean 'staff'?"`` for the known name closest to a misspelt one ('' if
+    none is close): a typo in a condition is fixed at a glance."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _literal_strings(compiled: Compiled) -> frozenset[str] | None:

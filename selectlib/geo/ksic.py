@@ -25,7 +25,7 @@ import io
 import math
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -33,9 +33,11 @@ import pandas as pd
 from selectlib.geo.errors import GeoError
 
 __all__ = [
+    "DIVISIONS",
     "LEVELS",
     "URBAN_MICRO_EXCLUDED",
     "industry_key",
+    "industry_name",
     "ksic_name",
     "manufacturing_classes",
     "normalize_ksic",
@@ -58,6 +60,46 @@ def _classes() -> Mapping[str, str]:
     data = resources.files("selectlib.geo") / "data" / "ksic10_manufacturing.csv"
     rows = csv.DictReader(io.StringIO(data.read_text(encoding="utf-8")))
     return {row["ksic10"]: row["name_ko"] for row in rows}
+
+
+DIVISIONS: Final = {
+    "10": "식료품 제조업",
+    "11": "음료 제조업",
+    "12": "담배 제조업",
+    "13": "섬유제품 제조업; 의복 제외",
+    "14": "의복, 의복 액세서리 및 모피제품 제조업",
+    "15": "가죽, 가방 및 신발 제조업",
+    "16": "목재 및 나무제품 제조업; 가구 제외",
+    "17": "펄프, 종이 및 종이제품 제조업",
+    "18": "인쇄 및 기록매체 복제업",
+    "19": "코크스, 연탄 및 석유정제품 제조업",
+    "20": "화학 물질 및 화학제품 제조업; 의약품 제외",
+    "21": "의료용 물질 및 의약품 제조업",
+    "22": "고무 및 플라스틱제품 제조업",
+    "23": "비금속 광물제품 제조업",
+    "24": "1차 금속 제조업",
+    "25": "금속 가공제품 제조업; 기계 및 가구 제외",
+    "26": "전자 부품, 컴퓨터, 영상, 음향 및 통신장비 제조업",
+    "27": "의료, 정밀, 광학 기기 및 시계 제조업",
+    "28": "전기장비 제조업",
+    "29": "기타 기계 및 장비 제조업",
+    "30": "자동차 및 트레일러 제조업",
+    "31": "기타 운송장비 제조업",
+    "32": "가구 제조업",
+    "33": "기타 제품 제조업",
+    "34": "산업용 기계 및 장비 수리업",
+}
+"""The KSIC-10 manufacturing divisions (중분류), by 2-digit code."""
+
+
+def industry_name(key: str) -> str:
+    """The Korean name of an industry key (:func:`industry_key`): a class (5 digits) or a
+    division (2 digits) by its own name, a group (3 digits) by its division's code and name
+    (the group names are not shipped); '' if unknown."""
+    if len(key) == 5:
+        return _classes().get(key, "")
+    division = DIVISIONS.get(key[:2], "")
+    return f"{key[:2]} {division}" if len(key) == 3 and division else division
 
 
 def manufacturing_classes() -> tuple[str, ...]:

@@ -56,6 +56,11 @@ def number_text(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:.6g}"
 
 
+def _rows(count: int) -> str:
+    """``count`` rows, singular for one."""
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
 @attrs.frozen(eq=False)
 class ValidationReport:
     """Problems found in one batch of input.
@@ -98,11 +103,11 @@ class ValidationReport:
     def summary(self) -> str:
         """One line per reason: how many rows, and whether they were counted."""
         if not len(self.issues):
-            return f"{self.rows_in:,} rows: no problems found"
-        lines = [f"{self.rows_in:,} rows; {self.rows_left_out:,} left out:"]
+            return f"{_rows(self.rows_in)}: no problems found"
+        lines = [f"{_rows(self.rows_in)}; {self.rows_left_out:,} left out:"]
         for reason, group in self.issues.groupby("reason", sort=True):
             kept = int(group["counted"].sum())
-            lines.append(f"  {reason}: {len(group):,} rows ({kept:,} still counted)")
+            lines.append(f"  {reason}: {_rows(len(group))} ({kept:,} still counted)")
         return "\n".join(lines)
 
 
@@ -175,6 +180,6 @@ class RowStatus:
 
     def summary(self) -> str:
         """How many rows were used and, one line per reason, how many were excluded."""
-        head = f"{self.rows_in:,} rows: {self.used:,} used, {self.rows_in - self.used:,} excluded"
-        lines = [f"  {reason}: {count:,} rows" for reason, count in self.counts.items()]
+        head = f"{_rows(self.rows_in)}: {self.used:,} used, {self.rows_in - self.used:,} excluded"
+        lines = [f"  {reason}: {_rows(count)}" for reason, count in self.counts.items()]
         return "\n".join([head + (":" if lines else ""), *lines])

@@ -263,13 +263,14 @@ def _cell(value: Any, sheet: Any) -> Any:
 
 
 class XlsxWriter(BatchWriter):
-    """An xlsx sheet written row by row in openpyxl's write-only mode (constant memory)."""
+    """An xlsx sheet written row by row in openpyxl's write-only mode (constant memory);
+    the sheet is named for its content (``sheet``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sheet: str = "Sheet") -> None:
         from openpyxl import Workbook
 
         self._path, self._book = path, Workbook(write_only=True)
-        self._sheet = self._book.create_sheet("Sheet")
+        self._sheet = self._book.create_sheet(sheet)
         self._header = True
 
     def _append(self, row: list[Any]) -> None:
@@ -288,9 +289,12 @@ class XlsxWriter(BatchWriter):
         save_xlsx(self._book, self._path)
 
 
-def open_writer(format: str, path: Path, guard: bool, stack: ExitStack) -> BatchWriter:
+def open_writer(
+    format: str, path: Path, guard: bool, stack: ExitStack, sheet: str = "Sheet"
+) -> BatchWriter:
     """A writer of ``format`` (csv, json, xlsx, parquet) to ``path``; its file closes with
-    ``stack`` (call the writer's :meth:`~BatchWriter.close` to finish it first)."""
+    ``stack`` (call the writer's :meth:`~BatchWriter.close` to finish it first). ``sheet``
+    names an xlsx file's one sheet."""
     if format == "csv":
         return CsvWriter(
             stack.enter_context(path.open("w", encoding="utf-8-sig", newline="")), guard
@@ -300,5 +304,5 @@ def open_writer(format: str, path: Path, guard: bool, stack: ExitStack) -> Batch
     if format == "parquet":
         return ParquetWriter(path)
     if format == "xlsx":
-        return XlsxWriter(path)
+        return XlsxWriter(path, sheet)
     raise InputError(f"unknown output format {format!r}; use {', '.join(WRITE_FORMATS)}")

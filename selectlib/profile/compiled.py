@@ -20,6 +20,7 @@ from selectlib.eligibility.decision import Decision
 from selectlib.eligibility.derive import derive_one, derive_table
 from selectlib.eligibility.engine import Engine, as_record
 from selectlib.errors import (
+    ArgumentError,
     InputError,
     ParameterError,
     Problem,
@@ -128,24 +129,36 @@ class Profile:
         return self.engine.evaluate(record, env, self.stamp)
 
     def evaluate_many(
-        self, table: TableLike, on: DateLike = None, *, explain: bool = False, context: Any = None
+        self,
+        table: TableLike,
+        on: DateLike = None,
+        *,
+        explain: bool = False,
+        context: Any = None,
+        prefix: str = "",
     ) -> pd.DataFrame:
         """Decide every row of a table (DataFrame, mapping of columns, list of records).
 
         Returns one row per input row, with the same index and order: ``eligible``
         (True/False/NA), ``outcome``, ``status`` (ok/invalid), one column per
         criterion (passed/failed/missing), ``reasons_ko``/``reasons_en`` and
-        ``problems`` (field and problem, for invalid rows). With ``explain=True``,
-        comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
-        ``context``, derived fields are computed from it (see :meth:`evaluate`).
-        ``results.attrs["audit"]`` holds the table's audit record as JSON
-        text (kind ``batch``; the input is not hashed): read it with
-        ``AuditRecord.from_json`` (see docs/audit.md).
+        ``problems`` (field and problem for invalid rows, '' for the others). With
+        ``explain=True``, comparison criteria add ``<id>.value`` and ``<id>.threshold``
+        columns. With ``context``, derived fields are computed from it (see
+        :meth:`evaluate`). With ``prefix`` (say ``"crit."``), every column is named
+        ``<prefix><name>``, the identifier's copy too, so ``table.join(results)`` works
+        when a criterion is named like an input field. ``results.attrs["audit"]`` holds
+        the table's audit record as JSON text (kind ``batch``; the input is not hashed):
+        read it with ``AuditRecord.from_json`` (see docs/audit.md).
         """
+        if not isinstance(prefix, str):
+            raise ArgumentError("prefix", [f"must be text such as 'crit.' (got {prefix!r})"])
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
         results = evaluate_table(self.engine, table, env, explain)
+        if prefix:
+            results = results.add_prefix(prefix)
         results.attrs[AUDIT_ATTR] = self.stamp.batch_json(env.on)
         return results
 

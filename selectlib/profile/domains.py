@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from selectlib.expr import DomainCheck
+from selectlib.expr.compiler import did_you_mean
 from selectlib.profile.model import Parameter, ParamTable
 
 __all__ = ["check_domains"]
@@ -42,11 +43,13 @@ def check_domains(
                 items = (value,) if isinstance(value, str) else value
                 unknown = [str(v) for v in items if v not in check.domain]
                 if unknown:
+                    codes = list(check.domain)
+                    close = did_you_mean(unknown[0], codes) if len(unknown) == 1 else ""
                     yield (
                         check.param,
                         index,
                         (
                             f"{', '.join(unknown)} not among the codes of {check.field!r} "
-                            f"({', '.join(check.domain)})"
+                            f"({', '.join(codes)}){close}"
                         ),
                     )

@@ -42,7 +42,9 @@ criteria:
 
 
 def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli.app, list(map(str, args)), env={"COLUMNS": "250"})
+    return CliRunner().invoke(
+        cli.app, list(map(str, args)), env={"COLUMNS": "250", "SELECTLIB_LANG": "en"}
+    )
 
 
 def files(tmp_path: Path, text: str = PROFILE) -> tuple[Path, Path]:

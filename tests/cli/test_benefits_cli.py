@@ -112,7 +112,9 @@ def write(path: Path, text: str) -> Path:
 
 def run(*args: str | Path) -> Result:
     """Invoke the CLI in-process with a wide terminal, so rich does not wrap cells."""
-    return CliRunner().invoke(cli.app, ["benefits", *map(str, args)], env={"COLUMNS": "250"})
+    return CliRunner().invoke(
+        cli.app, ["benefits", "--lang", "en", *map(str, args)], env={"COLUMNS": "250"}
+    )
 
 
 def ok(*args: str | Path) -> str:
@@ -270,7 +272,7 @@ def test_out_writes_every_row_payments_and_pots(
     pots = tmp_path / f"funded_pots{suffix}"
     assert f"wrote 6 rows to {out}" in printed
     assert f"wrote 3 rows to {payments}" in printed
-    assert f"wrote 1 rows to {pots}" in printed
+    assert f"wrote 1 row to {pots}" in printed
 
     table = _read(out)
     assert table["applicant_id"].tolist() == IDS

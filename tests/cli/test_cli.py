@@ -30,8 +30,11 @@ GAINED_UNDER_REFORM = ["A02", "A05", "A08", "A16", "A38", "A39"]
 
 
 def run(*args: str | Path) -> Result:
-    """Invoke the CLI in-process with a wide terminal, so rich does not wrap cells."""
-    return CliRunner().invoke(cli.app, [str(a) for a in args], env={"COLUMNS": "250"})
+    """Invoke the CLI in-process with a wide terminal, so rich does not wrap cells, in English
+    (SELECTLIB_LANG=en: these tests read the English labels)."""
+    return CliRunner().invoke(
+        cli.app, [str(a) for a in args], env={"COLUMNS": "250", "SELECTLIB_LANG": "en"}
+    )
 
 
 def assert_error(result: Result, *fragments: str) -> None:
@@ -55,10 +58,11 @@ def check_csv(tmp_path: Path, *extra: str) -> pd.DataFrame:
 
 
 def test_profiles_list() -> None:
-    result = run("profiles", "list")
+    result = run("profiles", "list", "--lang", "ko")
     assert result.exit_code == 0, result.output
     assert FLAGSHIP in result.stdout
     assert "소공인특화지원센터" in result.stdout
+    assert "Micro-manufacturer" in run("profiles", "list", "--lang", "en").stdout
 
 
 def test_profiles_show() -> None:
@@ -77,7 +81,7 @@ def test_profiles_show() -> None:
 def test_profiles_show_in_korean_before_the_parameters_exist() -> None:
     result = run("profiles", "show", FLAGSHIP, "--on", "2024-01-01", "--lang", "ko")
     assert result.exit_code == 0, result.output
-    assert "(no value before 2024-04-15)" in result.stdout
+    assert "(다음 날짜 이전 값 없음: 2024-04-15)" in result.stdout
     assert "집적지 규모" in result.stdout
 
 
@@ -125,7 +129,7 @@ def test_profiles_validate_lists_every_problem(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{good}: ok")
-    assert f"{conditions}: 2 problem(s)" in lines
+    assert f"{conditions}: 2 problems" in lines
     found = [line for line in lines if line.startswith(f"  {conditions}:")]
     assert len(found) == 2
     assert re.match(
@@ -157,7 +161,7 @@ def test_profiles_validate_missing_and_undecodable_files(tmp_path: Path) -> None
     result = run("profiles", "validate", missing, latin)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{missing}: no profile named")
+    assert lines[0].startswith(f"{missing}: file not found")
     assert lines[1].startswith(f"{latin}: profile is not UTF-8")
     assert result.stderr.startswith("error: 2 of 2")
 

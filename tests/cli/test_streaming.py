@@ -31,7 +31,9 @@ REFORM = ["--set", "cluster_min={metro: 30, city: 20, county: 10}", "--set", "mi
 
 
 def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli.app, [str(a) for a in args], env={"COLUMNS": "250"})
+    return CliRunner().invoke(
+        cli.app, [str(a) for a in args], env={"COLUMNS": "250", "SELECTLIB_LANG": "en"}
+    )
 
 
 def expected_file(frame: pd.DataFrame, path: Path, drop: str = "reasons_ko") -> Path:
