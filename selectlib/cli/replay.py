@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from selectlib.cli.options import ForceOpt, Lang, LangOpt, OnOpt, ProfileArg, check_outputs
+from selectlib.cli.options import (
+    DEFAULT_LANG,
+    ForceOpt,
+    LangOpt,
+    OnOpt,
+    ProfileArg,
+    check_outputs,
+)
 
 __all__ = ["decide", "replay"]
 
@@ -51,7 +58,7 @@ def replay(
         typer.Option("--profile", help="Replay with this profile (default: the one it names)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Evaluate a stored decision again: exit 0 if it is reproduced, 1 naming what differs."""
     from selectlib.cli.audit_view import replay_file

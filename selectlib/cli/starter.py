@@ -15,7 +15,7 @@ from typing import Annotated, Final
 
 import typer
 
-from selectlib.cli.options import Lang, LangOpt
+from selectlib.cli.options import DEFAULT_LANG, Lang, LangOpt
 from selectlib.errors import InputError, OutputError
 
 __all__ = ["profiles_new", "starter_files", "write_starter"]
@@ -245,7 +245,7 @@ def profiles_new(
     out: Annotated[
         Path, typer.Option("--out", help="Folder to write NAME.yaml and NAME.csv to.")
     ] = Path("."),
-    lang: LangOpt = Lang.EN,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Start a new program: a commented template profile and a sample input to edit."""
     wrote, first, then = WORDS[lang]

@@ -34,7 +34,7 @@ def test_new_writes_a_profile_that_validates_strictly_and_its_sample(tmp_path: P
     )
     assert f"wrote {profile}" in result.stdout
     assert f"selectlib check {profile} {sample}" in result.stdout
-    validated = run("profiles", "validate", "--strict", profile)
+    validated = run("profiles", "validate", "--strict", "--lang", "en", profile)
     assert validated.exit_code == 0, validated.output
     assert "ok (export_voucher, 4 criteria)" in validated.stdout
     checked = run("check", profile, sample, "--lang", "en")
