@@ -203,8 +203,16 @@ def check(
 
     job = Job(work, "outcome", lambda results: results.iloc[:TABLE_ROWS])
     sheet = word("results", lang)
+    appendix = render.assumptions_sheet(rules, day, lang, scoring=False)
     run = run_batches(
-        input, job, rows=_batch_rows(), out=out, format=chosen, raw=raw_csv, sheet=sheet
+        input,
+        job,
+        rows=_batch_rows(),
+        out=out,
+        format=chosen,
+        raw=raw_csv,
+        sheet=sheet,
+        appendix=appendix,
     )
     console = _summary_console(chosen, out)
     if chosen is Format.TABLE:

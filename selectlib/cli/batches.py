@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from selectlib.cli.options import Format
-from selectlib.io.batch_write import BatchWriter, CsvWriter, JsonWriter, open_writer
+from selectlib.io.batch_write import Appendix, BatchWriter, CsvWriter, JsonWriter, open_writer
 from selectlib.io.files import write_file
 from selectlib.io.stream import Restart, batch_count, read_batches
 
@@ -169,16 +169,17 @@ def run_batches(
     format: Format,
     raw: bool,
     sheet: str = "Sheet",
+    appendix: Appendix | None = None,
 ) -> Run:
     """``job`` over ``source`` batch by batch, results written to ``out`` (through
-    :func:`write_file`; an xlsx file's sheet named ``sheet``), or csv/json to stdout, or
-    only kept for a terminal table."""
+    :func:`write_file`; an xlsx file's sheet named ``sheet``, then ``appendix``), or
+    csv/json to stdout, or only kept for a terminal table."""
     if out is not None:
         done: list[Run] = []
 
         def write(temporary: Path) -> None:
             def opener(stack: ExitStack) -> BatchWriter:
-                return open_writer(format.value, temporary, not raw, stack, sheet)
+                return open_writer(format.value, temporary, not raw, stack, sheet, appendix)
 
             done.append(_attempts(source, rows, job, opener, fast=True))
 

@@ -290,6 +290,17 @@ def show_assumptions(
             say(console, f"  - {assumption.where}: {assumption.text.get(lang)}")
 
 
+def assumptions_sheet(
+    profile: Profile, on: dt.date, lang: str, *, scoring: bool = True
+) -> tuple[str, list[list[str]]]:
+    """The assumptions in force on ``on`` as an xlsx output's second sheet: its name and rows
+    (where in the profile, what was assumed), so a file read alone says what it rests on."""
+    found = [a for a in profile.assumptions(on) if scoring or not a.where.startswith("evaluation.")]
+    header = ["위치", "가정"] if lang == "ko" else ["where", "assumption"]
+    rows = [[a.where, a.text.get(lang)] for a in found]
+    return ("가정" if lang == "ko" else "assumptions"), [header, *rows]
+
+
 def absent_fields_note(
     profile: Profile, columns: Sequence[str], derived: bool, lang: str = "en"
 ) -> str | None:

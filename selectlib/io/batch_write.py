@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
@@ -262,19 +263,25 @@ def _cell(value: Any, sheet: Any) -> Any:
     return cell
 
 
+Appendix = tuple[str, Sequence[Sequence[str]]]
+"""A second sheet of an xlsx output: its name and its rows (the first is the header),
+e.g. the assumptions in force beside the decisions."""
+
+
 class XlsxWriter(BatchWriter):
     """An xlsx sheet written row by row in openpyxl's write-only mode (constant memory);
-    the sheet is named for its content (``sheet``)."""
+    the sheet is named for its content (``sheet``), and an ``appendix`` sheet follows it."""
 
-    def __init__(self, path: Path, sheet: str = "Sheet") -> None:
+    def __init__(self, path: Path, sheet: str = "Sheet", appendix: Appendix | None = None) -> None:
         from openpyxl import Workbook
 
         self._path, self._book = path, Workbook(write_only=True)
         self._sheet = self._book.create_sheet(sheet)
         self._header = True
+        self._appendix = appendix
 
-    def _append(self, row: list[Any]) -> None:
-        sheet = self._sheet
+    def _append(self, row: list[Any], sheet: Any = None) -> None:
+        sheet = self._sheet if sheet is None else sheet
         sheet.append([_cell(v, sheet) if isinstance(v, _Text) else v for v in row])
 
     def write(self, frame: pd.DataFrame) -> None:
@@ -286,15 +293,25 @@ class XlsxWriter(BatchWriter):
             self._append(list(row))
 
     def close(self) -> None:
+        if self._appendix is not None:
+            name, rows = self._appendix
+            sheet = self._book.create_sheet(name)
+            for row in rows:
+                self._append([_xlsx_value(value) for value in row], sheet)
         save_xlsx(self._book, self._path)
 
 
 def open_writer(
-    format: str, path: Path, guard: bool, stack: ExitStack, sheet: str = "Sheet"
+    format: str,
+    path: Path,
+    guard: bool,
+    stack: ExitStack,
+    sheet: str = "Sheet",
+    appendix: Appendix | None = None,
 ) -> BatchWriter:
     """A writer of ``format`` (csv, json, xlsx, parquet) to ``path``; its file closes with
     ``stack`` (call the writer's :meth:`~BatchWriter.close` to finish it first). ``sheet``
-    names an xlsx file's one sheet."""
+    names an xlsx file's sheet of rows, which ``appendix`` (xlsx only) follows."""
     if format == "csv":
         return CsvWriter(
             stack.enter_context(path.open("w", encoding="utf-8-sig", newline="")), guard
@@ -304,5 +321,5 @@ def open_writer(
     if format == "parquet":
         return ParquetWriter(path)
     if format == "xlsx":
-        return XlsxWriter(path, sheet)
+        return XlsxWriter(path, sheet, appendix)
     raise InputError(f"unknown output format {format!r}; use {', '.join(WRITE_FORMATS)}")

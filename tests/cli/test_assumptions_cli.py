@@ -88,3 +88,25 @@ def test_validate_strict_refuses_an_unlabelled_number(tmp_path: Path) -> None:
     assert refused.exit_code == 1
     assert "$.parameters.min_staff: no source: and no assumption:" in refused.output
     assert "spare" not in refused.output.split("neither sourced")[1]
+
+
+def test_a_checked_workbook_carries_the_assumptions_on_their_own_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    hostile = PROFILE.replace("only full-time staff count", "=HYPERLINK(1) only full-time")
+    profile, table = files(tmp_path, hostile)
+    out = tmp_path / "decisions.xlsx"
+    written = run("check", profile, table, "--on", "2024-05-01", "--out", out)
+    assert written.exit_code == 0, written.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["results", "assumptions"]
+    rows = [[cell.value for cell in row] for row in book["assumptions"].iter_rows()]
+    assert rows == [
+        ["where", "assumption"],
+        ["parameters.spare", "the notice gives no spare staff"],
+        ["criteria.staffed", "=HYPERLINK(1) only full-time"],
+    ]
+    assert book["assumptions"]["B3"].data_type == "s"  # text, never a formula
+    korean = tmp_path / "결정.xlsx"
+    assert run("check", profile, table, "--out", korean, "--lang", "ko").exit_code == 0
+    assert openpyxl.load_workbook(korean).sheetnames == ["결과", "가정"]
