@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from selectlib import __version__
 from selectlib.errors import SelectlibError
-from selectlib.service import evaluate, profiles, reforms
+from selectlib.service import evaluate, profiles, reforms, replays
 from selectlib.service.access import AccessLayer, request_lang
 from selectlib.service.catalog import Catalog, load_catalog
 from selectlib.service.describe import applicant_schema
@@ -29,7 +29,7 @@ from selectlib.service.settings import Settings
 
 __all__ = ["ROUTERS", "app_from_env", "create_app"]
 
-ROUTERS = (profiles.router, evaluate.router, reforms.router)
+ROUTERS = (profiles.router, evaluate.router, reforms.router, replays.router)
 """The route groups, in the order the OpenAPI document lists them; a new resource adds its
 router here."""
 _HTTP_KINDS: Final = {404: "not-found", 405: "method-not-allowed"}

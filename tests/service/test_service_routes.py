@@ -222,3 +222,23 @@ def test_one_access_line_per_request_without_applicant_data(
     assert (line["status"], line["request_id"]) == (200, "req-42")
     assert line["duration_ms"] >= 0
     assert "SECRET" not in caplog.text
+
+
+def test_replay_says_identical_for_a_stored_decision_and_names_a_corrected_input(
+    client: TestClient,
+) -> None:
+    record = good_record(staff=2)
+    stored = client.post(f"/v1/profiles/{FLAGSHIP}/evaluate?on={ON}", json=record).json()
+    del stored["explanation"]
+    answer = client.post("/v1/replay", json=stored)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["identical"] is True
+    corrected = {"decision": stored, "input": {**record, "staff": 3}}
+    changed = client.post("/v1/replay", json=corrected).json()
+    assert changed["identical"] is False
+    assert "operating_staff" in [d["criterion"] for d in changed["differences"]]
+    bare = {key: value for key, value in stored.items() if key != "audit"}
+    refused = client.post("/v1/replay", json=bare)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "no audit" in refused.json()["detail"]
