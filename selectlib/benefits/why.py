@@ -123,7 +123,7 @@ def funding_reasons(
         if budget is None:
             reasons[rest & (pot == index)] = (
                 f"no budget for {key} {code!r} on this date (its entry is null: the sources give "
-                "none); give one with budget=... (--budget WON)"
+                "none); give one: budget=WON in Python, --budget WON on the command line"
             )
     return reasons
 

@@ -13,6 +13,7 @@ from typing import Final
 from rich.console import Console
 
 from selectlib.cli import render
+from selectlib.cli.labels import wrote
 from selectlib.cli.options import Lang, check_outputs
 from selectlib.cli.render import say
 from selectlib.cli.selection import optional_context, run_selection, show_result, write_result
@@ -93,6 +94,16 @@ def _selection(console: Console, data: Path, out: Path, lang: str) -> list[Path]
     return [write_result(result, robust, out / name, lang) for name in DEMO_REPORTS]
 
 
+_REFORM_TITLE: Final = {
+    Lang.KO: "개편 미리보기: cluster_min 광역시 30 / 시 20 / 군 10, min_staff 2",
+    Lang.EN: "reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2",
+}
+_SELECTION_TITLE: Final = {
+    Lang.KO: "선정: 예시 지도에서 집적지 확인, 이어서 서류검토 → 현장실사 → 발표평가",
+    Lang.EN: "selection: cluster check on the sample map, then document → site → presentation",
+}
+
+
 def run_demo(out: Path, lang: Lang, force: bool) -> None:
     """Run the demo, writing its tables and reports to the folder ``out``."""
     check_outputs([out / name for name in (*DEMO_TABLES, *DEMO_REPORTS)], [], force)
@@ -106,23 +117,29 @@ def run_demo(out: Path, lang: Lang, force: bool) -> None:
     results = profile.evaluate_many(frame, on=DEMO_DATE, explain=True)
     names = frame["applicant_name"] if "applicant_name" in frame.columns else None
     identifier = profile.spec.identifier
+    ko = lang is Lang.KO
     console.rule(profile.name.get(lang))
-    say(console, f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}")
-    say(console, render.outcomes_line(results))
+    say(
+        console,
+        f"{source}: 예시 신청자 {len(frame)}명, 판정일 {DEMO_DATE}"
+        if ko
+        else f"{len(frame)} sample applicants from {source}, on {DEMO_DATE}",
+    )
+    say(console, render.outcomes_line(results, lang))
     console.print(render.criteria_counts_table(profile, results, lang))
     console.print(render.decisions_table(results, profile, lang, names))
 
     reform = profile.with_params(DEMO_REFORM)
     result = compare_profiles(profile, reform, frame, on=DEMO_DATE)
-    console.rule("reform preview: cluster_min metro 30 / city 20 / county 10, min_staff 2")
-    say(console, render.changes_line(result))
-    console.print(render.summary_table(summarize_comparison(result)))
-    console.print(render.comparison_table(result, identifier, names))
+    console.rule(_REFORM_TITLE[lang])
+    say(console, render.changes_line(result, lang))
+    console.print(render.summary_table(summarize_comparison(result), lang))
+    console.print(render.comparison_table(result, identifier, names, lang))
     extra = [c for c in ("applicant_name", "note") if c in frame.columns]
     for name, table in zip(DEMO_TABLES, (results, result), strict=True):
         write_table(table.join(frame[extra]), out / name, "csv", force=True)
-        say(console, f"wrote {out / name}")
+        say(console, wrote(out / name, None, lang))
 
-    console.rule("selection: cluster check on the sample map, then document → site → presentation")
+    console.rule(_SELECTION_TITLE[lang])
     for path in _selection(console, data, out, lang.value):
-        say(console, f"wrote {path}")
+        say(console, wrote(path, None, lang))

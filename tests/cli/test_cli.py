@@ -486,7 +486,7 @@ def test_demo_from_an_installed_layout(tmp_path: Path) -> None:
     shutil.copytree(repo / "selectlib", package, ignore=ignore)
     shutil.copytree(repo / "scoring_profiles", package / "scoring_profiles", ignore=ignore)
     shutil.copytree(repo / "sample_data", package / "sample_data", ignore=ignore)
-    env = {**os.environ, "PYTHONPATH": str(site), "COLUMNS": "250"}
+    env = {**os.environ, "PYTHONPATH": str(site), "COLUMNS": "250", "SELECTLIB_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-m", "selectlib", "demo"],
         capture_output=True,

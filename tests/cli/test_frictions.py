@@ -50,7 +50,7 @@ def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path) -> None:
     out = tmp_path / "x.xlsx"
     result = run("check", FLAGSHIP, SAMPLE, "--on", ON, "--out", out)
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["결과"]
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["결과", "가정"]
     assert word("results", "en") == "results"  # with --lang en
 
 
