@@ -64,6 +64,11 @@ def assumptions(spec: ProfileSpec, on: dt.date | str | None = None) -> tuple[Ass
         found += (Assumption("evaluation.final", a.text) for a in final)
     if spec.benefits is not None:
         found += _benefit_assumptions(spec.benefits)
+    found += (
+        Assumption(_where("carried_forward", a), a.text)
+        for a in spec.carried_forward
+        if day is None or (a.since is not None and a.since <= day)
+    )
     return tuple(found)
 
 
@@ -98,7 +103,16 @@ def unsourced(spec: ProfileSpec) -> tuple[str, ...]:
 
 
 def assumption_problems(spec: ProfileSpec, source: SourceMap) -> Iterator[Problem]:
-    """Dated or keyed assumptions that name no entry of their parameter."""
+    """Dated or keyed assumptions that name no entry of their parameter; a carried-forward
+    assumption without the date it starts."""
+    for index, assumed in enumerate(spec.carried_forward):
+        if assumed.since is None or assumed.key is not None:
+            yield source.problem(
+                ("carried_forward", index),
+                "a carried-forward assumption needs since: (the first date past the sources) "
+                "and no key",
+                "add since: YYYY-MM-DD, the day after the last the sources cover",
+            )
     for parameter in spec.parameters:
         dates = {entry.since for entry in parameter.history}
         keys = {

@@ -295,6 +295,7 @@ _ORDER = (
     "sources",
     "identifier",
     "notes",
+    "carried_forward",
     "fields",
     "derived",
     "parameters",

@@ -240,3 +240,5 @@ class ProfileSpec:
     derived: tuple[Derivation, ...] = ()
     evaluation: EvaluationSpec | None = None
     benefits: BenefitsSpec | None = None
+    carried_forward: tuple[Assumed, ...] = ()
+    """Assumptions that the rules go on past the sources (each from its ``since``)."""

@@ -67,6 +67,13 @@ PROFILE_SCHEMA: dict[str, Any] = {
         },
         "identifier": {**NAME, "description": "The input field that identifies an applicant."},
         "notes": {"type": "array", "items": TEXT},
+        "carried_forward": {
+            **ASSUMPTION,
+            "description": (
+                "The rules applied past the dates the sources cover: from `since` (required), "
+                "the last sourced values are assumed to stay in force, and why."
+            ),
+        },
         "fields": {
             "type": "object",
             "description": "The input schema: one entry per input field, keyed by name.",

@@ -165,3 +165,14 @@ def test_a_reform_drops_the_assumptions_of_the_values_it_sets() -> None:
     later = wheres(profile.with_params({"cap": {"a": 5, "b": 6}}, since="2019-06-01"))
     assert {"parameters.cap[2019-01-01]", "parameters.cap[b]"} <= later
     assert "parameters.cap[b]" not in wheres(profile.with_params({"cap": {"a": 5, "b": 6}}))
+
+
+def test_rules_carried_past_the_sources_are_an_assumption_from_their_date() -> None:
+    profile = selectlib.load_profile("smart_factory")
+    assert "carried_forward[2021-01-01]" not in [a.where for a in profile.assumptions("2020-06-01")]
+    later = {a.where: a.text.en for a in profile.assumptions("2021-06-01")}
+    assert "from 2021 its caps and matching ratios" in later["carried_forward[2021-01-01]"]
+    data = profile.to_dict()
+    del data["carried_forward"][0]["since"]
+    with pytest.raises(selectlib.ProfileError, match="needs since:"):
+        selectlib.Profile.from_dict(data)
