@@ -318,7 +318,7 @@ def test_a_null_budget_entry_or_no_budget_key_says_why_a_row_is_not_funded() -> 
     assert (
         funding.table["funding_reason"].iloc[0]
         == "no budget for region 'jeju' on this date (its entry is null: the sources give none); "
-        "give one with budget=... (--budget WON)"
+        "give one: budget=WON in Python, --budget WON on the command line"
     )
     assert pd.isna(funding.table["funding_reason"].iloc[1])
 
