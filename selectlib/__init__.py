@@ -56,6 +56,7 @@ __all__ = [
     "load_profile",
     "make_converter",
     "summarize_comparison",
+    "sweep",
 ]
 
 _HOMES: typing.Final[dict[str, str]] = {
@@ -96,6 +97,7 @@ _HOMES: typing.Final[dict[str, str]] = {
     "load_profile": "selectlib.profile.compiled",
     "make_converter": "selectlib.eligibility.serialize",
     "summarize_comparison": "selectlib.simulate.compare",
+    "sweep": "selectlib.simulate.sweep",
 }
 """The module each public name comes from. Names are imported on first use (PEP 562), so
 ``import selectlib`` (and the command line's ``--help``) loads neither pandas, numpy nor
@@ -129,6 +131,7 @@ if typing.TYPE_CHECKING:
     from selectlib.profile.model import Criterion, Field, FieldKind, Parameter, ProfileSpec, Text
     from selectlib.profile.params import Env
     from selectlib.simulate.compare import compare, summarize_comparison
+    from selectlib.simulate.sweep import sweep
 else:
 
     def __getattr__(name: str) -> object:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, cast
 
 import attrs
 import pandas as pd
@@ -32,7 +33,11 @@ from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Te
 from selectlib.profile.params import Env, resolve
 from selectlib.profile.source import MAX_BYTES
 
-__all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
+__all__ = ["LAZY_TABLES", "Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
+
+LAZY_TABLES: Final = "selectlib.simulate.distributed:evaluate_many_dask"
+"""What decides a Dask DataFrame, named by module path so that the core imports no feature
+(and no Dask) until one is given."""
 
 
 @attrs.frozen(eq=False)
@@ -135,7 +140,13 @@ class Profile:
         ``problems`` (field and problem, for invalid rows). With ``explain=True``,
         comparison criteria add ``<id>.value`` and ``<id>.threshold`` columns. With
         ``context``, derived fields are computed from it (see :meth:`evaluate`).
+        A Dask DataFrame is decided partition by partition, into a lazy Dask DataFrame
+        (:data:`LAZY_TABLES` names the code; Dask is imported only then).
         """
+        if type(table).__module__.split(".")[0] in ("dask", "dask_expr"):
+            module, _, name = LAZY_TABLES.partition(":")
+            lazy = getattr(importlib.import_module(module), name)
+            return cast(pd.DataFrame, lazy(self, table, on, explain=explain, context=context))
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)
