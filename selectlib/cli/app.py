@@ -37,6 +37,7 @@ from selectlib.cli.options import (
     output_format,
     parse_set,
 )
+from selectlib.cli.simulate import simulate
 from selectlib.errors import ProfileError, SelectlibError
 
 if TYPE_CHECKING:
@@ -357,6 +358,7 @@ COMMANDS: Final[dict[str, Callable[..., None]]] = {
     "clusters": clusters,
     "evaluate": evaluate,
     "sheets": sheets,
+    "simulate": simulate,
 }
 """The commands in the order ``selectlib --help`` lists them (then ``profiles``)."""
 PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {
