@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 from typing import Any
 
 import numpy as np
@@ -176,3 +178,10 @@ def test_an_empty_table_gives_zero_counts(profile: selectlib.Profile) -> None:
     table = selectlib.sweep(profile, empty, {"min_staff": [1, 2]}, on=ON)
     assert table["eligible"].tolist() == [0, 0]
     assert len(selectlib.sweep(profile, empty, {"min_staff": [1, 2]}, on=ON, by="region")) == 0
+
+
+def test_module_doctests() -> None:
+    module = importlib.import_module("selectlib.simulate.sweep")
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
