@@ -32,6 +32,9 @@ Progress = Callable[[int], None]
 
 
 def _per_group(mask: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """How many rows of each group ``mask`` holds (one count without groups: no gather)."""
+    if size == 1:
+        return np.array([np.count_nonzero(mask)], dtype=np.int64)
     return np.bincount(groups[mask], minlength=size).astype(np.int64)
 
 
@@ -52,11 +55,12 @@ def partial_counts(
     evaluator = Evaluator(profile, frame, grid, on, context)
     base = evaluator.decide(None).outcome == 0
     ids = [item.criterion.id for item in profile.engine.criteria]
+    failed: dict[int, np.ndarray] = {}
     parts = []
     for point in range(len(grid.points)):
         decided = evaluator.decide(point)
         eligible = decided.outcome == 0
-        codes = groups * 4 + decided.outcome
+        codes = decided.outcome if size == 1 else groups * 4 + decided.outcome
         outcomes = np.bincount(codes, minlength=size * 4).reshape(size, 4).astype(np.int64)
         data: dict[str, Any] = {POINT: np.full(size, point, dtype=np.int64)}
         if by is not None:
@@ -66,7 +70,11 @@ def partial_counts(
         data["gained"] = _per_group(eligible & ~base, groups, size)
         data["lost"] = _per_group(base & ~eligible, groups, size)
         for criterion_id, column in zip(ids, decided.statuses, strict=True):
-            data[f"failed.{criterion_id}"] = _per_group(column == 1, groups, size)
+            # a status column shared by grid points (evaluated once) is counted once
+            found = failed.get(id(column))
+            if found is None:
+                found = failed[id(column)] = _per_group(column == 1, groups, size)
+            data[f"failed.{criterion_id}"] = found
         parts.append(pd.DataFrame(data))
         if progress is not None:
             progress(point)

@@ -9,7 +9,7 @@ whole grid.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Decided", "Evaluator", "row_groups"]
 
-_FAILED, _MISSING = 1, 2
+_RANK: Final = np.array([0, 2, 1], dtype=np.int8)
+"""A status's weight in the outcome (passed 0, missing 1, failed 2): the worst decides."""
+_OUTCOME: Final = np.array([0, 2, 1], dtype=np.int8)
+"""The outcome code of the worst rank: eligible, incomplete, ineligible."""
 
 
 @attrs.frozen(eq=False)
@@ -55,6 +58,8 @@ class Evaluator:
     context: Any = None
     _vectors: dict[Any, tuple[dict[str, Any], np.ndarray]] = attrs.field(factory=dict)
     _statuses: dict[Any, np.ndarray] = attrs.field(factory=dict)
+    _ranks: dict[Any, np.ndarray] = attrs.field(factory=dict)
+    _worsts: dict[Any, np.ndarray] = attrs.field(factory=dict)
 
     def _derived_keys(self) -> list[int]:
         """The grid keys that change a derived field (none without a context)."""
@@ -81,6 +86,28 @@ class Evaluator:
             found = self._vectors[key] = typed_vectors(self.profile.engine, frame)
         return found
 
+    def _column(self, key: Any, index: int, vectors: Any, env: Env) -> np.ndarray:
+        """A criterion's statuses under one cache key, evaluated the first time only."""
+        column = self._statuses.get(key)
+        if column is None:
+            condition = self.profile.engine.criteria[index].condition
+            values, unusable = condition.whole.vector(vectors, env)
+            column = np.empty(len(self.frame), dtype=np.int8)
+            status_codes(values, unusable, column)
+            self._statuses[key] = column
+            self._ranks[key] = _RANK[column]
+        return column
+
+    def _worst(self, keys: tuple[Any, ...]) -> np.ndarray:
+        """The worst rank over the columns of ``keys`` (those no varied key changes), once."""
+        found = self._worsts.get(keys)
+        if found is None:
+            found = np.zeros(len(self.frame), dtype=np.int8)
+            for key in keys:
+                np.maximum(found, self._ranks[key], out=found)
+            self._worsts[keys] = found
+        return found
+
     def decide(self, point: int | None) -> Decided:
         """The decisions at grid point ``point``, or under the profile as given (None)."""
         grid = self.grid
@@ -91,24 +118,19 @@ class Evaluator:
         indexes = (-1,) * len(grid.keys) if point is None else grid.points[point]
         derived = tuple(indexes[k] for k in self._derived_keys())
         vectors, invalid = self._typed(derived, env)
-        n = len(self.frame)
-        statuses = []
-        failed = np.zeros(n, dtype=bool)
-        missing = np.zeros(n, dtype=bool)
+        statuses: list[np.ndarray] = []
+        fixed: list[Any] = []  # cache keys of the criteria no varied key changes
+        varying: list[Any] = []
         for index, item in enumerate(self.profile.engine.criteria):
             params = item.condition.whole.params
             reads = tuple(indexes[k] for k, key in enumerate(grid.keys) if _base(key) in params)
             key = (index, derived if self._reads_derived(index) else None, reads)
-            column = self._statuses.get(key)
-            if column is None:
-                values, unusable = item.condition.whole.vector(vectors, env)
-                column = np.empty(n, dtype=np.int8)
-                status_codes(values, unusable, column)
-                self._statuses[key] = column
-            failed |= column == _FAILED
-            missing |= column == _MISSING
-            statuses.append(column)
-        outcome = np.where(failed, 1, np.where(missing, 2, 0)).astype(np.int8)
+            statuses.append(self._column(key, index, vectors, env))
+            (varying if reads or key[1] else fixed).append(key)
+        worst = self._worst(tuple(fixed)).copy()
+        for key in varying:
+            np.maximum(worst, self._ranks[key], out=worst)
+        outcome = _OUTCOME[worst]
         outcome[invalid] = 3
         return Decided(outcome, tuple(statuses))
 
