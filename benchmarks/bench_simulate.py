@@ -10,6 +10,9 @@ inputs, categories as ``category``, as ``read_parquet`` gives them back). The gr
 - ``naive_s=``: the same answers the plain way, 25 × :func:`selectlib.compare` of the
   profile against ``with_params`` of each point, in the same run;
 - ``ratio_vs_naive=``: naive ÷ sweep (the issue's target: at least 3);
+- ``naive_evaluate_s=`` and ``ratio_vs_evaluate=``: the 50 ``evaluate_many`` calls those
+  compares make (baseline and reform at each point) without ``compare``'s description of
+  who flips and why, which is most of a compare's time: the sweep against evaluation alone;
 - ``dask_local_s=``: the same sweep of the table written as 8 Parquet partitions, read by
   ``dd.read_parquet`` and counted on a ``distributed.LocalCluster`` of 2 worker
   processes on the loopback interface (reading the files included; starting the cluster
@@ -60,6 +63,19 @@ def naive(profile: selectlib.Profile, frame: pd.DataFrame) -> list[tuple[int, in
             change = selectlib.compare(profile, reform, frame, on=ON)["change"]
             flips.append((int((change == "gained").sum()), int((change == "lost").sum())))
     return flips
+
+
+def evaluations(profile: selectlib.Profile, frame: pd.DataFrame) -> list[int]:
+    """The eligible count at each grid point, one ``evaluate_many`` per point and one of
+    the baseline per point: what ``compare`` evaluates, without describing the flips."""
+    eligible = []
+    for staff in VARY["min_staff"]:
+        for metro in VARY["cluster_min.metro"]:
+            reform = profile.with_params({"min_staff": staff, "cluster_min.metro": metro})
+            profile.evaluate_many(frame, on=ON)
+            after = reform.evaluate_many(frame, on=ON)["outcome"]
+            eligible.append(int((after == "eligible").sum()))
+    return eligible
 
 
 def partitions(frame: pd.DataFrame, folder: Path) -> Path:
@@ -114,6 +130,9 @@ def main() -> None:
         naive_s, flips = best_of(args.repeat, lambda: naive(profile, frame))
         if list(zip(table["gained"], table["lost"], strict=True)) != flips:
             raise SystemExit("mismatch: the sweep's gained/lost differ from the compares")
+        evaluate_s, eligible = best_of(args.repeat, lambda: evaluations(profile, frame))
+        if table["eligible"].tolist() != eligible:
+            raise SystemExit("mismatch: the sweep's eligible counts differ from evaluate_many")
         (folder / "parts").mkdir()
         dask_s, lazy = dask_sweep(
             profile, partitions(frame, folder / "parts"), args.repeat, args.threads
@@ -127,6 +146,8 @@ def main() -> None:
     print(f"sweep_s={sweep_s:.3f}")
     print(f"naive_s={naive_s:.3f}")
     print(f"ratio_vs_naive={naive_s / sweep_s:.2f}")
+    print(f"naive_evaluate_s={evaluate_s:.3f}")
+    print(f"ratio_vs_evaluate={evaluate_s / sweep_s:.2f}")
     print(f"dask_local_s={dask_s:.3f}")
     print(f"dask_overhead={dask_s / sweep_s:.2f}")
 
