@@ -54,31 +54,33 @@ def partial_counts(
     size = 1 if by is None else len(labels)
     evaluator = Evaluator(profile, frame, grid, on, context)
     base = evaluator.decide(None).outcome == 0
+    base_count = _per_group(base, groups, size)
     ids = [item.criterion.id for item in profile.engine.criteria]
     failed: dict[int, np.ndarray] = {}
-    parts = []
+    columns: dict[str, list[Any]] = {name: [] for name in (POINT, *OUTCOME_COLUMNS)}
+    columns.update({"gained": [], "lost": [], **{f"failed.{i}": [] for i in ids}})
     for point in range(len(grid.points)):
         decided = evaluator.decide(point)
-        eligible = decided.outcome == 0
         codes = decided.outcome if size == 1 else groups * 4 + decided.outcome
         outcomes = np.bincount(codes, minlength=size * 4).reshape(size, 4).astype(np.int64)
-        data: dict[str, Any] = {POINT: np.full(size, point, dtype=np.int64)}
-        if by is not None:
-            data[by] = labels
+        columns[POINT].append(np.full(size, point, dtype=np.int64))
         for index, name in enumerate(OUTCOME_COLUMNS):
-            data[name] = outcomes[:, index]
-        data["gained"] = _per_group(eligible & ~base, groups, size)
-        data["lost"] = _per_group(base & ~eligible, groups, size)
+            columns[name].append(outcomes[:, index])
+        kept = _per_group((decided.outcome == 0) & base, groups, size)
+        columns["gained"].append(outcomes[:, 0] - kept)
+        columns["lost"].append(base_count - kept)
         for criterion_id, column in zip(ids, decided.statuses, strict=True):
             # a status column shared by grid points (evaluated once) is counted once
             found = failed.get(id(column))
             if found is None:
                 found = failed[id(column)] = _per_group(column == 1, groups, size)
-            data[f"failed.{criterion_id}"] = found
-        parts.append(pd.DataFrame(data))
+            columns[f"failed.{criterion_id}"].append(found)
         if progress is not None:
             progress(point)
-    return pd.concat(parts, ignore_index=True)
+    data: dict[str, Any] = {name: np.concatenate(parts) for name, parts in columns.items()}
+    if by is not None:
+        data = {POINT: data.pop(POINT), by: labels * len(grid.points), **data}
+    return pd.DataFrame(data)
 
 
 def finish(grid: Grid, counts: pd.DataFrame, by: str | None) -> pd.DataFrame:

@@ -131,7 +131,8 @@ class Evaluator:
         for key in varying:
             np.maximum(worst, self._ranks[key], out=worst)
         outcome = _OUTCOME[worst]
-        outcome[invalid] = 3
+        if invalid.any():
+            outcome[invalid] = 3
         return Decided(outcome, tuple(statuses))
 
 
