@@ -59,6 +59,7 @@ __all__ = [
     "make_converter",
     "replay",
     "summarize_comparison",
+    "sweep",
     "write_sweep_report",
 ]
 
@@ -104,6 +105,7 @@ _HOMES: typing.Final[dict[str, str]] = {
     "replay": "selectlib.eligibility.replay",
     "summarize_comparison": "selectlib.simulate.compare",
     "write_sweep_report": "selectlib.simulate.report",
+    "sweep": "selectlib.simulate.sweep",
 }
 """The module each public name comes from. Names are imported on first use (PEP 562), so
 ``import selectlib`` (and the command line's ``--help``) loads neither pandas, numpy nor
@@ -140,6 +142,7 @@ if typing.TYPE_CHECKING:
     from selectlib.profile.params import Env
     from selectlib.simulate.compare import compare, summarize_comparison
     from selectlib.simulate.report import write_sweep_report
+    from selectlib.simulate.sweep import sweep
 else:
 
     def __getattr__(name: str) -> object:

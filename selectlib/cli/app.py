@@ -46,6 +46,7 @@ from selectlib.cli.profiles import (
 )
 from selectlib.cli.replay import decide, replay
 from selectlib.cli.serve import serve
+from selectlib.cli.simulate import simulate
 from selectlib.cli.starter import profiles_new
 from selectlib.errors import SelectlibError
 
@@ -294,6 +295,7 @@ COMMANDS: Final[dict[str, Callable[..., None]]] = {
     "serve": serve,
     "decide": decide,
     "replay": replay,
+    "simulate": simulate,
 }
 """The commands in the order ``selectlib --help`` lists them (then ``profiles``)."""
 PROFILES_COMMANDS: Final[dict[str, Callable[..., None]]] = {

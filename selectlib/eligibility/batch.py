@@ -25,7 +25,13 @@ from selectlib.expr import Compiled, Kind
 from selectlib.profile.model import Field, FieldKind, Text
 from selectlib.profile.params import Env
 
-__all__ = ["STATUS_CATEGORIES", "as_frame", "categorical", "evaluate_table"]
+__all__ = [
+    "STATUS_CATEGORIES",
+    "as_frame",
+    "categorical",
+    "evaluate_table",
+    "typed_vectors",
+]
 
 _FLAG: Final = Field("flag", FieldKind.BOOLEAN, Text("", ""))
 
@@ -158,6 +164,19 @@ def _typed_columns(engine: Engine, frame: pd.DataFrame) -> dict[str, Column]:
             column = wide or missing_column(field, n)
         columns[field.name] = column
     return columns
+
+
+def typed_vectors(
+    engine: Engine, frame: pd.DataFrame
+) -> tuple[dict[str, tuple[Any, Any]], np.ndarray]:
+    """What the criteria read (each field's typed values and unusable rows) and the invalid
+    rows: coerced once, for callers that evaluate one table many times (a sweep)."""
+    columns = _typed_columns(engine, frame)
+    invalid = np.zeros(len(frame), dtype=bool)
+    for col in columns.values():
+        if col.invalid is not None:
+            invalid |= col.invalid
+    return {name: (col.values, col.unusable()) for name, col in columns.items()}, invalid
 
 
 def _fill_missing(column: Column, other: Column) -> Column:

@@ -34,6 +34,10 @@ class _Missing:
     def __bool__(self) -> bool:
         return False
 
+    def __reduce__(self) -> str:
+        """Unpickled as the one MISSING (a worker process or thread compares by identity)."""
+        return "MISSING"
+
 
 MISSING: Final = _Missing()
 """The value of an input that was not given (None, NaN, empty text)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, cast
 
 import attrs
 import pandas as pd
@@ -34,7 +35,11 @@ from selectlib.profile.model import Criterion, Field, Parameter, ProfileSpec, Te
 from selectlib.profile.params import Env, resolve
 from selectlib.profile.source import MAX_BYTES
 
-__all__ = ["Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
+__all__ = ["LAZY_TABLES", "Profile", "from_text", "list_profiles", "load_profile", "profiles_dir"]
+
+LAZY_TABLES: Final = "selectlib.simulate.distributed:evaluate_many_dask"
+"""What decides a Dask DataFrame, named by module path so that the core imports no feature
+(and no Dask) until one is given."""
 
 
 @attrs.define(eq=False)
@@ -150,9 +155,15 @@ class Profile:
         when a criterion is named like an input field. ``results.attrs["audit"]`` holds
         the table's audit record as JSON text (kind ``batch``; the input is not hashed):
         read it with ``AuditRecord.from_json`` (see docs/audit.md).
+        A Dask DataFrame is decided partition by partition, into a lazy Dask DataFrame
+        (:data:`LAZY_TABLES` names the code; Dask is imported only then).
         """
         if not isinstance(prefix, str):
             raise ArgumentError("prefix", [f"must be text such as 'crit.' (got {prefix!r})"])
+        if type(table).__module__.split(".")[0] in ("dask", "dask_expr"):
+            module, _, name = LAZY_TABLES.partition(":")
+            lazy = getattr(importlib.import_module(module), name)
+            return cast(pd.DataFrame, lazy(self, table, on, explain=explain, context=context))
         env = self.params_on(on)
         if context is not None and self.spec.derived:
             table = derive_table(self.spec.derived, as_frame(table), env, context)

@@ -77,7 +77,8 @@ def laid_out(figure: Figure) -> Figure:
     """``figure`` with its layout computed once and then fixed: constrained layout would
     otherwise move things by a fraction of a point on each save, so a PNG saved first
     and an SVG saved second would not match the same chart saved alone."""
-    figure.draw_without_rendering()
+    with chart_style():
+        figure.draw_without_rendering()
     figure.set_layout_engine("none")
     return figure
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from selectlib._typing import TableLike
 from selectlib.eligibility.batch import as_frame, categorical
+from selectlib.simulate.distributed import is_dask, map_lazily
 
 if TYPE_CHECKING:
     from selectlib.dates import DateLike
@@ -34,8 +35,11 @@ def compare(
     Returns one row per input row (same index and order) with ``before`` and
     ``after`` outcomes, ``change`` (unchanged / gained / lost / other) and
     ``changed_criteria``: the ids of criteria whose status differs, with the
-    statuses, e.g. ``cluster_size: failed→passed``.
+    statuses, e.g. ``cluster_size: failed→passed``. A Dask DataFrame is compared
+    partition by partition, into a lazy Dask DataFrame.
     """
+    if is_dask(table):
+        return map_lazily(_compare_part, table, baseline, reform, on, context)  # type: ignore[no-any-return]
     frame = as_frame(table)
     before = baseline.evaluate_many(frame, on=on, context=context)
     after = reform.evaluate_many(frame, on=on, context=context)
@@ -61,6 +65,13 @@ def compare(
     data["change"] = categorical(change, CHANGES)
     data["changed_criteria"] = _describe(pairs, ids, before[ids[0]].cat.categories if ids else [])
     return pd.DataFrame(data, index=frame.index)
+
+
+def _compare_part(
+    part: pd.DataFrame, baseline: Profile, reform: Profile, on: DateLike, context: Any
+) -> pd.DataFrame:
+    """:func:`compare` of one partition of a Dask table."""
+    return compare(baseline, reform, part, on, context=context)
 
 
 def _describe(pairs: np.ndarray, ids: list[str], statuses: Any) -> pd.Categorical[Any]:

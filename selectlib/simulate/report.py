@@ -160,6 +160,23 @@ def _summary(
     return f"<dl>{rows}</dl>"
 
 
+_ASSUMPTIONS_TITLE: Final = {
+    "ko": "가정 (자료에 없어 프로필이 정한 내용)",
+    "en": "Assumptions (where the sources are silent, the profile's choice)",
+}
+
+
+def _assumptions(assumptions: Sequence[tuple[str, str]], lang: str) -> list[str]:
+    """The assumptions in force, so a printed sweep says what its rules rest on."""
+    if not assumptions:
+        return []
+    items = "".join(
+        f"<li><code>{html_text(where)}</code>: {html_text(text)}</li>"
+        for where, text in assumptions
+    )
+    return [f"<h2>{html_text(_ASSUMPTIONS_TITLE[lang])}</h2><ul>{items}</ul>"]
+
+
 def sweep_report_html(
     table: pd.DataFrame,
     *,
@@ -169,6 +186,7 @@ def sweep_report_html(
     areas: Areas | None = None,
     point: Mapping[str, Any] | None = None,
     lang: str = "ko",
+    assumptions: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The report of :func:`write_sweep_report` as text."""
     require_columns(table, [*vary, *([by] if by else [])], "vary, by")
@@ -186,6 +204,7 @@ def sweep_report_html(
         sections.append(f"<h2>{html_text(word('maps', lang))}</h2>")
         sections += _maps(table, areas, by, chosen, lang)
     sections += [f"<h2>{html_text(word('table', lang))}</h2>", _table(table, lang)]
+    sections += _assumptions(assumptions, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{html_text(lang)}"><head><meta charset="utf-8">'
         f"<title>{html_text(title)}</title><style>{_STYLE}</style></head>"
@@ -205,17 +224,27 @@ def write_sweep_report(
     lang: str = "ko",
     inputs: Iterable[str | Path] = (),
     force: bool = False,
+    assumptions: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Write a printable HTML report of a sweep ``table`` to ``path``.
 
     ``vary`` names the varied parameter columns (one: a line chart; two: a heatmap);
     ``by`` the group column (outcomes by group; with ``areas``, the maps, ``by`` then
-    holding 시군구 or 읍면동 codes). Failure bars, groups and maps show one grid point:
-    ``point``, by default the one with the most flips. The output is checked before any
-    work (never over one of ``inputs``, kept unless ``force``) and written whole.
+    holding 시군구 or 읍면동 codes); ``assumptions`` ((where, text) pairs, e.g. from
+    ``Profile.assumptions(on)``) are listed at the end. Failure bars, groups and maps
+    show one grid point: ``point``, by default the one with the most flips. The output
+    is checked before any work (never over one of ``inputs``, kept unless ``force``) and
+    written whole.
     """
     target = check_output(path, inputs=inputs, force=force)
     text = sweep_report_html(
-        table, title=title, vary=vary, by=by, areas=areas, point=point, lang=lang
+        table,
+        title=title,
+        vary=vary,
+        by=by,
+        areas=areas,
+        point=point,
+        lang=lang,
+        assumptions=assumptions,
     )
     return write_file(target, lambda temporary: temporary.write_text(text, encoding="utf-8"))
