@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 ALL_MANDATORY = "survey;workforce;shared_facilities;funding_support;roadmap"
@@ -342,14 +343,35 @@ def rows() -> list[dict[str, str]]:
     return result
 
 
+APPLICANT: dict[str, object] = {
+    "applicant_id": "J-001",
+    "area_type": "county",
+    "cluster_count": 24,
+    "operator_type": "university",
+    "has_dedicated_space": True,
+    "has_equipment": True,
+    "staff": 3,
+    "mandatory_programs": ALL_MANDATORY.split(";"),
+    "offers_education": True,
+    "micro_manufacturer_related": True,
+    "autonomous_programs": THREE_AUTONOMOUS.split(";"),
+    "submitted_at": "2024-05-08 14:30",
+}
+"""One applicant as a web form sends it (JSON), for `selectlib decide` and `replay`."""
+
+
 def main() -> None:
-    """Write applicants.csv next to this script."""
-    target = Path(__file__).resolve().parent / "applicants.csv"
+    """Write applicants.csv and applicant.json next to this script."""
+    folder = Path(__file__).resolve().parent
+    target = folder / "applicants.csv"
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows())
     print(f"wrote {len(CASES)} applicants to {target}")
+    one = folder / "applicant.json"
+    one.write_text(json.dumps(APPLICANT, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote one applicant to {one}")
 
 
 if __name__ == "__main__":
