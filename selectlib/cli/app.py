@@ -221,7 +221,7 @@ def check(
         console.print(table)
     _wrote(console, run, out, lang)
     if context is not None:
-        say(console, f"{word('firm registry', lang)}: {context.firms.report.summary()}")
+        say(console, f"{word('firm registry', lang)}: {context.firms.report.summary(lang)}")
     render.show_assumptions(console, rules, day, lang, scoring=False)
     say(console, render.outcome_counts_line(run.counts, run.rows, lang))
 

@@ -118,14 +118,14 @@ def clusters(
     except ValueError as exc:
         raise GeoError(f"--metro-county / --sejong: {exc.args[0]}") from None
     registry, polygons = read_geo(firms, areas)
-    say(console, f"{word('firm registry', lang)}: {registry.report.summary()}")
+    say(console, f"{word('firm registry', lang)}: {registry.report.summary(lang)}")
     if polygons is not None:
-        say(console, f"{word('areas', lang)}: {polygons.report.summary()}")
+        say(console, f"{word('areas', lang)}: {polygons.report.summary(lang)}")
     found, status = count_clusters(
         registry, polygons, unit, (level, employee_limit, exclude_urban), day, policy
     )
     found = found.assign(industry_name=[industry_name(str(key)) for key in found["industry"]])
-    say(console, f"{word('firms', lang)}: {status.summary()}")
+    say(console, f"{word('firms', lang)}: {status.summary(lang)}")
     say(console, _found_line(len(found), unit, level, day, lang))
     if len(found):
         console.print(summary_table(found, lang))

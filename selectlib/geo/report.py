@@ -56,8 +56,10 @@ def number_text(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:.6g}"
 
 
-def _rows(count: int) -> str:
-    """``count`` rows, singular for one."""
+def _rows(count: int, lang: str = "en") -> str:
+    """``count`` rows, singular for one (``행`` in Korean)."""
+    if lang == "ko":
+        return f"{count:,}행"
     return f"{count:,} row{'' if count == 1 else 's'}"
 
 
@@ -100,14 +102,18 @@ class ValidationReport:
         """Both reports' issues, for the same input rows."""
         return ValidationReport.from_issues(self.rows_in, [self.issues, other.issues])
 
-    def summary(self) -> str:
-        """One line per reason: how many rows, and whether they were counted."""
+    def summary(self, lang: str = "en") -> str:
+        """One line per reason: how many rows, and whether they were counted (``lang``
+        ko or en; the reasons are codes, the same in both)."""
+        ko = lang == "ko"
         if not len(self.issues):
-            return f"{_rows(self.rows_in)}: no problems found"
-        lines = [f"{_rows(self.rows_in)}; {self.rows_left_out:,} left out:"]
+            return f"{_rows(self.rows_in, lang)}: {'문제 없음' if ko else 'no problems found'}"
+        out = f"{self.rows_left_out:,}행 제외" if ko else f"{self.rows_left_out:,} left out"
+        lines = [f"{_rows(self.rows_in, lang)}; {out}:"]
         for reason, group in self.issues.groupby("reason", sort=True):
             kept = int(group["counted"].sum())
-            lines.append(f"  {reason}: {_rows(len(group))} ({kept:,} still counted)")
+            still = f"{kept:,}행은 그래도 셈" if ko else f"{kept:,} still counted"
+            lines.append(f"  {reason}: {_rows(len(group), lang)} ({still})")
         return "\n".join(lines)
 
 
@@ -178,8 +184,14 @@ class RowStatus:
         found = self.excluded["reason"].value_counts(dropna=False)
         return {str(k): int(v) for k, v in sorted(found.items(), key=lambda kv: str(kv[0]))}
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         """How many rows were used and, one line per reason, how many were excluded."""
-        head = f"{_rows(self.rows_in)}: {self.used:,} used, {self.rows_in - self.used:,} excluded"
-        lines = [f"  {reason}: {_rows(count)}" for reason, count in self.counts.items()]
+        excluded = self.rows_in - self.used
+        used = (
+            f"{self.used:,}행 사용, {excluded:,}행 제외"
+            if lang == "ko"
+            else (f"{self.used:,} used, {excluded:,} excluded")
+        )
+        head = f"{_rows(self.rows_in, lang)}: {used}"
+        lines = [f"  {reason}: {_rows(count, lang)}" for reason, count in self.counts.items()]
         return "\n".join([head + (":" if lines else ""), *lines])

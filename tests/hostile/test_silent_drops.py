@@ -461,7 +461,9 @@ def test_the_clusters_command_accounts_for_every_firm(tmp_path: Path) -> None:
     excluded = tmp_path / "excluded.csv"
     firms = SAMPLE_GEO / "firms.csv"
     args = ["clusters", str(firms), "--areas", str(SAMPLE_GEO / "areas.geojson")]
-    result = CliRunner().invoke(app, [*args, "--on", "2024-05-01", "--excluded", str(excluded)])
+    result = CliRunner().invoke(
+        app, [*args, "--on", "2024-05-01", "--excluded", str(excluded), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     rows_in = len(pd.read_csv(firms, dtype=str))
     left_out = pd.read_csv(excluded, dtype=str)
