@@ -41,9 +41,15 @@ def read_json_object(path: Path, what: str) -> dict[str, Any]:
 
 
 def decide_one(
-    profile: str, applicant: Path, on: str | None, changes: list[str] | None, out: Path | None
+    profile: str,
+    applicant: Path,
+    on: str | None,
+    changes: list[str] | None,
+    out: Path | None,
+    lang: str = "en",
 ) -> None:
     """Decide the applicant in ``applicant`` and print or write the decision JSON."""
+    from selectlib.cli.labels import word, wrote
     from selectlib.eligibility.serialize import decision_to_dict
     from selectlib.io.files import write_file
     from selectlib.profile.compiled import load_profile
@@ -59,7 +65,7 @@ def decide_one(
         typer.echo(text)
         return
     write_file(out, lambda path: path.write_text(text + "\n", encoding="utf-8"))
-    typer.echo(f"wrote {out} ({decision.outcome})", err=True)
+    typer.echo(f"{wrote(out, None, lang)} ({word(decision.outcome.value, lang)})", err=True)
 
 
 def replay_file(stored: Path, profile: str | None, as_json: bool, lang: str) -> bool:

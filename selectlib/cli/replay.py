@@ -38,6 +38,7 @@ def decide(
         Path | None, typer.Option("--out", help="Write the decision JSON here (else stdout).")
     ] = None,
     force: ForceOpt = False,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Decide one applicant and print the decision as JSON, with its audit record and input.
 
@@ -46,7 +47,7 @@ def decide(
     from selectlib.cli.audit_view import decide_one
 
     check_outputs([out], [applicant, profile], force)
-    decide_one(profile, applicant, on, set_, out)
+    decide_one(profile, applicant, on, set_, out, lang)
 
 
 def replay(
