@@ -46,7 +46,7 @@ figure{margin:12px 0;break-inside:avoid}figure img{max-width:100%;height:auto}
 .note{color:#555;font-size:12px}iframe{width:100%;height:520px;border:1px solid #bbb}
 table{border-collapse:collapse;font-size:12px;width:100%}th,td{border:1px solid #ccc;
 padding:2px 6px}td.n{text-align:right;font-variant-numeric:tabular-nums}
-thead th{background:#f0f0f0}
+thead th{background:#f0f0f0}th,td{word-break:keep-all}
 @page{size:A4;margin:14mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}.screen{display:none}
 table{font-size:8pt}thead{display:table-header-group}tr{break-inside:avoid}
