@@ -221,6 +221,7 @@ def run_sweep(
                 for a in rules.assumptions(day)
                 if not a.where.startswith("evaluation.")
             ],
+            labels={c.id: c.label.get(lang) for c in rules.criteria},
         )
         say(console, wrote(written, None, lang))
     elif out is not None:

@@ -187,9 +187,11 @@ def failure_bars(
     point: Mapping[str, Any] | None = None,
     by: str | None = None,
     lang: str = "ko",
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
     """Applicants failing each criterion at one grid point (``point``: parameter → value;
-    may be left out when the table has one point), groups added up."""
+    may be left out when the table has one point), groups added up; ``names`` gives a
+    criterion's label by id (else the id is shown)."""
     columns = failure_columns(table)
     if not columns:
         raise ArgumentError("table", ["no failed.<criterion> columns: nothing to draw"])
@@ -199,8 +201,9 @@ def failure_bars(
     with chart_style():
         figure = _new_figure(7, 1.2 + 0.35 * len(columns))
         axes = figure.add_subplot()
-        names = [c.removeprefix("failed.") for c in columns]
-        bars = axes.barh(names, counts.to_numpy(), color=_COLORS["ineligible"])
+        ids = [c.removeprefix("failed.") for c in columns]
+        shown = [(names or {}).get(i, i) for i in ids]
+        bars = axes.barh(shown, counts.to_numpy(), color=_COLORS["ineligible"])
         axes.bar_label(bars, labels=[f"{v:,}" for v in counts], padding=3, fontsize="small")
         axes.invert_yaxis()
         axes.set_xlabel(word("applicants", lang))

@@ -70,7 +70,12 @@ def _figure(figure: Figure, caption: str) -> str:
 
 
 def _charts(
-    table: pd.DataFrame, vary: Sequence[str], by: str | None, point: dict[str, Any], lang: str
+    table: pd.DataFrame,
+    vary: Sequence[str],
+    by: str | None,
+    point: dict[str, Any],
+    lang: str,
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The chart figures that fit the sweep's shape."""
     from selectlib.simulate import charts
@@ -84,7 +89,7 @@ def _charts(
     else:
         parts.append(f"<p class='note'>{html_text(word('no_chart', lang))}</p>")
     if failure_columns(table):
-        bars = charts.failure_bars(table, point=point, by=by, lang=lang)
+        bars = charts.failure_bars(table, point=point, by=by, lang=lang, names=labels)
         parts.append(_figure(bars, word("failures", lang)))
     if by is not None:
         groups = charts.outcomes_by_group(table, by, point=point, lang=lang)
@@ -187,6 +192,7 @@ def sweep_report_html(
     point: Mapping[str, Any] | None = None,
     lang: str = "ko",
     assumptions: Sequence[tuple[str, str]] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """The report of :func:`write_sweep_report` as text."""
     require_columns(table, [*vary, *([by] if by else [])], "vary, by")
@@ -199,7 +205,7 @@ def sweep_report_html(
     sections.append(f"<h2>{html_text(word('charts', lang))}</h2>")
     if lang == "ko" and chart_lang(lang) == "en":
         sections.append(f"<p class='note'>{html_text(_NO_KOREAN_FONT)}</p>")
-    sections += _charts(table, vary, by, chosen, lang)
+    sections += _charts(table, vary, by, chosen, lang, labels)
     if areas is not None and by is not None:
         sections.append(f"<h2>{html_text(word('maps', lang))}</h2>")
         sections += _maps(table, areas, by, chosen, lang)
@@ -225,13 +231,15 @@ def write_sweep_report(
     inputs: Iterable[str | Path] = (),
     force: bool = False,
     assumptions: Sequence[tuple[str, str]] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Path:
     """Write a printable HTML report of a sweep ``table`` to ``path``.
 
     ``vary`` names the varied parameter columns (one: a line chart; two: a heatmap);
     ``by`` the group column (outcomes by group; with ``areas``, the maps, ``by`` then
     holding 시군구 or 읍면동 codes); ``assumptions`` ((where, text) pairs, e.g. from
-    ``Profile.assumptions(on)``) are listed at the end. Failure bars, groups and maps
+    ``Profile.assumptions(on)``) are listed at the end, and ``labels`` (criterion id →
+    label) name the criteria in the charts. Failure bars, groups and maps
     show one grid point: ``point``, by default the one with the most flips. The output
     is checked before any work (never over one of ``inputs``, kept unless ``force``) and
     written whole.
@@ -246,5 +254,6 @@ def write_sweep_report(
         point=point,
         lang=lang,
         assumptions=assumptions,
+        labels=labels,
     )
     return write_file(target, lambda temporary: temporary.write_text(text, encoding="utf-8"))
