@@ -9,6 +9,7 @@ from rich.table import Table
 
 from selectlib.cli.labels import word
 from selectlib.cli.render import ASSUMED_MARK, cell, table
+from selectlib.dates import shown_moment
 from selectlib.profile.compiled import Profile
 from selectlib.profile.model import Dated, FieldKind, ParamTable, ParamValue
 
@@ -20,6 +21,8 @@ def _value(value: ParamValue) -> str:
         return ", ".join(f"{key}: {entry}" for key, entry in value.entries)
     if isinstance(value, tuple):
         return ", ".join(map(str, value))
+    if isinstance(value, dt.datetime):
+        return shown_moment(value)
     return str(value)
 
 
