@@ -5,31 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import good_record
 from typer.testing import CliRunner, Result
 
 from selectlib.cli import app as cli
 
 FLAGSHIP = "micro_manufacturer_center_2024"
 ON = "2024-05-01"
-APPLICANT = {
-    "applicant_id": "A-101",
-    "area_type": "county",
-    "cluster_count": 24,
-    "operator_type": "local_government_body",
-    "has_dedicated_space": True,
-    "has_equipment": True,
-    "offers_education": True,
-    "micro_manufacturer_related": True,
-    "staff": 3,
-    "mandatory_programs": [
-        "survey",
-        "workforce",
-        "shared_facilities",
-        "funding_support",
-        "roadmap",
-    ],
-    "autonomous_programs": ["network", "promotion", "regional"],
-}
+APPLICANT = good_record(
+    applicant_id="A-101",
+    area_type="county",
+    cluster_count=24,
+    operator_type="local_government_body",
+    autonomous_programs=["network", "promotion", "regional"],
+)
+"""A county applicant at 24 firms: eligible, and ineligible once the county minimum is 30."""
 REFORM = ["--set", "cluster_min={metro: 50, city: 40, county: 30}"]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import good_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import ROOT
@@ -24,27 +25,6 @@ import selectlib
 from selectlib.eligibility.audit import MAX_DEPTH, canonical, canonical_json, sha256_of
 
 ON = "2024-05-01"
-MANDATORY = ["survey", "workforce", "shared_facilities", "funding_support", "roadmap"]
-
-
-def good_record(**changes: Any) -> dict[str, Any]:
-    """A flagship applicant that meets every criterion, with ``changes``."""
-    record: dict[str, Any] = {
-        "applicant_id": "A-001",
-        "area_type": "metro",
-        "cluster_count": 50,
-        "operator_type": "nonprofit_corporation",
-        "has_dedicated_space": True,
-        "has_equipment": True,
-        "offers_education": True,
-        "micro_manufacturer_related": True,
-        "staff": 3,
-        "mandatory_programs": MANDATORY,
-        "autonomous_programs": ["network", "marketing", "promotion"],
-    }
-    return record | changes
-
-
 _PRINT_HASHES = """
 import sys
 import selectlib

@@ -6,24 +6,19 @@ import json
 from typing import Any
 
 import pytest
+from conftest import good_record
 
 import selectlib
 
 ON = "2024-05-01"
-MANDATORY = ["survey", "workforce", "shared_facilities", "funding_support", "roadmap"]
-APPLICANT: dict[str, Any] = {
-    "applicant_id": "A-101",
-    "area_type": "county",
-    "cluster_count": 24,
-    "operator_type": "local_government_body",
-    "has_dedicated_space": True,
-    "has_equipment": True,
-    "offers_education": True,
-    "micro_manufacturer_related": True,
-    "staff": 3,
-    "mandatory_programs": MANDATORY,
-    "autonomous_programs": ["network", "promotion", "regional"],
-}
+APPLICANT = good_record(
+    applicant_id="A-101",
+    area_type="county",
+    cluster_count=24,
+    operator_type="local_government_body",
+    autonomous_programs=["network", "promotion", "regional"],
+)
+"""A county applicant at 24 firms: eligible, and ineligible once the county minimum is 30."""
 
 
 def stored(profile: selectlib.Profile, record: dict[str, Any] = APPLICANT) -> dict[str, Any]:
