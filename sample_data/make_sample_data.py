@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import json
 from pathlib import Path
 
@@ -104,7 +105,12 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ),
     ("광주소공인지원재단", {"has_dedicated_space": "no"}, "ineligible: no dedicated space"),
     ("대전메이커협회", {"has_equipment": "X"}, "ineligible: no dedicated equipment (written as X)"),
-    ("울산금속가공협회", {"staff": "2"}, "ineligible: staff 2, one below 3"),
+    (
+        "울산금속가공협회",
+        {"area_type": "county", "cluster_count": "30", "staff": "2"},
+        "ineligible: staff 2, one below 3; in 울주군, a 군 of a metropolitan city (county by "
+        "default, metro under metro_county_policy=metro: 30 < 50)",
+    ),
     ("세종소공인지원재단", {"staff": "4"}, "eligible: staff 4, one above 3 (staff 3 is A01)"),
     (
         "고양인쇄산업협회",
@@ -237,7 +243,7 @@ PLACES: list[tuple[str, str, str, str]] = [
     ("경상남도", "김해시", "38070", "수제화"),
     ("광주광역시", "광산구", "24050", "금속가공"),
     ("대전광역시", "유성구", "25040", "시제품 제작"),  # A15
-    ("울산광역시", "북구", "26040", "금속가공"),
+    ("울산광역시", "울주군", "26310", "금속가공 (온산)"),
     ("세종특별자치시", "세종시", "29010", "가구"),
     ("경기도", "고양시 일산동구", "31103", "출판·인쇄"),
     ("경기도", "용인시 처인구", "31191", "기계부품"),
@@ -271,26 +277,26 @@ PENALTY = {"A03": "2", "A01": "1"}
 
 EVALUATION = ["region", "industry", "received_no", "bonus_points", "penalty_points"]
 
-# Where each center sits on the synthetic map of sample_data/geo (labels of its README's
-# cluster table; invented places, not the applicant's 시군구 above): a cluster of the
-# declared area type whose count passes or fails the same way as the declared one, so
-# eligibility computed from the firm registry (`--firms`) agrees with the declared
-# counts. Rows whose area type or count is missing or invalid have no location: from the
-# registry they are undecided (incomplete).
-SITES = {
-    "A": ("2101051", "25924"),  # metro, 50
-    "B": ("2102051", "14112"),  # metro, 49
-    "C": ("2102052", "18113"),  # metro, 51
-    "D": ("3101051", "29294"),  # city, 40
-    "E": ("3101052", "22231"),  # city, 39
-    "F": ("3101053", "25922"),  # city, 41
-    "G": ("3131011", "10743"),  # county, 20
-    "H": ("3131031", "10711"),  # county, 19
-    "I": ("3131032", "10301"),  # county, 21
-    "J": ("2131011", "32029"),  # a county inside a metropolitan city, 30
-}
-SITE_OF = "ABCDEFGHIFFCFCCCCFFFF--FFFFFFF--FFJCFHBI"
-"""The site label of A01..A40, in order ('-': no location)."""
+
+def _sites() -> dict[str, tuple[str, str]]:
+    """Each applicant's site on the map of sample_data/geo: (읍면동 code, KSIC class).
+
+    The sites are listed in make_sample_geo.py beside this file: a real 읍면동 of the
+    applicant's own 시군구 with a cluster of the size it declares, so eligibility
+    computed from the firm registry (`--firms`) agrees with the declared counts. Rows
+    whose area type or count is missing or invalid have no location: from the registry
+    they are undecided (incomplete).
+    """
+    path = Path(__file__).resolve().with_name("make_sample_geo.py")
+    spec = importlib.util.spec_from_file_location("make_sample_geo", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {site.applicant: (site.code, site.ksic) for site in module.SITES}
+
+
+SITES = _sites()
 GEO = ["location_code", "industry_code"]
 PLACE = ["sigungu_code", "sigungu"]
 COLUMNS = [
@@ -331,7 +337,7 @@ def rows() -> list[dict[str, str]]:
             "bonus_points": BONUS.get(applicant, ""),
             "penalty_points": PENALTY.get(applicant, ""),
         }
-        location, industry_code = SITES.get(SITE_OF[number - 1], ("", ""))
+        location, industry_code = SITES.get(applicant, ("", ""))
         filed = {"submitted_at": filed_at(received_no(number))}
         result.append(
             {"applicant_id": applicant, "applicant_name": name, **BASE, **filed, **changes}

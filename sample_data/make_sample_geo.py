@@ -1,18 +1,20 @@
-"""Write sample_data/geo/: a small synthetic geography and firm registries for selectlib.geo.
+"""Write sample_data/geo/: where the sample applicants' clusters are, on a map of real places.
 
-Deterministic (no randomness): every area, cluster and dirty row is written out below.
-The geography is invented (names and shapes), placed inside South Korea in EPSG:5179
-with KOSTAT-style codes: a metropolitan city (시도 21) with two 구 and a 군, and a
-province (시도 31) with a 시 and a 군, each split into 읍면동. The registries hold, for
-each area type, one same-industry cluster exactly at its threshold (metro 50, city 40,
-county 20), one at threshold-1 and one at threshold+1, plus distractors and dirty rows;
-the `note` column says what each row is. See README.md in the output folder.
+Deterministic (no randomness). Each sample applicant with a location has one site: a real
+읍면동 of its own 시군구 (KOSTAT 2018 code and name), a KSIC class that fits the
+industry it gives, and a cluster of exactly the size it declares, so computing the
+cluster from the registry gives the same count and area type as the application.
+
+The shapes are not the real boundaries (those stay outside the repository): each
+읍면동 is an 800 m square centred on a point inside the real one, in EPSG:5179. The
+firms are invented; beside each cluster sit firms that must not count (10 or more
+employees, other industries). See README.md in the output folder; the data-quality
+cases (dirty rows, overlaps, an invalid polygon) are in ../geo_dirty/.
 
 Files written:
-  areas.geojson          13 읍면동 polygons, EPSG:5179 (one invalid, one overlap)
-  firms.csv              firm registry with lon/lat (EPSG:4326) and a 읍면동 code
-  firms_5179.csv         the same firms with x/y in EPSG:5179 (its own dirty rows)
-  expected_clusters.csv  the count each (읍면동, industry) with a cluster should give
+  areas.geojson          one 읍면동 square per site, EPSG:5179
+  firms.csv              firm registry: firm_id, ksic, employees, lon, lat, dong_code, note
+  expected_clusters.csv  each site's count, area type, threshold and applicant
 
 Run from anywhere:  python sample_data/make_sample_geo.py [OUT_DIR]
 """
@@ -20,84 +22,116 @@ Run from anywhere:  python sample_data/make_sample_geo.py [OUT_DIR]
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from pyproj import Transformer
 
-X0, Y0 = 1_000_000, 1_800_000
-"""Where local (0, 0) sits in EPSG:5179 (about 127.50°E, 36.20°N)."""
 
-SIDO = {"21": "한빛광역시", "31": "누리도"}
-SIGUNGU = {
-    "21010": "동구",
-    "21020": "서구",
-    "21310": "솔내군",
-    "31010": "가온시",
-    "31310": "다솜군",
+class Site(NamedTuple):
+    """One applicant's cluster: where (읍면동 and a point inside it) and what."""
+
+    applicant: str
+    code: str  # KOSTAT 2018 읍면동
+    name: str
+    sigungu: str
+    ksic: str
+    count: int  # firms with fewer than 10 employees, as the applicant declares
+    x: int  # EPSG:5179 metres, a point inside the real 읍면동
+    y: int
+
+
+SIDO = {
+    "11": "서울특별시",
+    "21": "부산광역시",
+    "22": "대구광역시",
+    "23": "인천광역시",
+    "24": "광주광역시",
+    "25": "대전광역시",
+    "26": "울산광역시",
+    "29": "세종특별자치시",
+    "31": "경기도",
+    "32": "강원특별자치도",
+    "33": "충청북도",
+    "34": "충청남도",
+    "35": "전북특별자치도",
+    "36": "전라남도",
+    "37": "경상북도",
+    "38": "경상남도",
+    "39": "제주특별자치도",
 }
+"""시도 names by KOSTAT code, as the applicants write them (today's names)."""
 
-# code, name, (left, bottom, right, top) in local metres
-DONGS: list[tuple[str, str, tuple[int, int, int, int]]] = [
-    ("2101051", "새벽동", (0, 0, 3000, 4000)),
-    ("2101052", "햇살동", (3000, 0, 6000, 4000)),
-    ("2102051", "노을동", (6000, 0, 9000, 4000)),
-    ("2102052", "달빛동", (9000, 0, 12000, 4000)),
-    ("2102053", "별빛동", (11980, 0, 15000, 4000)),  # overlaps 달빛동 by a 20 m strip
-    ("2131011", "솔내읍", (0, 4000, 7000, 12000)),
-    ("2131031", "바람면", (7000, 4000, 15000, 12000)),
-    ("3101051", "가온동", (20000, 0, 23000, 4000)),
-    ("3101052", "나래동", (23000, 0, 26000, 4000)),
-    ("3101053", "다온동", (26000, 0, 29000, 4000)),
-    ("3131011", "다솜읍", (20000, 4000, 25000, 12000)),
-    ("3131031", "마루면", (25000, 4000, 30000, 12000)),
-    ("3131032", "여울면", (30000, 4000, 35000, 12000)),  # written with a spike: invalid
+SITES: list[Site] = [
+    Site("A01", "1101067", "창신1동", "종로구", "14112", 50, 957080, 1952880),
+    Site("A02", "2115065", "감전동", "사상구", "15219", 49, 1134000, 1684430),
+    Site("A03", "2203059", "비산7동", "서구", "13402", 51, 1094820, 1766220),
+    Site("A04", "3101356", "인계동", "수원시 팔달구", "26299", 40, 958090, 1918920),
+    Site("A05", "3102257", "상대원1동", "성남시 중원구", "25929", 39, 971780, 1938020),
+    Site("A06", "3304356", "봉명2·송정동", "청주시 흥덕구", "29199", 41, 995510, 1850060),
+    Site("A07", "3138011", "양평읍", "양평군", "10743", 20, 1001540, 1943660),
+    Site("A08", "3231011", "홍천읍", "홍천군", "16299", 19, 1030970, 1963600),
+    Site("A09", "3631011", "담양읍", "담양군", "16299", 21, 952790, 1702890),
+    Site("A10", "3115065", "정왕1동", "시흥시", "25924", 60, 932210, 1926090),
+    Site("A11", "3811257", "웅남동", "창원시 성산구", "29199", 60, 1103450, 1688280),
+    Site("A12", "2305074", "논현고잔동", "남동구", "29223", 60, 929460, 1933200),
+    Site("A13", "3807051", "동상동", "김해시", "15211", 60, 1126240, 1695150),
+    Site("A14", "2405063", "하남동", "광산구", "25929", 60, 936050, 1688880),
+    Site("A15", "2504063", "관평동", "유성구", "25924", 60, 990890, 1825020),
+    Site("A16", "2631011", "온산읍", "울주군", "25912", 30, 1165970, 1716780),
+    Site("A17", "2901011", "조치원읍", "세종시", "32029", 60, 980810, 1845380),
+    Site("A18", "3110351", "식사동", "고양시 일산동구", "18113", 60, 939570, 1964410),
+    Site("A19", "3119111", "포곡읍", "용인시 처인구", "29199", 60, 974390, 1921620),
+    Site("A20", "3401251", "성정1동", "천안시 서북구", "14199", 60, 968210, 1867910),
+    Site("A21", "3701157", "제철동", "포항시 남구", "24199", 60, 1169720, 1779990),
+    Site("A24", "3201011", "신북읍", "춘천시", "10799", 60, 1020370, 1996390),
+    Site("A25", "3202062", "태장1동", "원주시", "27199", 60, 1040780, 1929650),
+    Site("A26", "3203011", "주문진읍", "강릉시", "10212", 60, 1110060, 1988240),
+    Site("A27", "3601074", "삼향동", "목포시", "25114", 60, 900630, 1649130),
+    Site("A28", "3602011", "돌산읍", "여수시", "10219", 60, 1024790, 1629460),
+    Site("A29", "3603051", "향동", "순천시", "13213", 60, 994040, 1664310),
+    Site("A30", "3502011", "옥구읍", "군산시", "25913", 60, 926910, 1768750),
+    Site("A33", "3803065", "상평동", "진주시", "13219", 60, 1055860, 1686430),
+    Site("A34", "3901011", "한림읍", "제주시", "10309", 60, 885640, 1488800),
+    Site("A35", "3332011", "보은읍", "보은군", "10309", 25, 1019230, 1832600),
+    Site("A36", "2308062", "가좌1동", "서구", "25924", 55, 925900, 1943960),
+    Site("A37", "3703062", "율곡동", "김천시", "29223", 45, 1061700, 1792100),
+    Site("A38", "3333011", "옥천읍", "옥천군", "32029", 15, 1006980, 1811950),
+    Site("A39", "2207061", "신당동", "달서구", "13213", 35, 1089000, 1761880),
+    Site("A40", "3840011", "합천읍", "합천군", "23221", 60, 1056660, 1734850),
 ]
-SPIKE = "3131032"
+"""The sites, one per applicant with a location (A22, A23, A31, A32 have none).
 
-# area type of each 시군구 under the default policy (a 군 in a metropolitan city: county)
-AREA_TYPE = {
-    "21010": "metro",
-    "21020": "metro",
-    "21310": "county",
-    "31010": "city",
-    "31310": "county",
-}
-THRESHOLD = {"metro": 50, "city": 40, "county": 20}
+Why these places: 창신동's sewing, 사상's shoes, 비산동's dyeing, the 시화 (정왕동), 남동
+(논현고잔동), 하남, 창원 (웅남동) and 성서 (신당동) industrial estates, 양평's 장류, 담양's
+bamboo, 김해's shoes, 온산's metal work (울주군, a 군 of a metropolitan city), 포항's steel
+(제철동), 원주's medical devices (태장동), 주문진's and 돌산's fish, 진주's silk (상평동),
+합천's pottery. Where the industry an applicant gives is a C30/C31 one (군산 자동차부품,
+목포 조선기자재), the site's class is the metal work such suppliers do in C25 (25913
+자동차용 금속 압형제품, 25114 수상 금속 골조 구조재), so the cluster counts as 도시형소공인.
+"""
 
-# label, KSIC, 읍면동, members (< 10 employees), anchor (local m), what it shows
-CLUSTERS: list[tuple[str, str, str, int, tuple[int, int], str]] = [
-    ("A", "25924", "2101051", 50, (300, 300), "metro at 50"),
-    ("B", "14112", "2102051", 49, (6300, 300), "metro below, 49"),
-    ("C", "18113", "2102052", 51, (9300, 300), "metro above, 51"),
-    ("D", "29294", "3101051", 40, (20300, 300), "city at 40"),
-    ("E", "22231", "3101052", 39, (23300, 300), "city below, 39"),
-    ("F", "25922", "3101053", 41, (26300, 300), "city above, 41"),
-    ("G", "10743", "3131011", 20, (20500, 4500), "county at 20"),
-    ("H", "10711", "3131031", 19, (25500, 4500), "county below, 19"),
-    ("I", "10301", "3131032", 21, (30500, 4500), "county above, 21"),
-    ("J", "32029", "2131011", 30, (500, 4500), "county in a metro city, 30: passes as county only"),
-    ("K", "30320", "3101052", 40, (23300, 2000), "city at 40 in C30: not a 도시형소공인 industry"),
-]
-STEP = 60  # metres between cluster members, 10 to a row
+SIDE = 800
+"""The side of an area's square, metres."""
+STEP = 40
+"""Metres between cluster members, 10 to a row."""
+OTHERS = ("33910", "18113", "10799", "25999")
+"""Other industries: three of them sit beside every cluster (never its own class)."""
 
 _TO_LONLAT = Transformer.from_crs("EPSG:5179", "EPSG:4326", always_xy=True)
 
 
-def lonlat(x: int, y: int) -> tuple[float, float]:
-    lon, lat = _TO_LONLAT.transform(X0 + x, Y0 + y)
+def lonlat(x: float, y: float) -> tuple[float, float]:
+    lon, lat = _TO_LONLAT.transform(x, y)
     return round(lon, 7), round(lat, 7)
 
 
-def ring(code: str, box: tuple[int, int, int, int]) -> list[list[int]]:
-    left, bottom, right, top = box
-    corners = [(left, bottom), (right, bottom), (right, top), (left, top), (left, bottom)]
-    if code == SPIKE:  # a zero-width spike out of the east side: self-intersecting
-        middle = (bottom + top) // 2
-        corners[2:2] = [(right, middle), (right + 500, middle), (right, middle)]
-    return [[X0 + x, Y0 + y] for x, y in corners]
+def square(site: Site) -> list[list[int]]:
+    half = SIDE // 2
+    left, bottom, right, top = site.x - half, site.y - half, site.x + half, site.y + half
+    return [[left, bottom], [right, bottom], [right, top], [left, top], [left, bottom]]
 
 
 def areas_geojson() -> str:
@@ -105,14 +139,14 @@ def areas_geojson() -> str:
         {
             "type": "Feature",
             "properties": {
-                "code": code,
-                "name": name,
-                "sigungu_name": SIGUNGU[code[:5]],
-                "sido_name": SIDO[code[:2]],
+                "code": site.code,
+                "name": site.name,
+                "sigungu_name": site.sigungu,
+                "sido_name": SIDO[site.code[:2]],
             },
-            "geometry": {"type": "Polygon", "coordinates": [ring(code, box)]},
+            "geometry": {"type": "Polygon", "coordinates": [square(site)]},
         }
-        for code, name, box in DONGS
+        for site in SITES
     ]
     lines = [json.dumps(feature, ensure_ascii=False) for feature in features]
     return (
@@ -122,170 +156,67 @@ def areas_geojson() -> str:
     )
 
 
-@dataclasses.dataclass
-class Firm:
-    """One registry row; ``at`` is in local metres (None: no coordinates)."""
-
-    ksic: str
-    employees: int | str
-    at: tuple[int, int] | None
-    code: str
-    note: str
-    firm_id: str = ""
-    placeholder: bool = False  # coordinates written as (0, 0)
-
-
-def firm(ksic: str, employees: int | str, x: int, y: int, code: str, note: str) -> Firm:
-    return Firm(ksic, employees, (x, y), code, note)
-
-
-def cluster_firms() -> list[Firm]:
-    rows = []
-    for label, ksic, code, size, (ax, ay), what in CLUSTERS:
-        for i in range(size):
-            x, y = ax + (i % 10) * STEP, ay + (i // 10) * STEP
-            rows.append(firm(ksic, 1 + i % 9, x, y, code, f"cluster {label}: {what}"))
+def site_firms(site: Site) -> list[tuple[str, int, float, float, str]]:
+    """A site's firms: (KSIC, employees, x, y, note), members first, then distractors."""
+    left, bottom = site.x - 300, site.y - 300
+    where = f"{site.name} ({site.applicant})"
+    rows = [
+        (
+            site.ksic,
+            1 + i % 9,
+            left + (i % 10) * STEP,
+            bottom + (i // 10) * STEP,
+            f"cluster: {where}",
+        )
+        for i in range(site.count)
+    ]
+    top = bottom + 500
+    rows += [
+        (site.ksic, 12, left, top, f"not counted: 12 employees, {where}"),
+        (site.ksic, 35, left + STEP, top, f"not counted: 35 employees, {where}"),
+    ]
+    others = [ksic for ksic in OTHERS if ksic != site.ksic][:3]
+    rows += [
+        (ksic, 3, left + 500, bottom + n * STEP, f"not counted: another industry, {where}")
+        for n, ksic in enumerate(others)
+    ]
     return rows
 
 
-def distractors() -> list[Firm]:
-    big = [  # same 읍면동 and industry, 10 or more employees: never counted
-        firm("25924", 10, 300, 1000, "2101051", "distractor: A's industry, 10 employees"),
-        firm("25924", 25, 360, 1000, "2101051", "distractor: A's industry, 25 employees"),
-        firm("14112", 10, 6300, 1000, "2102051", "distractor: B's industry, 10 employees"),
-        firm("18113", 12, 9300, 1000, "2102052", "distractor: C's industry, 12 employees"),
-        firm("29294", 10, 20300, 1000, "3101051", "distractor: D's industry, 10 employees"),
-        firm("29294", 12, 20360, 1000, "3101051", "distractor: D's industry, 12 employees"),
-        firm("22231", 11, 23300, 1000, "3101052", "distractor: E's industry, 11 employees"),
-        firm("25922", 10, 26300, 1000, "3101053", "distractor: F's industry, 10 employees"),
-        firm("10743", 10, 20500, 6000, "3131011", "distractor: G's industry, 10 employees"),
-        firm("10743", 30, 20560, 6000, "3131011", "distractor: G's industry, 30 employees"),
-        firm("10711", 10, 25500, 6000, "3131031", "distractor: H's industry, 10 employees"),
-        firm("10301", 15, 30500, 6000, "3131032", "distractor: I's industry, 15 employees"),
-        firm("32029", 10, 500, 6000, "2131011", "distractor: J's industry, 10 employees"),
-        firm("30320", 10, 23300, 3000, "3101052", "distractor: K's industry, 10 employees"),
-    ]
-    outside = [  # same industry, < 10 employees, 30 m outside the cluster's 읍면동
-        firm("25924", 4, 1500, 4030, "2131011", "distractor: A's industry 30 m outside 2101051"),
-        firm("29294", 4, 21500, 4030, "3131011", "distractor: D's industry 30 m outside 3101051"),
-        firm("10743", 4, 21500, 3970, "3101051", "distractor: G's industry 30 m outside 3131011"),
-    ]
-    other = [  # same 읍면동, another industry
-        firm(
-            "25929", 3, 900, 300, "2101051", "distractor: same KSIC group as A (259), other class"
-        ),
-        firm("33110", 2, 900, 600, "2101051", "distractor: other industry in A's 읍면동"),
-        firm("16292", 2, 20900, 600, "3101051", "distractor: other industry in D's 읍면동"),
-        firm("33910", 2, 21100, 5000, "3131011", "distractor: other industry in G's 읍면동"),
-    ]
-    return big + outside + other
+def write_registry(out: Path) -> None:
+    lines = [["firm_id", "ksic", "employees", "lon", "lat", "dong_code", "note"]]
+    number = 0
+    for site in SITES:
+        for ksic, employees, x, y, note in site_firms(site):
+            number += 1
+            lon, lat = lonlat(x, y)
+            at = [f"{lon:.7f}", f"{lat:.7f}"]
+            lines.append([f"F{number:04d}", ksic, str(employees), *at, site.code, note])
+    with (out / "firms.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(lines)
 
 
-def dirty_firms(ids: dict[str, str]) -> list[Firm]:
-    """Rows each showing one dirty-data reason (the reason opens the note)."""
-    return [
-        firm("C2592", 3, 1200, 300, "2101051", "malformed_ksic: 4 digits (left out)"),
-        firm(
-            "47190", 3, 1200, 360, "2101051", "malformed_ksic: retail, not manufacturing (left out)"
-        ),
-        firm("", 3, 6900, 300, "2102051", "malformed_ksic: no KSIC code (left out)"),
-        firm("10711", -3, 26100, 4500, "3131031", "negative_employees: H's industry (left out)"),
-        firm(
-            "22231", "", 23900, 600, "3101052", "missing_employees: E's industry, blank (left out)"
-        ),
-        firm(
-            "22231", "n/a", 23960, 600, "3101052", "missing_employees: E's industry, n/a (left out)"
-        ),
-        Firm(
-            "10711",
-            2,
-            (25500, 4500),
-            "3131031",
-            "duplicate_id: repeats H's first firm id (left out)",
-            ids["H"],
-        ),
-        Firm("33920", 2, None, "2102053", "missing_geometry: no lon/lat, counted by its code"),
-        Firm("25924", 2, None, "", "missing_geometry: no lon/lat and no code (left out)"),
-        Firm(
-            "14112",
-            2,
-            None,
-            "",
-            "empty_geometry: (0, 0) placeholder, no code (left out)",
-            placeholder=True,
-        ),
-        firm("33110", 2, 4000, 2000, "2611051000", "mixed_code_systems: a MOIS code (counted)"),
-        firm(
-            "33999", 2, 14000, 2000, "9912345", "unknown_code: no such 시도 99 (counted by point)"
-        ),
-        firm("25924", 2, 17500, 2000, "", "outside_areas: between the two 시도 (left out)"),
-        firm("33910", 2, 11990, 2000, "2102052", "overlapping_areas: in the 20 m strip (counted)"),
-    ]
+def area_type(code: str) -> str:
+    """The default policy: 특별·광역시 and 세종 metro, except a 군 (code ≥ 310) county;
+    in a 도, a 시 city and a 군 county."""
+    county = int(code[2:5]) >= 310
+    if county:
+        return "county"
+    return "metro" if int(code[:2]) < 30 else "city"
 
 
-def registry_rows() -> list[Firm]:
-    """Every firm in file order, with its id; dirty spellings and coordinates marked."""
-    rows = cluster_firms() + distractors()
-    for number, row in enumerate(rows, start=1):
-        row.firm_id = f"F{number:04d}"
-    first_ids = {label: member(rows, label, 0).firm_id for label, *_ in CLUSTERS}
-    dirty = dirty_firms(first_ids)
-    fresh = [row for row in dirty if not row.firm_id]
-    for number, row in enumerate(fresh, start=len(rows) + 1):
-        row.firm_id = f"F{number:04d}"
-    # Dirty spellings that must still count: KSIC variants in cluster C.
-    for index, spelling in enumerate(["C18113", " 18113", "c18113"]):
-        member(rows, "C", index).ksic = spelling
-        member(rows, "C", index).note = f"cluster C: KSIC written {spelling!r} (counted)"
-    member(rows, "D", 39).note = "cluster D: swapped_coordinates (repaired, counted)"
-    degrees = member(rows, "F", 40)
-    degrees.note = "cluster F: degrees_as_metres in firms_5179.csv (repaired, counted)"
-    return rows + dirty
-
-
-def member(rows: list[Firm], label: str, index: int) -> Firm:
-    """The ``index``-th member of a cluster."""
-    return [row for row in rows if row.note.startswith(f"cluster {label}:")][index]
-
-
-def coordinates(row: Firm) -> tuple[list[str], list[str]]:
-    """The row's lon/lat and x/y cells, as written (dirty on purpose where noted)."""
-    if row.placeholder:
-        return ["0", "0"], ["0", "0"]
-    if row.at is None:
-        return ["", ""], ["", ""]
-    lon, lat = lonlat(*row.at)
-    degrees = [f"{lon:.7f}", f"{lat:.7f}"]
-    metres = [f"{X0 + row.at[0]:.2f}", f"{Y0 + row.at[1]:.2f}"]
-    if "swapped_coordinates" in row.note:
-        return degrees[::-1], metres[::-1]
-    if "degrees_as_metres" in row.note:
-        return degrees, degrees
-    return degrees, metres
-
-
-def write_registries(out: Path) -> None:
-    lonlat_rows = [["firm_id", "ksic", "employees", "lon", "lat", "dong_code", "note"]]
-    xy_rows = [["firm_id", "ksic", "employees", "x", "y", "dong_code", "note"]]
-    for row in registry_rows():
-        degrees, metres = coordinates(row)
-        base = [row.firm_id, row.ksic, str(row.employees)]
-        lonlat_rows.append([*base, *degrees, row.code, row.note])
-        xy_rows.append([*base, *metres, row.code, row.note])
-    for name, table in (("firms.csv", lonlat_rows), ("firms_5179.csv", xy_rows)):
-        with (out / name).open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(table)
+THRESHOLD = {"metro": 50, "city": 40, "county": 20}
 
 
 def write_expected(out: Path) -> None:
-    """Per (읍면동, industry) cluster: the count at KSIC level 5, fewer than 10 employees."""
-    header = ["unit", "sigungu", "industry", "count", "area_type", "threshold", "meets", "label"]
-    lines = [header]
-    for label, ksic, code, size, _, _ in CLUSTERS:
-        area_type = AREA_TYPE[code[:5]]
-        threshold = THRESHOLD[area_type]
-        meets = "yes" if size >= threshold else "no"
-        lines.append([code, code[:5], ksic, str(size), area_type, str(threshold), meets, label])
+    """Each site's count at KSIC level 5 with fewer than 10 employees, by 읍면동."""
+    header = ["unit", "sigungu", "industry", "count", "area_type", "threshold", "meets"]
+    lines = [[*header, "applicant"]]
+    for site in SITES:
+        kind = area_type(site.code)
+        meets = "yes" if site.count >= THRESHOLD[kind] else "no"
+        row = [site.code, site.code[:5], site.ksic, str(site.count), kind]
+        lines.append([*row, str(THRESHOLD[kind]), meets, site.applicant])
     with (out / "expected_clusters.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(lines)
 
@@ -293,7 +224,7 @@ def write_expected(out: Path) -> None:
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "areas.geojson").write_text(areas_geojson(), encoding="utf-8")
-    write_registries(out)
+    write_registry(out)
     write_expected(out)
 
 

@@ -118,14 +118,69 @@ def test_no_applicant_is_named_after_another_place() -> None:
         assert named <= own, f"{row.applicant_id} {row.applicant_name} is in {row.sigungu}"
 
 
-def test_a_place_on_the_sample_map_has_the_declared_area_type() -> None:
-    """With --firms, the derived area type is the site's: the same as the declared one."""
-    clusters = read_table(SAMPLES / "geo" / "expected_clusters.csv")
-    site = {(c.unit, c.industry): c.area_type for c in clusters.itertuples()}
-    for row in APPLICANTS.itertuples():
-        declared = AREA_TYPES.get(str(row.area_type).strip().lower())
-        if isinstance(row.location_code, str) and row.location_code:
-            assert declared == site[(row.location_code, row.industry_code)], row.applicant_id
+GEO = script("make_sample_geo")
+LOCATED = APPLICANTS[APPLICANTS["location_code"].fillna("") != ""]
+
+
+def test_the_sample_map_is_what_the_script_writes(tmp_path: Path) -> None:
+    GEO.main(tmp_path)
+    for name in ("areas.geojson", "firms.csv", "expected_clusters.csv"):
+        assert (tmp_path / name).read_bytes() == (SAMPLES / "geo" / name).read_bytes(), (
+            f"sample_data/geo/{name} is stale: run python sample_data/make_sample_geo.py"
+        )
+
+
+def test_every_site_is_in_its_applicants_sigungu_and_fits_its_industry() -> None:
+    sites = {site.applicant: site for site in GEO.SITES}
+    assert set(sites) == set(LOCATED["applicant_id"])
+    assert set(APPLICANTS["applicant_id"]) - set(sites) == {"A22", "A23", "A31", "A32"}
+    for row in LOCATED.itertuples():
+        site = sites[row.applicant_id]
+        assert (row.location_code, row.industry_code) == (site.code, site.ksic)
+        assert row.location_code[:5] == row.sigungu_code, row.applicant_id
+        assert site.sigungu == row.sigungu, row.applicant_id
+        assert GEO.SIDO[site.code[:2]] == row.region, row.applicant_id
+
+
+def test_the_registry_gives_each_applicant_its_declared_count_and_area_type() -> None:
+    """With --firms the count and area type computed from the map are the declared ones,
+    so every outcome is the same as without, except the unlocated rows' (incomplete)."""
+    firms = read_table(SAMPLES / "geo" / "firms.csv")
+    small = firms[firms["employees"].astype(int) < 10]
+    counts = small.groupby(["dong_code", "ksic"]).size()
+    expected = read_table(SAMPLES / "geo" / "expected_clusters.csv")
+    kind = {(c.unit, c.industry): c.area_type for c in expected.itertuples()}
+    for row in LOCATED.itertuples():
+        site = (row.location_code, row.industry_code)
+        assert counts[site] == int(row.cluster_count), row.applicant_id
+        assert kind[site] == AREA_TYPES[str(row.area_type).strip().lower()], row.applicant_id
+
+    geo = pytest.importorskip("selectlib.geo")
+    context = geo.GeoContext(
+        geo.read_firms(SAMPLES / "geo" / "firms.csv"),
+        geo.read_areas(SAMPLES / "geo" / "areas.geojson"),
+    )
+    profile = selectlib.load_profile(FLAGSHIP)
+    with_map = profile.evaluate_many(APPLICANTS, on=ON, context=context)["outcome"].astype(str)
+    without = profile.evaluate_many(APPLICANTS, on=ON)["outcome"].astype(str)
+    unlocated = (APPLICANTS["location_code"].fillna("") == "").to_numpy()
+    assert with_map[~unlocated].tolist() == without[~unlocated].tolist()
+    assert set(with_map[unlocated]) == {"incomplete"}
+
+
+@pytest.mark.skipif(not REAL_GEO.is_dir(), reason="the real boundaries sit beside the repository")
+def test_every_site_is_a_real_dong_and_its_square_sits_on_it() -> None:
+    gpd = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    real = gpd.read_file(REAL_GEO / "skorea-submunicipalities-2018-topo-simple.json")
+    real = real.set_crs(4326, allow_override=True).to_crs(5179).set_index("code")
+    for site in GEO.SITES:
+        assert real.loc[site.code, "name"] == site.name, site.applicant
+        shape = shapely.make_valid(real.loc[site.code, "geometry"])
+        assert shape.contains(shapely.Point(site.x, site.y)), site.applicant
+    ksic = read_table(REAL_GEO / "ksic10_manufacturing_5digit.csv").set_index("ksic10")
+    for site in GEO.SITES:
+        assert str(ksic.loc[site.ksic, "urban_micro_eligible"]) == "True", site.applicant
 
 
 @pytest.mark.skipif(not REAL_GEO.is_dir(), reason="the real boundaries sit beside the repository")

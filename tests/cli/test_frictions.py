@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from strategies import examples
 from test_benefits_cli import APPLICANTS, KEYED_BUDGET, PROFILE
 from typer.testing import CliRunner, Result
@@ -56,9 +56,7 @@ def test_check_writes_a_sheet_named_for_its_content(tmp_path: Path) -> None:
 
 def test_clusters_name_each_industry(tmp_path: Path) -> None:
     out = tmp_path / "clusters.csv"
-    result = run(
-        "clusters", SAMPLE_GEO / "firms.csv", "--unit", "sigungu", "--on", ON, "--out", out
-    )
+    result = run("clusters", DIRTY_GEO / "firms.csv", "--unit", "sigungu", "--on", ON, "--out", out)
     assert result.exit_code == 0, result.output
     assert "│ 25922 │ 도금업" in result.stdout
     found = pd.read_csv(out, dtype=str).set_index("industry")

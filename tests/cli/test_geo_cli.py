@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from typer.testing import CliRunner
 
 from selectlib.cli.app import app
 
-GEO = SAMPLE_GEO
+GEO = DIRTY_GEO
 FIRMS, AREAS = str(GEO / "firms.csv"), str(GEO / "areas.geojson")
 RUNNER = CliRunner()
 

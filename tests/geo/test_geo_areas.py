@@ -1,7 +1,7 @@
 """Reading area polygons: codes and levels, CRS, repairs reported, and the real KOSTAT files.
 
 Hand-built squares in EPSG:5179 with one problem each; the sample geography
-(sample_data/geo); and, when ../shared/geo/real is present, the real 2018 KOSTAT
+(sample_data/geo_dirty); and, when ../shared/geo/real is present, the real 2018 KOSTAT
 boundaries (3,504 읍면동 with 29 invalid polygons, 250 시군구).
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from paths import REAL_GEO, SAMPLE_GEO
+from paths import DIRTY_GEO, REAL_GEO
 from pyproj import Transformer
 
 import selectlib.geo.areas
@@ -25,7 +25,7 @@ from selectlib.geo.errors import GeoError
 from selectlib.geo.registry import read_firms
 from selectlib.geo.report import Reason
 
-SAMPLE = SAMPLE_GEO
+SAMPLE = DIRTY_GEO
 REAL = REAL_GEO
 X0, Y0 = 1_000_000.0, 1_800_000.0
 CODES = ["2101051", "2101052", "2102051", "3101051"]

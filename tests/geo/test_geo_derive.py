@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 
 from selectlib.geo.areas import read_areas
 from selectlib.geo.derive import GeoContext
@@ -14,7 +14,7 @@ from selectlib.geo.errors import GeoError
 from selectlib.geo.registry import read_firms
 
 ON = "2024-05-01"
-GEO = SAMPLE_GEO
+GEO = DIRTY_GEO
 GOOD = {
     "operator_type": "university",
     "has_dedicated_space": True,

@@ -1,6 +1,6 @@
 """Reading firm registries: every dirty-data kind reported on its row, clean rows untouched.
 
-The base registry is six firms of the sample geography (sample_data/geo), given either as
+The base registry is six firms of the sample geography (sample_data/geo_dirty), given either as
 lon/lat or as EPSG:5179 x/y, with a 읍면동 code. Each dirty case breaks one row of it and
 checks three things: the report names that row with the right reason and counted flag,
 the row is repaired (or left out) as promised, and every other row comes out exactly as
@@ -23,7 +23,7 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from pyproj import Transformer
 
 import selectlib.geo.registry
@@ -31,7 +31,7 @@ from selectlib.errors import InputError
 from selectlib.geo.registry import Registry, read_firms
 from selectlib.geo.report import Reason
 
-SAMPLE = SAMPLE_GEO
+SAMPLE = DIRTY_GEO
 X0, Y0 = 1_000_000.0, 1_800_000.0
 LOCAL = [(300, 300), (900, 300), (6300, 300), (20300, 300), (20500, 4500), (25500, 4500)]
 CODES = ["2101051", "2101051", "2102051", "3101051", "3131011", "3131031"]
@@ -561,7 +561,7 @@ SAMPLE_DIRTY = {
 
 
 def test_sample_files_are_what_the_script_makes(tmp_path: Path) -> None:
-    script = SAMPLE.parent / "make_sample_geo.py"
+    script = SAMPLE.parent / "make_dirty_geo.py"
     subprocess.run([sys.executable, str(script), str(tmp_path)], check=True)
     made = sorted(path.name for path in tmp_path.iterdir())
     assert made == ["areas.geojson", "expected_clusters.csv", "firms.csv", "firms_5179.csv"]

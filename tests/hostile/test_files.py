@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from paths import FIXTURES, SAMPLE_GEO
+from paths import DIRTY_GEO, FIXTURES
 from typer.testing import CliRunner, Result
 
 import selectlib
@@ -161,7 +161,7 @@ def test_the_api_writers_keep_existing_files_unless_forced(tmp_path: Path) -> No
 
 def test_every_command_creates_a_missing_output_folder(tmp_path: Path) -> None:
     new = tmp_path / "new" / "deeper"
-    geo = SAMPLE_GEO
+    geo = DIRTY_GEO
     commands = [
         ["check", FLAGSHIP, SAMPLE, "--on", ON, "--out", new / "check.xlsx"],
         ["compare", FLAGSHIP, SAMPLE, "--on", ON, "--set", "min_staff=2", "--out", new / "c.json"],

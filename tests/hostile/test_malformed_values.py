@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import shapely
-from paths import ROOT, SAMPLE_GEO
+from paths import DIRTY_GEO, ROOT
 from strategies import FLAGSHIP, ON
 from typer.testing import CliRunner, Result
 
@@ -35,7 +35,7 @@ from selectlib.profile.compiled import from_text
 
 FLAGSHIP_TEXT = (ROOT / "scoring_profiles" / f"{FLAGSHIP}.yaml").read_text(encoding="utf-8")
 SAMPLE = ROOT / "sample_data" / "applicants.csv"
-FIRMS = SAMPLE_GEO / "firms.csv"
+FIRMS = DIRTY_GEO / "firms.csv"
 
 
 def run(*args: str | Path) -> Result:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from paths import FIXTURES, SAMPLE_GEO
+from paths import DIRTY_GEO, FIXTURES
 from typer.testing import CliRunner
 
 from selectlib.cli.app import app
@@ -82,7 +82,7 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "clusters": (["clusters", "{file}", "--on", ON], [".csv", ".geojson"]),
     "clusters --areas": (
-        ["clusters", str(SAMPLE_GEO / "firms.csv"), "--areas", "{file}", "--on", ON],
+        ["clusters", str(DIRTY_GEO / "firms.csv"), "--areas", "{file}", "--on", ON],
         [".geojson"],
     ),
     "profiles validate": (["profiles", "validate", "{file}"], [".yaml"]),

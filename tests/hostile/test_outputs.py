@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from typer.testing import CliRunner
 
 import selectlib
@@ -193,12 +193,12 @@ def test_hostile_names_in_the_html_report_are_text_nodes(tmp_path: Path) -> None
 
 
 def test_a_hostile_firm_id_stays_text_in_the_map(tmp_path: Path) -> None:
-    firms = pd.read_csv(SAMPLE_GEO / "firms.csv", dtype=str, keep_default_na=False)
+    firms = pd.read_csv(DIRTY_GEO / "firms.csv", dtype=str, keep_default_na=False)
     firms.loc[0, "firm_id"] = "<img src=x onerror=alert(1)>${alert(2)}`"
     path = tmp_path / "firms.csv"
     firms.to_csv(path, index=False)
     page = tmp_path / "map.html"
-    areas = str(SAMPLE_GEO / "areas.geojson")
+    areas = str(DIRTY_GEO / "areas.geojson")
     result = CliRunner().invoke(
         app, ["clusters", str(path), "--areas", areas, "--on", ON, "--map", str(page)]
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from typer.testing import CliRunner
 
 import selectlib
@@ -100,7 +100,7 @@ def test_score_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_cluster_map_and_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def clusters(path: Path) -> None:
-        given = [str(SAMPLE_GEO / "firms.csv"), "--areas", str(SAMPLE_GEO / "areas.geojson")]
+        given = [str(DIRTY_GEO / "firms.csv"), "--areas", str(DIRTY_GEO / "areas.geojson")]
         out = ["--out", str(path.with_suffix(".xlsx")), "--map", str(path)]
         result = CliRunner().invoke(app, ["clusters", *given, "--on", ON, *out])
         assert result.exit_code == 0, result.output

@@ -21,7 +21,7 @@ import shapely
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paths import FIXTURES, SAMPLE_GEO
+from paths import DIRTY_GEO, FIXTURES
 from strategies import examples
 
 import selectlib
@@ -98,7 +98,7 @@ def assert_accounted(status: geo.RowStatus, rows_in: int, used: np.ndarray) -> N
 
 @pytest.fixture(scope="module")
 def areas() -> geo.Areas:
-    return geo.read_areas(SAMPLE_GEO / "areas.geojson")
+    return geo.read_areas(DIRTY_GEO / "areas.geojson")
 
 
 @settings(max_examples=examples(50), deadline=None)
@@ -459,8 +459,8 @@ def test_the_clusters_command_accounts_for_every_firm(tmp_path: Path) -> None:
     from selectlib.cli.app import app
 
     excluded = tmp_path / "excluded.csv"
-    firms = SAMPLE_GEO / "firms.csv"
-    args = ["clusters", str(firms), "--areas", str(SAMPLE_GEO / "areas.geojson")]
+    firms = DIRTY_GEO / "firms.csv"
+    args = ["clusters", str(firms), "--areas", str(DIRTY_GEO / "areas.geojson")]
     result = CliRunner().invoke(
         app, [*args, "--on", "2024-05-01", "--excluded", str(excluded), "--lang", "en"]
     )

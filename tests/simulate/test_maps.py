@@ -13,7 +13,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
-from paths import REAL_GEO, SAMPLE_GEO
+from paths import DIRTY_GEO, REAL_GEO
 from PIL import Image
 from strategies import PROFILE
 from sweep_tables import sweep_table
@@ -33,7 +33,7 @@ _LAYER_ALT = re.compile(r"_add\((\{\"(?:bbox|features|type)\".*?\})\);", re.DOTA
 @pytest.fixture(scope="module")
 def areas() -> Areas:
     """The 13 sample 읍면동, the first one named with markup."""
-    frame = gpd.read_file(SAMPLE_GEO / "areas.geojson")
+    frame = gpd.read_file(DIRTY_GEO / "areas.geojson")
     frame.loc[0, "name"] = HOSTILE
     return read_areas(frame)
 

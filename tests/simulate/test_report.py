@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from sweep_tables import sweep_table
 
 import selectlib.simulate.report
@@ -27,7 +27,7 @@ VARY = {"min_staff": [1, 2, 3], "cluster_min.metro": [30, 40]}
 
 @pytest.fixture(scope="module")
 def areas() -> Areas:
-    frame = gpd.read_file(SAMPLE_GEO / "areas.geojson")
+    frame = gpd.read_file(DIRTY_GEO / "areas.geojson")
     frame.loc[0, "name"] = HOSTILE
     return read_areas(frame)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from paths import SAMPLE_GEO
+from paths import DIRTY_GEO
 from strategies import FLAGSHIP, MANDATORY, ON
 
 import selectlib
@@ -27,12 +27,12 @@ GOOD = {
 
 @pytest.fixture(scope="module")
 def context() -> GeoContext:
-    return GeoContext(read_firms(SAMPLE_GEO / "firms.csv"))
+    return GeoContext(read_firms(DIRTY_GEO / "firms.csv"))
 
 
 @pytest.fixture(scope="module")
 def applicants() -> pd.DataFrame:
-    expected = pd.read_csv(SAMPLE_GEO / "expected_clusters.csv", dtype=str)
+    expected = pd.read_csv(DIRTY_GEO / "expected_clusters.csv", dtype=str)
     rows = [
         {
             **GOOD,
