@@ -36,10 +36,10 @@ PAGES: Final = [
 ]
 COPIED: Final = ("sample_data", "scoring_profiles")
 """The repository folders an example may name, copied into its working folder."""
-PENDING: Final = ("serve", "simulate")
+PENDING: Final = ("serve",)
 """Commands whose examples are not run here: ``serve`` runs until it is stopped (a real
 start is tested by tests/service/test_serve_process.py and its page's requests by
-tests/service/test_service_docs.py); ``simulate`` until its branch lands."""
+tests/service/test_service_docs.py)."""
 SHELL: Final = ("bash", "console", "sh", "shell")
 OUTPUTS: Final = ("--out", "--map", ">")
 """Options whose value is a file or folder the example writes, not one it reads."""
