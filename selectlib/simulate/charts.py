@@ -243,6 +243,7 @@ def outcomes_by_group(
             axes.barh(names, groups[column], left=left, color=_COLORS[column],
                       label=label(column, lang))  # fmt: skip
             left = left + groups[column]
+        axes.set_xlim(0, max(1.0, float(left.max()) * 1.05))  # room after the longest bar
         axes.invert_yaxis()
         axes.set_xlabel(word("applicants", lang))
         axes.set_ylabel(by)

@@ -87,6 +87,7 @@ def test_outcomes_by_group_keeps_the_largest_groups() -> None:
     totals = table.set_index("sgg")[["eligible", "ineligible", "incomplete", "invalid"]].sum(axis=1)
     assert labels == set(totals.nlargest(10).index)
     assert "10/50" in figure.axes[0].get_title()
+    assert figure.axes[0].get_xlim()[1] > totals.max()  # the longest bar ends inside
 
 
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the font is pretended
