@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from typing import Any, Final
@@ -117,7 +118,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The app uvicorn's workers build (``selectlib serve``): the settings from
-    :data:`~selectlib.service.settings.SETTINGS_ENV`, access lines on stderr."""
+    :data:`~selectlib.service.settings.SETTINGS_ENV`, access lines on stderr, and the heap
+    made so far frozen.
+
+    The imports, the app and the compiled profiles live as long as the worker. Left to the
+    garbage collector, each of its full passes walks them all again, about 50 ms during
+    which no request is answered (measured: one such pass in 6,000 evaluations, twice the
+    25 ms their 99th percentile may take); frozen (:func:`gc.freeze`), they are never
+    walked. What requests make is collected as before."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     for name in ("selectlib.service.access", "selectlib.service.error"):
@@ -125,4 +133,7 @@ def app_from_env() -> FastAPI:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

@@ -13,12 +13,13 @@ from selectlib.eligibility.decision import Outcome
 from selectlib.eligibility.serialize import decision_to_dict
 from selectlib.service.bodies import read_batch, read_body, read_json
 from selectlib.service.common import Lang, catalog, day, json_response, settings
+from selectlib.service.plain_route import PlainQueryRoute
 from selectlib.service.problems import ServiceError, field_errors
 from selectlib.service.streams import ANSWER_TYPES, answer_type, batch_stream
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/profiles/{name}")
+router = APIRouter(prefix="/v1/profiles/{name}", route_class=PlainQueryRoute)
 
 APPLICANT_BODY = {"required": True, "content": {"application/json": {"schema": {}}}}
 """The body of ``evaluate`` in the OpenAPI document; the app fills in each profile's schema."""
