@@ -25,11 +25,11 @@ connection, opened before the timed part, spread over ``--processes`` client pro
 (each with its own event loop, uvloop when installed) that start together. On a small
 machine they share the cores with the service, so they are made cheap: one pooled
 client for all 32 spends ~3.8 ms of CPU a request, most of it in httpcore's pool,
-separate clients ~0.8 ms; httpcore imports sniffio on every request, and when sniffio
-is not installed each failed import searches ``sys.path`` again, so it is made to fail
-at once; the clients' garbage collector is off during the timed part, so its pauses
-(up to ~8 ms, ~0.1 s in all for 5,000 requests) do not count as the service's latency
-(their memory grows by ~10 KB a request meanwhile). One client process at ~0.8 ms a request sends at
+separate clients ~0.8 ms (httpcore looks sniffio up on every request: without it, each
+failed import searches ``sys.path`` again, so the test extra installs it). The
+clients' garbage collector is off during the timed part, so its pauses (up to ~8 ms,
+~0.1 s in all for 5,000 requests) do not count as the service's latency (their memory
+grows by ~10 KB a request meanwhile). One client process at ~0.8 ms a request sends at
 most ~1,250 requests a second, fewer than p99 ≤ 25 ms needs with 32 in flight (Little's
 law: about 1,500 a second), hence two by default.
 
@@ -43,7 +43,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import importlib.util
 import io
 import json
 import multiprocessing
@@ -179,19 +178,10 @@ async def _clients(url: str, bodies: list[bytes], clients: int, timeout: float, 
     return latencies, errors, cpu, start, end
 
 
-def _without_sniffio_lookups() -> None:
-    """httpcore imports sniffio on every request; when it is not installed, each failed
-    import searches ``sys.path`` again (a third of the client's CPU a request). A None in
-    ``sys.modules`` makes the import fail at once, with the same outcome (asyncio)."""
-    if importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
 def _client_process(
     url: str, bodies: list[bytes], clients: int, timeout: float, ready: Any, out: Any
 ) -> None:
     """A client process: its clients on uvloop when installed (as uvicorn's), else asyncio."""
-    _without_sniffio_lookups()
     try:
         from uvloop import new_event_loop
     except ImportError:
