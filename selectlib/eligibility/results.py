@@ -59,9 +59,18 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 def status_codes(values: Any, missing: Any, out: np.ndarray) -> None:
-    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask."""
+    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask.
+
+    One value for every row (a criterion decided once, see ``batch._statuses``) is one
+    fill: numpy's passes over a broadcast value are ten times slower than over a column.
+    """
     n = len(out)
-    passed = np.broadcast_to(np.asarray(values, dtype=bool), (n,))
+    values = np.asarray(values, dtype=bool)
+    if values.size == 1 and (missing is None or np.size(missing) == 1):
+        absent = missing is not None and bool(np.asarray(missing).reshape(-1)[0])
+        out.fill(2 if absent else 0 if values.reshape(-1)[0] else 1)
+        return
+    passed = np.broadcast_to(values, (n,))
     flags = out.view(np.bool_)
     if missing is None:
         np.logical_not(passed, out=flags)

@@ -149,3 +149,34 @@ def test_reasons_are_the_same_remembered_or_not():
         pd.testing.assert_frame_equal(first, other, check_exact=True)
     assert first["reasons_en"].iloc[0] == "a: f0 a: m1 a: f3 a: m4 a: f6"
     assert first["reasons_ko"].iloc[0] == "가: 실패0 가: 없음1 가: 실패3 가: 없음4 가: 실패6"
+
+
+def _shaped(flags: list[bool], shape: str) -> Any:
+    """``flags`` as a criterion may give them: one Python value, one-element or whole."""
+    if shape == "scalar":
+        return flags[0]
+    if shape == "one":
+        return np.array(flags[:1])
+    return np.array(flags)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    n=st.integers(1, 70),
+    data=st.data(),
+    value_shape=st.sampled_from(["scalar", "one", "whole"]),
+    missing_shape=st.sampled_from([None, "scalar", "one", "whole"]),
+)
+def test_status_codes_spread_one_value_as_they_write_a_column(n, data, value_shape, missing_shape):
+    values = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    absent = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    given_values = _shaped(values, value_shape)
+    given_missing = None if missing_shape is None else _shaped(absent, missing_shape)
+    row_values = np.broadcast_to(np.asarray(given_values, dtype=bool), (n,))
+    row_missing = (
+        np.zeros(n, bool) if given_missing is None else np.broadcast_to(given_missing, (n,))
+    )
+    expected = [2 if m else 0 if v else 1 for v, m in zip(row_values, row_missing, strict=True)]
+    out = np.full(n, 7, dtype=np.int8)
+    results.status_codes(given_values, given_missing, out)
+    assert out.tolist() == expected
