@@ -141,7 +141,7 @@ def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) ->
     picks the entry appended last, by numpy's negative indexing.
     """
     categories = series.cat.categories
-    part = coerce_column(field, pd.Series(categories, dtype=categories.dtype), coerce)
+    part = _coerced_categories(field, categories, coerce)
     codes = series.array.codes
     absent = bool(len(codes)) and bool(codes.min() < 0)
     table = np.asarray(part.values)
@@ -163,6 +163,36 @@ def _from_categories(field: Field, series: pd.Series, coerce: Coercer | None) ->
     if not invalid.any():
         return Column(values, missing)
     return Column(values, missing, invalid, problems)
+
+
+MAX_REMEMBERED_CATEGORIES: Final = 256
+"""Categorical columns whose categories (up to this many of them) are coerced once and
+remembered, by field and categories: a table read in batches, or evaluated again, has
+the same ones each time. At most this many sets are kept; then they are forgotten."""
+
+_REMEMBERED: dict[tuple[Any, ...], Column] = {}
+
+
+def _coerced_categories(field: Field, categories: pd.Index, coerce: Coercer | None) -> Column:
+    """The categories coerced as a column, remembered when few (see above).
+
+    The key holds each category's type as well as its value, since ``1``, ``1.0`` and
+    ``True`` are equal keys that a field may read differently.
+    """
+    if coerce is not None or len(categories) > MAX_REMEMBERED_CATEGORIES:
+        return coerce_column(field, pd.Series(categories, dtype=categories.dtype), coerce)
+    values = tuple(categories)
+    key = (field, str(categories.dtype), values, tuple(map(type, values)))
+    found = _REMEMBERED.get(key)
+    if found is None:
+        found = coerce_column(field, pd.Series(categories, dtype=categories.dtype))
+        for array in (found.values, found.missing, found.invalid, found.problems):
+            if array is not None and array.flags.writeable:
+                array.flags.writeable = False  # shared by every table with these categories
+        if len(_REMEMBERED) >= MAX_REMEMBERED_CATEGORIES:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = found
+    return found
 
 
 def _same_codes(field: Field, table: np.ndarray, absent: bool, part: Column) -> bool:

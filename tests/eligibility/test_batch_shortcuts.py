@@ -180,3 +180,16 @@ def test_status_codes_spread_one_value_as_they_write_a_column(n, data, value_sha
     out = np.full(n, 7, dtype=np.int8)
     results.status_codes(given_values, given_missing, out)
     assert out.tolist() == expected
+
+
+def test_remembered_categories_keep_types_apart():
+    """Categories equal as Python keys (1 and True) but read differently by a field."""
+    numbers = pd.Categorical([1, 0] * 20, categories=pd.Index([1, 0], dtype=object))
+    flags = pd.Categorical([True, False] * 20, categories=pd.Index([True, False], dtype=object))
+    profile = _profile()
+    first = profile.evaluate_many(pd.DataFrame({"x": numbers}), on=ON)
+    second = profile.evaluate_many(pd.DataFrame({"x": flags}), on=ON)
+    assert set(first["status"]) == {"ok"}
+    assert set(second["status"]) == {"invalid"}  # yes/no is not a number
+    again = profile.evaluate_many(pd.DataFrame({"x": numbers}), on=ON)
+    pd.testing.assert_frame_equal(first, again, check_exact=True)
