@@ -20,6 +20,7 @@ from strategies import FLAGSHIP, ON, examples
 
 import selectlib
 from selectlib.eligibility import results, small
+from selectlib.eligibility.columns import set_rows
 from selectlib.profile.compiled import from_text
 
 TEXT = {"ko": "가", "en": "a"}
@@ -193,3 +194,19 @@ def test_remembered_categories_keep_types_apart():
     assert set(second["status"]) == {"invalid"}  # yes/no is not a number
     again = profile.evaluate_many(pd.DataFrame({"x": numbers}), on=ON)
     pd.testing.assert_frame_equal(first, again, check_exact=True)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    width=st.integers(1, 70),
+    distinct=st.integers(1, 9),
+    data=st.data(),
+)
+def test_set_rows_are_the_rows_taken_column_major(width, distinct, data):
+    flags = data.draw(st.lists(st.booleans(), min_size=width * distinct, max_size=width * distinct))
+    table = np.array(flags, dtype=bool).reshape(distinct, width)
+    codes = np.array(data.draw(st.lists(st.integers(-1, distinct - 1), max_size=80)), dtype=np.int8)
+    got = set_rows(table, codes)
+    assert got.flags.f_contiguous
+    assert got.shape == (len(codes), width)
+    np.testing.assert_array_equal(got, np.take(table, codes, axis=0))
