@@ -18,11 +18,20 @@ Then times, each as a subprocess so that both sides pay Python's start:
 
 Baseline and check runs alternate; each time printed is the best of ``--repeat`` runs.
 Nothing here asserts a time.
+
+The children run as an installed package runs: Python keeps their compiled modules (in
+a temporary ``PYTHONPYCACHEPREFIX``, warmed by one run of each command on a small
+file), even when this session sets ``PYTHONDONTWRITEBYTECODE`` (pip compiles a wheel's
+modules when it installs it; pandas' are compiled in site-packages). Without that,
+a source tree's selectlib would compile its hundred modules on every run (about
+0.15 s), which pandas does not. ``--no-bytecode`` keeps the session's setting;
+``bytecode=`` says which was used.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -72,7 +81,16 @@ def applicants(n: int) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(CATEGORIES, "category"))
 
 
-def timed(command: list[str], folder: Path) -> tuple[float, float]:
+def child_env(cache: Path | None) -> dict[str, str]:
+    """The children's environment; with ``cache``, compiled modules are kept there."""
+    env = dict(os.environ)
+    if cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def timed(command: list[str], folder: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of ``command`` run as a child process.
 
     It runs in ``folder``, so ``python -m selectlib`` imports the installed selectlib (or
@@ -83,7 +101,9 @@ def timed(command: list[str], folder: Path) -> tuple[float, float]:
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
         timer = ["/usr/bin/time", "-f", "%M", "-o", report.name] if TIME.exists() else []
         start = time.perf_counter()
-        done = subprocess.run([*timer, *command], capture_output=True, check=False, cwd=folder)
+        done = subprocess.run(
+            [*timer, *command], capture_output=True, check=False, cwd=folder, env=env
+        )
         seconds = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()}")
@@ -92,13 +112,13 @@ def timed(command: list[str], folder: Path) -> tuple[float, float]:
 
 
 def best(
-    repeat: int, commands: dict[str, list[str]], folder: Path
+    repeat: int, commands: dict[str, list[str]], folder: Path, env: dict[str, str]
 ) -> dict[str, tuple[float, float]]:
     """Each command's fastest run and its largest peak, the commands alternating."""
     results: dict[str, tuple[float, float]] = {}
     for _ in range(repeat):
         for name, command in commands.items():
-            seconds, peak = timed(command, folder)
+            seconds, peak = timed(command, folder, env)
             old = results.get(name, (seconds, peak))
             results[name] = (min(old[0], seconds), max(old[1], peak))
     return results
@@ -109,37 +129,56 @@ def pandas_copy(read: str, write: str) -> list[str]:
     return [sys.executable, "-c", f"import pandas as pd; frame = {read}; {write}"]
 
 
+def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
+    """``n`` applicants as Parquet and as CSV in ``folder``."""
+    folder.mkdir(exist_ok=True)
+    parquet, csv = folder / "in.parquet", folder / "in.csv"
+    frame = applicants(n)
+    frame.to_parquet(parquet, index=False)
+    frame.to_csv(csv, index=False)
+    return parquet, csv
+
+
+def commands_for(root: Path, parquet: Path, csv: Path) -> dict[str, list[str]]:
+    """The timed commands, reading ``parquet`` and ``csv`` and writing into ``root``."""
+    cli = [sys.executable, "-m", "selectlib"]
+    check = [*cli, "check", PROFILE, "--on", ON, "--force"]
+    text = "dtype=str, keep_default_na=False, na_values=['']"
+    return {
+        "pandas_parquet": pandas_copy(
+            f"pd.read_parquet({str(parquet)!r})",
+            f"frame.to_parquet({str(root / 'pd.parquet')!r}, index=False)",
+        ),
+        "cli_parquet": [*check, str(parquet), "--out", str(root / "out.parquet")],
+        "pandas_csv": pandas_copy(
+            f"pd.read_csv({str(csv)!r}, {text})",
+            f"frame.to_csv({str(root / 'pd.csv')!r}, index=False)",
+        ),
+        "cli_csv": [*check, str(csv), "--out", str(root / "out.csv")],
+        "plain_read": pandas_copy(f"pd.read_parquet({str(parquet)!r})", "None"),
+        "help": [*cli, "--help"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000, help="applicants in the files")
     parser.add_argument("--repeat", type=int, default=2, help="runs per timing (best is kept)")
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="keep this session's PYTHONDONTWRITEBYTECODE (a source tree compiled each run)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        parquet, csv = root / "in.parquet", root / "in.csv"
-        frame = applicants(args.n)
-        frame.to_parquet(parquet, index=False)
-        frame.to_csv(csv, index=False)
-        del frame
-        cli = [sys.executable, "-m", "selectlib"]
-        check = [*cli, "check", PROFILE, "--on", ON, "--force"]
-        text = "dtype=str, keep_default_na=False, na_values=['']"
-        commands = {
-            "pandas_parquet": pandas_copy(
-                f"pd.read_parquet({str(parquet)!r})",
-                f"frame.to_parquet({str(root / 'pd.parquet')!r}, index=False)",
-            ),
-            "cli_parquet": [*check, str(parquet), "--out", str(root / "out.parquet")],
-            "pandas_csv": pandas_copy(
-                f"pd.read_csv({str(csv)!r}, {text})",
-                f"frame.to_csv({str(root / 'pd.csv')!r}, index=False)",
-            ),
-            "cli_csv": [*check, str(csv), "--out", str(root / "out.csv")],
-            "plain_read": pandas_copy(f"pd.read_parquet({str(parquet)!r})", "None"),
-            "help": [*cli, "--help"],
-        }
-        got = best(args.repeat, commands, root)
+        env = child_env(None if args.no_bytecode else root / "pycache")
+        if not args.no_bytecode:  # compile every module the commands import, once
+            warm = root / "warm"
+            best(1, commands_for(warm, *write_inputs(1_000, warm)), warm, env)
+        commands = commands_for(root, *write_inputs(args.n, root))
+        got = best(args.repeat, commands, root, env)
         rows = len(pd.read_parquet(root / "out.parquet", columns=["outcome"]))
         if rows != args.n:
             raise SystemExit(f"check wrote {rows} rows for {args.n} applicants")
@@ -147,6 +186,7 @@ def main() -> None:
     for name, (seconds, peak) in got.items():
         print(f"{name}_s={seconds:.3f} {name}_peak_mb={peak:.0f}")
     print(f"n={args.n}")
+    print(f"bytecode={'off' if args.no_bytecode else 'cached'}")
     print(f"cli_parquet_ratio={got['cli_parquet'][0] / got['pandas_parquet'][0]:.2f}")
     print(f"cli_csv_ratio={got['cli_csv'][0] / got['pandas_csv'][0]:.2f}")
     print(f"peak_mb={got['cli_parquet'][1]:.0f}")

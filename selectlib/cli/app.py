@@ -21,7 +21,7 @@ import typer
 from selectlib.cli.benefits import benefits
 from selectlib.cli.evaluate import evaluate, sheets
 from selectlib.cli.geo import AreasOpt, clusters
-from selectlib.cli.help import PlainHelp
+from selectlib.cli.help import LightGroup, PlainHelp
 from selectlib.cli.options import (
     DEFAULT_LANG,
     ForceOpt,
@@ -73,9 +73,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    cls=LightGroup,
 )
 profiles_app = typer.Typer(
-    help="List, show, validate profiles.", no_args_is_help=True, rich_markup_mode=None
+    help="List, show, validate profiles.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=LightGroup,
 )
 app.add_typer(profiles_app, name="profiles")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["TYPE_WORDS", "PlainHelp", "argument_name", "plain"]
+__all__ = ["TYPE_WORDS", "LightGroup", "PlainHelp", "argument_name", "plain"]
 
 TYPE_WORDS: Final = {
     "path": "FILE",
@@ -47,7 +47,14 @@ def plain(record: str) -> str:
 
 
 class PlainHelp(TyperCommand):
-    """A command whose ``--help`` names arguments and values in plain words."""
+    """A command whose ``--help`` names arguments and values in plain words, and whose
+    values are converted without pydantic where typer allows it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse as typer does; values are converted by :mod:`selectlib.cli.coercion`."""
+        _light(self.get_params(ctx))
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """``PROFILE INPUT`` (an argument by its name alone), not ``{profile} {input}``."""
@@ -74,3 +81,23 @@ class PlainHelp(TyperCommand):
             if records:
                 with formatter.section(title):
                     formatter.write_dl(records)
+
+
+class LightGroup(TyperGroup):
+    """A group of commands (``selectlib``, ``selectlib profiles``) whose own options are
+    converted without pydantic, as :class:`PlainHelp`'s are."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse as typer does; values are converted by :mod:`selectlib.cli.coercion`."""
+        _light(self.get_params(ctx))
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
+
+
+def _light(params: list[Any]) -> None:
+    """Give ``params`` converters that need no pydantic, where this typer allows it."""
+    try:
+        from selectlib.cli.coercion import light_params
+    except ImportError:  # a typer without 0.2x's conversion hooks converts as it does
+        return
+    light_params(params)

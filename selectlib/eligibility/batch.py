@@ -250,10 +250,7 @@ def evaluate_table(
     n = len(frame)
     columns = _typed_columns(engine, frame)
     vectors = {name: (col.values, col.unusable()) for name, col in columns.items()}
-    statuses = np.empty((n, len(engine.criteria)), dtype=np.int8, order="F")
-    for index, item in enumerate(engine.criteria):
-        values, missing = item.condition.whole.vector(vectors, env)
-        status_codes(values, missing, statuses[:, index])
+    statuses = _statuses(engine, frame, vectors, env)
     invalid = np.zeros(n, dtype=bool)
     for col in columns.values():
         if col.invalid is not None:
@@ -264,6 +261,38 @@ def evaluate_table(
     if explain:
         data.update(_explanations(engine, vectors, env, n))
     return _frame(engine, frame, data, frame.index)
+
+
+def _statuses(
+    engine: Engine, frame: pd.DataFrame, vectors: Mapping[str, tuple[Any, Any]], env: Env
+) -> np.ndarray:
+    """Rows x criteria statuses (int8: 0 passed, 1 failed, 2 missing).
+
+    A criterion that reads only fields the table lacks (a filing time left out of a
+    self-assessment) has one answer for every row: it is evaluated on one row and
+    that answer is spread, instead of being worked out a million times.
+    """
+    n = len(frame)
+    absent = frozenset(field.name for field in engine.fields if not _given(field, frame))
+    one_row = {name: _first(*vectors[name]) for name in absent}
+    statuses = np.empty((n, len(engine.criteria)), dtype=np.int8, order="F")
+    for index, item in enumerate(engine.criteria):
+        whole = item.condition.whole
+        values, missing = whole.vector(one_row if whole.fields <= absent else vectors, env)
+        status_codes(values, missing, statuses[:, index])
+    return statuses
+
+
+def _given(field: Field, frame: pd.DataFrame) -> bool:
+    """Whether the table has a column for ``field`` (a set's yes/no columns count)."""
+    if field.name in frame.columns:
+        return True
+    return field.kind is FieldKind.SET and any(name in frame.columns for name in wide_names(field))
+
+
+def _first(values: np.ndarray, missing: np.ndarray | None) -> tuple[Any, Any]:
+    """A column's first row (none of an empty one), still a column."""
+    return values[:1], None if missing is None else missing[:1]
 
 
 def _small_frame(

@@ -62,6 +62,10 @@ class Engine:
     _plans: tuple[_FieldPlan, ...] = attrs.field(init=False)
     _steps: tuple[Step, ...] = attrs.field(init=False)
     _unchecked: frozenset[int] = attrs.field(init=False)
+    reasons: dict[int, tuple[str, str]] = attrs.field(init=False, factory=dict, repr=False)
+    """The reasons (ko, en) of each combination of statuses already met, by its base-3
+    number: filled by :mod:`selectlib.eligibility.results`, shared by the reforms,
+    whose criteria and messages are the same."""
 
     def __attrs_post_init__(self) -> None:
         flag = scalar_coercer(Field("flag", FieldKind.BOOLEAN, Text("", "")))

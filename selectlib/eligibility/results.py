@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from selectlib.eligibility.columns import Column, narrowest
@@ -31,7 +30,7 @@ __all__ = [
 
 STATUS_CATEGORIES: Final = [s.value for s in CriterionStatus]
 OUTCOME_CATEGORIES: Final = [o.value for o in Outcome]
-_FAILED, _MISSING = 1, 2
+_FAILED: Final = 1
 _NO_PROBLEMS: Final = pd.CategoricalDtype([])
 _FEW_ROWS: Final = 64
 
@@ -40,6 +39,11 @@ MAX_CACHED_CATEGORIES: Final = 256
 building one costs 100 µs or more, more than deciding a small table, and a table's
 reasons have one category per combination of statuses. Longer ones are built each time."""
 
+
+MAX_CACHED_REASONS: Final = 4096
+"""Combinations of statuses whose reasons a profile keeps once worked out (see
+``Engine.reasons``); beyond them reasons are worked out each time, so memory stays
+bounded however many criteria a profile has."""
 
 _OK_INVALID: Final = ["ok", "invalid"]
 _FIXED_DTYPES: Final = {
@@ -55,9 +59,18 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 def status_codes(values: Any, missing: Any, out: np.ndarray) -> None:
-    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask."""
+    """Write 0 passed, 1 failed, 2 missing into ``out`` (int8) from values and missing mask.
+
+    One value for every row (a criterion decided once, see ``batch._statuses``) is one
+    fill: numpy's passes over a broadcast value are ten times slower than over a column.
+    """
     n = len(out)
-    passed = np.broadcast_to(np.asarray(values, dtype=bool), (n,))
+    values = np.asarray(values, dtype=bool)
+    if values.size == 1 and (missing is None or np.size(missing) == 1):
+        absent = missing is not None and bool(np.asarray(missing).reshape(-1)[0])
+        out.fill(2 if absent else 0 if values.reshape(-1)[0] else 1)
+        return
+    passed = np.broadcast_to(values, (n,))
     flags = out.view(np.bool_)
     if missing is None:
         np.logical_not(passed, out=flags)
@@ -89,23 +102,24 @@ def _combinations(statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _base3(statuses: np.ndarray) -> np.ndarray:
     """Each row's statuses as one number, the sum of ``status[i] * 3**i``.
 
-    Four criteria at a time are combined in int8 (at most 3**4 - 1 = 80), so most
-    passes run over bytes; the narrowest integer that holds 3**k takes the groups.
-    A few rows take one matrix product instead.
+    Five criteria at a time are combined in bytes (at most 3**5 - 1 = 242), so most
+    passes run over bytes; the narrowest unsigned integer that holds 3**k (uint16 up
+    to ten criteria) takes the groups. A few rows take one matrix product instead.
     """
     n, k = statuses.shape
     if n <= _FEW_ROWS:  # one call instead of a few per criterion
         weights = 3 ** np.arange(k, dtype=np.int64)
         product: np.ndarray = statuses.astype(np.int64) @ weights
         return product
-    dtype = np.int16 if k <= 9 else np.int32 if k <= 19 else np.int64
-    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=dtype)
-    for start in range(((k - 1) // 4) * 4, -1, -4):
-        stop = min(start + 4, k)
-        group = np.array(statuses[:, stop - 1], dtype=np.int8)
+    dtype = np.uint16 if k <= 10 else np.uint32 if k <= 20 else np.int64
+    digits = statuses.view(np.uint8)
+    key: np.ndarray = np.zeros(n, dtype=dtype)
+    for start in range(((k - 1) // 5) * 5, -1, -5):
+        stop = min(start + 5, k)
+        group = np.array(digits[:, stop - 1])
         for index in range(stop - 2, start - 1, -1):
             np.multiply(group, 3, out=group)
-            np.add(group, statuses[:, index], out=group)
+            np.add(group, digits[:, index], out=group)
         np.multiply(key, 3 ** (stop - start), out=key)
         np.add(key, group, out=key)
     return key
@@ -122,8 +136,26 @@ def _factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.array(list(position), dtype=np.int64)
 
 
-def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
-    """Each combination's reasons: the failed or missing criteria's messages, in order."""
+def _reason_texts(engine: Engine, combos: np.ndarray) -> tuple[list[str], list[str]]:
+    """Each combination's reasons in Korean and in English: the failed or missing
+    criteria's messages, in order; worked out once per profile and combination (up to
+    :data:`MAX_CACHED_REASONS` of them), since a table meets the same ones again."""
+    known = engine.reasons
+    weights = 3 ** np.arange(combos.shape[1], dtype=np.int64)
+    numbers = (combos.astype(np.int64) @ weights).tolist()
+    fresh = [i for i, number in enumerate(numbers) if number not in known]
+    rows = combos[fresh].tolist()
+    texts = zip(_said(engine, rows, "ko"), _said(engine, rows, "en"), strict=True)
+    said = dict(zip(fresh, texts, strict=True))
+    pairs = [said[i] if i in said else known[number] for i, number in enumerate(numbers)]
+    for i in fresh:
+        if len(known) < MAX_CACHED_REASONS:
+            known[numbers[i]] = said[i]
+    return [ko for ko, _ in pairs], [en for _, en in pairs]
+
+
+def _said(engine: Engine, combos: list[list[int]], lang: str) -> list[str]:
+    """Each combination's reasons in ``lang``."""
     sep = " "  # each message is a sentence ending in a full stop
     said = [
         (
@@ -134,8 +166,7 @@ def _reason_texts(engine: Engine, combos: np.ndarray, lang: str) -> list[str]:
         for item in engine.criteria
     ]
     return [
-        sep.join(said[i][status] for i, status in enumerate(combo) if status)
-        for combo in combos.tolist()
+        sep.join(said[i][status] for i, status in enumerate(combo) if status) for combo in combos
     ]
 
 
@@ -212,15 +243,7 @@ def result_columns(
     row's outcome is invalid whatever its statuses.
     """
     keys, combos = _combinations(statuses)
-    # the outcome follows from the combination of statuses, so decide it once per combination;
-    # a criterion left unchecked when its input is missing does not make it incomplete
-    waits = np.array([item.criterion.blocking for item in engine.criteria], dtype=bool)
-    per_combo = np.where(
-        (combos == _FAILED).any(axis=1),
-        1,
-        np.where(((combos == _MISSING) & waits).any(axis=1), 2, 0),
-    ).astype(np.int8)
-    outcome = np.take(per_combo, keys)
+    outcome = _outcomes(engine, statuses)
     if invalid.any():
         outcome = np.where(invalid, np.int8(3), outcome)
     data: dict[str, Any] = {
@@ -230,16 +253,44 @@ def result_columns(
     }
     for index, item in enumerate(engine.criteria):
         data[item.criterion.id] = categorical(statuses[:, index], STATUS_CATEGORIES)
-    data["reasons_ko"] = categorical(keys, _reason_texts(engine, combos, "ko"))
-    data["reasons_en"] = categorical(keys, _reason_texts(engine, combos, "en"))
+    ko, en = _reason_texts(engine, combos)
+    data["reasons_ko"] = categorical(keys, ko)
+    data["reasons_en"] = categorical(keys, en)
     data["problems"] = blank_where_none(problems)
     return data, outcome
+
+
+def _outcomes(engine: Engine, statuses: np.ndarray) -> np.ndarray:
+    """Each row's outcome code: 1 (ineligible) if a criterion failed, else 2 (incomplete)
+    if one that waits for its input is missing, else 0 (eligible).
+
+    The statuses' bits are or-ed together (1 failed, 2 missing; a criterion left
+    unchecked when its input is missing adds only its failed bit): a pass over bytes
+    per criterion instead of a lookup per row.
+    """
+    n = len(statuses)
+    seen = np.zeros(n, dtype=np.uint8)
+    failed = np.empty(n, dtype=np.uint8)
+    for index, item in enumerate(engine.criteria):
+        column = statuses[:, index].view(np.uint8)
+        if item.criterion.blocking:
+            np.bitwise_or(seen, column, out=seen)
+        else:
+            np.bitwise_and(column, _FAILED, out=failed)
+            np.bitwise_or(seen, failed, out=seen)
+    # a failure wins: where bit 1 (failed) is set, clear bit 2 (missing)
+    np.bitwise_and(seen, _FAILED, out=failed)
+    np.left_shift(failed, 1, out=failed)
+    np.bitwise_and(seen, np.invert(failed, out=failed), out=seen)
+    return seen.view(np.int8)
 
 
 def blank_where_none(texts: pd.Categorical[Any]) -> pd.Categorical[Any]:
     """``texts`` with '' (not missing) in the rows that have none, as the reasons have:
     a filter or a join on the column needs no ``isna``."""
     codes = np.asarray(texts.codes)
+    if not len(texts.categories):  # no row has problems: one pass fewer
+        return categorical(np.zeros(len(codes), dtype=np.int8), [""])
     if not (codes < 0).any():
         return texts
     labels = [*texts.categories.astype(str)]

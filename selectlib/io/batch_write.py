@@ -200,7 +200,14 @@ def _arrow_schema(frame: pd.DataFrame) -> pa.Schema:
 
 
 class ParquetWriter(BatchWriter):
-    """One Parquet row group per batch (pyarrow's ParquetWriter)."""
+    """One Parquet row group per batch (pyarrow's ParquetWriter).
+
+    Row groups carry min/max statistics for the plain columns (ids, numbers, text), not
+    for the categorical ones (outcome, statuses, reasons): those hold a few values each,
+    found in almost every row group, so a reader rarely skips one by them, and pyarrow
+    spends more on them than on the rest of the writing (0.18 s of 0.5 s for 1M
+    results of the flagship). The values written are the same either way.
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -215,7 +222,8 @@ class ParquetWriter(BatchWriter):
         try:
             if self._schema is None:
                 self._schema = _arrow_schema(frame)
-                self._writer = pq.ParquetWriter(self._path, self._schema)
+                plain = [f.name for f in self._schema if not pa.types.is_dictionary(f.type)]
+                self._writer = pq.ParquetWriter(self._path, self._schema, write_statistics=plain)
             table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
             self._writer.write_table(table)
         except (pa.ArrowException, TypeError, ValueError) as exc:

@@ -249,9 +249,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def from_text(text: str, path: str | None) -> Profile:
-    """A profile from YAML or JSON text."""
-    spec, criteria, benefits = parse_profile(text, path)
+def from_text(text: str, path: str | None, *, built_in: bool = False) -> Profile:
+    """A profile from YAML or JSON text (``built_in``: see :func:`parse_profile`)."""
+    spec, criteria, benefits = parse_profile(text, path, built_in=built_in)
     return Profile(spec, Engine(spec.id, spec.fields, criteria, spec.identifier, benefits), path)
 
 
@@ -311,5 +311,5 @@ def load_profile(name_or_path: str | Path) -> Profile:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"profile is not UTF-8 text ({exc.reason})", file=str(path)) from None
-        found = _LOADED[key] = from_text(text, str(path))
+        found = _LOADED[key] = from_text(text, str(path), built_in=not is_file)
     return found

@@ -33,7 +33,6 @@ from selectlib.profile.model import (
     ProfileSpec,
 )
 from selectlib.profile.paramcheck import history_path, parameter_problems, unset_uses
-from selectlib.profile.schema import schema_problems
 from selectlib.profile.sections import BenefitsPlan, benefits_compiler
 from selectlib.profile.source import KeyPath, SourceMap, read_yaml
 
@@ -236,9 +235,14 @@ def _structure_problems(exc: Exception, source: SourceMap) -> list[Problem]:
 
 
 def parse_profile(
-    text: str, file: str | None = None
+    text: str, file: str | None = None, *, built_in: bool = False
 ) -> tuple[ProfileSpec, tuple[CompiledCriterion, ...], BenefitsPlan | None]:
-    """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem."""
+    """Read a profile's YAML (or JSON) text; raise ProfileError listing every problem.
+
+    ``built_in`` (a profile shipped in the package, read by its id) skips the JSON Schema
+    check, and with it importing jsonschema: the tests check every built-in profile
+    against the schema. Every other text is checked.
+    """
     from selectlib.profile.convert import converter
 
     data, source, problems = read_yaml(text, file)
@@ -254,7 +258,7 @@ def parse_profile(
                 )
             ]
         )
-    located = schema_problems(data, source)
+    located = [] if built_in else _schema_problems(data, source)
     if located:
         problems = [problem for _, problem in located]
         raise ProfileError(problems + _problems_elsewhere(data, source, [p for p, _ in located]))
@@ -263,6 +267,12 @@ def parse_profile(
     except (cattrs.BaseValidationError, ValueError, TypeError, ParameterError) as exc:
         raise ProfileError(_structure_problems(exc, source)) from None
     return spec, *compile_spec(spec, source)
+
+
+def _schema_problems(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath, Problem]]:
+    from selectlib.profile.schema import schema_problems  # jsonschema: only when checking
+
+    return schema_problems(data, source)
 
 
 _SECTIONS: Final = ("fields", "parameters", "criteria")

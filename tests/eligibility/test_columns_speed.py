@@ -220,7 +220,7 @@ def test_arrow_text_parses_exactly_as_one_record_does(field, text, usable):
 
 @settings(max_examples=examples(100), deadline=None)
 @given(
-    statuses=st.integers(0, 13).flatmap(
+    statuses=st.integers(0, 31).flatmap(
         lambda k: st.lists(st.lists(st.integers(0, 2), min_size=k, max_size=k), max_size=20)
     )
 )
