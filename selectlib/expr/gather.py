@@ -38,7 +38,7 @@ def _yes_no(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     if len(chosen) > MAX_COMPARED or codes.min() < 0:
         return _take(table, codes)
     out = np.zeros(len(codes), dtype=bool)
-    for index in chosen:
+    for index in chosen.tolist():  # a Python int: a numpy int64 would compare in int64
         np.logical_or(out, codes == index, out=out)
     return out if chosen is trues else np.logical_not(out, out=out)
 
@@ -49,7 +49,7 @@ def _int8(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     if len(others) > MAX_COMPARED or codes.min() < 0:
         return _take(table, codes)
     out = np.zeros(len(codes), dtype=np.int8)
-    for index in others:
+    for index in others.tolist():  # a Python int: a numpy int64 would compare in int64
         hit = np.equal(codes, index).view(np.int8)
         np.multiply(hit, table[index], out=hit)
         np.add(out, hit, out=out)

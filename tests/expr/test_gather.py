@@ -32,3 +32,14 @@ def test_wider_number_tables_are_gathered_as_numpy_does():
     table = np.array([50, 40, 20])
     codes = np.array([2, 0, 1, 1], dtype=np.int8)
     np.testing.assert_array_equal(gather(table, codes), [20, 50, 40, 40])
+
+
+def test_entries_beyond_the_codes_type_are_never_picked():
+    """An entry the int8 codes cannot reach (index 150) is compared without overflow."""
+    table = np.zeros(200, dtype=bool)
+    table[150] = True
+    codes = np.array([0, 1, 127, 5], dtype=np.int8)
+    np.testing.assert_array_equal(gather(table, codes), table[codes])
+    numbers = np.zeros(200, dtype=np.int8)
+    numbers[[3, 150]] = [7, 9]
+    np.testing.assert_array_equal(gather(numbers, codes), numbers[codes])
