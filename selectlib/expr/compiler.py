@@ -18,7 +18,7 @@ from typing import Any, Final
 import numpy as np
 
 from selectlib.errors import ExpressionError
-from selectlib.expr import ops
+from selectlib.expr import lookups, ops
 from selectlib.expr.functions import FUNCTIONS
 from selectlib.expr.syntax import column_of, describe_rejected, op_text
 from selectlib.expr.types import (
@@ -214,7 +214,7 @@ class Compiler:
             self.require(left_node, left, kind, SYMBOL_OF[type(op)])
             self.require(right_node, right, kind, SYMBOL_OF[type(op)])
             function = COMPARE[type(op)]
-            return ops.map2(left, right, Type(Kind.BOOL), function, function)
+            return lookups.ordering(left, right, function)
         if isinstance(op, ast.Eq | ast.NotEq):
             return self._equality(left_node, left, right_node, right, isinstance(op, ast.NotEq))
         raise self.fail(left_node, "'is' / 'is not' are not allowed: use == or !=")
@@ -297,7 +297,7 @@ class Compiler:
             raise self.fail(node.slice, "a table key must be a category field or a text literal")
         else:
             self.check_codes(node.value, table, key)
-        return ops.lookup(table, key)
+        return lookups.lookup(table, key)
 
     def _call(self, node: ast.Call) -> Compiled:
         if not isinstance(node.func, ast.Name):

@@ -36,7 +36,6 @@ __all__ = [
     "in_number_list",
     "kleene_and",
     "kleene_or",
-    "lookup",
     "map1",
     "map2",
     "not_",
@@ -352,46 +351,3 @@ def set_contains(set_: Compiled, item: Compiled, code: str) -> Compiled:
         return matrix[:, index], missing
 
     return Compiled(Type(Kind.BOOL), scalar, vector, **union(set_, item))
-
-
-def lookup(table: Compiled, key: Compiled) -> Compiled:
-    """``table[key]``; a key the table lacks, or an empty entry, gives missing."""
-    st, sk, vt, vk = table.scalar, key.scalar, table.vector, key.vector
-    item = table.type.item or Kind.NUMBER
-    domain = key.type.domain
-    cache_key = object()
-
-    def scalar(record: Mapping[str, Any], env: Env) -> Any:
-        k = sk(record, env)
-        if k is MISSING:
-            return MISSING
-        found = st(record, env).get(k)
-        return MISSING if found is None else found
-
-    def vector(columns: Mapping[str, VectorValue], env: Env) -> VectorValue:
-        mapping, _ = vt(columns, env)
-        keys, missing = vk(columns, env)
-        if domain is None or isinstance(keys, str):
-            value = mapping.get(keys)
-            if isinstance(keys, str):
-                if value is None:
-                    return 0, np.array(True)
-                return value, missing
-            raise TypeError("table lookups need a category key")
-
-        def make() -> tuple[np.ndarray, np.ndarray]:
-            entries = [mapping.get(code) for code in domain]
-            absent = np.array([entry is None for entry in entries], dtype=bool)
-            present = [e for e in entries if e is not None]
-            whole = all(isinstance(e, int) and not isinstance(e, bool) for e in present)
-            dtype = {Kind.BOOL: bool, Kind.STRING: object}.get(item, np.int64 if whole else float)
-            values = np.array([0 if e is None else e for e in entries], dtype=dtype)
-            return values, absent
-
-        values, absent = cached(env, (cache_key, id(mapping)), make)
-        out = np.take(values, keys)  # take: about twice as fast as [] with int8 codes
-        if absent.any():
-            missing = merge_missing(missing, np.take(absent, keys))
-        return out, missing
-
-    return Compiled(Type(item), scalar, vector, **union(table, key))

@@ -118,6 +118,9 @@ class Compiled:
     params: frozenset[str]
     fields: frozenset[str]
     constant: Any = attrs.field(default=None, kw_only=True)
+    looked_up: tuple[Compiled, Compiled] | None = attrs.field(default=None, kw_only=True)
+    """For ``table[key]``, the table and the key: a comparison with it can then decide
+    per distinct entry (see :mod:`selectlib.expr.lookups`)."""
 
 
 def merge_missing(*masks: Mask) -> Mask:
