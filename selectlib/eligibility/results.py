@@ -16,6 +16,7 @@ import pandas as pd
 from selectlib.eligibility.columns import Column, narrowest
 from selectlib.eligibility.decision import CriterionStatus, Outcome
 from selectlib.eligibility.engine import Engine
+from selectlib.expr.gather import gather
 
 __all__ = [
     "OUTCOME_CATEGORIES",
@@ -243,7 +244,7 @@ def result_columns(
     row's outcome is invalid whatever its statuses.
     """
     keys, combos = _combinations(statuses)
-    outcome = _outcomes(engine, statuses)
+    outcome = gather(_outcomes(engine, combos), keys)
     if invalid.any():
         outcome = np.where(invalid, np.int8(3), outcome)
     data: dict[str, Any] = {
@@ -261,27 +262,20 @@ def result_columns(
 
 
 def _outcomes(engine: Engine, statuses: np.ndarray) -> np.ndarray:
-    """Each row's outcome code: 1 (ineligible) if a criterion failed, else 2 (incomplete)
-    if one that waits for its input is missing, else 0 (eligible).
+    """Each combination's outcome code: 1 (ineligible) if a criterion failed, else 2
+    (incomplete) if one that waits for its input is missing, else 0 (eligible).
 
     The statuses' bits are or-ed together (1 failed, 2 missing; a criterion left
-    unchecked when its input is missing adds only its failed bit): a pass over bytes
-    per criterion instead of a lookup per row.
+    unchecked when its input is missing adds only its failed bit). Rows take their
+    combination's outcome through its code: a few comparisons of the codes when most
+    combinations share one outcome (see :func:`~selectlib.expr.gather.gather`).
     """
-    n = len(statuses)
-    seen = np.zeros(n, dtype=np.uint8)
-    failed = np.empty(n, dtype=np.uint8)
+    seen = np.zeros(len(statuses), dtype=np.uint8)
     for index, item in enumerate(engine.criteria):
         column = statuses[:, index].view(np.uint8)
-        if item.criterion.blocking:
-            np.bitwise_or(seen, column, out=seen)
-        else:
-            np.bitwise_and(column, _FAILED, out=failed)
-            np.bitwise_or(seen, failed, out=seen)
+        np.bitwise_or(seen, column if item.criterion.blocking else column & _FAILED, out=seen)
     # a failure wins: where bit 1 (failed) is set, clear bit 2 (missing)
-    np.bitwise_and(seen, _FAILED, out=failed)
-    np.left_shift(failed, 1, out=failed)
-    np.bitwise_and(seen, np.invert(failed, out=failed), out=seen)
+    seen &= ~((seen & _FAILED) << 1)
     return seen.view(np.int8)
 
 

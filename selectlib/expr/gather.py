@@ -15,7 +15,8 @@ __all__ = ["MAX_COMPARED", "gather"]
 
 MAX_COMPARED: Final = 4
 """Tables needing more comparisons than this (a yes/no table's rarer value, or an int8
-table's non-zero entries, at more entries) are gathered by numpy instead."""
+table's entries other than its commonest, at more entries) are gathered by numpy
+instead."""
 
 
 def gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -44,14 +45,20 @@ def _yes_no(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _int8(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Each non-zero entry added where the codes pick it (a category's codes recoded)."""
-    others = np.flatnonzero(table)
+    """The table's commonest entry everywhere, and each other entry's difference from it
+    added where the codes pick that entry (a category's codes recoded, an outcome per
+    combination of statuses)."""
+    values, counts = np.unique(table, return_counts=True)
+    common = values[np.argmax(counts)]
+    others = np.flatnonzero(table != common)
     if len(others) > MAX_COMPARED or codes.min() < 0:
         return _take(table, codes)
-    out = np.zeros(len(codes), dtype=np.int8)
+    out = np.full(len(codes), common, dtype=np.int8)
+    # int8 sums wrap around, and each row adds at most one difference: exact
+    differences = (table.astype(np.int16) - common).astype(np.int8)
     for index in others.tolist():  # a Python int: a numpy int64 would compare in int64
         hit = np.equal(codes, index).view(np.int8)
-        np.multiply(hit, table[index], out=hit)
+        np.multiply(hit, differences[index], out=hit)
         np.add(out, hit, out=out)
     return out
 
