@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_single.py [--calls 20000] [--repeat 3]``.
 Both sides decide the same varying flagship applicants, call by call. selectlib makes the
 traced :class:`~selectlib.Decision` and reads ``.criteria`` (every criterion's value,
 threshold, parameters and message); ZEN (``zen-engine``, the ``bench`` extra) evaluates
-the same nine rules as one expression node, untraced, and as nine precompiled
+the same ten rules as one expression node, untraced, and as ten precompiled
 expressions. Prints plain numbers: ``single_us=`` and ``single_p99_us=`` (selectlib),
 ``criteria_us=`` (the added cost of reading ``.criteria``), ``explain_us=``,
 ``many_1_us=``, ``many_5_us=`` and ``many_10_us=`` (``evaluate_many`` on a list of 1, 5
