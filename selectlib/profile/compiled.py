@@ -269,7 +269,11 @@ def list_profiles() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-_LOADED: dict[tuple[str, int, float], Profile] = {}
+MAX_CACHED_PROFILES: Final = 64
+"""Profile files kept loaded, each in its latest version only (the oldest is dropped
+first): a service that reloads edited profiles does not grow without bound."""
+
+_LOADED: dict[str, tuple[tuple[int, float], Profile]] = {}
 _PROFILE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -292,24 +296,34 @@ def load_profile(name_or_path: str | Path) -> Profile:
         if not path.is_file():
             raise ProfileNotFoundError(text_name, list_profiles())
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime)
-    found = _LOADED.get(key)
-    if found is None:
-        if stat.st_size > 4 * MAX_BYTES:  # UTF-8: at most 4 bytes a character
-            raise ProfileError(
-                [
-                    Problem.in_profile(
-                        "$",
-                        f"the file is {stat.st_size:,} bytes, more than a profile can be "
-                        f"({MAX_BYTES:,} characters); it was not read",
-                        "split it, or check that this is the profile file",
-                        str(path),
-                    )
-                ]
-            )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"profile is not UTF-8 text ({exc.reason})", file=str(path)) from None
-        found = _LOADED[key] = from_text(text, str(path), built_in=not is_file)
+    key, version = str(path.resolve()), (stat.st_size, stat.st_mtime)
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    found = _read(path, stat.st_size, built_in=not is_file)
+    _LOADED.pop(key, None)  # the version it replaces; the insertion order renewed
+    while len(_LOADED) >= MAX_CACHED_PROFILES:
+        del _LOADED[next(iter(_LOADED))]
+    _LOADED[key] = (version, found)
     return found
+
+
+def _read(path: Path, size: int, built_in: bool) -> Profile:
+    """A profile file read and compiled, its size bounded before it is read."""
+    if size > 4 * MAX_BYTES:  # UTF-8: at most 4 bytes a character
+        raise ProfileError(
+            [
+                Problem.in_profile(
+                    "$",
+                    f"the file is {size:,} bytes, more than a profile can be "
+                    f"({MAX_BYTES:,} characters); it was not read",
+                    "split it, or check that this is the profile file",
+                    str(path),
+                )
+            ]
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"profile is not UTF-8 text ({exc.reason})", file=str(path)) from None
+    return from_text(text, str(path), built_in=built_in)
