@@ -9,8 +9,10 @@ records. Open them on the temporary file of :func:`selectlib.io.files.write_file
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -49,6 +51,14 @@ class BatchWriter:
         """Finish the file: footers, the closing bracket, the zip directory."""
 
 
+CSV_WRITE_ROWS: Final = 32768
+"""Rows turned into CSV text at a time: the text of a whole batch, built column by
+column, would hold several copies of the batch's output in memory at once."""
+
+_UTF8: Final = frozenset({"utf-8", "utf-8-sig"})
+"""Encodings whose text is the UTF-8 bytes Arrow builds (codecs' names)."""
+
+
 class CsvWriter(BatchWriter):
     """CSV rows appended to a text stream; text cells guarded (:func:`csv_frame`) if asked."""
 
@@ -57,12 +67,28 @@ class CsvWriter(BatchWriter):
 
     def write(self, frame: pd.DataFrame) -> None:
         guarded = _guarded(frame) if self._guard else frame
-        text = _csv_text(guarded, self._header)
-        if text is None:  # a column of another kind: pandas writes it
-            guarded.to_csv(self._handle, index=False, header=self._header)
-        else:
-            self._handle.write(text)
-        self._header = False
+        for start in range(0, max(len(guarded), 1), CSV_WRITE_ROWS):
+            part = guarded.iloc[start : start + CSV_WRITE_ROWS]
+            rows = _csv_rows(part)
+            if rows is None:  # a column of another kind: pandas writes it
+                part.to_csv(self._handle, index=False, header=self._header)
+            else:
+                if self._header:  # through the text layer, which starts the file with its BOM
+                    self._handle.write(_csv_header(part))
+                _write_bytes(self._handle, rows)
+            self._header = False
+
+
+def _write_bytes(handle: TextIO, data: Any) -> None:
+    """UTF-8 bytes appended to a text stream: straight to its binary buffer when the
+    stream would write them unchanged (UTF-8, no newline translation), else as text."""
+    raw = getattr(handle, "buffer", None)
+    encoding = codecs.lookup(getattr(handle, "encoding", None) or "ascii").name
+    if raw is None or encoding not in _UTF8 or os.linesep != "\n":
+        handle.write(bytes(data).decode("utf-8"))
+        return
+    handle.flush()
+    raw.write(data)
 
 
 def _guarded_column(column: pd.Series) -> pd.Series:
@@ -144,9 +170,18 @@ def _cells(column: pd.Series) -> pa.Array | None:
     return pc.fill_null(text, "")
 
 
-def _csv_text(frame: pd.DataFrame, header: bool) -> str | None:
-    """``frame.to_csv(index=False, header=header)``, the same text, built column-wise by
-    Arrow (pandas formats cell by cell); None where a column is of another kind."""
+def _csv_header(frame: pd.DataFrame) -> str:
+    """The header line ``DataFrame.to_csv`` writes for ``frame``."""
+    import pyarrow as pa
+
+    names = _quoted(pa.array([str(name) for name in frame.columns], pa.string()))
+    return ",".join(names.to_pylist()) + "\n"
+
+
+def _csv_rows(frame: pd.DataFrame) -> Any:
+    """The rows ``frame.to_csv(index=False, header=False)`` writes, as one buffer of UTF-8
+    bytes built column-wise by Arrow (pandas formats cell by cell, and a Python string
+    per row would cost as much memory again); None where a column is of another kind."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -157,11 +192,11 @@ def _csv_text(frame: pd.DataFrame, header: bool) -> str | None:
         cells = _cells(frame[name])
         if cells is None:
             return None
-        if header:
-            cells = pa.concat_arrays([_quoted(pa.array([str(name)], pa.string())), cells])
         columns.append(cells)
     lines = pc.binary_join_element_wise(*columns, ",")
-    return "\n".join(lines.to_pylist()) + "\n"
+    ended = pc.binary_join_element_wise(lines, "", "\n")  # each line, then a newline
+    whole = pa.LargeListArray.from_arrays([0, len(ended)], ended.cast(pa.large_string()))
+    return pc.binary_join(whole, pa.scalar("", pa.large_string()))[0].as_buffer()
 
 
 class JsonWriter(BatchWriter):

@@ -20,7 +20,7 @@ from selectlib.cli import app as cli
 from selectlib.cli import render
 from selectlib.cli.batches import concat_batches
 from selectlib.errors import OutputError
-from selectlib.io import read_table, sample_data_dir, write_table
+from selectlib.io import batch_write, read_table, sample_data_dir, write_table
 from selectlib.io.batch_write import CsvWriter, ParquetWriter
 from selectlib.io.stream import read_batches
 
@@ -221,9 +221,13 @@ def _csv_cell(value: Any) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(rows=batches(max_size=7), size=st.integers(1, 4))
+@given(rows=batches(max_size=7), size=st.integers(1, 4), lines=st.integers(1, 3))
 def test_streamed_csv_check_matches_one_pass_on_any_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, Any]], size: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[dict[str, Any]],
+    size: int,
+    lines: int,
 ) -> None:
     frame = object_frame(rows)
     if frame.columns.empty:
@@ -231,6 +235,7 @@ def test_streamed_csv_check_matches_one_pass_on_any_table(
     source = tmp_path / "in.csv"
     frame.map(_csv_cell).to_csv(source, index=False)
     monkeypatch.setattr(cli, "BATCH_ROWS", size)
+    monkeypatch.setattr(batch_write, "CSV_WRITE_ROWS", lines)  # text made a few rows at a time
     out = tmp_path / "out.csv"
     result = run("check", FLAGSHIP, source, "--on", ON, "--out", out, "--force")
     assert result.exit_code == 0, result.output
