@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -91,6 +92,18 @@ def test_scalar_and_batch_agree_on_a_list_of_records(rows):
 def test_scalar_and_batch_agree_on_object_columns(rows):
     frame = object_frame(rows)
     _assert_rows_agree(PROFILE, rows, PROFILE.evaluate_many(frame, on=ON))
+
+
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=batches(max_size=12).filter(bool))
+def test_a_long_table_gives_each_row_what_one_record_gives(rows):
+    """Over 1,024 rows the criteria take their whole-column paths (a threshold compared per
+    distinct table entry, outcomes spread from each combination of statuses)."""
+    copies = -(-1100 // len(rows))
+    long = PROFILE.evaluate_many(object_frame(rows * copies), on=ON)
+    _assert_rows_agree(PROFILE, rows, long.iloc[: len(rows)])
+    cells = long.astype(object).fillna("<missing>").to_numpy()
+    assert (cells == np.tile(cells[: len(rows)], (copies, 1))).all()
 
 
 @PROPERTY
