@@ -258,6 +258,14 @@ usable_records = st.fixed_dictionaries(
 """Flagship records with every field present and valid (eligible ones are common)."""
 
 
+def input_field(name: str, kind: Any, codes: tuple[str, ...] = ()) -> Any:
+    """A profile's input field named for both languages by its name, with these codes."""
+    from selectlib.profile.model import Choice, Field, Text
+
+    choices = tuple(Choice(code, Text(code, code)) for code in codes)
+    return Field(name, kind, Text(name, name), choices=choices)
+
+
 def object_frame(rows: list[dict[str, Any]], index: Any = None) -> pd.DataFrame:
     """A DataFrame of object columns holding the raw values as given (absent → None)."""
     names = list(dict.fromkeys(name for row in rows for name in row))

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import examples
+from strategies import examples, input_field
 
 import selectlib
 from selectlib.eligibility.coerce import MISSING
 from selectlib.expr import Kind, ParamInfo, Symbols, Type, compile_condition
-from selectlib.profile.model import Choice, Field, FieldKind, Text
+from selectlib.profile.model import FieldKind
 from selectlib.profile.paramcheck import param_type
 from selectlib.profile.params import Env
 
@@ -26,21 +26,16 @@ AREAS = ("metro", "city", "county")
 PROGS = ("x", "y", "z")
 
 
-def _field(name: str, kind: FieldKind, codes: tuple[str, ...] = ()) -> Field:
-    choices = tuple(Choice(code, Text(code, code)) for code in codes)
-    return Field(name, kind, Text(name, name), choices=choices)
-
-
 FIELDS = {
     f.name: f
     for f in (
-        _field("n", FieldKind.INTEGER),
-        _field("m", FieldKind.NUMBER),
-        _field("a", FieldKind.BOOLEAN),
-        _field("b", FieldKind.BOOLEAN),
-        _field("area", FieldKind.CATEGORY, AREAS),
-        _field("progs", FieldKind.SET, PROGS),
-        _field("name", FieldKind.TEXT),
+        input_field("n", FieldKind.INTEGER),
+        input_field("m", FieldKind.NUMBER),
+        input_field("a", FieldKind.BOOLEAN),
+        input_field("b", FieldKind.BOOLEAN),
+        input_field("area", FieldKind.CATEGORY, AREAS),
+        input_field("progs", FieldKind.SET, PROGS),
+        input_field("name", FieldKind.TEXT),
     )
 }
 PARAMS = {

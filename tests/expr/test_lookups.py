@@ -12,28 +12,23 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import examples
+from strategies import examples, input_field
 
 from selectlib.eligibility.coerce import MISSING
 from selectlib.expr import Kind, ParamInfo, Symbols, Type, compile_condition, lookups
-from selectlib.profile.model import Choice, Field, FieldKind, Text
+from selectlib.profile.model import FieldKind
 from selectlib.profile.params import Env
 
 AREAS = ("metro", "city", "county", "island", "north", "south")
 ROWS = 1100  # over the lookups' row threshold, so the per-entry path runs
 
 
-def _field(name: str, kind: FieldKind, codes: tuple[str, ...] = ()) -> Field:
-    choices = tuple(Choice(code, Text(code, code)) for code in codes)
-    return Field(name, kind, Text(name, name), choices=choices)
-
-
 FIELDS = {
     f.name: f
     for f in (
-        _field("n", FieldKind.INTEGER),
-        _field("m", FieldKind.NUMBER),
-        _field("area", FieldKind.CATEGORY, AREAS),
+        input_field("n", FieldKind.INTEGER),
+        input_field("m", FieldKind.NUMBER),
+        input_field("area", FieldKind.CATEGORY, AREAS),
     )
 }
 SYMBOLS = Symbols(FIELDS, {"table": ParamInfo("table", Type(Kind.TABLE, None, Kind.NUMBER))})
