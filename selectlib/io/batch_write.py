@@ -9,14 +9,12 @@ records. Open them on the temporary file of :func:`selectlib.io.files.write_file
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import os
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, Protocol, TextIO
 
 import numpy as np
 import pandas as pd
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BatchWriter",
+    "ByteSink",
     "CsvWriter",
     "JsonWriter",
     "ParquetWriter",
@@ -55,40 +54,44 @@ CSV_WRITE_ROWS: Final = 32768
 """Rows turned into CSV text at a time: the text of a whole batch, built column by
 column, would hold several copies of the batch's output in memory at once."""
 
-_UTF8: Final = frozenset({"utf-8", "utf-8-sig"})
-"""Encodings whose text is the UTF-8 bytes Arrow builds (codecs' names)."""
+
+class ByteSink(Protocol):
+    """Where bytes can be written: a text file's binary ``buffer``."""
+
+    def write(self, data: Any, /) -> Any: ...
 
 
 class CsvWriter(BatchWriter):
-    """CSV rows appended to a text stream; text cells guarded (:func:`csv_frame`) if asked."""
+    """CSV rows appended to a text stream; text cells guarded (:func:`csv_frame`) if asked.
 
-    def __init__(self, handle: TextIO, guard: bool) -> None:
-        self._handle, self._guard, self._header = handle, guard, True
+    With ``raw``, the stream's binary buffer holding UTF-8 without newline translation
+    (a file opened with ``encoding="utf-8-sig", newline=""``), rows built by Arrow go
+    there as bytes; otherwise they are written as text.
+    """
+
+    def __init__(self, handle: TextIO, guard: bool, raw: ByteSink | None = None) -> None:
+        self._handle, self._guard, self._raw, self._header = handle, guard, raw, True
 
     def write(self, frame: pd.DataFrame) -> None:
         guarded = _guarded(frame) if self._guard else frame
         for start in range(0, max(len(guarded), 1), CSV_WRITE_ROWS):
-            part = guarded.iloc[start : start + CSV_WRITE_ROWS]
-            rows = _csv_rows(part)
-            if rows is None:  # a column of another kind: pandas writes it
-                part.to_csv(self._handle, index=False, header=self._header)
-            else:
-                if self._header:  # through the text layer, which starts the file with its BOM
-                    self._handle.write(_csv_header(part))
-                _write_bytes(self._handle, rows)
-            self._header = False
+            rows = _csv_rows(guarded.iloc[start : start + CSV_WRITE_ROWS])
+            if rows is None:  # a column of another kind: pandas writes all the rest at once
+                # (it formats dates by what the whole column holds)
+                guarded.iloc[start:].to_csv(self._handle, index=False, header=self._header)
+                self._header = False
+                return
+            if self._header:  # through the text layer, which starts the file with its BOM
+                self._handle.write(_csv_header(guarded))
+                self._header = False
+            self._write_bytes(rows)
 
-
-def _write_bytes(handle: TextIO, data: Any) -> None:
-    """UTF-8 bytes appended to a text stream: straight to its binary buffer when the
-    stream would write them unchanged (UTF-8, no newline translation), else as text."""
-    raw = getattr(handle, "buffer", None)
-    encoding = codecs.lookup(getattr(handle, "encoding", None) or "ascii").name
-    if raw is None or encoding not in _UTF8 or os.linesep != "\n":
-        handle.write(bytes(data).decode("utf-8"))
-        return
-    handle.flush()
-    raw.write(data)
+    def _write_bytes(self, data: Any) -> None:
+        if self._raw is None:
+            self._handle.write(bytes(data).decode("utf-8"))
+            return
+        self._handle.flush()
+        self._raw.write(data)
 
 
 def _guarded_column(column: pd.Series) -> pd.Series:
@@ -356,9 +359,8 @@ def open_writer(
     ``stack`` (call the writer's :meth:`~BatchWriter.close` to finish it first). ``sheet``
     names an xlsx file's sheet of rows, which ``appendix`` (xlsx only) follows."""
     if format == "csv":
-        return CsvWriter(
-            stack.enter_context(path.open("w", encoding="utf-8-sig", newline="")), guard
-        )
+        handle = stack.enter_context(path.open("w", encoding="utf-8-sig", newline=""))
+        return CsvWriter(handle, guard, handle.buffer)
     if format == "json":
         return JsonWriter(stack.enter_context(path.open("w", encoding="utf-8")))
     if format == "parquet":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+import threading
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -274,6 +275,8 @@ MAX_CACHED_PROFILES: Final = 64
 first): a service that reloads edited profiles does not grow without bound."""
 
 _LOADED: dict[str, tuple[tuple[int, float], Profile]] = {}
+_LOADING: Final = threading.Lock()
+"""Held while the cache changes: threads of a service may load profiles at once."""
 _PROFILE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -301,10 +304,11 @@ def load_profile(name_or_path: str | Path) -> Profile:
     if cached is not None and cached[0] == version:
         return cached[1]
     found = _read(path, stat.st_size, built_in=not is_file)
-    _LOADED.pop(key, None)  # the version it replaces; the insertion order renewed
-    while len(_LOADED) >= MAX_CACHED_PROFILES:
-        del _LOADED[next(iter(_LOADED))]
-    _LOADED[key] = (version, found)
+    with _LOADING:
+        _LOADED.pop(key, None)  # the version it replaces; the insertion order renewed
+        while len(_LOADED) >= MAX_CACHED_PROFILES:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[key] = (version, found)
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,33 @@ def test_streamed_csv_check_matches_one_pass_on_any_table(
     result = run("check", FLAGSHIP, source, "--on", ON, "--out", out, "--force")
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == expected_file(read_table(source), tmp_path / "e.csv").read_bytes()
+
+
+def _written(frame: pd.DataFrame, path: Path, **open_args: Any) -> bytes:
+    with ExitStack() as stack:
+        if open_args:
+            handle = stack.enter_context(path.open("w", **open_args))
+            CsvWriter(handle, guard=False).write(frame)
+        else:
+            batch_write.open_writer("csv", path, False, stack).write(frame)
+    return path.read_bytes()
+
+
+def test_dates_are_written_as_pandas_writes_the_whole_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandas drops the time of a date-time column only when every row is at midnight:
+    the rows it is given must be the whole rest of the frame, not a slice of it."""
+    monkeypatch.setattr(batch_write, "CSV_WRITE_ROWS", 3)
+    times = pd.to_datetime(["2024-05-01 00:00"] * 7 + ["2024-05-01 10:30"])
+    frame = pd.DataFrame(
+        {"at": times, "wait": times - times[0], "n": range(8), "text": list("abcdefgh")}
+    )
+    expected = "\ufeff" + frame.to_csv(index=False, lineterminator="\n")
+    assert _written(frame, tmp_path / "out.csv").decode("utf-8") == expected
+
+
+def test_a_stream_that_translates_newlines_gets_them_on_every_line(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [1, 2]})
+    written = _written(frame, tmp_path / "out.csv", encoding="utf-8", newline="\r\n")
+    assert written == b"a,b\r\nx,1\r\ny,2\r\n"
