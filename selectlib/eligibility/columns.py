@@ -307,6 +307,8 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
         codes, uniques = pd.factorize(series.map(_hash_key), use_na_sentinel=True)
     if series.dtype != np.dtype(object) or len(series) == 0:
         return codes, list(uniques)
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":  # one C pass: all text
+        return codes, list(uniques)
     type_codes, _ = pd.factorize(series.map(type))
     combined = codes.astype(np.int64) * (int(type_codes.max()) + 1) + type_codes
     combined[codes < 0] = -1
