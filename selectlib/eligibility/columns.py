@@ -173,13 +173,14 @@ _REMEMBERED: dict[tuple[Any, ...], Column] = {}
 def _coerced_categories(field: Field, categories: pd.Index, coerce: Coercer | None) -> Column:
     """The categories coerced as a column, remembered when few (see above).
 
-    The key holds each category's type as well as its value, since ``1``, ``1.0`` and
-    ``True`` are equal keys that a field may read differently.
+    The key holds each category's type and ``repr`` as well as its value: ``1``, ``1.0``
+    and ``True`` are equal keys that a field may read differently, and ``Decimal('2.5')``
+    and ``Decimal('2.50')`` are equal values that a problem message quotes differently.
     """
     if coerce is not None or len(categories) > MAX_REMEMBERED_CATEGORIES:
         return coerce_column(field, pd.Series(categories, dtype=categories.dtype), coerce)
     values = tuple(categories)
-    key = (field, str(categories.dtype), values, tuple(map(type, values)))
+    key = (field, str(categories.dtype), values, tuple((type(v), repr(v)) for v in values))
     found = _REMEMBERED.get(key)
     if found is None:
         found = coerce_column(field, pd.Series(categories, dtype=categories.dtype))

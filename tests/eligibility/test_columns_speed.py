@@ -8,7 +8,9 @@ scalar coercer (which tests/eligibility/test_properties.py ties to one-record de
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,7 @@ from strategies import (
 )
 
 import selectlib
+from selectlib.eligibility import columns as column_paths
 from selectlib.eligibility.results import _base3
 
 PROFILE = selectlib.load_profile(FLAGSHIP)
@@ -153,6 +156,32 @@ def test_an_invalid_id_makes_its_row_invalid_as_one_record_would(ids):
             assert f"applicant_id: {id_problems[0]}" in found, (position, found)
         else:
             assert found == "", (position, found)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (Decimal("2.50"), Decimal("2.5")),
+        (
+            dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+            dt.datetime(2024, 5, 1, 0, tzinfo=dt.UTC),
+        ),
+    ],
+)
+def test_categories_equal_but_written_differently_are_quoted_as_written(values):
+    """Coerced categories are remembered; equal values a message quotes differently are not
+    taken for one another."""
+    profile = selectlib.load_profile("micro_manufacturer_center_2024")
+
+    def problems(value: Any) -> str:
+        categories = pd.Index([value], dtype=object)  # 20 rows: the whole-column path
+        frame = pd.DataFrame({"staff": pd.Categorical([value] * 20, categories=categories)})
+        return str(profile.evaluate_many(frame, on="2024-05-01")["problems"].iloc[0])
+
+    for value in values:
+        remembered = problems(value)
+        column_paths._REMEMBERED.clear()
+        assert remembered == problems(value), value
 
 
 def test_dictionary_columns_with_unused_and_reordered_categories_give_the_same_results():
