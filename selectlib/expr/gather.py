@@ -11,7 +11,7 @@ from typing import Final
 
 import numpy as np
 
-__all__ = ["MAX_COMPARED", "gather"]
+__all__ = ["MAX_COMPARED", "MIN_ROWS", "gather"]
 
 MAX_COMPARED: Final = 4
 """Tables needing more comparisons than this (a yes/no table's rarer value, or an int8
@@ -19,10 +19,15 @@ table's entries other than its commonest, at more entries) are gathered by numpy
 instead."""
 
 
+MIN_ROWS: Final = 8192
+"""Fewer codes than this are gathered by numpy: choosing the entries to compare costs
+tens of µs, more than numpy's gather of a few thousand rows."""
+
+
 def gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``table[codes]`` for a yes/no or int8 table and non-negative int8/int16 codes."""
     small = codes.dtype.kind == "i" and codes.dtype.itemsize <= 2
-    if not small or table.ndim != 1 or not len(codes):
+    if not small or table.ndim != 1 or len(codes) < MIN_ROWS:
         return _take(table, codes)
     if table.dtype == np.bool_:
         return _yes_no(table, codes)

@@ -33,6 +33,7 @@ from strategies import (
 
 import selectlib
 from selectlib import Outcome
+from selectlib.expr.gather import MIN_ROWS
 
 PROFILE = selectlib.load_profile(FLAGSHIP)
 
@@ -97,9 +98,9 @@ def test_scalar_and_batch_agree_on_object_columns(rows):
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=batches(max_size=12).filter(bool))
 def test_a_long_table_gives_each_row_what_one_record_gives(rows):
-    """Over 1,024 rows the criteria take their whole-column paths (a threshold compared per
-    distinct table entry, outcomes spread from each combination of statuses)."""
-    copies = -(-1100 // len(rows))
+    """Long tables take the whole-column paths (a threshold compared per distinct table
+    entry, outcomes spread from each combination of statuses by comparing codes)."""
+    copies = -(-(MIN_ROWS + 1) // len(rows))
     long = PROFILE.evaluate_many(object_frame(rows * copies), on=ON)
     _assert_rows_agree(PROFILE, rows, long.iloc[: len(rows)])
     cells = long.astype(object).fillna("<missing>").to_numpy()

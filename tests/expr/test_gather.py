@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import examples
 
-from selectlib.expr.gather import gather
+from selectlib.expr.gather import MIN_ROWS, gather
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -18,9 +19,10 @@ from selectlib.expr.gather import gather
     negative=st.booleans(),
     dtype=st.sampled_from([np.int8, np.int16, np.int64]),
 )
-def test_gather_is_numpy_indexing(table, picks, negative, dtype):
+@pytest.mark.parametrize("rows", [1, MIN_ROWS])  # numpy's gather, then comparisons
+def test_gather_is_numpy_indexing(table, picks, negative, dtype, rows):
     array = np.array(table, dtype=bool if isinstance(table[0], bool) else np.int8)
-    codes = np.array([p % len(table) for p in picks], dtype=dtype)
+    codes = np.tile(np.array([p % len(table) for p in picks], dtype=dtype), rows)
     if negative and len(codes):
         codes[0] = -1  # numpy's "last entry"
     got = gather(array, codes)
@@ -38,7 +40,7 @@ def test_entries_beyond_the_codes_type_are_never_picked():
     """An entry the int8 codes cannot reach (index 150) is compared without overflow."""
     table = np.zeros(200, dtype=bool)
     table[150] = True
-    codes = np.array([0, 1, 127, 5], dtype=np.int8)
+    codes = np.array([0, 1, 127, 5] * MIN_ROWS, dtype=np.int8)
     np.testing.assert_array_equal(gather(table, codes), table[codes])
     numbers = np.zeros(200, dtype=np.int8)
     numbers[[3, 150]] = [7, 9]
